@@ -1,0 +1,37 @@
+# Control Tower — the two commands: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+
+.PHONY: venv demo test lint typecheck check bench clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=python3.x)")'
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@rm -f $(VENV)/.installed-* && touch $@
+
+venv: $(STAMP)  ## Create the virtualenv.
+
+demo: $(STAMP)  ## Set up everything and run the portal with the Odoo sandbox, worker and scheduler.
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py run_demo
+
+test: $(STAMP)  ## Run every test (SQLite and in-memory layer unless DATABASE_URL / REDIS_URL are set).
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy apps controltower
+
+check: lint typecheck test
+
+bench: $(STAMP)
+	$(PY) bench/sync.py
+
+clean:
+	rm -rf $(VENV) var staticfiles .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,30 @@
+"""Seed the demo retail network and one sign-in per role (safe to run again)."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from apps.organisation.demo import demo_network_seed
+
+
+class Command(BaseCommand):
+    help = "Create the demo regions, stores and one user per role; print the sign-ins."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        logins_file = Path(settings.VAR_DIR) / "demo-logins.txt"
+        passwords: dict[str, str] = {}
+        if logins_file.exists():
+            for line in logins_file.read_text().splitlines():
+                username, _, password = line.partition(" ")
+                passwords[username] = password
+        logins = demo_network_seed(password_for=lambda username: passwords.get(username) or secrets.token_urlsafe(9))
+        logins_file.parent.mkdir(parents=True, exist_ok=True)
+        logins_file.write_text("".join(f"{login.username} {login.password}\n" for login in logins))
+        logins_file.chmod(0o600)
+        for login in logins:
+            self.stdout.write(f"  {login.role_label:<18} {login.username:<16} {login.password}   ({login.scope})")

@@ -1,0 +1,113 @@
+"""Regions, stores and the role grants that scope every person's view of them."""
+
+from __future__ import annotations
+
+import zoneinfo
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from apps.organisation.roles import Role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+    from apps.organisation.roles import Action
+
+
+def validate_timezone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"{value!r} is not a known time zone (e.g. Europe/London).")
+
+
+class Region(models.Model):
+    """A group of stores run by one regional manager. Regions exist only in the portal."""
+
+    code = models.CharField(max_length=16, unique=True)
+    name = models.CharField(max_length=100)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+        permissions = [
+            ("manage_region", "Decide and override for the region's stores"),
+            ("view_network", "See every store in the network"),
+            ("decide_network", "Decide and override for every store"),
+            ("administer_portal", "Configure the portal and replay write-backs"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StoreQuerySet(models.QuerySet["Store"]):
+    def for_user(self, user: AbstractBaseUser | AnonymousUser, action: Action) -> StoreQuerySet:
+        """The stores `user` may perform `action` on: the one scope choke point (see `scope.py`)."""
+        from apps.organisation.scope import stores_for
+
+        return self.filter(pk__in=stores_for(user, action).values("pk"))
+
+
+class Store(models.Model):
+    """A shop. In Odoo it is a `stock.warehouse` of a company."""
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="stores")
+    code = models.CharField(max_length=16, unique=True)
+    name = models.CharField(max_length=100)
+    timezone = models.CharField(max_length=64, default="Europe/London", validators=[validate_timezone])
+    odoo_warehouse_id = models.PositiveIntegerField(unique=True, null=True, blank=True,
+                                                    help_text="The stock.warehouse id in Odoo.")
+    odoo_company_id = models.PositiveIntegerField(null=True, blank=True, help_text="The res.company id in Odoo.")
+    active = models.BooleanField(default=True)
+
+    objects = StoreQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code"]
+        permissions = [("operate_store", "Act for the store: submit incidents, comment, acknowledge")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class RoleGrant(models.Model):
+    """A role given to a person on a store, a region or the whole network.
+
+    The row is what operations see and edit; the guardian permissions are derived from it by
+    `apps.organisation.services`, so revoking the row revokes the rights.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_grants")
+    role = models.CharField(max_length=32, choices=Role.choices)
+    store = models.ForeignKey(Store, null=True, blank=True, on_delete=models.CASCADE, related_name="grants")
+    region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.CASCADE, related_name="grants")
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["user__username", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role", "store"], condition=models.Q(store__isnull=False),
+                                    name="unique_store_grant"),
+            models.UniqueConstraint(fields=["user", "role", "region"], condition=models.Q(region__isnull=False),
+                                    name="unique_region_grant"),
+            models.UniqueConstraint(fields=["user", "role"],
+                                    condition=models.Q(store__isnull=True, region__isnull=True),
+                                    name="unique_network_grant"),
+        ]
+
+    def __str__(self) -> str:
+        where = self.store or self.region or "network"
+        return f"{self.user} · {self.get_role_display()} · {where}"
+
+    def clean(self) -> None:
+        role = Role(self.role)
+        if role == Role.STORE_MANAGER and (self.store is None or self.region is not None):
+            raise ValidationError("A store manager is granted on one store.")
+        if role == Role.REGIONAL_MANAGER and (self.region is None or self.store is not None):
+            raise ValidationError("A regional manager is granted on one region.")
+        if role in (Role.HQ_EXECUTIVE, Role.OPERATIONS_ADMIN) and (self.store or self.region):
+            raise ValidationError(f"A {role.label.lower()} is granted on the whole network.")

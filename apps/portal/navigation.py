@@ -1,0 +1,53 @@
+"""What the navigation offers, per role. Apps add their entries here as they land.
+
+An entry is shown only to people who may use it; the views still check on their own, so hiding a
+link is convenience, not security.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from apps.organisation.roles import Action
+from apps.organisation.scope import has_network_scope, regions_for, stores_for
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+    User = AbstractBaseUser | AnonymousUser
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    visible: Callable[[User], bool]
+
+
+def any_store(user: User) -> bool:
+    return stores_for(user, Action.VIEW).exists()
+
+
+def decides(user: User) -> bool:
+    return regions_for(user, Action.DECIDE).exists()
+
+
+def administers(user: User) -> bool:
+    return has_network_scope(user, Action.ADMINISTER)
+
+
+def sees_network(user: User) -> bool:
+    return has_network_scope(user, Action.VIEW)
+
+
+NAV_ITEMS: list[NavItem] = [
+    NavItem("Home", "portal:home", any_store),
+]
+
+
+def nav_for(user: User) -> list[NavItem]:
+    if not user.is_authenticated:
+        return []
+    return [item for item in NAV_ITEMS if item.visible(user)]

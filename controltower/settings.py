@@ -1,0 +1,252 @@
+"""Control Tower settings, read from the environment (see README "Configuration").
+
+Nothing configured gives the embedded default: SQLite, an in-memory channel layer, a file-system
+Celery broker and the built-in Odoo sandbox. `CT_ENV=production` demands the real services and turns
+on every deployment safeguard.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Any
+
+import dj_database_url
+import django_stubs_ext
+from django.core.exceptions import ImproperlyConfigured
+
+from controltower import env
+
+# Lets admin and queryset classes be subscripted for type checking (ModelAdmin[Store]).
+django_stubs_ext.monkeypatch()
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+CT_ENV = env.choice("CT_ENV", "embedded", ("embedded", "production"))
+PRODUCTION = CT_ENV == "production"
+VAR_DIR = Path(env.text("CT_VAR_DIR", str(BASE_DIR / "var"))).resolve()
+
+
+def _secret_key() -> str:
+    key = env.text("DJANGO_SECRET_KEY")
+    if key:
+        if PRODUCTION and len(key) < 50:
+            raise ImproperlyConfigured("DJANGO_SECRET_KEY must be at least 50 characters in production.")
+        return key
+    if PRODUCTION:
+        raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set (or DJANGO_SECRET_KEY_FILE) in production.")
+    # Embedded mode: a random key kept on disk so sessions survive a restart of `make demo`.
+    key_file = VAR_DIR / "secret_key"
+    if not key_file.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_urlsafe(64))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+DEBUG = env.flag("DJANGO_DEBUG", default=not PRODUCTION)
+ALLOWED_HOSTS = env.csv("DJANGO_ALLOWED_HOSTS", [] if PRODUCTION else ["localhost", "127.0.0.1", "[::1]", "testserver"])
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must list the portal's host names in production.")
+CSRF_TRUSTED_ORIGINS = env.csv("DJANGO_CSRF_TRUSTED_ORIGINS")
+SITE_URL = env.url("CT_SITE_URL", "http://127.0.0.1:8000", schemes=("http", "https")).rstrip("/")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "channels",
+    "django_htmx",
+    "template_partials",
+    "guardian",
+    "axes",
+    "rest_framework",
+    "apps.audit",
+    "apps.organisation",
+    "apps.portal",
+    "apps.live",
+]
+if not PRODUCTION:
+    # The Odoo sandbox is a development and test tool; production never imports it.
+    INSTALLED_APPS.append("apps.odoo_sandbox")
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "apps.portal.middleware.VaryOnHtmxMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "controltower.urls"
+ASGI_APPLICATION = "controltower.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "apps.portal.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+
+def _database() -> dict[str, Any]:
+    database_url = env.text("DATABASE_URL")
+    if not database_url:
+        if PRODUCTION:
+            raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL in production.")
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": VAR_DIR / "controltower.sqlite3",
+                "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE",
+                            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}}
+    try:
+        config: dict[str, Any] = dict(dj_database_url.parse(database_url, conn_max_age=60, conn_health_checks=True))
+    except Exception as exc:  # the library raises several types; the message must not echo the password
+        scheme = database_url.split("://", 1)[0] if "://" in database_url else "(none)"
+        raise ImproperlyConfigured(
+            f"DATABASE_URL is not a valid database URL (scheme {scheme!r}); "
+            "expected postgres://user:password@host:5432/name."
+        ) from exc
+    if not config.get("NAME"):
+        raise ImproperlyConfigured("DATABASE_URL must name a database, e.g. postgres://host:5432/controltower.")
+    return config
+
+
+DATABASES = {"default": _database()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = env.url("REDIS_URL", schemes=("redis", "rediss", "unix"))
+if PRODUCTION and not REDIS_URL:
+    raise ImproperlyConfigured("REDIS_URL must be set in production (channel layer, broker, cache).")
+
+if REDIS_URL:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer",
+                                  "CONFIG": {"hosts": [REDIS_URL], "prefix": "ct"}}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                          "KEY_PREFIX": "ct"}}
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Celery: Redis in production; a file-system broker in embedded mode so worker and beat need no server.
+CELERY_BROKER_URL = REDIS_URL or "filesystem://"
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, Any] = {}
+if not REDIS_URL:
+    _queue_dir = VAR_DIR / "celery" / "queue"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"data_folder_in": str(_queue_dir), "data_folder_out": str(_queue_dir),
+                                       "processed_folder": str(VAR_DIR / "celery" / "processed"),
+                                       "store_processed": False}
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_ALWAYS_EAGER = env.flag("CELERY_TASK_ALWAYS_EAGER", default=False)
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+CELERY_TIMEZONE = "UTC"
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "guardian.backends.ObjectPermissionBackend",
+]
+ANONYMOUS_USER_NAME = None  # guardian: anonymous users hold no object permissions
+GUARDIAN_RAISE_403 = False
+
+AXES_FAILURE_LIMIT = env.integer("CT_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = env.integer("CT_LOGIN_COOLOFF_MINUTES", 15, minimum=1) / 60
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "portal/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_IPWARE_PROXY_COUNT = env.integer("CT_PROXY_COUNT", 0, minimum=0)
+
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "portal:home"
+LOGOUT_REDIRECT_URL = "login"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = env.text("CT_TIME_ZONE", "Europe/London")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = Path(env.text("CT_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_ROOT = Path(env.text("CT_MEDIA_ROOT", str(VAR_DIR / "media")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage" if PRODUCTION
+                    else "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = DEBUG and not PRODUCTION
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+}
+
+# Odoo. Embedded mode points at the built-in sandbox (`make demo` starts it on port 8069).
+ODOO_URL = env.url("ODOO_URL", "" if PRODUCTION else "http://127.0.0.1:8069", schemes=("http", "https"))
+ODOO_DB = env.text("ODOO_DB", "" if PRODUCTION else "retail")
+ODOO_LOGIN = env.text("ODOO_LOGIN", "" if PRODUCTION else "admin")
+ODOO_PASSWORD = env.text("ODOO_PASSWORD", "" if PRODUCTION else "admin")
+ODOO_API_KEY = env.text("ODOO_API_KEY")
+ODOO_TRANSPORT = env.choice("ODOO_TRANSPORT", "auto", ("auto", "jsonrpc", "json2"))
+ODOO_TIMEOUT = env.decimal("ODOO_TIMEOUT", 10.0, minimum=0.1)
+if PRODUCTION and not (ODOO_URL and ODOO_DB and ODOO_LOGIN and (ODOO_PASSWORD or ODOO_API_KEY)):
+    raise ImproperlyConfigured("ODOO_URL, ODOO_DB, ODOO_LOGIN and ODOO_PASSWORD or ODOO_API_KEY must be set in production.")
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = False  # htmx reads no cookie (the token is in hx-headers) but the admin's JS may
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+if PRODUCTION:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = env.flag("CT_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env.integer("CT_HSTS_SECONDS", 31_536_000, minimum=0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = env.flag("CT_HSTS_PRELOAD", False)
+    if env.flag("CT_BEHIND_TLS_PROXY", True):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.choice("CT_LOG_LEVEL", "INFO",
+                                                           ("DEBUG", "INFO", "WARNING", "ERROR"))},
+}

@@ -1,0 +1,17 @@
+"""URL configuration: each app owns its own `urls.py`."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+
+from apps.portal import views as portal_views
+from apps.portal.urls import auth_urlpatterns
+
+urlpatterns = [
+    *auth_urlpatterns,
+    path("", include("apps.portal.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = portal_views.permission_denied

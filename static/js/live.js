@@ -1,0 +1,54 @@
+/* Live updates. The server sends "what changed" over the websocket (htmx ws extension); each panel
+   that cares re-fetches itself over HTTP with the user's own permissions. Bursts are coalesced, and
+   after every reconnect all panels refresh, because a channel layer delivers at most once. */
+(function () {
+  "use strict";
+  var pending = new Set();
+  var timer = null;
+  var opened = false;
+  var COALESCE_MS = 250;
+
+  function setStatus(state, text) {
+    var dot = document.getElementById("live-status");
+    if (!dot) return;
+    dot.dataset.state = state;
+    dot.title = "Live updates: " + text;
+    dot.setAttribute("aria-label", "Live updates: " + text);
+  }
+
+  function panels() {
+    return Array.prototype.slice.call(document.querySelectorAll("[data-live-topics]"));
+  }
+
+  function flush() {
+    timer = null;
+    var topics = pending;
+    pending = new Set();
+    panels().forEach(function (panel) {
+      var wanted = panel.dataset.liveTopics.split(/\s+/);
+      if (topics.has("*") || wanted.some(function (t) { return topics.has(t); })) {
+        htmx.trigger(panel, "live-refresh");
+      }
+    });
+  }
+
+  function schedule(topics) {
+    topics.forEach(function (t) { pending.add(t); });
+    if (timer === null) timer = setTimeout(flush, COALESCE_MS);
+  }
+
+  document.addEventListener("htmx:wsOpen", function () {
+    setStatus("live", "connected");
+    if (opened) schedule(["*"]);  // resynchronise: events sent while we were away are lost
+    opened = true;
+  });
+  document.addEventListener("htmx:wsClose", function () { setStatus("reconnecting", "reconnecting"); });
+  document.addEventListener("htmx:wsError", function () { setStatus("reconnecting", "reconnecting"); });
+  document.addEventListener("htmx:wsBeforeMessage", function (event) {
+    event.preventDefault();  // messages are notices, never HTML to swap in
+    var data;
+    try { data = JSON.parse(event.detail.message); } catch (e) { return; }
+    if (data && Array.isArray(data.topics)) schedule(data.topics);
+  });
+  window.ControlTowerLive = { refreshAll: function () { schedule(["*"]); } };
+})();

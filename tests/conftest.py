@@ -1,0 +1,18 @@
+"""Fixtures shared by every test: a small network and one person per role."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import Network, make_network
+
+
+@pytest.fixture
+def network(db: None) -> Network:
+    return make_network()
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings) -> None:  # type: ignore[no-untyped-def]
+    """Tests create many users; production hashing strength is not what they check."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
