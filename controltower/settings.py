@@ -7,6 +7,7 @@ on every deployment safeguard.
 
 from __future__ import annotations
 
+import importlib.util
 import secrets
 from pathlib import Path
 from typing import Any
@@ -71,8 +72,9 @@ INSTALLED_APPS = [
     "apps.portal",
     "apps.live",
 ]
-if not PRODUCTION:
-    # The Odoo sandbox is a development and test tool; production never imports it.
+if not PRODUCTION and importlib.util.find_spec("apps.odoo_sandbox") is not None:
+    # The Odoo sandbox is a development and test tool: production never imports it, and the
+    # production image does not even contain it.
     INSTALLED_APPS.append("apps.odoo_sandbox")
 
 MIDDLEWARE = [
