@@ -16,3 +16,11 @@ def network(db: None) -> Network:
 def _fast_password_hashing(settings) -> None:  # type: ignore[no-untyped-def]
     """Tests create many users; production hashing strength is not what they check."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings() -> None:
+    """Close connections after each use so async tests' worker threads do not hold the test database."""
+    from django.conf import settings
+
+    settings.DATABASES["default"]["CONN_MAX_AGE"] = 0

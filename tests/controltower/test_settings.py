@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -18,7 +19,7 @@ PROBE = (
 )
 PROD = {
     "CT_ENV": "production",
-    "DJANGO_SECRET_KEY": "k" * 64,
+    "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
     "DATABASE_URL": "postgres://ct:pw@db.internal:5432/controltower",
     "REDIS_URL": "redis://cache.internal:6379/0",
     "DJANGO_ALLOWED_HOSTS": "tower.example.com",
