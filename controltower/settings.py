@@ -78,6 +78,7 @@ if not PRODUCTION and importlib.util.find_spec("apps.odoo_sandbox") is not None:
     INSTALLED_APPS.append("apps.odoo_sandbox")
 
 MIDDLEWARE = [
+    "apps.portal.middleware.LivenessMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -225,7 +226,9 @@ ODOO_API_KEY = env.text("ODOO_API_KEY")
 ODOO_TRANSPORT = env.choice("ODOO_TRANSPORT", "auto", ("auto", "jsonrpc", "json2"))
 ODOO_TIMEOUT = env.decimal("ODOO_TIMEOUT", 10.0, minimum=0.1)
 if PRODUCTION and not (ODOO_URL and ODOO_DB and ODOO_LOGIN and (ODOO_PASSWORD or ODOO_API_KEY)):
-    raise ImproperlyConfigured("ODOO_URL, ODOO_DB, ODOO_LOGIN and ODOO_PASSWORD or ODOO_API_KEY must be set in production.")
+    raise ImproperlyConfigured(
+        "ODOO_URL, ODOO_DB, ODOO_LOGIN and ODOO_PASSWORD or ODOO_API_KEY must be set in production."
+    )
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -122,3 +122,9 @@ def test_it_serves_htmx_and_its_websocket_extension_locally(network: Network) ->
     assert "/static/django_htmx/ext/hx-ws-2.min.js" in body
     assert "https://" not in body
     assert 'hx-headers=\'{"X-CSRFToken"' in body
+
+
+def test_it_answers_liveness_without_authentication_or_details(db: None) -> None:
+    response = Client(HTTP_HOST="10.1.2.3").get("/healthz")
+    assert response.status_code == 200
+    assert response.content == b"ok\n"

@@ -49,7 +49,8 @@ class Command(BaseCommand):
         ]
         self.stdout.write("Seeding the demo network…")
         call_command("seed_demo", stdout=self.stdout)
-        children = {name: subprocess.Popen(cmd, env=env) for name, cmd in commands}
+        # Fixed argument lists built above, no shell: nothing from outside reaches the command line.
+        children = {name: subprocess.Popen(cmd, env=env) for name, cmd in commands}  # noqa: S603
         self.stdout.write(self.style.SUCCESS(f"\nControl Tower is running at {site}/  (Ctrl-C stops everything)"))
         self.stdout.write(f"Sign-ins are above; they are kept in {Path(settings.VAR_DIR) / 'demo-logins.txt'}.")
         self._supervise(children)
