@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "apps.organisation",
     "apps.portal",
     "apps.live",
+    "apps.sync",
 ]
 if not PRODUCTION and importlib.util.find_spec("apps.odoo_sandbox") is not None:
     # The Odoo sandbox is a development and test tool: production never imports it, and the
@@ -229,6 +230,19 @@ if PRODUCTION and not (ODOO_URL and ODOO_DB and ODOO_LOGIN and (ODOO_PASSWORD or
     raise ImproperlyConfigured(
         "ODOO_URL, ODOO_DB, ODOO_LOGIN and ODOO_PASSWORD or ODOO_API_KEY must be set in production."
     )
+
+# Sync engine and webhook hints (see README "Odoo sync").
+CT_SYNC_INTERVAL = env.integer("CT_SYNC_INTERVAL", 30 if PRODUCTION else 5, minimum=1)
+CT_RECONCILE_INTERVAL = env.integer("CT_RECONCILE_INTERVAL", 300 if PRODUCTION else 60, minimum=10)
+CT_HINT_COALESCE_SECONDS = env.decimal("CT_HINT_COALESCE_SECONDS", 0.5, minimum=0)
+CT_WEBHOOK_TOKEN = env.text("CT_WEBHOOK_TOKEN")
+CT_WEBHOOK_SECRET = env.text("CT_WEBHOOK_SECRET")
+if CT_WEBHOOK_TOKEN and len(CT_WEBHOOK_TOKEN) < 24:
+    raise ImproperlyConfigured("CT_WEBHOOK_TOKEN must be at least 24 characters: it is the only key of the URL.")
+CELERY_BEAT_SCHEDULE = {
+    "sync-feeds": {"task": "sync.sync_all_feeds", "schedule": float(CT_SYNC_INTERVAL)},
+    "reconcile-feeds": {"task": "sync.reconcile_all_feeds", "schedule": float(CT_RECONCILE_INTERVAL)},
+}
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -11,6 +11,7 @@ from apps.portal.urls import auth_urlpatterns
 urlpatterns = [
     *auth_urlpatterns,
     path("", include("apps.portal.urls")),
+    path("", include("apps.sync.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from apps.sync.models import Feed, MirrorRecord, PendingRefetch, SyncRun, WebhookRejection
+
+
+@admin.register(Feed)
+class FeedAdmin(admin.ModelAdmin[Feed]):
+    list_display = ["slug", "name", "kind", "odoo_model", "enabled", "last_success_at", "cursor_write_date",
+                    "last_error"]
+    list_filter = ["kind", "enabled"]
+    readonly_fields = ["cursor_write_date", "cursor_id", "running_since", "last_success_at", "last_error"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin[Any]):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(SyncRun)
+class SyncRunAdmin(ReadOnlyAdmin):
+    list_display = ["feed", "kind", "status", "started_at", "finished_at", "fetched", "created", "updated",
+                    "closed", "rpc_calls", "lag_seconds", "error"]
+    list_filter = ["status", "kind", "feed"]
+
+
+@admin.register(MirrorRecord)
+class MirrorRecordAdmin(ReadOnlyAdmin):
+    list_display = ["feed", "odoo_id", "store", "odoo_write_date", "closed_at", "close_reason"]
+    list_filter = ["feed", "close_reason"]
+    search_fields = ["odoo_id"]
+
+
+@admin.register(PendingRefetch)
+class PendingRefetchAdmin(ReadOnlyAdmin):
+    list_display = ["odoo_model", "odoo_id", "hinted_at", "hints"]
+
+
+@admin.register(WebhookRejection)
+class WebhookRejectionAdmin(ReadOnlyAdmin):
+    list_display = ["received_at", "reason", "source_ip", "detail"]
+    list_filter = ["reason"]

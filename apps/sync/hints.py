@@ -1,0 +1,112 @@
+"""Webhook hints from Odoo (automation rules) or middleware: verify, then schedule a refetch by id.
+
+A hint is never trusted for data: it only says "look at this record soon". Odoo sends hints once,
+with a one-second timeout, so they can be lost: polling by write_date remains the source of truth.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import F
+
+from apps.sync.models import Feed, PendingRefetch, WebhookRejection
+
+MAX_BODY_BYTES = 64 * 1024
+SIGNATURE_TOLERANCE_SECONDS = 300
+SCHEDULED_FLAG = "sync:hint-refetch-scheduled"
+
+
+def webhook_token() -> str:
+    """The secret path segment. Embedded mode derives one from the secret key so the demo works."""
+    configured: str = settings.CT_WEBHOOK_TOKEN
+    if configured or settings.PRODUCTION:
+        return configured
+    return hmac.new(settings.SECRET_KEY.encode(), b"odoo-webhook-token", hashlib.sha256).hexdigest()[:32]
+
+
+def hint_path() -> str:
+    return f"/hooks/odoo/{webhook_token()}/"
+
+
+class HintRejected(Exception):
+    def __init__(self, status: int, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.reason, self.message = status, reason, message
+
+
+@dataclass(frozen=True)
+class Hint:
+    odoo_model: str
+    odoo_id: int
+
+
+def sign(body: bytes, timestamp: int, secret: str) -> str:
+    """The signature a sender puts in X-Signature (documented in the README)."""
+    digest = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
+    return f"sha256={digest}"
+
+
+def hint_verify(*, token: str, body: bytes, headers: dict[str, str], now: float | None = None) -> Hint:
+    """Check token, size, optional HMAC signature with timestamp (replays refused), and shape."""
+    expected = webhook_token()
+    if not expected or not hmac.compare_digest(token, expected):
+        raise HintRejected(404, "bad_token", "Not found.")
+    if len(body) > MAX_BODY_BYTES:
+        raise HintRejected(413, "too_large", f"Body larger than {MAX_BODY_BYTES} bytes.")
+    secret: str = settings.CT_WEBHOOK_SECRET
+    if secret:
+        _check_signature(body, headers, secret, time.time() if now is None else now)
+    try:
+        payload: Any = json.loads(body)
+    except ValueError:
+        raise HintRejected(400, "malformed", "Body is not JSON.") from None
+    if not isinstance(payload, dict):
+        raise HintRejected(400, "malformed", 'Body must be a JSON object with "_model" and "_id".')
+    model, odoo_id = payload.get("_model"), payload.get("_id")
+    if not isinstance(model, str) or not isinstance(odoo_id, int) or isinstance(odoo_id, bool) or odoo_id <= 0:
+        raise HintRejected(400, "malformed", '"_model" must be a model name and "_id" a positive record id.')
+    if not Feed.objects.filter(odoo_model=model, enabled=True).exists():
+        raise HintRejected(422, "unknown_model", f"No enabled feed mirrors {model}.")
+    return Hint(odoo_model=model, odoo_id=odoo_id)
+
+
+def _check_signature(body: bytes, headers: dict[str, str], secret: str, now: float) -> None:
+    signature, stamp = headers.get("x-signature", ""), headers.get("x-signature-timestamp", "")
+    if not signature or not stamp:
+        raise HintRejected(401, "unsigned", "X-Signature and X-Signature-Timestamp are required.")
+    try:
+        timestamp = int(stamp)
+    except ValueError:
+        raise HintRejected(401, "bad_signature", "X-Signature-Timestamp must be Unix seconds.") from None
+    if abs(now - timestamp) > SIGNATURE_TOLERANCE_SECONDS:
+        raise HintRejected(401, "stale", "Signature timestamp is too old or in the future.")
+    if not hmac.compare_digest(signature, sign(body, timestamp, secret)):
+        raise HintRejected(401, "bad_signature", "Signature does not match.")
+    if not cache.add(f"sync:hint-seen:{signature}", 1, timeout=SIGNATURE_TOLERANCE_SECONDS * 2):
+        raise HintRejected(409, "replayed", "This signed hint was already received.")
+
+
+def hint_reject_record(*, reason: str, source_ip: str | None, detail: str) -> None:
+    WebhookRejection.objects.create(reason=reason, source_ip=source_ip, detail=detail[:200])
+
+
+@transaction.atomic
+def hint_accept(hint: Hint) -> None:
+    """Record the hint (duplicates collapse) and schedule one refetch for the whole burst."""
+    updated = PendingRefetch.objects.filter(odoo_model=hint.odoo_model, odoo_id=hint.odoo_id).update(
+        hints=F("hints") + 1)
+    if not updated:
+        PendingRefetch.objects.create(odoo_model=hint.odoo_model, odoo_id=hint.odoo_id)
+    if cache.add(SCHEDULED_FLAG, 1, timeout=5):
+        from apps.sync.tasks import refetch_hinted
+
+        transaction.on_commit(lambda: refetch_hinted.apply_async(countdown=settings.CT_HINT_COALESCE_SECONDS))

@@ -1,0 +1,81 @@
+"""Applying fetched Odoo records to the mirror: one batch, one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from apps.live.broadcast import panels_changed
+from apps.odoo_gateway import parse_odoo_datetime
+from apps.sync.domain import matches
+from apps.sync.models import Feed, MirrorRecord
+from apps.sync.projectors import BatchResult, project
+from apps.sync.stores import StoreResolver
+
+LEFT_DOMAIN = "left_domain"
+DELETED = "deleted"
+MIRROR_FIELDS = ["values", "store", "odoo_write_date", "synced_at", "closed_at", "close_reason"]
+
+
+def _changed(record: MirrorRecord, values: dict[str, Any], store_id: int | None, write_date: datetime) -> bool:
+    return record.values != values or record.store_id != store_id or record.odoo_write_date != write_date
+
+
+@transaction.atomic
+def batch_apply(feed: Feed, rows: list[dict[str, Any]], resolver: StoreResolver, *,
+                missing_ids: Iterable[int] = ()) -> BatchResult:
+    """Upsert open records, close those that left the feed's domain or were deleted in Odoo.
+
+    A row older than the mirrored copy is ignored, so a late webhook refetch can never undo a newer
+    sync. Records that never were open are not stored at all.
+    """
+    now = timezone.now()
+    ids = [row["id"] for row in rows] + list(missing_ids)
+    existing = {record.odoo_id: record for record in MirrorRecord.objects.select_for_update()
+                .filter(feed=feed, odoo_id__in=ids)}
+    result = BatchResult(feed=feed)
+    created: list[MirrorRecord] = []
+    updated: list[MirrorRecord] = []
+    for row in rows:
+        write_date = parse_odoo_datetime(row["write_date"])
+        values = {key: value for key, value in row.items() if key != "id"}
+        store_id = resolver.store_id(row)
+        is_open = matches(feed.domain, row)
+        record = existing.get(row["id"])
+        if record is None:
+            if is_open:
+                created.append(MirrorRecord(feed=feed, odoo_id=row["id"], values=values, store_id=store_id,
+                                            odoo_write_date=write_date, first_seen_at=now, synced_at=now))
+            continue
+        if write_date < record.odoo_write_date:
+            continue
+        was_open = record.closed_at is None
+        if not _changed(record, values, store_id, write_date) and was_open == is_open:
+            continue
+        record.values, record.store_id, record.odoo_write_date, record.synced_at = values, store_id, write_date, now
+        if is_open:
+            record.closed_at, record.close_reason = None, ""
+            result.upserted.append(record)
+        elif was_open:
+            record.closed_at, record.close_reason = now, LEFT_DOMAIN
+            result.closed.append(record)
+        updated.append(record)
+    for odoo_id in missing_ids:
+        record = existing.get(odoo_id)
+        if record is not None and record.closed_at is None:
+            record.closed_at, record.close_reason, record.synced_at = now, DELETED, now
+            result.closed.append(record)
+            updated.append(record)
+    MirrorRecord.objects.bulk_create(created, batch_size=1000)
+    MirrorRecord.objects.bulk_update(updated, MIRROR_FIELDS, batch_size=1000)
+    result.upserted[:0] = created
+    result.created_count = len(created)
+    if result.upserted or result.closed:
+        project(result)
+        for store_id in result.store_ids:
+            panels_changed(store_id=store_id, topics=[feed.kind])
+    return result

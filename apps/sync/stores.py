@@ -1,0 +1,48 @@
+"""How a mirrored record finds its store: through a warehouse many2one, directly or one hop away."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from apps.odoo_gateway import OdooGateway, m2o_id
+from apps.organisation.models import Store
+from apps.sync.models import Feed
+
+# One-hop links (a picking type's warehouse) hardly ever change: keep them for the process's life so an
+# incremental run rarely pays the extra round trip.
+_VIA_CACHE: dict[tuple[str, str], dict[int, int | None]] = {}
+
+
+class StoreResolver:
+    """Resolves records to stores for one run. One-hop lookups (e.g. picking type → warehouse) are
+    cached for the resolver's life, so a run pays at most one extra round trip per batch of new ids."""
+
+    def __init__(self, feed: Feed, gateway: OdooGateway) -> None:
+        self.feed = feed
+        self.gateway = gateway
+        self.by_warehouse = dict(Store.objects.filter(odoo_warehouse_id__isnull=False)
+                                 .values_list("odoo_warehouse_id", "pk"))
+        self.via_cache = _VIA_CACHE.setdefault((feed.store_via_model, feed.store_via_field), {})
+
+    def prepare(self, records: list[dict[str, Any]]) -> None:
+        """Fetch the one-hop links the batch needs that are not cached yet (one `read`)."""
+        if not self.feed.store_via_model:
+            return
+        missing = sorted({ref for record in records if (ref := m2o_id(record.get(self.feed.store_field)))}
+                         - set(self.via_cache))
+        if not missing:
+            return
+        rows = self.gateway.read(self.feed.store_via_model, missing, [self.feed.store_via_field])
+        for row in rows:
+            self.via_cache[row["id"]] = m2o_id(row.get(self.feed.store_via_field))
+        for ref in missing:
+            self.via_cache.setdefault(ref, None)
+
+    def store_id(self, record: dict[str, Any]) -> int | None:
+        if not self.feed.store_field:
+            return None
+        ref = m2o_id(record.get(self.feed.store_field))
+        if ref is None:
+            return None
+        warehouse_id = self.via_cache.get(ref) if self.feed.store_via_model else ref
+        return self.by_warehouse.get(warehouse_id) if warehouse_id is not None else None
