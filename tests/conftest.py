@@ -24,3 +24,28 @@ def django_db_modify_db_settings() -> None:
     from django.conf import settings
 
     settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+
+@pytest.fixture(scope="module")
+def odoo_server():  # type: ignore[no-untyped-def]
+    """A fresh Odoo sandbox over real HTTP, seeded with the demo retail network, per test module."""
+    from apps.odoo_sandbox.testing import running_sandbox
+
+    with running_sandbox() as server:
+        yield server
+
+
+@pytest.fixture
+def odoo(odoo_server, settings):  # type: ignore[no-untyped-def]
+    """The process gateway pointed at the sandbox (faults cleared), as the portal's code gets it."""
+    from apps.odoo_gateway import get_gateway, reset_gateway
+
+    settings.ODOO_URL = odoo_server.url
+    settings.ODOO_DB = odoo_server.db
+    settings.ODOO_LOGIN, settings.ODOO_PASSWORD, settings.ODOO_API_KEY = "admin", "admin", ""
+    settings.ODOO_TRANSPORT = "auto"
+    odoo_server.faults.latency, odoo_server.faults.error_rate, odoo_server.faults.down = 0, 0, False
+    reset_gateway()
+    yield get_gateway()
+    odoo_server.faults.latency, odoo_server.faults.error_rate, odoo_server.faults.down = 0, 0, False
+    reset_gateway()
