@@ -9,7 +9,7 @@ from django.db import models
 from apps.audit.models import AuditEvent
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+    from django.contrib.auth.models import AnonymousUser, User
     from django.http import HttpRequest
 
     from apps.organisation.models import Store
@@ -26,7 +26,7 @@ def audit_record(
     *,
     action: str,
     target: models.Model | None = None,
-    actor: AbstractBaseUser | AnonymousUser | None = None,
+    actor: User | AnonymousUser | None = None,
     actor_label: str = "",
     store: Store | None = None,
     request: HttpRequest | None = None,

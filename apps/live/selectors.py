@@ -9,10 +9,10 @@ from apps.organisation.roles import Action
 from apps.organisation.scope import has_network_scope, stores_for
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+    from django.contrib.auth.models import AnonymousUser, User
 
 
-def live_groups_for(user: AbstractBaseUser | AnonymousUser) -> list[str]:
+def live_groups_for(user: User | AnonymousUser) -> list[str]:
     """The channel groups the user's scope allows: network-wide, or one per store in scope."""
     if not user.is_authenticated:
         return []
@@ -24,7 +24,7 @@ def live_groups_for(user: AbstractBaseUser | AnonymousUser) -> list[str]:
     return groups
 
 
-def may_see_store(user: AbstractBaseUser | AnonymousUser, store_id: int | None) -> bool:
+def may_see_store(user: User | AnonymousUser, store_id: int | None) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
     if has_network_scope(user, Action.VIEW):

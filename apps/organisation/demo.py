@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -36,7 +37,7 @@ def demo_network_seed(*, password_for: Callable[[str], str]) -> list[DemoLogin]:
         )
     first_region = regions[REGIONS[0].code]
     first_store = Store.objects.get(code=REGIONS[0].stores[0].code)
-    people = [
+    people: list[tuple[Role, str, dict[str, Any], str]] = [
         (Role.STORE_MANAGER, "store.manager", {"store": first_store}, str(first_store)),
         (Role.REGIONAL_MANAGER, "regional.manager", {"region": first_region}, f"region {first_region}"),
         (Role.HQ_EXECUTIVE, "hq.executive", {}, "whole network"),

@@ -12,7 +12,7 @@ from django.db import models
 from apps.organisation.roles import Role
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+    from django.contrib.auth.models import AnonymousUser, User
 
     from apps.organisation.roles import Action
 
@@ -43,7 +43,7 @@ class Region(models.Model):
 
 
 class StoreQuerySet(models.QuerySet["Store"]):
-    def for_user(self, user: AbstractBaseUser | AnonymousUser, action: Action) -> StoreQuerySet:
+    def for_user(self, user: User | AnonymousUser, action: Action) -> StoreQuerySet:
         """The stores `user` may perform `action` on: the one scope choke point (see `scope.py`)."""
         from apps.organisation.scope import stores_for
 

@@ -16,21 +16,21 @@ from guardian.shortcuts import get_objects_for_user
 from apps.organisation.roles import NETWORK_PERMS, REGION_PERMS, STORE_PERMS, Action
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+    from django.contrib.auth.models import AnonymousUser, User
 
     from apps.organisation.models import Region, Store
 
 _M = TypeVar("_M", bound=models.Model)
 
 
-def has_network_scope(user: AbstractBaseUser | AnonymousUser, action: Action) -> bool:
+def has_network_scope(user: User | AnonymousUser, action: Action) -> bool:
     """True when the user may `action` on every store (HQ, operations, superusers)."""
     if not user.is_authenticated or not user.is_active:
         return False
     return bool(user.has_perm(NETWORK_PERMS[action]))
 
 
-def stores_for(user: AbstractBaseUser | AnonymousUser, action: Action) -> models.QuerySet[Store]:
+def stores_for(user: User | AnonymousUser, action: Action) -> models.QuerySet[Store]:
     """Active stores the user may perform `action` on."""
     from apps.organisation.models import Store
 
@@ -52,7 +52,7 @@ def stores_for(user: AbstractBaseUser | AnonymousUser, action: Action) -> models
     return active.filter(allowed)
 
 
-def regions_for(user: AbstractBaseUser | AnonymousUser, action: Action) -> models.QuerySet[Region]:
+def regions_for(user: User | AnonymousUser, action: Action) -> models.QuerySet[Region]:
     """Regions the user holds `action` on as a whole (a regional manager's, or all for HQ)."""
     from apps.organisation.models import Region
 
@@ -69,7 +69,7 @@ def regions_for(user: AbstractBaseUser | AnonymousUser, action: Action) -> model
     return active.filter(pk__in=granted.values("pk"))
 
 
-def scope_by_store(queryset: models.QuerySet[_M], user: AbstractBaseUser | AnonymousUser, action: Action,
+def scope_by_store(queryset: models.QuerySet[_M], user: User | AnonymousUser, action: Action,
                    *, store_field: str = "store") -> models.QuerySet[_M]:
     """Narrow any store-owned queryset to what `user` may `action` on.
 
@@ -81,7 +81,7 @@ def scope_by_store(queryset: models.QuerySet[_M], user: AbstractBaseUser | Anony
     return queryset.filter(**{f"{store_field}__in": stores_for(user, action).values("pk")})
 
 
-def can(user: AbstractBaseUser | AnonymousUser, action: Action, store: Store) -> bool:
+def can(user: User | AnonymousUser, action: Action, store: Store) -> bool:
     """Whether `user` may perform `action` on one store (a write path re-checks with this)."""
     return stores_for(user, action).filter(pk=store.pk).exists()
 
@@ -91,5 +91,5 @@ class ScopedQuerySet(models.QuerySet[_M]):
 
     store_field = "store"
 
-    def for_user(self, user: AbstractBaseUser | AnonymousUser, action: Action = Action.VIEW) -> ScopedQuerySet[_M]:
+    def for_user(self, user: User | AnonymousUser, action: Action = Action.VIEW) -> ScopedQuerySet[_M]:
         return scope_by_store(self, user, action, store_field=self.store_field)  # type: ignore[return-value]

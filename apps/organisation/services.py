@@ -13,7 +13,7 @@ from apps.organisation.models import Region, RoleGrant, Store
 from apps.organisation.roles import GROUP_NAMES, ROLE_GROUP_PERMS, ROLE_REGION_PERMS, ROLE_STORE_PERMS, Role
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractUser
+    from django.contrib.auth.models import User
     from django.http import HttpRequest
 
 
@@ -50,11 +50,11 @@ def _apply_grant(grant: RoleGrant, *, add: bool) -> None:
 @transaction.atomic
 def role_grant(
     *,
-    user: AbstractUser,
+    user: User,
     role: Role,
     store: Store | None = None,
     region: Region | None = None,
-    granted_by: AbstractUser | None = None,
+    granted_by: User | None = None,
     request: HttpRequest | None = None,
 ) -> RoleGrant:
     """Give `user` a role where it applies; granting what is already held changes nothing."""
@@ -72,7 +72,7 @@ def role_grant(
 
 
 @transaction.atomic
-def role_revoke(*, grant: RoleGrant, revoked_by: AbstractUser | None = None,
+def role_revoke(*, grant: RoleGrant, revoked_by: User | None = None,
                 request: HttpRequest | None = None) -> None:
     """Take a role away: the guardian permissions go with the grant row."""
     _apply_grant(grant, add=False)

@@ -14,9 +14,9 @@ from apps.organisation.roles import Action
 from apps.organisation.scope import has_network_scope, regions_for, stores_for
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+    from django.contrib.auth.models import AnonymousUser, User
 
-    User = AbstractBaseUser | AnonymousUser
+    User = User | AnonymousUser
 
 
 @dataclass(frozen=True)
