@@ -16,29 +16,29 @@ from apps.organisation.scope import has_network_scope, regions_for, stores_for
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
 
-    User = User | AnonymousUser
+    Person = User | AnonymousUser
 
 
 @dataclass(frozen=True)
 class NavItem:
     label: str
     url_name: str
-    visible: Callable[[User], bool]
+    visible: Callable[[Person], bool]
 
 
-def any_store(user: User) -> bool:
+def any_store(user: Person) -> bool:
     return stores_for(user, Action.VIEW).exists()
 
 
-def decides(user: User) -> bool:
+def decides(user: Person) -> bool:
     return regions_for(user, Action.DECIDE).exists()
 
 
-def administers(user: User) -> bool:
+def administers(user: Person) -> bool:
     return has_network_scope(user, Action.ADMINISTER)
 
 
-def sees_network(user: User) -> bool:
+def sees_network(user: Person) -> bool:
     return has_network_scope(user, Action.VIEW)
 
 
@@ -47,7 +47,7 @@ NAV_ITEMS: list[NavItem] = [
 ]
 
 
-def nav_for(user: User) -> list[NavItem]:
+def nav_for(user: Person) -> list[NavItem]:
     if not user.is_authenticated:
         return []
     return [item for item in NAV_ITEMS if item.visible(user)]
