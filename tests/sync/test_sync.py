@@ -57,7 +57,8 @@ def test_it_mirrors_every_open_record_with_its_store_on_the_first_sync(odoo, dem
     assert run.kind == RunKind.FULL
     expected = odoo_ids(odoo, "purchase.order", [["state", "=", "to approve"]])
     mirrored = set(MirrorRecord.objects.open().filter(feed__slug="purchase-orders").values_list("odoo_id", flat=True))
-    assert expected and mirrored == expected
+    assert expected
+    assert mirrored == expected
     assert run.created == len(expected)
     stores = MirrorRecord.objects.filter(feed__slug="purchase-orders").exclude(store=None)
     assert stores.count() > 0
@@ -79,7 +80,8 @@ def test_it_picks_up_new_and_closes_decided_records_incrementally_within_the_rpc
     assert run.status == RunStatus.OK, run.error
     assert run.kind == RunKind.INCREMENTAL
     closed = MirrorRecord.objects.get(feed=purchase, odoo_id=approved_elsewhere)
-    assert closed.closed_at is not None and closed.close_reason == "left_domain"
+    assert closed.closed_at is not None
+    assert closed.close_reason == "left_domain"
     assert closed.values["state"] == "purchase"
     assert MirrorRecord.objects.get(feed=purchase, odoo_id=created).closed_at is None
     assert run.rpc_calls <= math.ceil(run.fetched / purchase.batch_size) + 2
