@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "apps.portal",
     "apps.live",
     "apps.sync",
+    "apps.writeback",
 ]
 if not PRODUCTION and importlib.util.find_spec("apps.odoo_sandbox") is not None:
     # The Odoo sandbox is a development and test tool: production never imports it, and the
@@ -239,7 +240,13 @@ CT_WEBHOOK_TOKEN = env.text("CT_WEBHOOK_TOKEN")
 CT_WEBHOOK_SECRET = env.text("CT_WEBHOOK_SECRET")
 if CT_WEBHOOK_TOKEN and len(CT_WEBHOOK_TOKEN) < 24:
     raise ImproperlyConfigured("CT_WEBHOOK_TOKEN must be at least 24 characters: it is the only key of the URL.")
+# Write-backs (the outbox).
+CT_WRITEBACK_MAX_ATTEMPTS = env.integer("CT_WRITEBACK_MAX_ATTEMPTS", 8, minimum=1)
+CT_WRITEBACK_BACKOFF_SECONDS = env.decimal("CT_WRITEBACK_BACKOFF_SECONDS", 2.0, minimum=0)
+CT_WRITEBACK_BACKOFF_CAP_SECONDS = env.decimal("CT_WRITEBACK_BACKOFF_CAP_SECONDS", 300.0, minimum=0)
+CT_WRITEBACK_LEASE_SECONDS = env.integer("CT_WRITEBACK_LEASE_SECONDS", 120, minimum=5)
 CELERY_BEAT_SCHEDULE = {
+    "dispatch-writebacks": {"task": "writeback.dispatch", "schedule": 5.0},
     "sync-feeds": {"task": "sync.sync_all_feeds", "schedule": float(CT_SYNC_INTERVAL)},
     "reconcile-feeds": {"task": "sync.reconcile_all_feeds", "schedule": float(CT_RECONCILE_INTERVAL)},
 }

@@ -1,0 +1,87 @@
+"""The transactional outbox: every change the portal must make in Odoo is first a row here."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from apps.organisation.scope import ScopedQuerySet
+
+
+class WriteBackStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    IN_PROGRESS = "in_progress", "Sending to Odoo"
+    RETRYING = "retrying", "Retrying"
+    APPLIED = "applied", "Applied in Odoo"
+    CONFLICT = "conflict", "Conflict in Odoo"
+    FAILED = "failed", "Failed"
+    DEAD = "dead", "Dead-lettered"
+
+
+PENDING = (WriteBackStatus.QUEUED, WriteBackStatus.RETRYING)
+FINAL = (WriteBackStatus.APPLIED, WriteBackStatus.CONFLICT, WriteBackStatus.FAILED, WriteBackStatus.DEAD)
+
+
+class WriteBackQuerySet(ScopedQuerySet["WriteBack"]):
+    def due(self) -> WriteBackQuerySet:
+        return self.filter(status__in=PENDING, next_attempt_at__lte=timezone.now())  # type: ignore[return-value]
+
+
+class WriteBack(models.Model):
+    """One intended Odoo change, with an idempotency key, status, attempts and last error.
+
+    It is saved in the same transaction as the decision or incident that caused it, so a crash can
+    never lose the intent; a worker claims it with a conditional UPDATE and applies it idempotently.
+    """
+
+    idempotency_key = models.CharField(max_length=100, unique=True)
+    kind = models.CharField(max_length=48, db_index=True, help_text="Which executor applies it.")
+    store = models.ForeignKey("organisation.Store", null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="writebacks")
+    odoo_model = models.CharField(max_length=64)
+    odoo_id = models.PositiveIntegerField(null=True, blank=True, help_text="Empty until a create is applied.")
+    payload = models.JSONField(default=dict, help_text="What to do; read by the executor.")
+    result = models.JSONField(default=dict, blank=True, help_text="Progress and outcome, step by step.")
+    status = models.CharField(max_length=16, choices=WriteBackStatus.choices, default=WriteBackStatus.QUEUED,
+                              db_index=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now, db_index=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    source_type = models.CharField(max_length=64, blank=True, help_text="e.g. approvals.decision")
+    source_id = models.CharField(max_length=64, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = WriteBackQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["source_type", "source_id"])]
+
+    def __str__(self) -> str:
+        target = f"{self.odoo_model},{self.odoo_id}" if self.odoo_id else self.odoo_model
+        return f"{self.kind} {target} [{self.get_status_display()}]"
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in FINAL
+
+    def backoff(self) -> timedelta:
+        """Exponential backoff with full jitter, capped: retries from many rows never arrive in step."""
+        import random
+
+        cap = settings.CT_WRITEBACK_BACKOFF_CAP_SECONDS
+        base = settings.CT_WRITEBACK_BACKOFF_SECONDS
+        return timedelta(seconds=random.uniform(0, min(cap, base * 2 ** max(0, self.attempts - 1))))
+
+    def summary(self) -> dict[str, Any]:
+        return {"status": self.status, "attempts": self.attempts, "odoo_id": self.odoo_id,
+                "last_error": self.last_error}
