@@ -1,8 +1,11 @@
-"""The Celery app: tasks are discovered in every installed app's `tasks.py`."""
+"""The Celery app: tasks are discovered in every installed app's `tasks.py`, and periodic tasks in
+every app's `schedule.py` (`BEAT_SCHEDULE`), so apps add schedules without touching settings."""
 
 from __future__ import annotations
 
+import importlib
 import os
+from typing import Any
 
 from celery import Celery
 
@@ -11,3 +14,23 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "controltower.settings")
 app = Celery("controltower")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+def collected_beat_schedule() -> dict[str, dict[str, Any]]:
+    from django.apps import apps as django_apps
+
+    schedule: dict[str, dict[str, Any]] = {}
+    for config in django_apps.get_app_configs():
+        try:
+            module = importlib.import_module(f"{config.name}.schedule")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.schedule":
+                raise
+            continue
+        schedule.update(getattr(module, "BEAT_SCHEDULE", {}))
+    return schedule
+
+
+@app.on_after_finalize.connect
+def _install_beat_schedule(sender: Celery, **kwargs: Any) -> None:
+    sender.conf.beat_schedule = {**collected_beat_schedule(), **(sender.conf.beat_schedule or {})}

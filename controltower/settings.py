@@ -73,6 +73,10 @@ INSTALLED_APPS = [
     "apps.live",
     "apps.sync",
     "apps.writeback",
+    "apps.approvals",
+    "apps.incidents",
+    "apps.operations",
+    "apps.health",
 ]
 if not PRODUCTION and importlib.util.find_spec("apps.odoo_sandbox") is not None:
     # The Odoo sandbox is a development and test tool: production never imports it, and the
@@ -245,11 +249,6 @@ CT_WRITEBACK_MAX_ATTEMPTS = env.integer("CT_WRITEBACK_MAX_ATTEMPTS", 8, minimum=
 CT_WRITEBACK_BACKOFF_SECONDS = env.decimal("CT_WRITEBACK_BACKOFF_SECONDS", 2.0, minimum=0)
 CT_WRITEBACK_BACKOFF_CAP_SECONDS = env.decimal("CT_WRITEBACK_BACKOFF_CAP_SECONDS", 300.0, minimum=0)
 CT_WRITEBACK_LEASE_SECONDS = env.integer("CT_WRITEBACK_LEASE_SECONDS", 120, minimum=5)
-CELERY_BEAT_SCHEDULE = {
-    "dispatch-writebacks": {"task": "writeback.dispatch", "schedule": 5.0},
-    "sync-feeds": {"task": "sync.sync_all_feeds", "schedule": float(CT_SYNC_INTERVAL)},
-    "reconcile-feeds": {"task": "sync.reconcile_all_feeds", "schedule": float(CT_RECONCILE_INTERVAL)},
-}
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

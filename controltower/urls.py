@@ -12,6 +12,10 @@ urlpatterns = [
     *auth_urlpatterns,
     path("", include("apps.portal.urls")),
     path("", include("apps.sync.urls")),
+    path("approvals/", include("apps.approvals.urls")),
+    path("incidents/", include("apps.incidents.urls")),
+    path("exceptions/", include("apps.operations.urls")),
+    path("health/", include("apps.health.urls")),
     path("admin/", admin.site.urls),
 ]
 
