@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "apps.incidents",
     "apps.operations",
     "apps.health",
+    "apps.notifications",
 ]
 if not PRODUCTION and importlib.util.find_spec("apps.odoo_sandbox") is not None:
     # The Odoo sandbox is a development and test tool: production never imports it, and the

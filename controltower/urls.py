@@ -16,6 +16,7 @@ urlpatterns = [
     path("incidents/", include("apps.incidents.urls")),
     path("exceptions/", include("apps.operations.urls")),
     path("health/", include("apps.health.urls")),
+    path("audit/", include("apps.audit.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -69,6 +69,12 @@ def panels_changed(*, store_id: int | None, topics: tuple[str, ...] | list[str])
     transaction.on_commit(send)
 
 
+def user_changed(*, user_id: int, topics: list[str]) -> None:
+    """Tell one person's open tabs (e.g. a new notification). Call after commit."""
+    message = {"type": "panel.changed", "store_id": None, "topics": list(topics), "personal": True}
+    _send(user_group(user_id), message)
+
+
 def session_closed(user_id: int) -> None:
     message: SessionClosedMessage = {"type": "session.closed"}
     _send(user_group(user_id), message)

@@ -39,7 +39,9 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
     async def panel_changed(self, event: dict[str, Any]) -> None:
         user = self.scope["user"]
         store_id = event.get("store_id")
-        if store_id is None and NETWORK_GROUP not in self.groups_joined:
+        if store_id is None and event.get("personal"):
+            pass  # sent to this user's own group
+        elif store_id is None and NETWORK_GROUP not in self.groups_joined:
             return
         if store_id is not None and not await database_sync_to_async(may_see_store)(user, store_id):
             return
