@@ -251,6 +251,16 @@ CT_WRITEBACK_BACKOFF_SECONDS = env.decimal("CT_WRITEBACK_BACKOFF_SECONDS", 2.0, 
 CT_WRITEBACK_BACKOFF_CAP_SECONDS = env.decimal("CT_WRITEBACK_BACKOFF_CAP_SECONDS", 300.0, minimum=0)
 CT_WRITEBACK_LEASE_SECONDS = env.integer("CT_WRITEBACK_LEASE_SECONDS", 120, minimum=5)
 
+# E-mail (notifications). Embedded mode prints messages to the console.
+EMAIL_BACKEND = ("django.core.mail.backends.smtp.EmailBackend" if env.text("CT_EMAIL_HOST") or PRODUCTION
+                 else "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env.text("CT_EMAIL_HOST", "localhost")
+EMAIL_PORT = env.integer("CT_EMAIL_PORT", 587, minimum=1)
+EMAIL_HOST_USER = env.text("CT_EMAIL_USER")
+EMAIL_HOST_PASSWORD = env.text("CT_EMAIL_PASSWORD")
+EMAIL_USE_TLS = env.flag("CT_EMAIL_TLS", True)
+DEFAULT_FROM_EMAIL = env.text("CT_EMAIL_FROM", "Control Tower <control-tower@localhost>")
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = False  # htmx reads no cookie (the token is in hx-headers) but the admin's JS may
