@@ -1,0 +1,230 @@
+"""account: journal entries, invoices and credit notes (customer refunds) with their lines."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import errors
+from ..fields import (
+    Char,
+    Date,
+    Float,
+    Html,
+    Integer,
+    Many2one,
+    Monetary,
+    One2many,
+    Row,
+    Selection,
+    store_warehouse_field,
+)
+from ..orm import Model, rpc
+from ..writing import touch
+from .mail import MailThread
+
+ACCOUNT_GROUPS = ("account.group_account_invoice", "account.group_account_manager")
+MOVE_TYPES = [
+    ("entry", "Journal Entry"),
+    ("out_invoice", "Customer Invoice"),
+    ("out_refund", "Customer Credit Note"),
+    ("in_invoice", "Vendor Bill"),
+    ("in_refund", "Vendor Credit Note"),
+    ("out_receipt", "Sales Receipt"),
+    ("in_receipt", "Purchase Receipt"),
+]
+PREFIXES = {
+    "entry": "MISC",
+    "out_invoice": "INV",
+    "out_refund": "RINV",
+    "in_invoice": "BILL",
+    "in_refund": "RBILL",
+    "out_receipt": "RCPT",
+    "in_receipt": "PREC",
+}
+
+
+def _is_invoice(row: Row) -> bool:
+    return row.get("move_type") not in (None, False, "entry")
+
+
+class AccountMove(MailThread):
+    _name = "account.move"
+    _description = "Journal Entry"
+    _order = "date desc, name desc, id desc"
+    _groups = (*ACCOUNT_GROUPS, "purchase.group_purchase_user")
+    _write_groups = ACCOUNT_GROUPS
+    _abstract = False
+    _fields = {
+        "name": Char("Number", default="/"),
+        "ref": Char("Reference"),
+        "move_type": Selection(MOVE_TYPES, "Type", required=True, default="entry"),
+        "state": Selection(
+            [("draft", "Draft"), ("posted", "Posted"), ("cancel", "Cancelled")],
+            "Status",
+            required=True,
+            readonly=True,
+            default="draft",
+        ),
+        "date": Date("Date", required=True, default=lambda env: env.today()),
+        "invoice_date": Date("Invoice/Bill Date"),
+        "invoice_date_due": Date("Due Date"),
+        "partner_id": Many2one("res.partner", "Partner"),
+        "invoice_user_id": Many2one("res.users", "Salesperson"),
+        "invoice_origin": Char("Origin"),
+        "narration": Html("Terms and Conditions"),
+        "currency_id": Many2one("res.currency", "Currency", required=True, default=1),
+        "company_id": Many2one("res.company", "Company", required=True, default=1),
+        "invoice_line_ids": One2many("account.move.line", "move_id", "Invoice lines"),
+        "line_ids": One2many("account.move.line", "move_id", "Journal Items"),
+        "amount_untaxed": Monetary("Untaxed Amount", readonly=True),
+        "amount_tax": Monetary("Tax", readonly=True),
+        "amount_total": Monetary("Total", readonly=True),
+        "amount_residual": Monetary("Amount Due", readonly=True),
+        "payment_state": Selection(
+            [
+                ("not_paid", "Not Paid"),
+                ("in_payment", "In Payment"),
+                ("paid", "Paid"),
+                ("partial", "Partially Paid"),
+                ("reversed", "Reversed"),
+            ],
+            "Payment Status",
+            default="not_paid",
+        ),
+        "x_store_warehouse_id": store_warehouse_field(),
+    }
+
+    def _prepare_create(self, vals: dict[str, Any]) -> None:
+        if _is_invoice({"move_type": vals.get("move_type", "entry")}):
+            vals.setdefault("invoice_user_id", self.env.uid)
+
+    def _after_create(self) -> None:
+        self._recompute_amounts()
+
+    def _after_write(self, vals: dict[str, Any]) -> None:
+        if "invoice_line_ids" in vals or "line_ids" in vals:
+            self._recompute_amounts()
+
+    def _recompute_amounts(self) -> None:
+        lines = self.env.store.table("account.move.line")
+        for move in self:
+            total = round(
+                sum(
+                    float(line.get("price_subtotal") or 0.0)
+                    for line in lines.values()
+                    if line.get("move_id") == move.id
+                ),
+                2,
+            )
+            residual = total if move.row.get("payment_state") == "not_paid" else 0.0
+            if move.row.get("amount_total") != total:
+                touch(
+                    move,
+                    {"amount_untaxed": total, "amount_tax": 0.0, "amount_total": total, "amount_residual": residual},
+                )
+
+    @rpc
+    def action_post(self) -> bool:
+        """Post draft entries; returns False like Odoo (not None, so there is a `result`)."""
+        self._check_exists()
+        self._check_access("write")
+        for move in self:
+            row = move.row
+            if row.get("state") != "draft":
+                raise errors.UserError(f"The entry {row.get('name')} (id {move.id}) must be in draft.")
+            if not any(line.get("move_id") == move.id for line in self.env.store.table("account.move.line").values()):
+                raise errors.UserError("You need to add a line before posting.")
+            if _is_invoice(row) and not row.get("partner_id"):
+                raise errors.UserError(
+                    "The field 'Customer' is required, please complete it to validate the Customer Invoice."
+                )
+            name = row.get("name")
+            if not name or name == "/":
+                year = str(row.get("date") or self.env.today())[:4]
+                prefix = PREFIXES.get(str(row.get("move_type")), "MISC")
+                name = f"{prefix}/{year}/{self.env.store.next_sequence(f'{prefix}/{year}'):05d}"
+            values: dict[str, Any] = {"state": "posted", "name": name}
+            if _is_invoice(row) and not row.get("invoice_date"):
+                values["invoice_date"] = self.env.today()
+            touch(move, values)
+        return False
+
+    @rpc
+    def button_cancel(self) -> None:
+        self._check_exists()
+        self._check_access("write")
+        for move in self:
+            if move.row.get("state") != "draft":
+                raise errors.UserError("Only draft journal entries can be cancelled.")
+        touch(self, {"state": "cancel"})
+
+    @rpc
+    def button_draft(self) -> None:
+        self._check_exists()
+        self._check_access("write")
+        for move in self:
+            if move.row.get("state") not in ("posted", "cancel"):
+                raise errors.UserError("Only posted/cancelled journal entries can be reset to draft.")
+        touch(self, {"state": "draft"})
+
+    def _check_unlink(self) -> None:
+        for move in self:
+            if move.row.get("state") == "posted":
+                raise errors.UserError("You cannot delete an entry which has been posted once.")
+        for rid, line in list(self.env.store.table("account.move.line").items()):
+            if line.get("move_id") in self.ids:
+                self.env.store.delete("account.move.line", rid)
+
+
+def _line_subtotal(row: Row) -> float:
+    return round(float(row.get("quantity") or 0.0) * float(row.get("price_unit") or 0.0), 2)
+
+
+class AccountMoveLine(Model):
+    _name = "account.move.line"
+    _description = "Journal Item"
+    _order = "move_id, sequence, id"
+    _groups = (*ACCOUNT_GROUPS, "purchase.group_purchase_user")
+    _write_groups = ACCOUNT_GROUPS
+    _abstract = False
+    _fields = {
+        "move_id": Many2one("account.move", "Journal Entry", required=True),
+        "sequence": Integer("Sequence", default=10),
+        "name": Char("Label"),
+        "product_id": Many2one("product.product", "Product"),
+        "quantity": Float("Quantity", default=1.0),
+        "price_unit": Float("Unit Price", default=0.0),
+        "price_subtotal": Monetary("Subtotal", readonly=True),
+        "price_total": Monetary("Total", readonly=True),
+        "display_type": Selection(
+            [("product", "Product"), ("line_section", "Section"), ("line_note", "Note")],
+            "Display Type",
+            default="product",
+        ),
+        "parent_state": Selection(
+            [("draft", "Draft"), ("posted", "Posted"), ("cancel", "Cancelled")], "Status", related="move_id.state"
+        ),
+        "partner_id": Many2one("res.partner", "Partner", related="move_id.partner_id"),
+        "currency_id": Many2one("res.currency", "Currency", related="move_id.currency_id"),
+    }
+
+    def _prepare_create(self, vals: dict[str, Any]) -> None:
+        if vals.get("product_id") and not vals.get("name"):
+            vals["name"] = self.env.display_name("product.product", int(vals["product_id"]))
+        subtotal = _line_subtotal({"quantity": vals.get("quantity", 1.0), "price_unit": vals.get("price_unit", 0.0)})
+        vals["price_subtotal"] = vals["price_total"] = subtotal
+
+    def _after_create(self) -> None:
+        self._refresh_moves()
+
+    def _after_write(self, vals: dict[str, Any]) -> None:
+        for line in self:
+            subtotal = _line_subtotal(line.row)
+            self.env.store.update(
+                self._name, line.id, {"price_subtotal": subtotal, "price_total": subtotal}, event=False
+            )
+        self._refresh_moves()
+
+    def _refresh_moves(self) -> None:
+        moves = sorted({int(row["move_id"]) for row in self.rows if row.get("move_id")})
+        self.env["account.move"].browse(moves)._recompute_amounts()

@@ -1,0 +1,147 @@
+"""Outgoing webhook hints (Odoo's "Send Webhook Notification") and inbound /web/hook calls."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+
+from apps.odoo_sandbox.server import SandboxServer
+
+from .conftest import post
+
+
+class Receiver:
+    """A tiny HTTP server that records the JSON bodies posted to it."""
+
+    def __init__(self) -> None:
+        self.received: list[dict[str, Any]] = []
+        owner = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                owner.received.append(json.loads(body))
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/odoo-hint"
+        threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+
+    def wait_for(self, count: int, timeout: float = 5.0) -> list[dict[str, Any]]:
+        deadline = time.monotonic() + timeout
+        while len(self.received) < count and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return self.received
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    server = Receiver()
+    yield server
+    server.httpd.shutdown()
+    server.httpd.server_close()
+
+
+def install_push_rule(rpc: Any, url: str, fields: list[str], **rule: Any) -> None:
+    """What the portal does over RPC: a webhook server action plus an on-save automation rule."""
+    model = rpc("admin", "ir.model", "search", [("model", "=", "purchase.order")])
+    field_ids = rpc("admin", "ir.model.fields", "search", [("model", "=", "purchase.order"), ("name", "in", fields)])
+    action = rpc(
+        "admin",
+        "ir.actions.server",
+        "create",
+        {
+            "name": "Notify control tower",
+            "model_id": model[0],
+            "state": "webhook",
+            "webhook_url": url,
+            "webhook_field_ids": [(6, 0, field_ids)],
+        },
+    )
+    rpc(
+        "admin",
+        "base.automation",
+        "create",
+        {
+            "name": "Control tower push",
+            "model_id": model[0],
+            "trigger": "on_create_or_write",
+            "action_server_ids": [(6, 0, [action])],
+            **rule,
+        },
+    )
+
+
+def test_it_posts_a_hint_once_per_write_through_an_automation_rule(
+    sandbox: SandboxServer, rpc, receiver: Receiver
+) -> None:
+    install_push_rule(rpc, receiver.url, ["state", "write_date"])
+    order = rpc("admin", "purchase.order", "search", [("state", "=", "to approve")], limit=1)[0]
+    rpc("admin", "purchase.order", "button_approve", [order])
+    hints = receiver.wait_for(1)
+    time.sleep(0.2)
+    assert len(hints) == 1
+    assert hints[0]["_id"] == order
+    assert hints[0]["_model"] == "purchase.order"
+    assert hints[0]["_action"].startswith("Notify control tower(#")
+    assert hints[0]["state"] == "purchase"
+    assert "write_date" in hints[0]
+
+
+def test_it_never_fails_the_write_when_the_target_is_down(sandbox: SandboxServer, rpc) -> None:
+    install_push_rule(rpc, "http://127.0.0.1:9/odoo-hint", ["state"])
+    order = rpc("admin", "purchase.order", "search", [], limit=1)
+    assert rpc("admin", "purchase.order", "write", order, {"notes": "<p>x</p>"}) is True
+    assert sandbox.hints.wait_idle(5)
+    assert sandbox.hints.deliveries[-1].outcome == "failed"
+
+
+def test_it_sends_every_change_to_the_hints_url(sandbox: SandboxServer, receiver: Receiver) -> None:
+    sandbox.hints_url = receiver.url
+    quant = sandbox.execute("admin", "stock.quant", "search", [[("warehouse_id", "=", 5)]], {"limit": 1})
+    sandbox.execute(
+        "admin", "stock.quant", "write", [quant, {"inventory_quantity": 3}], {"context": {"inventory_mode": True}}
+    )
+    hints = receiver.wait_for(1)
+    assert hints[0]["_model"] == "stock.quant"
+    assert hints[0]["_id"] == quant[0]
+
+
+def test_it_drops_hints_under_drop_hints_rate(sandbox: SandboxServer, receiver: Receiver) -> None:
+    sandbox.hints_url = receiver.url
+    sandbox.faults.drop_hints_rate = 1.0
+    for _ in range(3):
+        sandbox.execute("admin", "purchase.order", "write", [[1], {"notes": "<p>lost</p>"}])
+    assert sandbox.hints.wait_idle(5)
+    assert receiver.received == []
+    assert [d.outcome for d in list(sandbox.hints.deliveries)[-3:]] == ["dropped"] * 3
+
+
+def test_it_accepts_inbound_webhooks_for_existing_records(sandbox: SandboxServer, rpc) -> None:
+    model = rpc("admin", "ir.model", "search", [("model", "=", "purchase.order")])
+    rule = rpc("admin", "base.automation", "create", {"name": "in", "model_id": model[0], "trigger": "on_webhook"})
+    url = rpc("admin", "base.automation", "read", [rule], ["url"])[0]["url"]
+    assert url.startswith(sandbox.url + "/web/hook/")
+    assert post(url, {"_id": 1, "_model": "purchase.order"}) == (200, {"status": "ok"})
+    assert post(url, {"_id": 999999, "_model": "purchase.order"}) == (500, {"status": "error"})
+    assert post(sandbox.url + "/web/hook/not-a-rule", {"_id": 1})[0] == 404
+
+
+def test_it_honours_the_rule_filter_domain(sandbox: SandboxServer, rpc, receiver: Receiver) -> None:
+    install_push_rule(rpc, receiver.url, ["state"], filter_domain="[('state', '=', 'purchase')]")
+    waiting = rpc("admin", "purchase.order", "search", [("state", "=", "to approve")], limit=2)
+    rpc("admin", "purchase.order", "write", [waiting[1]], {"notes": "<p>not yet</p>"})
+    rpc("admin", "purchase.order", "button_approve", [waiting[0]])
+    assert sandbox.hints.wait_idle(5)
+    assert [(h["_id"], h["state"]) for h in receiver.received] == [(waiting[0], "purchase")]

@@ -1,0 +1,40 @@
+"""The sandbox answers the recorded Odoo 18 contract exactly like the real server (replay.py)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from apps.odoo_sandbox.testing import running_sandbox
+
+REPLAY = Path(__file__).resolve().parents[3] / "shared/odoo-contract/replay.py"
+pytestmark = pytest.mark.skipif(
+    not REPLAY.exists(), reason=f"the shared Odoo contract is not beside the repo ({REPLAY})"
+)
+
+
+def replay(url: str, db: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(REPLAY), "--url", url, "--db", db, "--timeout", "20"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_it_passes_the_recorded_contract_in_full_and_repeatably() -> None:
+    with running_sandbox() as odoo:
+        for _ in range(2):
+            run = replay(odoo.url, odoo.db)
+            assert run.returncode == 0, run.stdout + run.stderr
+            assert "10 passed, 0 failed" in run.stdout
+
+
+def test_it_passes_the_contract_without_the_retail_network() -> None:
+    with running_sandbox(seed_network=False) as odoo:
+        run = replay(odoo.url, odoo.db)
+        assert run.returncode == 0, run.stdout + run.stderr
