@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -87,40 +88,65 @@ def feed_sync(feed: Feed, *, full: bool = False, gateway: OdooGateway | None = N
     return _finish(run, feed)
 
 
+def _since(feed: Feed) -> list[Any]:
+    """Where an incremental pass starts.
+
+    From the cursor (exclusive, keyset) — unless the previous pass began less than `overlap_seconds`
+    after the cursor's write_date: a transaction that was still open then may since have committed a
+    record stamped behind the cursor, so that window is read again (upserts are idempotent). After a
+    quiet spell the window is empty and a pass fetches only what changed.
+    """
+    assert feed.cursor_write_date is not None
+    overlap = timedelta(seconds=feed.overlap_seconds)
+    horizon = feed.last_poll_started_at - overlap if feed.last_poll_started_at else None
+    if horizon is None or horizon < feed.cursor_write_date:
+        since = min(feed.cursor_write_date, horizon) if horizon else feed.cursor_write_date - overlap
+        return [["write_date", ">=", format_odoo_datetime(since)]]
+    return _keyset(feed.cursor_write_date, feed.cursor_id)
+
+
 def _sync_batches(feed: Feed, run: SyncRun, gateway: OdooGateway, *, first: bool,
                   progress: Progress | None) -> None:
+    """Fetch and apply batches. The next batch is fetched while the current one is written (keyset
+    paging knows the next page as soon as a page arrives), so database work hides behind Odoo's
+    latency; a failed fetch surfaces only after the batches before it were applied."""
     resolver = StoreResolver(feed, gateway)
     base = list(feed.base_domain)
+    poll_started = timezone.now()
     if first:
         base += list(feed.domain)
         run.total_expected = gateway.search_count(feed.odoo_model, base)
         start: list[Any] = []
     else:
-        assert feed.cursor_write_date is not None
-        since = feed.cursor_write_date - timedelta(seconds=feed.overlap_seconds)
-        start = [["write_date", ">=", format_odoo_datetime(since)]]
-    domain = base + start
+        start = _since(feed)
+
+    def fetch(domain: list[Any]) -> list[dict[str, Any]]:
+        return gateway.search_read(feed.odoo_model, domain, feed.fetch_fields, order=ORDER, limit=feed.batch_size)
+
     newest: datetime | None = None
-    while True:
-        rows = gateway.search_read(feed.odoo_model, domain, feed.fetch_fields, order=ORDER, limit=feed.batch_size)
-        resolver.prepare(rows)
-        with transaction.atomic():
-            result = batch_apply(feed, rows, resolver)
-            if rows:
-                last_date, last_id = parse_odoo_datetime(rows[-1]["write_date"]), rows[-1]["id"]
-                newest = last_date
-                _advance_cursor(feed, last_date, last_id)
-        run.fetched += len(rows)
-        run.created += result.created_count
-        run.updated += len(result.upserted) - result.created_count
-        run.closed += len(result.closed)
-        run.cursor_after = _cursor_text(feed.cursor_write_date, feed.cursor_id)
-        run.save(update_fields=["fetched", "created", "updated", "closed", "cursor_after", "total_expected"])
-        if progress is not None:
-            progress(run)
-        if len(rows) < feed.batch_size:
-            break
-        domain = base + _keyset(last_date, last_id)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"sync-{feed.slug}") as prefetcher:
+        pending: Future[list[dict[str, Any]]] | None = prefetcher.submit(fetch, base + start)
+        while pending is not None:
+            rows = pending.result()
+            pending = None
+            if len(rows) == feed.batch_size:
+                last = rows[-1]
+                pending = prefetcher.submit(fetch, base + _keyset(parse_odoo_datetime(last["write_date"]), last["id"]))
+            resolver.prepare(rows)
+            with transaction.atomic():
+                result = batch_apply(feed, rows, resolver)
+                if rows:
+                    newest = parse_odoo_datetime(rows[-1]["write_date"])
+                    _advance_cursor(feed, newest, rows[-1]["id"])
+            run.fetched += len(rows)
+            run.created += result.created_count
+            run.updated += len(result.upserted) - result.created_count
+            run.closed += len(result.closed)
+            run.cursor_after = _cursor_text(feed.cursor_write_date, feed.cursor_id)
+            run.save(update_fields=["fetched", "created", "updated", "closed", "cursor_after", "total_expected"])
+            if progress is not None:
+                progress(run)
+    Feed.objects.filter(pk=feed.pk).update(last_poll_started_at=poll_started)
     if newest is not None:
         run.lag_seconds = max(0.0, (timezone.now() - newest).total_seconds())
 

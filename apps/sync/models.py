@@ -37,10 +37,13 @@ class Feed(models.Model):
     settings = models.JSONField(default=dict, blank=True, help_text="Kind-specific options (e.g. approve method).")
     batch_size = models.PositiveIntegerField(default=500)
     overlap_seconds = models.PositiveIntegerField(
-        default=5, help_text="Refetch this far behind the cursor: Odoo stamps write_date at transaction start.")
+        default=5, help_text="Longest Odoo transaction plus clock skew: Odoo stamps write_date at transaction "
+                             "start, so a record may commit behind the cursor while a poll runs.")
     enabled = models.BooleanField(default=True)
     cursor_write_date = models.DateTimeField(null=True, blank=True)
     cursor_id = models.PositiveIntegerField(default=0)
+    last_poll_started_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the last complete pass began: the overlap is measured from it.")
     running_since = models.DateTimeField(null=True, blank=True)
     last_success_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
