@@ -58,11 +58,11 @@ def role_grant(
     request: HttpRequest | None = None,
 ) -> RoleGrant:
     """Give `user` a role where it applies; granting what is already held changes nothing."""
-    grant = RoleGrant(user=user, role=role, store=store, region=region, granted_by=granted_by)
-    grant.full_clean(exclude=["granted_by"], validate_unique=False)
     existing = RoleGrant.objects.filter(user=user, role=role, store=store, region=region).first()
     if existing is not None:
         return existing
+    grant = RoleGrant(user=user, role=role, store=store, region=region, granted_by=granted_by)
+    grant.full_clean(exclude=["granted_by"], validate_unique=False, validate_constraints=False)
     grant.save()
     _apply_grant(grant, add=True)
     audit_record(action="role.granted", target=grant, actor=granted_by, store=store, request=request,
