@@ -67,6 +67,9 @@ INSTALLED_APPS = [
     "guardian",
     "axes",
     "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "apps.audit",
     "apps.organisation",
     "apps.portal",
@@ -78,6 +81,9 @@ INSTALLED_APPS = [
     "apps.operations",
     "apps.health",
     "apps.notifications",
+    "apps.dashboards",
+    "apps.api",
+    "apps.webhooks",
 ]
 if not PRODUCTION and importlib.util.find_spec("apps.odoo_sandbox") is not None:
     # The Odoo sandbox is a development and test tool: production never imports it, and the
@@ -219,9 +225,22 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = DEBUG and not PRODUCTION
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-REST_FRAMEWORK = {
+# The API app may extend these (authentication by token, throttles, pagination) in apps/api/conf.py.
+REST_FRAMEWORK: dict[str, Any] = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend",
+                                "rest_framework.filters.OrderingFilter"],
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Control Tower API",
+    "DESCRIPTION": "Approvals, incidents, exceptions, health and audit of the retail network, scoped to the caller.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # Odoo. Embedded mode points at the built-in sandbox (`make demo` starts it on port 8069).

@@ -17,6 +17,9 @@ urlpatterns = [
     path("exceptions/", include("apps.operations.urls")),
     path("health/", include("apps.health.urls")),
     path("audit/", include("apps.audit.urls")),
+    path("dashboards/", include("apps.dashboards.urls")),
+    path("api/v1/", include("apps.api.urls")),
+    path("webhooks/", include("apps.webhooks.urls")),
     path("admin/", admin.site.urls),
 ]
 
