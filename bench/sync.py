@@ -14,18 +14,17 @@ from typing import Any
 
 from _django import bench_database
 
-BATCH = 500
 FIELDS = ["name", "stage_id", "state", "priority", "user_ids", "project_id", "date_deadline", "x_store_warehouse_id"]
 
 
-def bare_read(gateway: Any, domain: list[Any]) -> tuple[float, int, int]:
+def bare_read(gateway: Any, domain: list[Any], batch: int) -> tuple[float, int, int]:
     """The baseline: keyset-paged search_read of the same records and fields, nothing else."""
     calls, started, fetched, page = gateway.rpc_count, time.perf_counter(), 0, domain
     while True:
         rows = gateway.search_read("project.task", page, ["write_date", *FIELDS], order="write_date asc, id asc",
-                                   limit=BATCH)
+                                   limit=batch)
         fetched += len(rows)
-        if len(rows) < BATCH:
+        if len(rows) < batch:
             break
         last = rows[-1]
         page = [*domain, "|", ["write_date", ">", last["write_date"]], "&",
@@ -42,7 +41,7 @@ def seed(server: Any, count: int) -> int:
     return project
 
 
-def measure(count: int) -> dict[str, Any]:
+def measure(count: int, batch: int) -> dict[str, Any]:
     from apps.odoo_gateway import OdooConfig, OdooGateway
     from apps.odoo_sandbox.testing import running_sandbox
     from apps.organisation.demo import demo_network_seed
@@ -52,13 +51,14 @@ def measure(count: int) -> dict[str, Any]:
     with running_sandbox(seed_network=True) as server:
         demo_network_seed(password_for=lambda username: "bench-password-not-used")
         project = seed(server, count)
-        gateway = OdooGateway(OdooConfig(url=server.url, db=server.db, login="admin", password="admin"))
+        gateway = OdooGateway(OdooConfig(url=server.url, db=server.db, login="admin", password="admin",
+                                          timeout=600))
         gateway.version()
         domain = [["project_id", "=", project]]
         feed = Feed.objects.create(slug=f"bench-{count}", name="Bench", kind="incident", odoo_model="project.task",
                                    base_domain=domain, domain=[["state", "not in", ["1_done", "1_canceled"]]],
-                                   fields=FIELDS, store_field="x_store_warehouse_id", batch_size=BATCH)
-        base_s, base_calls, base_rows = bare_read(gateway, domain)
+                                   fields=FIELDS, store_field="x_store_warehouse_id", batch_size=batch)
+        base_s, base_calls, base_rows = bare_read(gateway, domain, batch)
         started = time.perf_counter()
         full = feed_sync(feed, full=True, gateway=gateway)
         full_s = time.perf_counter() - started
@@ -71,7 +71,7 @@ def measure(count: int) -> dict[str, Any]:
         ids = sorted(server.execute("admin", "project.task", "search", [domain]))[:changed]
         time.sleep(1.1)  # a later write_date second, as real edits would have
         server.execute("admin", "project.task", "write", [ids, {"priority": "1"}])
-        inc_base_s, inc_base_calls, _ = bare_read(gateway, [*domain, ["id", "in", ids]])
+        inc_base_s, inc_base_calls, _ = bare_read(gateway, [*domain, ["id", "in", ids]], batch)
         started = time.perf_counter()
         incremental = feed_sync(feed, gateway=gateway)
         inc_s = time.perf_counter() - started
@@ -79,21 +79,24 @@ def measure(count: int) -> dict[str, Any]:
         return {"records": count, "base_s": base_s, "base_calls": base_calls, "base_rows": base_rows,
                 "full_s": full_s, "full_calls": full.rpc_calls, "changed": changed, "inc_fetched": incremental.fetched,
                 "inc_base_s": inc_base_s, "inc_base_calls": inc_base_calls, "inc_s": inc_s,
-                "inc_calls": incremental.rpc_calls, "inc_budget": math.ceil(incremental.fetched / BATCH) + 2}
+                "inc_calls": incremental.rpc_calls, "batch": batch,
+                "inc_budget": math.ceil(incremental.fetched / batch) + 2}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--records", type=int, nargs="+", default=[10_000])
+    parser.add_argument("--batch", type=int, default=500, help="search_read page size (the feed's batch_size)")
     args = parser.parse_args()
     with bench_database():
-        print(f"{'records':>8} {'bare s':>8} {'full s':>8} {'ratio':>6} {'calls':>11} | "
-              f"{'changed':>7} {'bare s':>7} {'inc s':>7} {'ratio':>6} {'calls/budget':>12}")
+        print(f"{'records':>8} {'batch':>5} {'bare s':>8} {'full s':>8} {'ratio':>6} {'calls':>11} | "
+              f"{'changed':>7} {'bare s':>7} {'inc s':>7} {'ratio':>6} {'calls/budget':>12}", flush=True)
         for count in args.records:
-            r = measure(count)
-            print(f"{r['records']:>8} {r['base_s']:>8.2f} {r['full_s']:>8.2f} {r['full_s'] / r['base_s']:>6.2f} "
-                  f"{r['full_calls']:>5}/{r['base_calls']:<5} | {r['changed']:>7} {r['inc_base_s']:>7.3f} "
-                  f"{r['inc_s']:>7.3f} {r['inc_s'] / r['inc_base_s']:>6.2f} {r['inc_calls']:>5}/{r['inc_budget']:<6}")
+            r = measure(count, args.batch)
+            print(f"{r['records']:>8} {r['batch']:>5} {r['base_s']:>8.2f} {r['full_s']:>8.2f} "
+                  f"{r['full_s'] / r['base_s']:>6.2f} {r['full_calls']:>5}/{r['base_calls']:<5} | "
+                  f"{r['changed']:>7} {r['inc_base_s']:>7.3f} {r['inc_s']:>7.3f} {r['inc_s'] / r['inc_base_s']:>6.2f} "
+                  f"{r['inc_calls']:>5}/{r['inc_budget']:<6}", flush=True)
 
 
 if __name__ == "__main__":
