@@ -1,0 +1,56 @@
+"""Deadlines: a reminder at a share of the time, one at the deadline, then escalation to the next tier.
+
+Driven by Celery beat (`schedule.py`); each step is marked on the request in the same transaction as
+its notification, so a second run (or two beat processes) never reminds twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from apps.approvals.models import ApprovalRequest, ApprovalStatus
+from apps.approvals.overrides import deciders_for, request_escalate
+
+
+@dataclass
+class DeadlineRun:
+    reminded: int = 0
+    due: int = 0
+    escalated: int = 0
+
+
+def _remind(request: ApprovalRequest, *, subject: str, field: str, now: datetime) -> bool:
+    from apps.notifications.services import notify
+
+    with transaction.atomic():
+        claimed = ApprovalRequest.objects.filter(pk=request.pk, status=ApprovalStatus.OPEN,
+                                                 **{f"{field}__isnull": True}).update(**{field: now})
+        if not claimed:
+            return False
+        notify(recipients=deciders_for(request), subject=subject,
+               body=f"Deadline {timezone.localtime(request.deadline):%Y-%m-%d %H:%M}. Policy: {request.policy_label}.",
+               link=reverse("approvals:detail", args=[request.pk]), store=request.store)
+    return True
+
+
+def approvals_deadlines_check(*, now: datetime | None = None) -> DeadlineRun:
+    """One pass over open requests: reminders due, deadlines reached, escalations to make."""
+    now = now or timezone.now()
+    run = DeadlineRun()
+    open_requests = ApprovalRequest.objects.open().select_related("store", "assignee")
+    for request in open_requests.filter(remind_at__lte=now, reminded_at__isnull=True, deadline__gt=now):
+        run.reminded += _remind(request, subject=f"Reminder: {request} ({request.store.code}) is waiting for you",
+                                field="reminded_at", now=now)
+    for request in open_requests.filter(deadline__lte=now, due_notified_at__isnull=True):
+        run.due += _remind(request, subject=f"Deadline reached: {request} ({request.store.code})",
+                           field="due_notified_at", now=now)
+    for request in open_requests.filter(deadline__lte=now, tier__lt=2):
+        request_escalate(request=request, actor=None,
+                         reason=f"Tier {request.tier} deadline passed without a decision.")
+        run.escalated += 1
+    return run

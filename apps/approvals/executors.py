@@ -1,0 +1,158 @@
+"""Applying an approval decision in Odoo, exactly once.
+
+1. Re-read the record: already in the intended outcome → success without calling; moved elsewhere
+   (cancelled, posted, recounted in Odoo) → conflict, nothing called. Odoo's `button_approve` has no
+   state guard and would revive a cancelled order, so this check is what keeps a late approval safe.
+2. Call the feed's method with the service account.
+3. Re-read and verify: a non-manager's `button_approve` is a silent no-op in Odoo, so an unchanged
+   record after a "successful" call fails loudly with a configuration message. A wizard action
+   (outdated count, duplicate expense) is surfaced, never looped on.
+4. Post a chatter note naming the approver, the decision, the comment and a link to the portal.
+   Each finished step is saved on the row (`save_progress`), and a retried row first looks for its
+   own note in Odoo, so a crash between steps never repeats one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+
+from apps.odoo_gateway import OdooGateway, OdooRecordMissing
+from apps.sync.domain import matches
+from apps.sync.models import Feed
+from apps.writeback.executors import WizardReturned, WriteBackConflict, WriteBackRefused, save_progress
+from apps.writeback.models import WriteBack
+
+PENDING, DONE, ELSEWHERE = "pending", "done", "elsewhere"
+REFUSE_WIZARD = "refuse_wizard"
+# Models without a chatter in Odoo Community: the outcome is still verified, no note is posted.
+NO_CHATTER = {"stock.quant"}
+
+
+def _feed(writeback: WriteBack) -> Feed:
+    try:
+        return Feed.objects.get(slug=writeback.payload["feed"])
+    except Feed.DoesNotExist:
+        raise WriteBackRefused(f"The feed {writeback.payload.get('feed')!r} no longer exists.") from None
+
+
+def _read(gateway: OdooGateway, feed: Feed, writeback: WriteBack) -> dict[str, Any]:
+    assert writeback.odoo_id is not None
+    fields = list(dict.fromkeys([feed.settings.get("state_field", "state"), *feed.fields]))
+    if writeback.odoo_model == "stock.quant":
+        fields = ["quantity", "inventory_quantity", "inventory_quantity_set"]
+    rows = gateway.read(writeback.odoo_model, [writeback.odoo_id], fields, context=feed.settings.get("context"))
+    if not rows:
+        raise WriteBackConflict(f"{writeback.payload.get('reference')} no longer exists in Odoo; nothing was done.")
+    return rows[0]
+
+
+def _same(a: Any, b: Any) -> bool:
+    try:
+        return abs(float(a) - float(b)) < 1e-6
+    except (TypeError, ValueError):
+        return a == b
+
+
+def _quant_position(row: dict[str, Any], outcome: str, payload: dict[str, Any]) -> str:
+    """A count has no state: compare the counted and on-hand quantities with the ones decided on."""
+    counted, base = payload.get("counted"), payload.get("quantity")
+    if row.get("inventory_quantity_set"):
+        return PENDING if _same(row.get("inventory_quantity"), counted) else ELSEWHERE
+    if outcome == "approve":
+        return DONE if _same(row.get("quantity"), counted) else ELSEWHERE
+    return DONE if not _same(row.get("quantity"), counted) or _same(counted, base) else ELSEWHERE
+
+
+def position(feed: Feed, row: dict[str, Any], outcome: str, payload: dict[str, Any]) -> str:
+    """Where the Odoo record stands relative to the decision: still pending, done, or elsewhere."""
+    if feed.odoo_model == "stock.quant":
+        return _quant_position(row, outcome, payload)
+    state = row.get(feed.settings.get("state_field", "state"))
+    wanted = feed.settings.get("done_states" if outcome == "approve" else "rejected_states", [])
+    if state in wanted:
+        return DONE
+    return PENDING if matches(feed.domain, row) else ELSEWHERE
+
+
+def _is_wizard(answer: Any) -> bool:
+    return isinstance(answer, dict) and str(answer.get("type", "")).startswith("ir.actions.act_window") \
+        and answer.get("type") != "ir.actions.act_window_close"
+
+
+def _call(gateway: OdooGateway, feed: Feed, writeback: WriteBack) -> Any:
+    payload, odoo_id = writeback.payload, writeback.odoo_id
+    assert odoo_id is not None
+    method = payload.get("method") or feed.settings.get(payload["outcome"])
+    if not method:
+        raise WriteBackRefused(f"The feed {feed.slug} names no {payload['outcome']} method in its settings.")
+    context = payload.get("context") or None
+    if method == REFUSE_WIZARD:
+        wizard_id = writeback.result.get("refuse_wizard_id")
+        if wizard_id is None:
+            reason = payload.get("comment") or "Refused in Control Tower"
+            wizard_id = gateway.create("hr.expense.refuse.wizard",
+                                       {"sheet_ids": [[6, 0, [odoo_id]]], "reason": reason})
+            save_progress(writeback, refuse_wizard_id=wizard_id)
+        return gateway.call("hr.expense.refuse.wizard", "action_refuse", [wizard_id], context=context)
+    return gateway.call(writeback.odoo_model, method, [odoo_id], context=context)
+
+
+def _note_body(writeback: WriteBack) -> str:
+    payload = writeback.payload
+    verb = "approved" if payload["outcome"] == "approve" else "rejected"
+    lines = [f"{payload.get('reference')} {verb} in Control Tower by {payload.get('approver')}."]
+    if payload.get("comment"):
+        lines.append(f"Comment: {payload['comment']}")
+    lines.append(f"Decision: {payload.get('portal_link')}")
+    lines.append(f"[ct:{writeback.idempotency_key}]")
+    return "\n".join(lines)
+
+
+def _post_note_once(gateway: OdooGateway, writeback: WriteBack) -> int | None:
+    if writeback.odoo_model in NO_CHATTER or writeback.result.get("note_id"):
+        return writeback.result.get("note_id")
+    assert writeback.odoo_id is not None
+    marker = f"[ct:{writeback.idempotency_key}]"
+    if writeback.attempts > 1:  # a retry: the note may have reached Odoo before the worker died
+        found = gateway.search("mail.message", [["model", "=", writeback.odoo_model],
+                                                ["res_id", "=", writeback.odoo_id], ["body", "ilike", marker]],
+                               limit=1)
+        if found:
+            save_progress(writeback, note_id=found[0])
+            return found[0]
+    note_id = gateway.message_post(writeback.odoo_model, writeback.odoo_id, _note_body(writeback))
+    save_progress(writeback, note_id=note_id)
+    return note_id
+
+
+def approval_execute(writeback: WriteBack, gateway: OdooGateway) -> dict[str, Any]:
+    """The executor of kind "approval" (registered in AppConfig.ready)."""
+    feed = _feed(writeback)
+    payload, outcome = writeback.payload, writeback.payload["outcome"]
+    if not writeback.result.get("applied"):
+        where = position(feed, _read(gateway, feed, writeback), outcome, payload)
+        if where == ELSEWHERE:
+            raise WriteBackConflict(f"{payload.get('reference')} changed in Odoo since it was mirrored "
+                                    f"(e.g. cancelled or decided there); nothing was sent.")
+        if where == PENDING:
+            try:
+                answer = _call(gateway, feed, writeback)
+            except OdooRecordMissing as exc:
+                raise WriteBackConflict(f"{payload.get('reference')} was deleted in Odoo: {exc}") from exc
+            after = position(feed, _read(gateway, feed, writeback), outcome, payload)
+            if after != DONE and _is_wizard(answer):
+                raise WizardReturned(f"Odoo asks for a person instead: {answer.get('name') or answer.get('res_model')}"
+                                     f" ({answer.get('res_model')}). Open {payload.get('reference')} in Odoo.")
+            if after != DONE:
+                raise WriteBackRefused(
+                    f"Odoo accepted {payload.get('method') or outcome} on {payload.get('reference')} but nothing "
+                    f"changed: the integration user {settings.ODOO_LOGIN!r} lacks the right to "
+                    f"{outcome} (for purchase orders it must be a Purchase Administrator). Fix ODOO_LOGIN's "
+                    f"access rights in Odoo, then retry.")
+            save_progress(writeback, applied=True, called=True)
+        else:
+            save_progress(writeback, applied=True, called=False)
+    note_id = _post_note_once(gateway, writeback)
+    return {"applied": True, "note_id": note_id}

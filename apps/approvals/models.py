@@ -1,0 +1,216 @@
+"""Approvals: Odoo documents waiting for a decision, the decisions, and the policy that governs them."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+from apps.organisation.roles import Role
+from apps.organisation.scope import ScopedQuerySet
+
+
+class ApprovalStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+    CLOSED = "closed", "Closed in Odoo"
+    CONFLICT = "conflict", "Conflict in Odoo"
+
+
+DECIDED = (ApprovalStatus.APPROVED, ApprovalStatus.REJECTED, ApprovalStatus.CONFLICT)
+
+
+class Outcome(models.TextChoices):
+    APPROVE = "approve", "Approve"
+    REJECT = "reject", "Reject"
+
+
+# Roles that may decide, lowest first: a tier requiring a role is open to that role and those above it.
+DECIDING_ROLES = (Role.REGIONAL_MANAGER, Role.HQ_EXECUTIVE)
+ROLE_CHOICES = [(role.value, role.label) for role in DECIDING_ROLES]
+
+
+class ApprovalPolicy(models.Model):
+    """One rule of the approval policy. The first active rule that matches a request (lowest
+    `priority`) decides its tiers, deadlines, dual approval and auto-approval.
+
+    Every change bumps `version` and is audited (see `policy_save`); decisions record the version
+    they were taken under, so a later change never rewrites why an old decision was allowed.
+    """
+
+    name = models.CharField(max_length=100, unique=True)
+    active = models.BooleanField(default=True)
+    priority = models.PositiveIntegerField(default=100, help_text="Lower wins when several rules match.")
+    kind = models.CharField(max_length=50, blank=True, help_text="Feed slug (e.g. purchase-orders); empty: any.")
+    min_amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True,
+                                     help_text="Applies from this amount (inclusive); empty: no lower bound.")
+    max_amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True,
+                                     help_text="Applies below this amount (exclusive); empty: no upper bound.")
+    region = models.ForeignKey("organisation.Region", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="+", help_text="Only this region's stores; empty: every region.")
+    stores = models.ManyToManyField("organisation.Store", blank=True, related_name="+",
+                                    help_text="A store group; empty: every store.")
+    auto_approve_below = models.DecimalField(
+        max_digits=14, decimal_places=2, null=True, blank=True,
+        help_text="Requests below this amount are approved by the system, naming this rule.")
+    tier1_role = models.CharField(max_length=32, choices=ROLE_CHOICES, default=Role.REGIONAL_MANAGER,
+                                  help_text="Who decides first.")
+    tier1_sla_hours = models.DecimalField(max_digits=7, decimal_places=2, default=Decimal("24"))
+    tier2_role = models.CharField(max_length=32, choices=ROLE_CHOICES, default=Role.HQ_EXECUTIVE,
+                                  help_text="Escalation target: who decides once the first deadline passed.")
+    tier2_sla_hours = models.DecimalField(max_digits=7, decimal_places=2, default=Decimal("8"))
+    dual_approval = models.BooleanField(default=False, help_text="Two different people must approve.")
+    allow_bulk = models.BooleanField(default=True, help_text="May be approved in a bulk selection.")
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["priority", "id"]
+        verbose_name_plural = "approval policies"
+
+    def __str__(self) -> str:
+        return f"{self.name} v{self.version}"
+
+    def clean(self) -> None:
+        if self.min_amount is not None and self.max_amount is not None and self.min_amount >= self.max_amount:
+            raise ValidationError("The lower bound of the amount band must be below the upper bound.")
+        if DECIDING_ROLES.index(Role(self.tier2_role)) < DECIDING_ROLES.index(Role(self.tier1_role)):
+            raise ValidationError("Escalation must go up: the second tier's role cannot be below the first's.")
+
+    def snapshot(self) -> dict[str, Any]:
+        """What the rule said, for the audit trail."""
+        fields = ["name", "active", "priority", "kind", "min_amount", "max_amount", "region_id",
+                  "auto_approve_below", "tier1_role", "tier1_sla_hours", "tier2_role", "tier2_sla_hours",
+                  "dual_approval", "allow_bulk", "version"]
+        data = {name: getattr(self, name) for name in fields}
+        data = {key: str(value) if isinstance(value, Decimal) else value for key, value in data.items()}
+        if self.pk:
+            data["store_ids"] = sorted(self.stores.values_list("pk", flat=True))
+        return data
+
+
+class OdooUserLink(models.Model):
+    """Which Odoo user a portal person is, so segregation of duties can recognise their own requests.
+
+    Kept explicit (set in the admin, or matched by login / e-mail with `odoo_user_links_match`): a
+    guess by display name could let someone approve their own purchase order.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="odoo_link")
+    odoo_user_id = models.PositiveIntegerField(unique=True)
+    odoo_login = models.CharField(max_length=150, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.user} = Odoo user {self.odoo_user_id} {self.odoo_login}".strip()
+
+
+class ApprovalRequestQuerySet(ScopedQuerySet["ApprovalRequest"]):
+    def open(self) -> ApprovalRequestQuerySet:
+        return self.filter(status=ApprovalStatus.OPEN)
+
+    def overdue(self, now: Any = None) -> ApprovalRequestQuerySet:
+        return self.open().filter(deadline__lt=now or timezone.now())
+
+
+class ApprovalRequest(models.Model):
+    """An Odoo document waiting for a decision, built from a mirrored record by the projector."""
+
+    mirror = models.OneToOneField("sync.MirrorRecord", on_delete=models.CASCADE, related_name="approval")
+    feed = models.ForeignKey("sync.Feed", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=50, db_index=True, help_text="The feed's slug.")
+    kind_label = models.CharField(max_length=100)
+    store = models.ForeignKey("organisation.Store", on_delete=models.PROTECT, related_name="approval_requests")
+    odoo_model = models.CharField(max_length=64)
+    odoo_id = models.PositiveIntegerField()
+    reference = models.CharField(max_length=200)
+    partner = models.CharField(max_length=200, blank=True)
+    amount = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
+    currency = models.CharField(max_length=16, blank=True)
+    requester_odoo_id = models.PositiveIntegerField(null=True, blank=True)
+    requester_name = models.CharField(max_length=150, blank=True)
+    odoo_state = models.CharField(max_length=32, blank=True)
+    odoo_open = models.BooleanField(default=True, help_text="Still waiting in Odoo (matches the feed).")
+    requested_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=16, choices=ApprovalStatus.choices, default=ApprovalStatus.OPEN,
+                              db_index=True)
+    closed_outcome = models.CharField(max_length=100, blank=True, help_text="What happened to it in Odoo.")
+    round = models.PositiveIntegerField(default=1, help_text="Bumped when Odoo puts the document back in the queue.")
+    policy = models.ForeignKey(ApprovalPolicy, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    policy_label = models.CharField(max_length=120, blank=True, help_text="Rule name and version applied.")
+    policy_version = models.PositiveIntegerField(default=0)
+    approvals_needed = models.PositiveSmallIntegerField(default=1)
+    tier = models.PositiveSmallIntegerField(default=1)
+    required_role = models.CharField(max_length=32, choices=ROLE_CHOICES, default=Role.REGIONAL_MANAGER)
+    escalation_role = models.CharField(max_length=32, choices=ROLE_CHOICES, default=Role.HQ_EXECUTIVE)
+    escalation_sla_hours = models.DecimalField(max_digits=7, decimal_places=2, default=Decimal("8"))
+    allow_bulk = models.BooleanField(default=True)
+    deadline = models.DateTimeField(db_index=True)
+    remind_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    due_notified_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="assigned_approvals")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    writeback = models.ForeignKey("writeback.WriteBack", null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+", help_text="The latest write-back of a decision.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ApprovalRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["deadline", "id"]
+        constraints = [models.UniqueConstraint(fields=["feed", "odoo_id"], name="unique_approval_per_record")]
+        indexes = [models.Index(fields=["status", "deadline"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind_label} {self.reference}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == ApprovalStatus.OPEN
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_open and self.deadline < timezone.now()
+
+    @property
+    def odoo_url(self) -> str:
+        from apps.approvals import conf
+
+        base = settings.ODOO_URL.rstrip("/")
+        if conf.ODOO_LINK_STYLE == "web":
+            return f"{base}/web#id={self.odoo_id}&model={self.odoo_model}&view_type=form"
+        return f"{base}/odoo/{self.odoo_model}/{self.odoo_id}"
+
+
+class Decision(models.Model):
+    """One approve or reject, by a person or by a system rule (auto-approval), under a policy version."""
+
+    request = models.ForeignKey(ApprovalRequest, on_delete=models.CASCADE, related_name="decisions")
+    round = models.PositiveIntegerField(default=1)
+    outcome = models.CharField(max_length=8, choices=Outcome.choices)
+    comment = models.TextField(blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="approval_decisions")
+    actor_label = models.CharField(max_length=150)
+    system_rule = models.CharField(max_length=150, blank=True, help_text="The rule that decided, for automatic ones.")
+    policy_label = models.CharField(max_length=120, blank=True)
+    policy_version = models.PositiveIntegerField(default=0)
+    tier = models.PositiveSmallIntegerField(default=1)
+    final = models.BooleanField(default=True, help_text="False for the first of two approvals.")
+    writeback = models.ForeignKey("writeback.WriteBack", null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.actor_label} {self.outcome} {self.request}"

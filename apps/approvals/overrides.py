@@ -1,0 +1,130 @@
+"""Overrides with a reason: reassign, extend the deadline, escalate now. Every one is audited."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from apps.approvals.models import DECIDING_ROLES, ApprovalRequest, ApprovalStatus
+from apps.approvals.policy import deadline_set, role_rank
+from apps.audit.services import audit_record
+from apps.live.broadcast import panels_changed
+from apps.organisation.models import RoleGrant
+from apps.organisation.roles import Role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+    from django.http import HttpRequest
+
+MAX_EXTENSION = timedelta(days=90)
+
+
+def deciders_for(request: ApprovalRequest) -> list[User]:
+    """Who is told about a request: its assignee, else the holders of the tier's role for its store."""
+    if request.assignee_id is not None:
+        return [request.assignee] if request.assignee is not None else []
+    grants = RoleGrant.objects.filter(role=request.required_role)
+    if request.required_role == Role.REGIONAL_MANAGER:
+        grants = grants.filter(region_id=request.store.region_id)
+    user_ids = grants.values("user_id")
+    return list(get_user_model().objects.filter(pk__in=user_ids, is_active=True).order_by("pk"))
+
+
+def _open_for_override(request: ApprovalRequest, actor: User, reason: str) -> ApprovalRequest:
+    if not reason.strip():
+        raise ValidationError("Give a reason for the override.")
+    locked = ApprovalRequest.objects.select_for_update().select_related("store").get(pk=request.pk)
+    if role_rank(actor, locked.store) < 0:
+        raise PermissionDenied(f"You cannot override requests of store {locked.store.code}.")
+    if locked.status != ApprovalStatus.OPEN:
+        raise ValidationError(f"{locked} is no longer open.")
+    return locked
+
+
+def _audit(action: str, request: ApprovalRequest, actor: User | None, reason: str, before: dict[str, object],
+           http_request: HttpRequest | None, actor_label: str = "") -> None:
+    after = {"assignee": request.assignee_id, "deadline": request.deadline.isoformat(), "tier": request.tier,
+             "required_role": request.required_role}
+    audit_record(action=action, target=request, actor=actor, actor_label=actor_label, store=request.store,
+                 request=http_request, before=before, after=after, message=reason.strip())
+    panels_changed(store_id=request.store_id, topics=["approvals"])
+
+
+def _state(request: ApprovalRequest) -> dict[str, object]:
+    return {"assignee": request.assignee_id, "deadline": request.deadline.isoformat(), "tier": request.tier,
+            "required_role": request.required_role}
+
+
+@transaction.atomic
+def request_reassign(*, request: ApprovalRequest, actor: User, assignee: User, reason: str,
+                     http_request: HttpRequest | None = None) -> ApprovalRequest:
+    """Hand the request to another approver who holds the authority its tier needs."""
+    from apps.notifications.services import notify
+
+    request = _open_for_override(request, actor, reason)
+    if role_rank(assignee, request.store) < DECIDING_ROLES.index(Role(request.required_role)):
+        raise ValidationError(f"{assignee.get_username()} cannot decide {request} (tier {request.tier}).")
+    before = _state(request)
+    request.assignee = assignee
+    request.save(update_fields=["assignee", "updated_at"])
+    _audit("approval.reassigned", request, actor, reason, before, http_request)
+    notify(recipients=[assignee], subject=f"{request} was assigned to you", body=reason,
+           link=reverse("approvals:detail", args=[request.pk]), store=request.store)
+    return request
+
+
+@transaction.atomic
+def request_extend_deadline(*, request: ApprovalRequest, actor: User, deadline: datetime, reason: str,
+                            http_request: HttpRequest | None = None) -> ApprovalRequest:
+    """Move the deadline later (never earlier: that is what escalation is for); reminders restart."""
+    request = _open_for_override(request, actor, reason)
+    now = timezone.now()
+    if deadline <= max(now, request.deadline):
+        raise ValidationError("The new deadline must be later than the current one and in the future.")
+    if deadline > now + MAX_EXTENSION:
+        raise ValidationError("A deadline can be extended by at most 90 days.")
+    before = _state(request)
+    deadline_set(request, start=now, deadline=deadline)
+    request.save()
+    _audit("approval.deadline_extended", request, actor, reason, before, http_request)
+    return request
+
+
+def _escalate(request: ApprovalRequest, *, now: datetime) -> None:
+    request.tier = 2
+    request.required_role = request.escalation_role
+    request.assignee = None
+    request.escalated_at = now
+    deadline_set(request, start=now, deadline=now + timedelta(hours=float(request.escalation_sla_hours)))
+    request.save()
+
+
+def _notify_escalated(request: ApprovalRequest, reason: str) -> None:
+    from apps.notifications.services import notify
+
+    notify(recipients=deciders_for(request), subject=f"Escalated to you: {request} ({request.store.code})",
+           body=reason, link=reverse("approvals:detail", args=[request.pk]), store=request.store)
+
+
+@transaction.atomic
+def request_escalate(*, request: ApprovalRequest, actor: User | None, reason: str,
+                     http_request: HttpRequest | None = None) -> ApprovalRequest:
+    """Send the request to the escalation tier now (a person's override, or the deadline check)."""
+    if actor is not None:
+        request = _open_for_override(request, actor, reason)
+    else:
+        request = ApprovalRequest.objects.select_for_update().select_related("store").get(pk=request.pk)
+    if request.tier >= 2:
+        raise ValidationError(f"{request} is already at the top tier.")
+    before = _state(request)
+    _escalate(request, now=timezone.now())
+    _audit("approval.escalated", request, actor, reason, before, http_request,
+           actor_label="" if actor is not None else "system: deadline passed")
+    _notify_escalated(request, reason)
+    return request

@@ -1,0 +1,125 @@
+"""Approval requests built from the mirror of the approval feeds.
+
+Runs inside the sync batch's transaction (see `apps.sync.projectors`), so a mirror row and its
+request never disagree. Which Odoo fields hold amount, requester and reference comes from each feed's
+`settings`, which is how extra kinds (Enterprise `approval.request`, OCA `tier.review`) are added as
+configuration.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.utils import timezone
+
+from apps.approvals.models import ApprovalRequest, ApprovalStatus
+from apps.odoo_gateway import m2o_id, parse_odoo_datetime_or_none
+from apps.sync.models import Feed, MirrorRecord
+from apps.sync.projectors import BatchResult
+
+DELETED = "deleted"
+
+
+def feed_setting(feed: Feed, key: str, default: Any = None) -> Any:
+    return (feed.settings or {}).get(key, default)
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, list) and len(value) == 2:
+        return str(value[1])
+    if value in (False, None):
+        return ""
+    return str(value)
+
+
+def _amount(value: Any) -> Decimal:
+    try:
+        return Decimal(str(value or 0)).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError):
+        return Decimal("0")
+
+
+def state_of(feed: Feed, values: dict[str, Any]) -> str:
+    return _text(values.get(feed_setting(feed, "state_field", "state"), ""))
+
+
+def _fill(request: ApprovalRequest, record: MirrorRecord) -> None:
+    feed, values = record.feed, record.values
+    requester = values.get(feed_setting(feed, "requester_field", "user_id"))
+    request.kind, request.kind_label, request.odoo_model = feed.slug, feed.name, feed.odoo_model
+    request.reference = (_text(values.get(feed_setting(feed, "reference_field", "name")))
+                         or f"{feed.odoo_model},{record.odoo_id}")[:200]
+    request.partner = _text(values.get(feed_setting(feed, "partner_field", "partner_id"))
+                            or values.get("employee_id"))[:200]
+    request.amount = _amount(values.get(feed_setting(feed, "amount_field", "amount_total")))
+    request.currency = _text(values.get(feed_setting(feed, "currency_field", "currency_id")))[:16]
+    request.requester_odoo_id = m2o_id(requester) if isinstance(requester, list) else None
+    request.requester_name = _text(requester)[:150]
+    request.odoo_state = state_of(feed, values)[:32]
+    date_field = feed_setting(feed, "requested_at_field", "")
+    stamp = parse_odoo_datetime_or_none(values.get(date_field)) if date_field else None
+    request.requested_at = stamp or record.first_seen_at
+
+
+def closed_outcome(feed: Feed, record: MirrorRecord) -> str:
+    """In words, what Odoo did with a request that left the queue without the portal."""
+    if record.close_reason == DELETED:
+        return "Deleted in Odoo"
+    state = state_of(feed, record.values)
+    if state in feed_setting(feed, "done_states", []):
+        return "Approved in Odoo"
+    if state in feed_setting(feed, "rejected_states", []):
+        return "Rejected in Odoo"
+    if feed.odoo_model == "stock.quant":
+        return "Applied or cleared in Odoo"
+    return f"Left the queue in Odoo ({state or 'unknown state'})"
+
+
+def approvals_project(batch: BatchResult) -> None:
+    """Create or refresh requests for open records; close the ones Odoo decided elsewhere."""
+    from apps.approvals.decisions import decision_auto
+    from apps.approvals.policy import policy_apply
+
+    now = timezone.now()
+    records = [record for record in (*batch.upserted, *batch.closed) if record.store_id is not None]
+    existing = {request.mirror_id: request for request in ApprovalRequest.objects.select_for_update()
+                .select_related("store").filter(mirror__in=[record.pk for record in records])}
+    auto: list[tuple[ApprovalRequest, Any]] = []
+    for record in batch.upserted:
+        if record.store_id is None:
+            continue  # no store, no owner: visible to operations in the mirror, never in an inbox
+        record.feed = batch.feed
+        request = existing.get(record.pk)
+        fresh = request is None
+        if request is None:
+            request = ApprovalRequest(mirror=record, feed=batch.feed, odoo_id=record.odoo_id,
+                                      store_id=record.store_id)
+        reopened = not fresh and not request.odoo_open
+        request.store_id = record.store_id
+        _fill(request, record)
+        request.odoo_open = True
+        if reopened:
+            request.round += 1
+            request.status, request.closed_outcome, request.decided_at = ApprovalStatus.OPEN, "", None
+            request.assignee = None
+        if fresh or reopened:
+            terms = policy_apply(request, now=now)
+            request.save()
+            if terms.auto_approve_below is not None and abs(request.amount) < terms.auto_approve_below:
+                auto.append((request, terms))
+        else:
+            request.save()
+    for record in batch.closed:
+        request = existing.get(record.pk)
+        if request is None:
+            continue
+        record.feed = batch.feed
+        _fill(request, record)
+        request.odoo_open = False
+        if request.status in (ApprovalStatus.OPEN, ApprovalStatus.CONFLICT):
+            request.status = ApprovalStatus.CLOSED
+            request.closed_outcome = closed_outcome(batch.feed, record)
+        request.save()
+    for request, terms in auto:
+        decision_auto(request=request, terms=terms)

@@ -1,0 +1,170 @@
+"""Reads for the inbox and the detail view, always scoped through the choke point."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Count, Q, QuerySet
+from django.http import QueryDict
+from django.utils import timezone
+
+from apps.approvals import conf
+from apps.approvals.models import DECIDED, ApprovalRequest, ApprovalStatus
+from apps.odoo_gateway import OdooError, OdooGateway, get_gateway
+from apps.organisation.models import Store
+from apps.organisation.roles import Action
+from apps.sync.models import Feed, FeedKind
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
+
+    Person = User | AnonymousUser
+
+INBOX_LIMIT = 200
+# Lines shown on the detail page, fetched on demand from Odoo: (line model, link field, fields).
+LINES: dict[str, tuple[str, str, list[str]]] = {
+    "purchase.order": ("purchase.order.line", "order_id",
+                       ["name", "product_id", "product_qty", "price_unit", "price_subtotal"]),
+    "account.move": ("account.move.line", "move_id", ["name", "product_id", "quantity", "price_unit",
+                                                      "price_subtotal"]),
+    "hr.expense.sheet": ("hr.expense", "sheet_id", ["name", "product_id", "quantity", "total_amount", "date"]),
+}
+
+
+@dataclass
+class InboxFilters:
+    kind: str = ""
+    store: str = ""
+    min_amount: Decimal | None = None
+    max_amount: Decimal | None = None
+    overdue: bool = False
+    show: str = "active"  # active (open + recently decided), open, decided
+    errors: list[str] = field(default_factory=list)
+
+    def as_query(self) -> str:
+        query = QueryDict(mutable=True)
+        for key in ("kind", "store", "show"):
+            if getattr(self, key):
+                query[key] = getattr(self, key)
+        for key in ("min_amount", "max_amount"):
+            if getattr(self, key) is not None:
+                query[key] = str(getattr(self, key))
+        if self.overdue:
+            query["overdue"] = "1"
+        return query.urlencode()
+
+
+def _decimal(raw: str, label: str, errors: list[str]) -> Decimal | None:
+    if not raw.strip():
+        return None
+    try:
+        return Decimal(raw.strip())
+    except InvalidOperation:
+        errors.append(f"{label} must be a number.")
+        return None
+
+
+def inbox_filters_parse(params: QueryDict) -> InboxFilters:
+    """Bad filter values are reported and ignored, never a server error."""
+    errors: list[str] = []
+    show = params.get("show", "active")
+    if show not in ("active", "open", "decided"):
+        errors.append("Unknown view; showing active requests.")
+        show = "active"
+    return InboxFilters(kind=params.get("kind", "")[:50], store=params.get("store", "")[:16],
+                        min_amount=_decimal(params.get("min_amount", ""), "Minimum amount", errors),
+                        max_amount=_decimal(params.get("max_amount", ""), "Maximum amount", errors),
+                        overdue=params.get("overdue") in ("1", "on", "true"), show=show, errors=errors)
+
+
+def requests_for(user: Person, action: Action = Action.VIEW) -> QuerySet[ApprovalRequest]:
+    return ApprovalRequest.objects.for_user(user, action)
+
+
+def inbox_requests(user: Person, filters: InboxFilters) -> QuerySet[ApprovalRequest]:
+    """The user's requests ordered by deadline: open ones, and recently decided ones so the approver
+    sees their write-back reach Odoo."""
+    now = timezone.now()
+    recent = Q(status__in=DECIDED, decided_at__gte=now - timedelta(hours=conf.DECIDED_VISIBLE_HOURS))
+    queryset = requests_for(user)
+    if filters.show == "open":
+        queryset = queryset.filter(status=ApprovalStatus.OPEN)
+    elif filters.show == "decided":
+        queryset = queryset.filter(recent)
+    else:
+        queryset = queryset.filter(Q(status=ApprovalStatus.OPEN) | recent)
+    if filters.kind:
+        queryset = queryset.filter(kind=filters.kind)
+    if filters.store:
+        queryset = queryset.filter(store__code=filters.store)
+    if filters.min_amount is not None:
+        queryset = queryset.filter(amount__gte=filters.min_amount)
+    if filters.max_amount is not None:
+        queryset = queryset.filter(amount__lte=filters.max_amount)
+    if filters.overdue:
+        queryset = queryset.filter(status=ApprovalStatus.OPEN, deadline__lt=now)
+    return queryset.select_related("store", "assignee", "writeback").order_by("deadline", "id")
+
+
+def inbox_counts(user: Person) -> dict[str, Any]:
+    """Open, overdue and per-kind counts in one query."""
+    now = timezone.now()
+    open_requests = requests_for(user).filter(status=ApprovalStatus.OPEN)
+    rows = list(open_requests.values("kind", "kind_label").annotate(
+        total=Count("id"), overdue=Count("id", filter=Q(deadline__lt=now))).order_by("kind"))
+    return {"open": sum(row["total"] for row in rows), "overdue": sum(row["overdue"] for row in rows),
+            "kinds": rows}
+
+
+def inbox_choices(user: Person) -> dict[str, Any]:
+    """The filter menus: approval kinds and the stores the user can see."""
+    kinds = list(Feed.objects.filter(kind=FeedKind.APPROVAL).values_list("slug", "name").order_by("name"))
+    stores = list(Store.objects.for_user(user, Action.VIEW).values_list("code", "name").order_by("code"))
+    return {"kinds": kinds, "stores": stores}
+
+
+def request_detail(user: Person, pk: int) -> ApprovalRequest:
+    """One request the user may see; raises DoesNotExist (→ 404) outside the scope."""
+    return requests_for(user).select_related("store", "store__region", "assignee", "writeback", "mirror",
+                                             "feed").get(pk=pk)
+
+
+def request_history(request: ApprovalRequest) -> list[Any]:
+    from apps.audit.models import AuditEvent
+
+    return list(AuditEvent.objects.filter(object_type="approvals.approvalrequest", object_id=str(request.pk))
+                .order_by("occurred_at", "id")[:100])
+
+
+def request_lines(request: ApprovalRequest, *, gateway: OdooGateway | None = None) -> tuple[list[dict[str, Any]],
+                                                                                          str]:
+    """The document's lines, read from Odoo on demand (the mirror keeps headers only).
+
+    Returns (lines, error): Odoo being down shows a message instead of failing the page.
+    """
+    if request.odoo_model == "stock.quant":
+        values = request.mirror.values
+        return [{"name": _name(values.get("product_id")), "location": _name(values.get("location_id")),
+                 "on_hand": values.get("quantity"), "counted": values.get("inventory_quantity"),
+                 "difference": values.get("inventory_diff_quantity")}], ""
+    spec = LINES.get(request.odoo_model)
+    settings = request.feed.settings or {}
+    if settings.get("lines_model"):
+        spec = (settings["lines_model"], settings.get("lines_field", ""), list(settings.get("lines_fields", [])))
+    if spec is None:
+        return [], ""
+    model, link, fields = spec
+    try:
+        rows = (gateway or get_gateway()).search_read(model, [[link, "=", request.odoo_id]], fields, limit=200)
+    except OdooError as exc:
+        return [], f"Odoo could not be reached for the lines ({type(exc).__name__})."
+    return [{key: _name(value) for key, value in row.items() if key != "id"} for row in rows], ""
+
+
+def _name(value: Any) -> Any:
+    if isinstance(value, list) and len(value) == 2:
+        return value[1]
+    return "" if value is False else value

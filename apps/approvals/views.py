@@ -1,0 +1,235 @@
+"""The approval inbox, the detail view and the decision endpoints. Thin: parse, call, render.
+
+Every record is fetched through `selectors.requests_for` (the scope choke point): outside the scope
+is a 404; inside it without the right role is a 403 naming what is missing. Each panel is one
+`{% partialdef %}` served for the page, the htmx swap and the live refresh alike.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import reswap, retarget
+from django_htmx.middleware import HtmxDetails
+
+from apps.approvals import selectors
+from apps.approvals.decisions import decision_record, decision_retry, decisions_bulk_approve
+from apps.approvals.models import ApprovalRequest
+from apps.approvals.overrides import request_escalate, request_extend_deadline, request_reassign
+from apps.approvals.policy import role_rank
+from apps.organisation.roles import Action
+
+
+class HtmxRequest(HttpRequest):
+    """A request seen through django-htmx's middleware."""
+
+    htmx: HtmxDetails
+
+
+MESSAGES = "#approval-messages"
+
+
+def _request_or_404(request: HtmxRequest, pk: int) -> ApprovalRequest:
+    try:
+        return selectors.request_detail(request.user, pk)
+    except ApprovalRequest.DoesNotExist:
+        raise Http404("No such approval request in your scope.") from None
+
+
+def _refusal(request: HtmxRequest, message: str, status: int) -> HttpResponse:
+    """A clear 4xx: shown in the page's message area for htmx, as a page otherwise."""
+    response = render(request, "approvals/partials/message.html", {"message": message, "level": "error"},
+                      status=status)
+    if request.htmx:
+        response = reswap(retarget(response, MESSAGES), "innerHTML")
+    return response
+
+
+def _refused(request: HtmxRequest, exc: Exception) -> HttpResponse:
+    if isinstance(exc, ValidationError):
+        return _refusal(request, " ".join(exc.messages), 400)
+    return _refusal(request, str(exc) or "You cannot do this.", 403)
+
+
+def _inbox_context(request: HtmxRequest) -> dict[str, Any]:
+    filters = selectors.inbox_filters_parse(request.GET)
+    rows = list(selectors.inbox_requests(request.user, filters)[: selectors.INBOX_LIMIT])
+    deciding_store_ids = set()
+    if rows:
+        from apps.organisation.scope import stores_for
+
+        deciding_store_ids = set(stores_for(request.user, Action.DECIDE).values_list("pk", flat=True))
+    return {"filters": filters, "rows": rows, "counts": selectors.inbox_counts(request.user),
+            "can_decide_ids": deciding_store_ids, "limit": selectors.INBOX_LIMIT, "now": timezone.now()}
+
+
+@login_required
+@require_GET
+def inbox(request: HtmxRequest) -> HttpResponse:
+    context = _inbox_context(request)
+    context["choices"] = selectors.inbox_choices(request.user)
+    return render(request, "approvals/inbox.html", context)
+
+
+@login_required
+@require_GET
+def inbox_panel(request: HtmxRequest) -> HttpResponse:
+    return render(request, "approvals/inbox.html#inbox-panel", _inbox_context(request))
+
+
+def _row_context(request: HtmxRequest, item: ApprovalRequest) -> dict[str, Any]:
+    deciding = {item.store_id} if role_rank(request.user, item.store) >= 0 else set()
+    return {"item": item, "can_decide_ids": deciding, "now": timezone.now()}
+
+
+@login_required
+@require_GET
+def row(request: HtmxRequest, pk: int) -> HttpResponse:
+    return render(request, "approvals/inbox.html#row", _row_context(request, _request_or_404(request, pk)))
+
+
+def _detail_context(request: HtmxRequest, item: ApprovalRequest) -> dict[str, Any]:
+    return {"item": item, "decisions": list(item.decisions.select_related("writeback").all()),
+            "can_decide": role_rank(request.user, item.store) >= 0, "now": timezone.now(),
+            "history": selectors.request_history(item)}
+
+
+@login_required
+@require_GET
+def detail(request: HtmxRequest, pk: int) -> HttpResponse:
+    item = _request_or_404(request, pk)
+    return render(request, "approvals/detail.html", _detail_context(request, item))
+
+
+@login_required
+@require_GET
+def decision_panel(request: HtmxRequest, pk: int) -> HttpResponse:
+    item = _request_or_404(request, pk)
+    return render(request, "approvals/detail.html#decision-panel", _detail_context(request, item))
+
+
+@login_required
+@require_GET
+def lines(request: HtmxRequest, pk: int) -> HttpResponse:
+    item = _request_or_404(request, pk)
+    found, error = selectors.request_lines(item)
+    return render(request, "approvals/detail.html#lines", {"item": item, "lines": found, "lines_error": error})
+
+
+def _after_action(request: HtmxRequest, item: ApprovalRequest) -> HttpResponse:
+    """htmx: the panel the action came from, re-rendered; without JS: back to the page."""
+    item = selectors.request_detail(request.user, item.pk)
+    if request.htmx and request.POST.get("from") == "row":
+        return render(request, "approvals/inbox.html#row", _row_context(request, item))
+    if request.htmx:
+        return render(request, "approvals/detail.html#decision-panel", _detail_context(request, item))
+    return HttpResponseRedirect(reverse("approvals:detail", args=[item.pk]))
+
+
+@login_required
+@require_POST
+def decide(request: HtmxRequest, pk: int) -> HttpResponse:
+    item = _request_or_404(request, pk)
+    try:
+        decision_record(request=item, actor=request.user, outcome=request.POST.get("outcome", ""),  # type: ignore[arg-type]
+                        comment=request.POST.get("comment", ""), http_request=request)
+    except (PermissionDenied, ValidationError) as exc:
+        return _refused(request, exc)
+    return _after_action(request, item)
+
+
+@login_required
+@require_POST
+def bulk_approve(request: HtmxRequest) -> HttpResponse:
+    raw = request.POST.getlist("ids")
+    if not all(value.isdigit() for value in raw):
+        return _refusal(request, "The selection must be request numbers.", 400)
+    ids = sorted({int(value) for value in raw})
+    found = list(selectors.requests_for(request.user).filter(pk__in=ids))
+    if len(found) != len(ids):
+        return _refusal(request, "Some selected requests are not in your scope; nothing was approved.", 404)
+    try:
+        decisions = decisions_bulk_approve(requests=found, actor=request.user,  # type: ignore[arg-type]
+                                           comment=request.POST.get("comment", ""), http_request=request)
+    except (PermissionDenied, ValidationError) as exc:
+        return _refused(request, exc)
+    if request.htmx:
+        context = _inbox_context(request)
+        context["message"] = f"Approved {len(decisions)} requests; their write-backs are queued."
+        return render(request, "approvals/inbox.html#inbox-panel", context)
+    return HttpResponseRedirect(reverse("approvals:inbox"))
+
+
+def _override(request: HtmxRequest, pk: int, action: str) -> HttpResponse:
+    item = _request_or_404(request, pk)
+    reason = request.POST.get("reason", "")
+    try:
+        if action == "reassign":
+            assignee = _assignee(request.POST.get("assignee", ""))
+            request_reassign(request=item, actor=request.user, assignee=assignee,  # type: ignore[arg-type]
+                             reason=reason, http_request=request)
+        elif action == "extend":
+            request_extend_deadline(request=item, actor=request.user,  # type: ignore[arg-type]
+                                    deadline=_deadline(request.POST.get("deadline", "")), reason=reason,
+                                    http_request=request)
+        else:
+            request_escalate(request=item, actor=request.user, reason=reason,  # type: ignore[arg-type]
+                             http_request=request)
+    except (PermissionDenied, ValidationError) as exc:
+        return _refused(request, exc)
+    return _after_action(request, item)
+
+
+def _assignee(username: str) -> Any:
+    try:
+        return get_user_model().objects.get(username=username.strip(), is_active=True)
+    except get_user_model().DoesNotExist:
+        raise ValidationError(f"No active person called {username.strip()!r}.") from None
+
+
+def _deadline(raw: str) -> datetime:
+    value = parse_datetime(raw.strip()) if raw.strip() else None
+    if value is None:
+        raise ValidationError("The new deadline must be a date and time, e.g. 2030-01-31T17:00.")
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    return value
+
+
+@login_required
+@require_POST
+def reassign(request: HtmxRequest, pk: int) -> HttpResponse:
+    return _override(request, pk, "reassign")
+
+
+@login_required
+@require_POST
+def extend(request: HtmxRequest, pk: int) -> HttpResponse:
+    return _override(request, pk, "extend")
+
+
+@login_required
+@require_POST
+def escalate(request: HtmxRequest, pk: int) -> HttpResponse:
+    return _override(request, pk, "escalate")
+
+
+@login_required
+@require_POST
+def retry(request: HtmxRequest, pk: int) -> HttpResponse:
+    item = _request_or_404(request, pk)
+    try:
+        decision_retry(request=item, actor=request.user, http_request=request)  # type: ignore[arg-type]
+    except (PermissionDenied, ValidationError) as exc:
+        return _refused(request, exc)
+    return _after_action(request, item)
