@@ -75,6 +75,30 @@ def user_changed(*, user_id: int, topics: list[str]) -> None:
     _send(user_group(user_id), message)
 
 
+def stores_panels_changed(*, store_ids: set[int] | list[int], topics: tuple[str, ...] | list[str]) -> None:
+    """Like `panels_changed` for many stores at once (a sync batch): after commit, every store group
+    and the network group get their notice in one pass over the channel layer."""
+    changes = [PanelChange(store_id=store_id, topics=tuple(topics)) for store_id in sorted(store_ids)]
+    if not changes:
+        return
+
+    async def send_all() -> None:
+        layer = get_channel_layer()
+        if layer is None:
+            return
+        for change in changes:
+            await layer.group_send(store_group(change.store_id or 0), change.message())
+            await layer.group_send(NETWORK_GROUP, change.message())
+
+    def send() -> None:
+        try:
+            async_to_sync(send_all)()
+        except Exception:  # best effort, as above
+            logger.warning("Live updates for %d stores could not be sent", len(changes), exc_info=True)
+
+    transaction.on_commit(send)
+
+
 def session_closed(user_id: int) -> None:
     message: SessionClosedMessage = {"type": "session.closed"}
     _send(user_group(user_id), message)
