@@ -15,26 +15,14 @@ from apps.sync.domain import matches
 from apps.sync.models import Feed, MirrorRecord
 from apps.sync.projectors import BatchResult, project
 from apps.sync.stores import StoreResolver
+from apps.sync.upsert import mirror_upsert
 
 LEFT_DOMAIN = "left_domain"
 DELETED = "deleted"
-MIRROR_FIELDS = ["values", "store", "odoo_write_date", "synced_at", "closed_at", "close_reason"]
 
 
 def _changed(record: MirrorRecord, values: dict[str, Any], store_id: int | None, write_date: datetime) -> bool:
     return record.values != values or record.store_id != store_id or record.odoo_write_date != write_date
-
-
-def _upsert(feed: Feed, created: list[MirrorRecord], updated: list[MirrorRecord]) -> None:
-    """One INSERT .. ON CONFLICT (feed, odoo_id) DO UPDATE for new and changed rows alike: far cheaper
-    than Django's bulk_update, whose CASE expressions cost milliseconds per row."""
-    shadows = [MirrorRecord(feed=feed, odoo_id=record.odoo_id, values=record.values, store_id=record.store_id,
-                            odoo_write_date=record.odoo_write_date, first_seen_at=record.first_seen_at,
-                            synced_at=record.synced_at, closed_at=record.closed_at, close_reason=record.close_reason)
-                for record in updated]
-    if created or shadows:
-        MirrorRecord.objects.bulk_create([*created, *shadows], batch_size=1000, update_conflicts=True,
-                                         unique_fields=["feed", "odoo_id"], update_fields=MIRROR_FIELDS)
 
 
 @transaction.atomic
@@ -82,7 +70,7 @@ def batch_apply(feed: Feed, rows: list[dict[str, Any]], resolver: StoreResolver,
             record.closed_at, record.close_reason, record.synced_at = now, DELETED, now
             result.closed.append(record)
             updated.append(record)
-    _upsert(feed, created, updated)
+    mirror_upsert(feed.pk, [*created, *updated])
     result.upserted[:0] = created
     result.created_count = len(created)
     if result.upserted or result.closed:
