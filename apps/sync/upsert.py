@@ -1,7 +1,6 @@
 """Writing a batch of mirror rows in one statement.
 
-On PostgreSQL the rows travel as typed arrays with server-side parameter binding (psycopg's binary
-protocol) into one `INSERT .. SELECT FROM unnest(..) ON CONFLICT DO UPDATE`: Django's client-side
+On PostgreSQL the rows travel as typed arrays in psycopg's binary format with server-side parameter binding into one `INSERT .. SELECT FROM unnest(..) ON CONFLICT DO UPDATE`: Django's client-side
 quoting of a 500-row batch costs more than Odoo takes to send it, and a full sync must keep pace with
 Odoo. Other databases use Django's own upsert.
 """
@@ -17,8 +16,8 @@ MIRROR_FIELDS = ["values", "store", "odoo_write_date", "synced_at", "closed_at",
 _PG_UPSERT = """
 INSERT INTO {table} (feed_id, odoo_id, "values", store_id, odoo_write_date, first_seen_at, synced_at,
                      closed_at, close_reason)
-SELECT %s, * FROM unnest(%s::integer[], %s::jsonb[], %s::bigint[], %s::timestamptz[], %s::timestamptz[],
-                         %s::timestamptz[], %s::timestamptz[], %s::varchar[])
+SELECT %b, * FROM unnest(%b::integer[], %b::jsonb[], %b::bigint[], %b::timestamptz[], %b::timestamptz[],
+                         %b::timestamptz[], %b::timestamptz[], %b::varchar[])
 ON CONFLICT (feed_id, odoo_id) DO UPDATE SET
     "values" = EXCLUDED."values", store_id = EXCLUDED.store_id, odoo_write_date = EXCLUDED.odoo_write_date,
     synced_at = EXCLUDED.synced_at, closed_at = EXCLUDED.closed_at, close_reason = EXCLUDED.close_reason
