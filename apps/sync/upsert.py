@@ -1,8 +1,9 @@
 """Writing a batch of mirror rows in one statement.
 
-On PostgreSQL the rows travel as typed arrays in psycopg's binary format with server-side parameter binding into one `INSERT .. SELECT FROM unnest(..) ON CONFLICT DO UPDATE`: Django's client-side
-quoting of a 500-row batch costs more than Odoo takes to send it, and a full sync must keep pace with
-Odoo. Other databases use Django's own upsert.
+On PostgreSQL the rows travel as typed arrays in psycopg's binary format, with server-side binding,
+into one `INSERT .. SELECT FROM unnest(..) ON CONFLICT DO UPDATE`: Django's client-side quoting of a
+500-row batch costs more than Odoo takes to send it, and a full sync must keep pace with Odoo. Other
+databases use Django's own upsert.
 """
 
 from __future__ import annotations
