@@ -30,8 +30,9 @@ typecheck: $(STAMP)
 
 check: lint typecheck test
 
-bench: $(STAMP)
+bench: $(STAMP)  ## Benchmarks (set DATABASE_URL to run them on PostgreSQL).
 	$(PY) bench/sync.py
+	$(PY) bench/writeback.py
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .mypy_cache .ruff_cache

@@ -28,7 +28,7 @@ FINAL = (WriteBackStatus.APPLIED, WriteBackStatus.CONFLICT, WriteBackStatus.FAIL
 
 class WriteBackQuerySet(ScopedQuerySet["WriteBack"]):
     def due(self) -> WriteBackQuerySet:
-        return self.filter(status__in=PENDING, next_attempt_at__lte=timezone.now())  # type: ignore[return-value]
+        return self.filter(status__in=PENDING, next_attempt_at__lte=timezone.now())
 
 
 class WriteBack(models.Model):

@@ -106,3 +106,11 @@ def test_it_keeps_the_audit_trail_append_only(network: Network) -> None:
         AuditEvent.objects.all().delete()
     with pytest.raises(TypeError):
         AuditEvent.objects.update(message="changed")
+
+
+def test_it_changes_nothing_when_a_held_role_is_granted_again(network: Network) -> None:
+    before = AuditEvent.objects.count()
+    first = RoleGrant.objects.get(user=network.manager_a)
+    again = role_grant(user=network.manager_a, role=Role.STORE_MANAGER, store=network.store_a)
+    assert again.pk == first.pk
+    assert AuditEvent.objects.count() == before
