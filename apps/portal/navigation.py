@@ -46,10 +46,20 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("Home", "portal:home", any_store),
     NavItem("Approvals", "approvals:inbox", any_store),
     NavItem("Audit", "audit:events", sees_network),
+    NavItem("Exceptions", "operations:list", any_store),
+    NavItem("Health", "health:page", sees_network),
 ]
 
 
 def nav_for(user: Person) -> list[NavItem]:
+    """Entries the user may use. Each visibility rule is asked once, however many entries share it."""
     if not user.is_authenticated:
         return []
-    return [item for item in NAV_ITEMS if item.visible(user)]
+    answers: dict[Callable[[Person], bool], bool] = {}
+    shown = []
+    for item in NAV_ITEMS:
+        if item.visible not in answers:
+            answers[item.visible] = item.visible(user)
+        if answers[item.visible]:
+            shown.append(item)
+    return shown

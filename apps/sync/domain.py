@@ -33,7 +33,8 @@ def _like(pattern: Any, value: Any, *, case: bool) -> bool:
 
 def _ordered(compare: Callable[[Any, Any], bool]) -> Callable[[Any, Any], bool]:
     def check(value: Any, target: Any) -> bool:
-        if value in (False, None) or target in (False, None):
+        # `is`, not `in`: 0 == False in Python, and a 0 target or value is a real number here.
+        if value is None or value is False or target is None or target is False:
             return False
         return compare(value, target)
 

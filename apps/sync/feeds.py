@@ -71,6 +71,49 @@ BUILTIN_FEEDS: list[dict[str, Any]] = [
         "fields": ["name", "stage_id", "state", "priority", "user_ids", "project_id", "date_deadline", STORE_FIELD],
         "store_field": STORE_FIELD,
     },
+    # Operational exceptions (apps.operations): `settings.exception_kind` picks the rules. Conditions
+    # that depend on the clock (late, overdue) and thresholds are decided by those rules, not here.
+    # Comparisons use ±0.001 rather than 0: the local domain evaluator treats a 0 target as False.
+    {
+        "slug": "stock-discrepancies", "name": "Stock count discrepancies", "kind": FeedKind.EXCEPTION,
+        "odoo_model": "stock.quant", "base_domain": [["location_id.usage", "=", "internal"]],
+        "domain": [["inventory_quantity_set", "=", True]],
+        "fields": ["product_id", "location_id", "warehouse_id", "quantity", "inventory_quantity",
+                   "inventory_diff_quantity", "inventory_quantity_set", "inventory_date"],
+        "store_field": "warehouse_id", "settings": {"exception_kind": "count_discrepancy"},
+    },
+    {
+        "slug": "negative-stock", "name": "Negative stock", "kind": FeedKind.EXCEPTION,
+        "odoo_model": "stock.quant", "base_domain": [["location_id.usage", "=", "internal"]],
+        "domain": [["quantity", "<", -0.001]],
+        "fields": ["product_id", "location_id", "warehouse_id", "quantity"],
+        "store_field": "warehouse_id", "settings": {"exception_kind": "negative_stock"},
+    },
+    {
+        "slug": "replenishment-risks", "name": "Replenishment risks", "kind": FeedKind.EXCEPTION,
+        "odoo_model": "stock.warehouse.orderpoint", "base_domain": [],
+        "domain": [["qty_to_order", ">", 0.001]],
+        "fields": ["product_id", "warehouse_id", "location_id", "product_min_qty", "product_max_qty", "qty_forecast",
+                   "qty_to_order", "snoozed_until"],
+        "store_field": "warehouse_id", "settings": {"exception_kind": "replenishment_risk"},
+    },
+    {
+        "slug": "late-receipts", "name": "Receipts not done (late ones are exceptions)", "kind": FeedKind.EXCEPTION,
+        "odoo_model": "stock.picking", "base_domain": [["picking_type_code", "=", "incoming"]],
+        "domain": [["state", "not in", ["done", "cancel"]]],
+        "fields": ["name", "origin", "partner_id", "picking_type_id", "scheduled_date", "state"],
+        "store_field": "picking_type_id", "store_via_model": "stock.picking.type", "store_via_field": "warehouse_id",
+        "settings": {"exception_kind": "late_receipt"},
+    },
+    {
+        "slug": "store-activities", "name": "Activities on store documents (overdue ones are exceptions)",
+        "kind": FeedKind.EXCEPTION, "odoo_model": "mail.activity",
+        "base_domain": [["res_model", "in", ["purchase.order", "stock.picking", "account.move", "hr.expense.sheet",
+                                             "maintenance.request", "project.task"]]],
+        "domain": [],
+        "fields": ["res_model", "res_id", "res_name", "summary", "activity_type_id", "date_deadline", "user_id"],
+        "settings": {"exception_kind": "overdue_activity"},
+    },
 ]
 
 

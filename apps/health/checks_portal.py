@@ -1,0 +1,193 @@
+"""Health of the portal's own machinery: sync feeds, the outbox, webhook hints, the worker, the Celery
+queue and the channel layer. Database reads with a fixed number of queries, plus two short probes, so
+the page and the metrics endpoint can judge them on every request, even with no worker running."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import datetime, timedelta
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db.models import Count, Min, OuterRef, Q, Subquery
+from django.urls import reverse
+
+from apps.health import conf
+from apps.health.models import SignalCategory, SignalStatus, WorkerHeartbeat
+from apps.health.readings import Reading, ago, graded
+from apps.sync.models import Feed, PendingRefetch, RunStatus, SyncRun, WebhookRejection
+from apps.writeback.models import WriteBack, WriteBackStatus
+
+DEAD_LIST = "admin:writeback_writeback_changelist"
+
+
+def portal_readings(*, now: datetime) -> list[Reading]:
+    return [*feed_readings(now=now), sync_errors_reading(now=now), *outbox_readings(now=now),
+            *hint_readings(now=now), heartbeat_reading(now=now), queue_reading(), channel_layer_reading()]
+
+
+def feed_readings(*, now: datetime) -> list[Reading]:
+    """Per feed: time since the last successful sync (how stale the mirror may be) and the last error."""
+    latest = SyncRun.objects.filter(feed=OuterRef("pk")).exclude(status=RunStatus.SKIPPED).order_by("-started_at",
+                                                                                                      "-pk")
+    feeds = Feed.objects.filter(enabled=True).annotate(last_status=Subquery(latest.values("status")[:1]),
+                                                       change_lag=Subquery(latest.values("lag_seconds")[:1]))
+    readings = []
+    rule = (f"time since last successful sync > {conf.SYNC_LAG_DEGRADED_SECONDS} s → degraded, "
+            f"> {conf.SYNC_LAG_FAILING_SECONDS} s → failing; latest run failed → at least degraded")
+    for feed in feeds:
+        since = (now - feed.last_success_at).total_seconds() if feed.last_success_at else None
+        status: str
+        if since is None:
+            status = SignalStatus.FAILING if feed.last_error else SignalStatus.DEGRADED
+            detail = f"Never synced: {feed.last_error}" if feed.last_error else "Not synced yet"
+        else:
+            status = graded(since, degraded=conf.SYNC_LAG_DEGRADED_SECONDS, failing=conf.SYNC_LAG_FAILING_SECONDS)
+            if feed.last_status == RunStatus.FAILED and status == SignalStatus.OK:
+                status = SignalStatus.DEGRADED
+            detail = f"Last success {ago(since)}"
+            if feed.last_status == RunStatus.FAILED and feed.last_error:
+                detail += f"; latest run failed: {feed.last_error}"
+        readings.append(Reading(
+            f"sync.feed.{feed.slug}", f"Sync: {feed.name}", SignalCategory.SYNC, status, rule, detail=detail,
+            value=round(since, 1) if since is not None else None,
+            action_url=reverse("admin:sync_syncrun_changelist") + f"?feed__id__exact={feed.pk}",
+            data={"feed": feed.slug, "last_success_at": feed.last_success_at.timestamp() if feed.last_success_at
+                  else None, "change_lag_seconds": feed.change_lag}))
+    return readings
+
+
+def sync_errors_reading(*, now: datetime) -> Reading:
+    runs = SyncRun.objects.filter(started_at__gte=now - timedelta(hours=1)).aggregate(
+        failed=Count("pk", filter=Q(status=RunStatus.FAILED)), total=Count("pk"))
+    failed = runs["failed"] or 0
+    last = SyncRun.objects.filter(status=RunStatus.FAILED).select_related("feed").order_by("-started_at").first() \
+        if failed else None
+    detail = f"{failed} of {runs['total']} sync runs failed in the last hour"
+    if last is not None:
+        detail += f"; latest: {last.feed.slug}: {last.error}"
+    return Reading("sync.errors", "Sync run errors", SignalCategory.SYNC, graded(failed, degraded=1),
+                   "a failed sync run in the last hour → degraded", detail=detail, value=float(failed),
+                   action_url=reverse("admin:sync_syncrun_changelist") + "?status__exact=failed")
+
+
+def outbox_readings(*, now: datetime) -> list[Reading]:
+    pending = (WriteBackStatus.QUEUED, WriteBackStatus.RETRYING, WriteBackStatus.IN_PROGRESS)
+    counts = WriteBack.objects.aggregate(
+        pending=Count("pk", filter=Q(status__in=pending)),
+        retrying=Count("pk", filter=Q(status=WriteBackStatus.RETRYING)),
+        dead=Count("pk", filter=Q(status=WriteBackStatus.DEAD)),
+        refused=Count("pk", filter=Q(status__in=(WriteBackStatus.FAILED, WriteBackStatus.CONFLICT),
+                                     updated_at__gte=now - timedelta(days=1))),
+        oldest=Min("created_at", filter=Q(status__in=pending)))
+    age = (now - counts["oldest"]).total_seconds() if counts["oldest"] else 0.0
+    changelist = reverse(DEAD_LIST)
+    depth_status = graded(counts["pending"], degraded=conf.OUTBOX_DEPTH_DEGRADED)
+    if age > conf.OUTBOX_AGE_FAILING_SECONDS:
+        depth_status = SignalStatus.FAILING
+    elif age > conf.OUTBOX_AGE_DEGRADED_SECONDS and depth_status == SignalStatus.OK:
+        depth_status = SignalStatus.DEGRADED
+    dead_status = SignalStatus.FAILING if counts["dead"] else graded(counts["refused"], degraded=1)
+    return [
+        Reading("outbox.depth", "Write-backs waiting", SignalCategory.OUTBOX, depth_status,
+                f"> {conf.OUTBOX_DEPTH_DEGRADED} waiting or oldest > {conf.OUTBOX_AGE_DEGRADED_SECONDS} s → degraded, "
+                f"oldest > {conf.OUTBOX_AGE_FAILING_SECONDS} s → failing",
+                detail=f"{counts['pending']} waiting, oldest {int(age)} s", value=float(counts["pending"]),
+                action_url=changelist + "?status__exact=queued"),
+        Reading("outbox.retrying", "Write-backs retrying", SignalCategory.OUTBOX,
+                graded(counts["retrying"], degraded=1), "any write-back retrying (Odoo unavailable) → degraded",
+                detail=f"{counts['retrying']} retrying with backoff", value=float(counts["retrying"]),
+                action_url=changelist + "?status__exact=retrying"),
+        Reading("outbox.dead", "Dead-lettered and refused write-backs", SignalCategory.OUTBOX, dead_status,
+                "dead-lettered → failing; failed or conflict in the last day → degraded",
+                detail=f"{counts['dead']} dead-lettered, {counts['refused']} failed or conflicted in the last day: "
+                       "replay them once the cause is fixed",
+                value=float(counts["dead"]), action_url=changelist + "?status__exact=dead"),
+    ]
+
+
+def hint_readings(*, now: datetime) -> list[Reading]:
+    pending = PendingRefetch.objects.aggregate(count=Count("pk"), oldest=Min("hinted_at"))
+    age = (now - pending["oldest"]).total_seconds() if pending["oldest"] else 0.0
+    rejected = WebhookRejection.objects.filter(received_at__gte=now - timedelta(hours=1)).count()
+    return [
+        Reading("hints.pending", "Webhook hints accepted, waiting for refetch", SignalCategory.HINTS,
+                graded(age, degraded=conf.HINT_AGE_DEGRADED_SECONDS, failing=5 * conf.HINT_AGE_DEGRADED_SECONDS),
+                f"oldest pending hint > {conf.HINT_AGE_DEGRADED_SECONDS} s → degraded, "
+                f"> {5 * conf.HINT_AGE_DEGRADED_SECONDS} s → failing",
+                detail=f"{pending['count']} records to refetch, oldest {int(age)} s", value=float(pending["count"]),
+                action_url=reverse("admin:sync_pendingrefetch_changelist")),
+        Reading("hints.rejected", "Webhook hints rejected", SignalCategory.HINTS,
+                graded(rejected, degraded=1, failing=conf.REJECTIONS_FAILING),
+                f"rejections in the last hour: ≥ 1 → degraded, ≥ {conf.REJECTIONS_FAILING} → failing",
+                detail=f"{rejected} rejected in the last hour (bad token, signature, replay, size)",
+                value=float(rejected), action_url=reverse("admin:sync_webhookrejection_changelist")),
+    ]
+
+
+def heartbeat_reading(*, now: datetime) -> Reading:
+    """The worker records a heartbeat from a periodic task: a stale one means no worker runs (or no
+    scheduler sends it work), so write-backs, syncs and the Odoo checks have stopped."""
+    beats = list(WorkerHeartbeat.objects.order_by("-beat_at")[:5])
+    rule = f"no heartbeat in the last {conf.HEARTBEAT_STALE_SECONDS} s → failing"
+    label = "Celery worker heartbeat"
+    if not beats:
+        return Reading("worker.heartbeat", label, SignalCategory.WORKER, SignalStatus.FAILING, rule,
+                       detail="No worker has ever reported")
+    age = (now - beats[0].beat_at).total_seconds()
+    workers = ", ".join(f"{b.worker} ({ago((now - b.beat_at).total_seconds())})" for b in beats)
+    return Reading("worker.heartbeat", label, SignalCategory.WORKER,
+                   SignalStatus.FAILING if age > conf.HEARTBEAT_STALE_SECONDS else SignalStatus.OK, rule,
+                   detail=f"Latest heartbeat {ago(age)}: {workers}", value=round(age, 1))
+
+
+def queue_depth() -> int:
+    """Messages waiting in the default Celery queue, asked of the broker (Redis or the file broker)."""
+    from kombu.exceptions import ChannelError
+
+    from controltower.celery import app
+
+    queue = app.conf.task_default_queue or "celery"
+    with app.connection_for_read() as connection:
+        connection.ensure_connection(max_retries=1, timeout=int(max(1, conf.PROBE_TIMEOUT_SECONDS)))
+        channel: Any = connection.default_channel
+        try:
+            return int(channel.queue_declare(queue=queue, passive=True).message_count)
+        except (ChannelError, FileNotFoundError):  # no queue (or file-broker folder) yet: nothing was ever sent
+            return 0
+
+
+def queue_reading() -> Reading:
+    rule = f"queue depth ≥ {conf.QUEUE_DEPTH_DEGRADED} → degraded, ≥ {conf.QUEUE_DEPTH_FAILING} → failing; " \
+           "broker unreachable → failing"
+    try:
+        depth = queue_depth()
+    except Exception as exc:  # any broker or network error means: tasks cannot be queued
+        return Reading("worker.queue", "Celery queue", SignalCategory.WORKER, SignalStatus.FAILING, rule,
+                       detail=f"Broker unreachable: {type(exc).__name__}")
+    return Reading("worker.queue", "Celery queue", SignalCategory.WORKER,
+                   graded(depth, degraded=conf.QUEUE_DEPTH_DEGRADED, failing=conf.QUEUE_DEPTH_FAILING), rule,
+                   detail=f"{depth} tasks waiting", value=float(depth))
+
+
+async def _round_trip() -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        raise RuntimeError("no channel layer is configured")
+    channel = await layer.new_channel("health-probe.")
+    await layer.send(channel, {"type": "health.probe", "id": uuid.uuid4().hex})
+    await asyncio.wait_for(layer.receive(channel), timeout=conf.PROBE_TIMEOUT_SECONDS)
+
+
+def channel_layer_reading() -> Reading:
+    """A message sent to a fresh channel must come back: live updates need a reachable layer."""
+    rule = f"a probe message not back within {conf.PROBE_TIMEOUT_SECONDS:g} s → failing"
+    try:
+        async_to_sync(_round_trip)()
+    except Exception as exc:  # Redis down, timeout, misconfiguration: live updates are off
+        return Reading("live.channel-layer", "Channel layer (live updates)", SignalCategory.LIVE, SignalStatus.FAILING,
+                       rule, detail=f"Probe failed: {type(exc).__name__}: {exc}"[:300], value=0.0)
+    return Reading("live.channel-layer", "Channel layer (live updates)", SignalCategory.LIVE, SignalStatus.OK, rule,
+                   detail="Probe message delivered", value=1.0)

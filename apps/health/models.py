@@ -1,0 +1,95 @@
+"""Workflow health: one row per watched thing, its status, the rule that decided it, and history."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class SignalStatus(models.TextChoices):
+    OK = "ok", "OK"
+    DEGRADED = "degraded", "Degraded"
+    FAILING = "failing", "Failing"
+
+
+STATUS_RANK = {SignalStatus.OK: 0, SignalStatus.DEGRADED: 1, SignalStatus.FAILING: 2}
+
+
+class SignalCategory(models.TextChoices):
+    ODOO_CONNECTION = "odoo_connection", "Odoo connection"
+    ODOO_CRON = "odoo_cron", "Odoo scheduled actions"
+    ODOO_MAIL = "odoo_mail", "Odoo outgoing email"
+    ODOO_WEBHOOKS = "odoo_webhooks", "Odoo webhook rules"
+    SYNC = "sync", "Sync feeds"
+    OUTBOX = "outbox", "Write-backs to Odoo"
+    HINTS = "hints", "Webhook hints"
+    WORKER = "worker", "Background worker"
+    LIVE = "live", "Live updates"
+
+
+ODOO_CATEGORIES = (SignalCategory.ODOO_CONNECTION, SignalCategory.ODOO_CRON, SignalCategory.ODOO_MAIL,
+                   SignalCategory.ODOO_WEBHOOKS)
+
+
+class HealthSignal(models.Model):
+    """The latest reading of one signal. Rows are upserted by the checks; a signal that no longer
+    exists (a deleted scheduled action) is retired, not deleted, so its history stays."""
+
+    key = models.CharField(max_length=120, unique=True)
+    label = models.CharField(max_length=200)
+    category = models.CharField(max_length=24, choices=SignalCategory.choices, db_index=True)
+    status = models.CharField(max_length=16, choices=SignalStatus.choices)
+    rule = models.CharField(max_length=300, help_text="The rule that decided the status.")
+    detail = models.TextField(blank=True, help_text="What was observed.")
+    value = models.FloatField(null=True, blank=True, help_text="The measured figure (also exported as a metric).")
+    odoo_path = models.CharField(max_length=300, blank=True, help_text="Where to act in Odoo.")
+    action_url = models.CharField(max_length=300, blank=True, help_text="Where to act in the portal.")
+    data = models.JSONField(default=dict, blank=True)
+    observed_at = models.DateTimeField(default=timezone.now)
+    changed_at = models.DateTimeField(default=timezone.now)
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["category", "key"]
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.status}"
+
+    @property
+    def rank(self) -> int:
+        return STATUS_RANK[SignalStatus(self.status)]
+
+    @property
+    def odoo_url(self) -> str:
+        """Where to act on it in Odoo (the legacy hash URLs work from Odoo 16 to 19)."""
+        base = settings.ODOO_URL.rstrip("/") if settings.ODOO_URL else ""
+        return f"{base}{self.odoo_path}" if base and self.odoo_path else ""
+
+
+class HealthEvent(models.Model):
+    """A status change of a signal, with the rule and observation that caused it."""
+
+    signal = models.ForeignKey(HealthSignal, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    from_status = models.CharField(max_length=16, blank=True)
+    to_status = models.CharField(max_length=16, choices=SignalStatus.choices)
+    rule = models.CharField(max_length=300)
+    detail = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.signal.key} {self.from_status or '-'} → {self.to_status}"
+
+
+class WorkerHeartbeat(models.Model):
+    """Written by a periodic task on each worker: a stale heartbeat means no worker (or no scheduler)."""
+
+    worker = models.CharField(max_length=200, unique=True)
+    beat_at = models.DateTimeField(default=timezone.now)
+    pid = models.PositiveIntegerField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.worker} at {self.beat_at:%H:%M:%S}"

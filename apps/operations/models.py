@@ -1,0 +1,212 @@
+"""Operational exceptions: what is going wrong in a store, built from the Odoo mirror.
+
+An `OpsException` is one Odoo record (a counted quant, an orderpoint, a receipt, an activity) whose
+condition needs a person. The projector opens it when the condition holds, closes it when Odoo clears
+the condition and reopens it when the condition returns; people acknowledge, assign, snooze and
+resolve it. Every change is an `ExceptionEvent`, kept for KPIs (time to acknowledge, to resolve,
+reopen rates).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from apps.organisation.scope import ScopedQuerySet
+
+
+class ExceptionKind(models.TextChoices):
+    COUNT_DISCREPANCY = "count_discrepancy", "Stock count discrepancy"
+    REPLENISHMENT_RISK = "replenishment_risk", "Replenishment risk"
+    NEGATIVE_STOCK = "negative_stock", "Negative stock"
+    LATE_RECEIPT = "late_receipt", "Late receipt"
+    OVERDUE_ACTIVITY = "overdue_activity", "Overdue activity"
+
+
+class Severity(models.IntegerChoices):
+    LOW = 1, "Low"
+    MEDIUM = 2, "Medium"
+    HIGH = 3, "High"
+    CRITICAL = 4, "Critical"
+
+
+class ExceptionStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    ACKNOWLEDGED = "acknowledged", "Acknowledged"
+    SNOOZED = "snoozed", "Snoozed"
+    RESOLVED = "resolved", "Resolved"
+    CLOSED = "closed", "Closed (cleared in Odoo)"
+
+
+ACTIVE_STATUSES = (ExceptionStatus.OPEN, ExceptionStatus.ACKNOWLEDGED, ExceptionStatus.SNOOZED)
+FINAL_STATUSES = (ExceptionStatus.RESOLVED, ExceptionStatus.CLOSED)
+
+
+class ExceptionRule(models.Model):
+    """How one kind of exception is detected and how urgent it is: tuned by operations in the admin.
+
+    Severity starts at `base_severity`, rises one level every `escalate_every_hours` the condition
+    has held, and one (two) levels when the value at risk reaches `value_high` (`value_critical`).
+    """
+
+    kind = models.CharField(max_length=32, choices=ExceptionKind.choices, unique=True)
+    enabled = models.BooleanField(default=True, help_text="Off: no new exceptions of this kind are opened.")
+    base_severity = models.PositiveSmallIntegerField(choices=Severity.choices, default=Severity.MEDIUM)
+    escalate_every_hours = models.PositiveIntegerField(
+        default=24, help_text="Raise the severity one level per this many hours the condition holds (0: never).")
+    value_high = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0"),
+                                     help_text="Value at risk that adds one level (0: unused).")
+    value_critical = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0"),
+                                         help_text="Value at risk that adds two levels (0: unused).")
+    min_quantity = models.DecimalField(
+        max_digits=12, decimal_places=3, default=Decimal("0"),
+        help_text="Open only when the quantity reaches this (or the value reaches min value); both 0: always.")
+    min_value = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0"),
+                                    help_text="Open only when the value at risk reaches this (or the quantity "
+                                              "reaches min quantity).")
+    grace_hours = models.PositiveIntegerField(
+        default=0, help_text="Late receipts: how long after the scheduled date a receipt counts as late.")
+    deadline_hours = models.PositiveIntegerField(default=24, help_text="Time to resolve once opened.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["kind"]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+
+class OpsExceptionQuerySet(ScopedQuerySet["OpsException"]):
+    def active(self) -> OpsExceptionQuerySet:
+        return self.filter(status__in=ACTIVE_STATUSES)
+
+
+class OpsException(models.Model):
+    """One business exception in one store, tied to the mirrored Odoo record that raised it."""
+
+    store = models.ForeignKey("organisation.Store", on_delete=models.PROTECT, related_name="ops_exceptions")
+    kind = models.CharField(max_length=32, choices=ExceptionKind.choices, db_index=True)
+    mirror = models.OneToOneField("sync.MirrorRecord", null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="ops_exception")
+    odoo_model = models.CharField(max_length=64)
+    odoo_id = models.PositiveIntegerField()
+    title = models.CharField(max_length=200)
+    detail = models.CharField(max_length=300, blank=True)
+    severity = models.PositiveSmallIntegerField(choices=Severity.choices, default=Severity.MEDIUM, db_index=True)
+    quantity = models.DecimalField(max_digits=14, decimal_places=3, default=Decimal("0"))
+    value_at_risk = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
+    status = models.CharField(max_length=16, choices=ExceptionStatus.choices, default=ExceptionStatus.OPEN,
+                              db_index=True)
+    condition_active = models.BooleanField(default=True, help_text="Whether the Odoo condition holds now.")
+    opened_at = models.DateTimeField(default=timezone.now, db_index=True)
+    started_at = models.DateTimeField(default=timezone.now,
+                                      help_text="When the condition began (e.g. the receipt's scheduled date).")
+    deadline = models.DateTimeField(null=True, blank=True, db_index=True)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="owned_exceptions")
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    snoozed_until = models.DateTimeField(null=True, blank=True)
+    snooze_reason = models.CharField(max_length=300, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution_note = models.TextField(blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    reopened_count = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OpsExceptionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-severity", "deadline", "-opened_at", "-id"]
+        indexes = [models.Index(fields=["store", "status"]), models.Index(fields=["kind", "status"])]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "odoo_model", "odoo_id"], name="unique_exception_per_record"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.title}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_STATUSES
+
+    def is_breached(self, now: datetime | None = None) -> bool:
+        """Past its deadline and still waiting for someone."""
+        return self.is_active and self.deadline is not None and self.deadline < (now or timezone.now())
+
+    def age(self, now: datetime | None = None) -> timedelta:
+        return (now or timezone.now()) - self.started_at
+
+    def odoo_path(self) -> str:
+        """The record's form in Odoo (the legacy hash URL works from Odoo 16 to 19)."""
+        return f"/web#model={self.odoo_model}&id={self.odoo_id}&view_type=form"
+
+
+class EventAction(models.TextChoices):
+    OPENED = "opened", "Opened"
+    UPDATED = "updated", "Figures changed in Odoo"
+    ESCALATED = "escalated", "Severity raised"
+    ACKNOWLEDGED = "acknowledged", "Acknowledged"
+    ASSIGNED = "assigned", "Assigned"
+    SNOOZED = "snoozed", "Snoozed"
+    SNOOZE_EXPIRED = "snooze_expired", "Snooze ended"
+    RESOLVED = "resolved", "Resolved"
+    CLOSED = "closed", "Closed: condition cleared in Odoo"
+    CLEARED = "cleared", "Condition cleared in Odoo"
+    REOPENED = "reopened", "Reopened: condition returned"
+    WRITEBACK = "writeback", "Odoo write-back"
+
+
+class ExceptionEvent(models.Model):
+    """Append-only history of one exception: the raw material of exception KPIs."""
+
+    exception = models.ForeignKey(OpsException, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    action = models.CharField(max_length=24, choices=EventAction.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    from_status = models.CharField(max_length=16, blank=True)
+    to_status = models.CharField(max_length=16, blank=True)
+    severity = models.PositiveSmallIntegerField(choices=Severity.choices, null=True, blank=True)
+    note = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["action", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} #{self.exception_id}"
+
+
+class ProductCost(models.Model):
+    """A product's unit cost in Odoo (`standard_price`), cached to value discrepancies and shortfalls
+    without a round trip per record; refreshed by the periodic exception pass."""
+
+    odoo_product_id = models.PositiveIntegerField(unique=True)
+    name = models.CharField(max_length=200, blank=True)
+    unit_cost = models.DecimalField(max_digits=14, decimal_places=4, default=Decimal("0"))
+    fetched_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.name or self.odoo_product_id}: {self.unit_cost}"
+
+
+class DocumentStore(models.Model):
+    """Which store an Odoo document belongs to, for records such as activities that only point at a
+    document by model and id. `store` stays empty when the document has no store link."""
+
+    odoo_model = models.CharField(max_length=64)
+    odoo_id = models.PositiveIntegerField()
+    store = models.ForeignKey("organisation.Store", null=True, blank=True, on_delete=models.CASCADE,
+                              related_name="+")
+    resolved_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["odoo_model", "odoo_id"], name="unique_document_store")]
+
+    def __str__(self) -> str:
+        return f"{self.odoo_model},{self.odoo_id} → {self.store_id or '-'}"

@@ -1,0 +1,255 @@
+"""From the mirror to exceptions: open, update, close and reopen them as Odoo changes.
+
+Runs inside the sync batch's transaction (registered as the projector of exception feeds) and on the
+periodic pass, where only the clock has moved. The life cycle follows the Odoo condition:
+
+- the condition starts to hold → the exception opens (or reopens, if it was resolved or closed);
+- it stops holding → an open, acknowledged or snoozed exception closes by itself; a resolved one
+  stays resolved and the clearing is recorded;
+- while it holds, figures and severity follow Odoo and the clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from apps.live.broadcast import panels_changed
+from apps.odoo_gateway import m2o_id
+from apps.operations.models import (
+    ACTIVE_STATUSES,
+    FINAL_STATUSES,
+    DocumentStore,
+    EventAction,
+    ExceptionEvent,
+    ExceptionKind,
+    ExceptionRule,
+    ExceptionStatus,
+    OpsException,
+    ProductCost,
+)
+from apps.operations.rules import ASSESSORS, Assessment, Context, rules_ensure, severity_for, timezone_of
+from apps.organisation.models import Store
+from apps.sync.models import Feed, FeedKind, MirrorRecord
+from apps.sync.projectors import BatchResult
+
+TOPIC = "exception"  # the same topic the sync engine sends for exception feeds
+CHUNK = 500
+
+
+def feed_exception_kind(feed: Feed) -> str | None:
+    kind = (feed.settings or {}).get("exception_kind")
+    return kind if kind in ASSESSORS else None
+
+
+def exceptions_project(batch: BatchResult) -> None:
+    """The projector of feeds of kind `exception` (see apps.sync.projectors)."""
+    kind = feed_exception_kind(batch.feed)
+    if kind is None:
+        return
+    records_apply(batch.feed, [*batch.upserted, *batch.closed], kind=kind, now=timezone.now())
+
+
+def exceptions_reassess(*, now: datetime | None = None) -> int:
+    """Re-run the rules on every record that is, or may become, an exception: receipts turn late,
+    activities overdue, snoozes in Odoo end and severities grow while nothing changes in Odoo."""
+    now = now or timezone.now()
+    changed = snoozes_expire(now=now)
+    for feed in Feed.objects.filter(kind=FeedKind.EXCEPTION, enabled=True):
+        kind = feed_exception_kind(feed)
+        if kind is None:
+            continue
+        ids = list(MirrorRecord.objects.filter(feed=feed).filter(
+            Q(closed_at__isnull=True) | Q(ops_exception__condition_active=True)
+            | Q(ops_exception__status=ExceptionStatus.SNOOZED)).values_list("pk", flat=True))
+        for start in range(0, len(ids), CHUNK):
+            with transaction.atomic():
+                records = list(MirrorRecord.objects.filter(pk__in=ids[start:start + CHUNK]))
+                changed += records_apply(feed, records, kind=kind, now=now)
+    return changed
+
+
+@transaction.atomic
+def snoozes_expire(*, now: datetime | None = None) -> int:
+    """A snooze ends at its time: back to open if the condition still holds, closed if it cleared."""
+    now = now or timezone.now()
+    expired = list(OpsException.objects.select_for_update()
+                   .filter(status=ExceptionStatus.SNOOZED, snoozed_until__lte=now))
+    for exception in expired:
+        after = ExceptionStatus.OPEN if exception.condition_active else ExceptionStatus.CLOSED
+        _event(exception, EventAction.SNOOZE_EXPIRED, to_status=after, at=now,
+               note=f"Snoozed until {timezone.localtime(exception.snoozed_until):%d %b %H:%M}"
+               if exception.snoozed_until else "")
+        exception.status = after
+        if after == ExceptionStatus.CLOSED:
+            exception.closed_at = now
+        exception.save(update_fields=["status", "closed_at", "updated_at"])
+        panels_changed(store_id=exception.store_id, topics=[TOPIC])
+    return len(expired)
+
+
+def records_apply(feed: Feed, records: list[MirrorRecord], *, kind: str, now: datetime) -> int:
+    """Assess each record and bring its exception in line; returns how many exceptions changed."""
+    if not records:
+        return 0
+    rule = rules_ensure()[kind]
+    existing = {e.odoo_id: e for e in OpsException.objects.select_for_update().filter(
+        kind=kind, odoo_model=feed.odoo_model, odoo_id__in=[r.odoo_id for r in records])}
+    costs = _costs(records)
+    documents = _document_stores(records) if kind == ExceptionKind.OVERDUE_ACTIVITY else {}
+    zones = dict(Store.objects.values_list("pk", "timezone"))
+    changed_stores: set[int] = set()
+    changed = 0
+    for record in records:
+        store_id = record.store_id
+        if kind == ExceptionKind.OVERDUE_ACTIVITY:
+            store_id = _activity_store(record, documents)
+        ctx = Context(rule=rule, now=now, costs=costs,
+                      tz=timezone_of(zones.get(store_id) if store_id is not None else None))
+        assessment = ASSESSORS[kind](record, ctx)
+        exception = existing.get(record.odoo_id)
+        if exception is None:
+            exception = _open(feed, record, kind, rule, assessment, store_id, now)
+            if exception is None:
+                continue
+        elif not _follow(exception, record, rule, assessment, store_id, now):
+            continue
+        changed += 1
+        changed_stores.add(exception.store_id)
+    for store_id in changed_stores:
+        panels_changed(store_id=store_id, topics=[TOPIC])
+    return changed
+
+
+def _costs(records: Iterable[MirrorRecord]) -> dict[int, Decimal]:
+    products = {pid for r in records if (pid := m2o_id(r.values.get("product_id")))}
+    if not products:
+        return {}
+    return dict(ProductCost.objects.filter(odoo_product_id__in=products).values_list("odoo_product_id", "unit_cost"))
+
+
+def activity_documents(records: Iterable[MirrorRecord]) -> dict[str, set[int]]:
+    wanted: dict[str, set[int]] = {}
+    for record in records:
+        model, res_id = record.values.get("res_model"), record.values.get("res_id")
+        if model and isinstance(res_id, int):
+            wanted.setdefault(str(model), set()).add(res_id)
+    return wanted
+
+
+def _document_stores(records: Iterable[MirrorRecord]) -> dict[tuple[str, int], int | None]:
+    """Stores of the documents activities sit on: resolved ones, else a mirrored copy of the
+    document (a purchase order waiting for approval already knows its store). No Odoo call here."""
+    found: dict[tuple[str, int], int | None] = {}
+    for model, ids in activity_documents(records).items():
+        for odoo_id, store_id in DocumentStore.objects.filter(odoo_model=model, odoo_id__in=ids) \
+                .values_list("odoo_id", "store_id"):
+            found[(model, odoo_id)] = store_id
+        missing = [i for i in ids if (model, i) not in found]
+        for odoo_id, store_id in MirrorRecord.objects.filter(
+                feed__odoo_model=model, odoo_id__in=missing, store__isnull=False).values_list("odoo_id", "store_id"):
+            found[(model, odoo_id)] = store_id
+    return found
+
+
+def _activity_store(record: MirrorRecord, documents: dict[tuple[str, int], int | None]) -> int | None:
+    model, res_id = record.values.get("res_model"), record.values.get("res_id")
+    if not model or not isinstance(res_id, int):
+        return None
+    return documents.get((str(model), res_id))
+
+
+def _event(exception: OpsException, action: str, *, to_status: str = "", at: datetime | None = None,
+           note: str = "", data: dict[str, object] | None = None) -> ExceptionEvent:
+    return ExceptionEvent.objects.create(
+        exception=exception, action=action, at=at or timezone.now(),
+        from_status=exception.status if exception.pk else "", to_status=to_status or exception.status,
+        severity=exception.severity, note=note[:2000], data=data or {})
+
+
+def _open(feed: Feed, record: MirrorRecord, kind: str, rule: ExceptionRule, assessment: Assessment,
+          store_id: int | None, now: datetime) -> OpsException | None:
+    if not assessment.holds or not rule.enabled or store_id is None:
+        return None  # records of no store (the distribution centre, an unknown document) are not shown
+    started = assessment.started_at or now
+    exception = OpsException.objects.create(
+        store_id=store_id, kind=kind, mirror=record, odoo_model=feed.odoo_model, odoo_id=record.odoo_id,
+        title=assessment.title[:200], detail=assessment.detail[:300], quantity=assessment.quantity,
+        value_at_risk=assessment.value, opened_at=now, started_at=started,
+        severity=severity_for(rule, started_at=started, value=assessment.value, now=now),
+        deadline=now + timedelta(hours=rule.deadline_hours), status=ExceptionStatus.OPEN)
+    ExceptionEvent.objects.create(exception=exception, action=EventAction.OPENED, at=now, to_status=exception.status,
+                                  severity=exception.severity, note=assessment.detail[:2000])
+    _take_odoo_snooze(exception, assessment, now)
+    return exception
+
+
+def _take_odoo_snooze(exception: OpsException, assessment: Assessment, now: datetime) -> bool:
+    """An orderpoint snoozed in Odoo itself shows as snoozed here until the same day."""
+    parked = assessment.parked_until
+    if parked is None or parked <= now or exception.status not in (ExceptionStatus.OPEN,
+                                                                   ExceptionStatus.ACKNOWLEDGED):
+        return False
+    note = f"Snoozed in Odoo until {parked:%d %b %Y}"
+    _event(exception, EventAction.SNOOZED, to_status=ExceptionStatus.SNOOZED, at=now, note=note)
+    exception.status, exception.snoozed_until, exception.snooze_reason = ExceptionStatus.SNOOZED, parked, note
+    exception.save(update_fields=["status", "snoozed_until", "snooze_reason", "updated_at"])
+    return True
+
+
+def _follow(exception: OpsException, record: MirrorRecord, rule: ExceptionRule, assessment: Assessment,
+            store_id: int | None, now: datetime) -> bool:
+    """Bring an existing exception in line with the assessment; True when anything changed."""
+    before = (exception.title, exception.detail, exception.quantity, exception.value_at_risk, exception.severity,
+              exception.status, exception.condition_active, exception.store_id, exception.mirror_id)
+    exception.title, exception.detail = assessment.title[:200], assessment.detail[:300]
+    exception.mirror = record
+    if store_id is not None:
+        exception.store_id = store_id
+    if assessment.holds and not exception.condition_active:
+        _condition_returned(exception, rule, assessment, now)
+    elif not assessment.holds and exception.condition_active:
+        _condition_cleared(exception, record, now)
+    if exception.condition_active:
+        exception.quantity, exception.value_at_risk = assessment.quantity, assessment.value
+    if exception.status not in FINAL_STATUSES:
+        severity = severity_for(rule, started_at=exception.started_at, value=exception.value_at_risk, now=now)
+        if severity != exception.severity:
+            action = EventAction.ESCALATED if severity > exception.severity else EventAction.UPDATED
+            old, exception.severity = exception.severity, severity
+            _event(exception, action, at=now, data={"severity": [old, severity]},
+                   note=f"Severity {old} → {severity}")
+    after = (exception.title, exception.detail, exception.quantity, exception.value_at_risk, exception.severity,
+             exception.status, exception.condition_active, exception.store_id, exception.mirror_id)
+    changed = before != after
+    if changed:
+        exception.save()
+    return _take_odoo_snooze(exception, assessment, now) or changed
+
+
+def _condition_returned(exception: OpsException, rule: ExceptionRule, assessment: Assessment,
+                        now: datetime) -> None:
+    exception.condition_active = True
+    exception.started_at = assessment.started_at or now
+    if exception.status in FINAL_STATUSES:
+        _event(exception, EventAction.REOPENED, to_status=ExceptionStatus.OPEN, at=now, note=assessment.detail)
+        exception.status = ExceptionStatus.OPEN
+        exception.reopened_count += 1
+        exception.closed_at = exception.resolved_at = exception.acknowledged_at = None
+        exception.deadline = now + timedelta(hours=rule.deadline_hours)
+
+
+def _condition_cleared(exception: OpsException, record: MirrorRecord, now: datetime) -> None:
+    exception.condition_active = False
+    why = {"deleted": "the record was deleted in Odoo", "left_domain": "Odoo no longer reports it"}.get(
+        record.close_reason, "it no longer meets the rule")
+    if exception.status in ACTIVE_STATUSES:
+        _event(exception, EventAction.CLOSED, to_status=ExceptionStatus.CLOSED, at=now, note=f"Cleared: {why}.")
+        exception.status, exception.closed_at = ExceptionStatus.CLOSED, now
+    else:
+        _event(exception, EventAction.CLEARED, at=now, note=f"Cleared after resolution: {why}.")

@@ -1,0 +1,11 @@
+"""Periodic tasks of operational exceptions (collected by controltower/celery.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from apps.operations import conf
+
+BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
+    "refresh-exceptions": {"task": "operations.refresh_exceptions", "schedule": float(conf.REFRESH_INTERVAL)},
+}

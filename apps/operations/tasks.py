@@ -1,0 +1,12 @@
+"""Celery tasks of operational exceptions: thin wrappers around the services."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from apps.operations import services
+
+
+@shared_task(name="operations.refresh_exceptions", ignore_result=True)
+def refresh_exceptions() -> None:
+    services.exceptions_refresh()
