@@ -39,5 +39,8 @@ def hinted_refetch(*, gateway: OdooGateway | None = None) -> int:
         for model, ids in by_model.items():
             for feed in Feed.objects.filter(odoo_model=model, enabled=True):
                 refetch_by_id(feed, sorted(set(ids)), gateway=gateway)
-        PendingRefetch.objects.filter(pk__in=[row.pk for row in pending]).delete()
+        for row in pending:
+            # A hint that arrived for the same record while we fetched bumped `hints`: keep it for the
+            # next pass instead of deleting it with the one we handled.
+            PendingRefetch.objects.filter(pk=row.pk, hints=row.hints).delete()
     return len(pending)
