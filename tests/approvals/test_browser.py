@@ -8,38 +8,16 @@ with `writeback_run` in the test process, as a worker would. The row polls its s
 
 from __future__ import annotations
 
-import os
 import time
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
-from typing import TypeVar
-
-import pytest
 
 from apps.writeback.models import WriteBack
 from apps.writeback.services import writeback_run
 from tests.approvals.support import approvals_sync, new_po, odoo_value, request_for
+from tests.browser import BROWSER_MARKS, in_thread, launch
 from tests.factories import PASSWORD, make_network
 
-T = TypeVar("T")
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--disable-quic"]
+pytestmark = BROWSER_MARKS
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not Path(CHROMIUM).exists() and not os.environ.get("CT_REQUIRE_BROWSER"),
-                       reason="Debian's Chromium is not installed (set CT_REQUIRE_BROWSER to make this fail)"),
-]
-
-
-def in_thread(work: Callable[[], T]) -> T:
-    """Playwright's sync API runs an event loop in this thread, where Django refuses ORM calls: the
-    worker's part runs in its own thread, as it would in a worker process."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(work).result()
 
 
 def test_it_approves_a_purchase_order_in_the_inbox_and_shows_it_applied_in_odoo(
@@ -51,7 +29,7 @@ def test_it_approves_a_purchase_order_in_the_inbox_and_shows_it_applied_in_odoo(
     approvals_sync(odoo, ("purchase-orders",))
     request = request_for("purchase.order", order)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = launch(playwright)
         try:
             page = browser.new_page()
             page.goto(f"{live_server.url}/login/?next=/approvals/")

@@ -3,44 +3,16 @@ HQ reads workflow health."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
-from pathlib import Path
-from typing import TypeVar
 
-import pytest
 from django.utils import timezone
 
 from apps.operations.models import ExceptionKind, ExceptionStatus, OpsException
-from tests.factories import PASSWORD, make_network
+from tests.browser import BROWSER_MARKS, in_thread, launch, sign_in
+from tests.factories import make_network
 from tests.operations.builders import exceptions_of, feeds_ready, sync
 
-T = TypeVar("T")
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--disable-quic"]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not Path(CHROMIUM).exists() and not os.environ.get("CT_REQUIRE_BROWSER"),
-                       reason="Debian's Chromium is not installed (set CT_REQUIRE_BROWSER to make this fail)"),
-]
-
-
-def in_thread(work: Callable[[], T]) -> T:
-    """Playwright's sync API runs an event loop in this thread, where Django refuses ORM calls."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(work).result()
-
-
-def sign_in(page, base: str, username: str, next_path: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(f"{base}/login/?next={next_path}")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
+pytestmark = BROWSER_MARKS
 
 
 def test_it_lets_a_store_manager_work_an_exception_and_hq_read_health(live_server, odoo) -> None:
@@ -54,7 +26,7 @@ def test_it_lets_a_store_manager_work_an_exception_and_hq_read_health(live_serve
     until = (timezone.localtime() + timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M")
     past = (timezone.localtime() - timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = launch(playwright)
         try:
             page = browser.new_page()
             sign_in(page, live_server.url, network.manager_a.username, "/exceptions/")
