@@ -172,6 +172,7 @@ if not REDIS_URL:
     (VAR_DIR / "celery" / "processed").mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {"data_folder_in": str(_queue_dir), "data_folder_out": str(_queue_dir),
                                        "processed_folder": str(VAR_DIR / "celery" / "processed"),
+                                       "control_folder": str(VAR_DIR / "celery" / "control"),
                                        "store_processed": False}
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_BACKEND = None

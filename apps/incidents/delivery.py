@@ -1,0 +1,310 @@
+"""Getting incidents into Odoo through the outbox: creation with photos, chatter notes, overrides.
+
+Every executor is idempotent. Creation puts the portal's reference in the record's name before it
+is created and looks for it first, so a create whose answer was lost (Odoo committed, the reply
+never came) is found on the retry instead of being made twice. Attachments are found by their
+unique name, chatter notes by a marker in their text. `OdooUnavailable` is let through: the outbox
+retries with backoff.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+from typing import TYPE_CHECKING, Any
+
+from django.utils import timezone
+
+from apps.audit.services import audit_record
+from apps.incidents.models import (
+    IncidentComment,
+    IncidentOverride,
+    IncidentPhoto,
+    IncidentStatus,
+    OverrideKind,
+    StoreIncident,
+)
+from apps.incidents.odoo_records import (
+    HELPDESK_TICKET,
+    MAINTENANCE_REQUEST,
+    PROJECT_TASK,
+    TARGETS,
+    create_values,
+    mirror_fields,
+    reference_marker,
+    target_for,
+    team_name_for,
+)
+from apps.incidents.taxonomy import TASK_TAGS
+from apps.live.broadcast import panels_changed
+from apps.odoo_gateway import OdooGateway, format_odoo_datetime, m2o_id
+from apps.writeback.executors import WriteBackConflict, WriteBackRefused, save_progress
+from apps.writeback.models import WriteBack, WriteBackStatus
+from apps.writeback.services import writeback_enqueue
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+logger = logging.getLogger(__name__)
+KIND_CREATE = "incident.create"
+KIND_NOTE = "incident.note"
+KIND_OVERRIDE = "incident.override"
+TOPIC = "incidents"
+
+
+def create_key(incident: StoreIncident) -> str:
+    return f"incident-create-{incident.reference}"
+
+
+# -- queueing follow-ups -------------------------------------------------------------------------
+
+def note_enqueue(comment: IncidentComment, *, created_by: User | None) -> WriteBack:
+    incident = comment.incident
+    writeback = writeback_enqueue(kind=KIND_NOTE, idempotency_key=f"incident-note-{comment.pk}",
+                                  odoo_model=incident.odoo_model, odoo_id=incident.odoo_id,
+                                  payload={"incident_id": incident.pk, "comment_id": comment.pk},
+                                  store=incident.store, source=comment, created_by=created_by)
+    IncidentComment.objects.filter(pk=comment.pk).update(writeback=writeback)
+    return writeback
+
+
+def override_enqueue(override: IncidentOverride, *, created_by: User | None) -> WriteBack:
+    incident = override.incident
+    writeback = writeback_enqueue(kind=KIND_OVERRIDE, idempotency_key=f"incident-override-{override.pk}",
+                                  odoo_model=incident.odoo_model, odoo_id=incident.odoo_id,
+                                  payload={"incident_id": incident.pk, "override_id": override.pk},
+                                  store=incident.store, source=override, created_by=created_by)
+    IncidentOverride.objects.filter(pk=override.pk).update(writeback=writeback)
+    return writeback
+
+
+def followups_enqueue(incident: StoreIncident) -> int:
+    """Comments and overrides made before the incident existed in Odoo are sent once it does."""
+    count = 0
+    for comment in incident.comments.filter(writeback__isnull=True).select_related("incident__store", "author"):
+        note_enqueue(comment, created_by=comment.author)
+        count += 1
+    for override in incident.overrides.filter(writeback__isnull=True).select_related("incident__store", "actor"):
+        override_enqueue(override, created_by=override.actor)
+        count += 1
+    return count
+
+
+# -- executors ---------------------------------------------------------------------------------
+
+def _incident(writeback: WriteBack) -> StoreIncident:
+    try:
+        return StoreIncident.objects.select_related("store", "submitted_by").get(pk=writeback.payload["incident_id"])
+    except (StoreIncident.DoesNotExist, KeyError):
+        raise WriteBackRefused("The incident no longer exists in the portal.") from None
+
+
+def _find_by_reference(gateway: OdooGateway, incident: StoreIncident) -> int | None:
+    found = gateway.search(incident.odoo_model, [["name", "like", reference_marker(incident.reference)]],
+                           limit=1, context={"active_test": False})
+    return found[0] if found else None
+
+
+def _lookups(gateway: OdooGateway, incident: StoreIncident) -> dict[str, Any]:
+    """Ids the new record refers to, found by name (they differ between Odoo databases)."""
+    target = target_for(incident.odoo_model)
+    lookups: dict[str, Any] = {}
+    team_name = team_name_for(incident)
+    if team_name:
+        found = gateway.search(target.team_model, [["name", "=", team_name]], limit=1)
+        if found:
+            lookups["team_id"] = found[0]
+        elif incident.odoo_model != MAINTENANCE_REQUEST:  # a maintenance request falls back on Odoo's default team
+            setting = "CT_INCIDENT_PROJECT" if incident.odoo_model == PROJECT_TASK else "CT_INCIDENT_HELPDESK_TEAM"
+            raise WriteBackRefused(f"{target.team_model} {team_name!r} does not exist in Odoo (see {setting}).")
+    if incident.odoo_model == MAINTENANCE_REQUEST and incident.equipment_ref:
+        found = gateway.search("maintenance.equipment", ["|", ["name", "ilike", incident.equipment_ref],
+                                                         ["serial_no", "=", incident.equipment_ref]], limit=2)
+        if len(found) == 1:  # only an unambiguous match is linked; the reference is in the text anyway
+            lookups["equipment_id"] = found[0]
+    if incident.odoo_model == PROJECT_TASK and incident.category in TASK_TAGS:
+        found = gateway.search("project.tags", [["name", "=", TASK_TAGS[incident.category]]], limit=1)
+        if found:
+            lookups["tag_id"] = found[0]
+    return lookups
+
+
+def _attach(gateway: OdooGateway, photo: IncidentPhoto, model: str, odoo_id: int) -> int:
+    """One photo as an `ir.attachment` of the record, found first by its unique name."""
+    if photo.odoo_attachment_id:
+        return photo.odoo_attachment_id
+    found = gateway.search("ir.attachment", [["res_model", "=", model], ["res_id", "=", odoo_id],
+                                             ["name", "=", photo.odoo_name]], limit=1)
+    if found:
+        attachment_id = found[0]
+    else:
+        try:
+            with photo.file.open("rb") as handle:
+                content = base64.b64encode(handle.read()).decode("ascii")
+        except OSError as exc:
+            raise WriteBackRefused(f"Photo {photo.pk} cannot be read from storage: {exc.strerror}.") from exc
+        attachment_id = gateway.create("ir.attachment", {
+            "name": photo.odoo_name, "res_model": model, "res_id": odoo_id, "type": "binary",
+            "datas": content, "mimetype": "image/jpeg"})
+    IncidentPhoto.objects.filter(pk=photo.pk).update(odoo_attachment_id=attachment_id)
+    return attachment_id
+
+
+def create_execute(writeback: WriteBack, gateway: OdooGateway) -> dict[str, Any]:
+    """Create the incident's record in Odoo (or find the one a lost answer left behind), then attach
+    its photos. Each finished step is saved, so a retry continues where the last attempt stopped."""
+    incident = _incident(writeback)
+    if incident.odoo_model not in TARGETS:
+        raise WriteBackRefused(f"Incidents cannot be created as {incident.odoo_model!r}.")
+    if incident.store.odoo_warehouse_id is None:
+        raise WriteBackRefused(f"Store {incident.store.code} has no Odoo warehouse; map it, then replay.")
+    odoo_id = writeback.result.get("odoo_id") or _find_by_reference(gateway, incident)
+    if odoo_id is None:
+        odoo_id = gateway.create(incident.odoo_model, create_values(incident, _lookups(gateway, incident)))
+    save_progress(writeback, odoo_id=odoo_id)
+    WriteBack.objects.filter(pk=writeback.pk).update(odoo_id=odoo_id)
+    StoreIncident.objects.filter(pk=incident.pk, odoo_id__isnull=True).update(odoo_id=odoo_id)
+    photos = IncidentPhoto.objects.filter(incident=incident, pk__in=writeback.payload.get("photo_ids", []))
+    attachments = [_attach(gateway, photo, incident.odoo_model, odoo_id) for photo in photos.select_related("incident")]
+    target = target_for(incident.odoo_model)
+    rows = gateway.read(incident.odoo_model, [odoo_id], target.read_fields)
+    return {"odoo_id": odoo_id, "attachment_ids": attachments, "record": rows[0] if rows else {}}
+
+
+def _note_once(gateway: OdooGateway, writeback: WriteBack, *, model: str, odoo_id: int, body: str, marker: str,
+               attachment_ids: list[int] | None = None) -> int:
+    """Post one chatter note, unless this write-back already did (saved step, or found by marker)."""
+    if writeback.result.get("message_id"):
+        return int(writeback.result["message_id"])
+    found = gateway.search("mail.message", [["model", "=", model], ["res_id", "=", odoo_id],
+                                            ["body", "ilike", marker]], limit=1)
+    if found:
+        message_id = found[0]
+    else:
+        answer = gateway.call(model, "message_post", [odoo_id], body=f"{body}\n\n{marker}", message_type="comment",
+                              subtype_xmlid="mail.mt_note", attachment_ids=attachment_ids or [])
+        if not isinstance(answer, int):
+            raise WriteBackRefused(f"Odoo answered message_post with {answer!r} instead of a message id.")
+        message_id = answer
+    save_progress(writeback, message_id=message_id)
+    return message_id
+
+
+def _person(user: User | None) -> str:
+    return (user.get_full_name() or user.get_username()) if user is not None else "the portal"
+
+
+def note_execute(writeback: WriteBack, gateway: OdooGateway) -> dict[str, Any]:
+    """A store's comment (and its photos) as a note in the record's chatter. Plain text: Odoo escapes it."""
+    incident = _incident(writeback)
+    comment = IncidentComment.objects.filter(pk=writeback.payload.get("comment_id")).select_related("author").first()
+    if comment is None:
+        raise WriteBackRefused("The comment no longer exists in the portal.")
+    odoo_id = writeback.odoo_id or incident.odoo_id
+    if not odoo_id:
+        raise WriteBackRefused("The incident is not in Odoo yet.")
+    attachments = [_attach(gateway, photo, incident.odoo_model, odoo_id)
+                   for photo in comment.photos.select_related("incident")]
+    text = comment.body or f"Added {len(attachments)} photo(s)."
+    body = f"{_person(comment.author)} ({incident.store.code}) via Control Tower:\n{text}"
+    marker = f"Control Tower comment {incident.reference}/{comment.pk}"
+    message_id = _note_once(gateway, writeback, model=incident.odoo_model, odoo_id=odoo_id, body=body,
+                            marker=marker, attachment_ids=attachments)
+    IncidentComment.objects.filter(pk=comment.pk).update(odoo_message_id=message_id)
+    return {"message_id": message_id, "attachment_ids": attachments}
+
+
+def _close_duplicate(gateway: OdooGateway, model: str, odoo_id: int) -> None:
+    """Closing respects the contract: maintenance requests have no `active` (archive them); a task's
+    `state` is separate from its stage (cancel the state, never move the stage)."""
+    if model == MAINTENANCE_REQUEST:
+        gateway.call(model, "archive_equipment_request", [odoo_id])
+    elif model == PROJECT_TASK:
+        gateway.write(model, [odoo_id], {"state": "1_canceled"})
+    elif model == HELPDESK_TICKET:
+        folded = gateway.search("helpdesk.stage", [["fold", "=", True]], limit=1)
+        gateway.write(model, [odoo_id], {"stage_id": folded[0]} if folded else {"active": False})
+
+
+def override_execute(writeback: WriteBack, gateway: OdooGateway) -> dict[str, Any]:
+    """Apply a regional or HQ override in Odoo, then note who decided it and why in the chatter."""
+    incident = _incident(writeback)
+    override = IncidentOverride.objects.filter(pk=writeback.payload.get("override_id")).select_related("actor").first()
+    if override is None:
+        raise WriteBackRefused("The override no longer exists in the portal.")
+    model, odoo_id = incident.odoo_model, writeback.odoo_id or incident.odoo_id
+    if not odoo_id:
+        raise WriteBackRefused("The incident is not in Odoo yet.")
+    target = target_for(model)
+    fields = ["priority", target.team_field, *target.closed_fields]
+    if target.has_deadline_field:
+        fields.append("date_deadline")
+    rows = gateway.read(model, [odoo_id], fields)
+    if not rows:
+        raise WriteBackConflict(f"{model} {odoo_id} no longer exists in Odoo.")
+    row, after, changes = rows[0], override.after, {}
+    if override.kind != OverrideKind.CLOSE_DUPLICATE and target.is_closed(row) and "message_id" not in writeback.result:
+        raise WriteBackConflict("The incident was closed in Odoo meanwhile; nothing was changed.")
+    if override.kind == OverrideKind.REPRIORITISE and not target.priority_matches(row, after["urgency"]):
+        changes = target.priority_values(after["urgency"])
+    elif override.kind == OverrideKind.REASSIGN_TEAM and m2o_id(row.get(target.team_field)) != after["team_id"]:
+        changes = {target.team_field: after["team_id"]}
+    elif override.kind == OverrideKind.EXTEND_DEADLINE and target.has_deadline_field:
+        deadline = format_odoo_datetime(incident.deadline)
+        changes = {} if row.get("date_deadline") == deadline else {"date_deadline": deadline}
+    if changes:
+        gateway.write(model, [odoo_id], changes)
+    if override.kind == OverrideKind.CLOSE_DUPLICATE and not target.is_closed(row):
+        _close_duplicate(gateway, model, odoo_id)
+    duplicate = f" of {after['duplicate_of']}" if after.get("duplicate_of") else ""
+    body = (f"{override.get_kind_display()}{duplicate} by {_person(override.actor)} in Control Tower.\n"
+            f"Reason: {override.reason}")
+    message_id = _note_once(gateway, writeback, model=model, odoo_id=odoo_id, body=body,
+                            marker=f"Control Tower override {incident.reference}/{override.pk}")
+    return {"changed": sorted(changes), "message_id": message_id}
+
+
+# -- outcomes (inside the transaction that records the final status) -------------------------------
+
+def create_outcome(writeback: WriteBack) -> None:
+    incident = StoreIncident.objects.select_for_update().filter(pk=writeback.payload.get("incident_id")).first()
+    if incident is None:
+        return
+    before = incident.snapshot()
+    if writeback.status == WriteBackStatus.APPLIED:
+        incident.odoo_id = incident.odoo_id or writeback.result.get("odoo_id")
+        fields = ["odoo_id", "status", "odoo_synced_at", "updated_at"]
+        if incident.status in (IncidentStatus.QUEUED, IncidentStatus.UNDELIVERED):
+            incident.status = IncidentStatus.IN_ODOO
+            for name, value in mirror_fields(incident.odoo_model, writeback.result.get("record") or {}).items():
+                if value:  # what Odoo answered at creation; the mirror keeps it current afterwards
+                    setattr(incident, name, value)
+                    fields.append(name)
+        incident.odoo_synced_at = timezone.now()
+        incident.save(update_fields=fields)
+        audit_record(action="incident.created_in_odoo", target=incident, store=incident.store,
+                     actor_label="outbox", before=before,
+                     after={**incident.snapshot(), "odoo_model": incident.odoo_model, "odoo_id": incident.odoo_id})
+        followups_enqueue(incident)
+    elif incident.status == IncidentStatus.QUEUED:
+        incident.status = IncidentStatus.UNDELIVERED
+        incident.save(update_fields=["status", "updated_at"])
+    panels_changed(store_id=incident.store_id, topics=[TOPIC])
+
+
+def followup_outcome(writeback: WriteBack) -> None:
+    panels_changed(store_id=writeback.store_id, topics=[TOPIC])
+
+
+def register() -> None:
+    """Called from IncidentsConfig.ready()."""
+    from apps.writeback.executors import executor_register
+    from apps.writeback.services import outcome_register
+
+    executor_register(KIND_CREATE, create_execute)
+    executor_register(KIND_NOTE, note_execute)
+    executor_register(KIND_OVERRIDE, override_execute)
+    outcome_register(KIND_CREATE, create_outcome)
+    outcome_register(KIND_NOTE, followup_outcome)
+    outcome_register(KIND_OVERRIDE, followup_outcome)
+

@@ -1,0 +1,289 @@
+"""Store incidents: what a store reports, its photos and comments, overrides, and triage suggestions."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from apps.incidents import conf
+from apps.incidents.taxonomy import Category, Urgency
+from apps.organisation.scope import ScopedQuerySet
+
+_REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read aloud over the phone
+
+
+def new_reference() -> str:
+    """The portal's own reference. It is put on the Odoo record before it is created, so a retried
+    create can find the record instead of making a second one."""
+    return "CT-" + "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(8))
+
+
+def sla_deadline(start: datetime, urgency: str) -> datetime:
+    return start + timedelta(hours=conf.SLA_HOURS[str(urgency)])
+
+
+class IncidentStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    IN_ODOO = "in_odoo", "In Odoo"
+    IN_PROGRESS = "in_progress", "In progress"
+    RESOLVED = "resolved", "Resolved"
+    CLOSED = "closed", "Closed"
+    UNDELIVERED = "undelivered", "Not delivered to Odoo"
+
+
+OPEN_STATUSES = (IncidentStatus.QUEUED, IncidentStatus.IN_ODOO, IncidentStatus.IN_PROGRESS,
+                 IncidentStatus.UNDELIVERED)
+
+
+class IncidentSource(models.TextChoices):
+    PORTAL = "portal", "Reported in the portal"
+    ODOO = "odoo", "Created in Odoo"
+
+
+class EscalationTier(models.IntegerChoices):
+    NONE = 0, "Not escalated"
+    REGION = 1, "Escalated to the regional manager"
+    HQ = 2, "Escalated to HQ"
+
+
+class StoreIncidentQuerySet(ScopedQuerySet["StoreIncident"]):
+    def open(self) -> StoreIncidentQuerySet:
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def overdue(self, now: datetime) -> StoreIncidentQuerySet:
+        return self.open().filter(deadline__lt=now)
+
+
+class StoreIncident(models.Model):
+    """Something broken or wrong in a store, followed from the report to its resolution in Odoo.
+
+    It is saved locally first ("queued") so a store gets its confirmation even while Odoo is down;
+    the outbox creates it in Odoo, and the mirror brings Odoo's stage, priority and assignee back.
+    """
+
+    reference = models.CharField(max_length=32, unique=True, default=new_reference, editable=False)
+    store = models.ForeignKey("organisation.Store", on_delete=models.PROTECT, related_name="incidents")
+    source = models.CharField(max_length=8, choices=IncidentSource.choices, default=IncidentSource.PORTAL)
+    category = models.CharField(max_length=24, choices=Category.choices)
+    urgency = models.CharField(max_length=12, choices=Urgency.choices)
+    title = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+    equipment_ref = models.CharField("equipment or product reference", max_length=80, blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    status = models.CharField(max_length=16, choices=IncidentStatus.choices, default=IncidentStatus.QUEUED,
+                              db_index=True)
+    # Odoo: the model is chosen at submission, the id arrives once the outbox created the record.
+    odoo_model = models.CharField(max_length=64, blank=True)
+    odoo_id = models.PositiveIntegerField(null=True, blank=True)
+    odoo_name = models.CharField(max_length=200, blank=True)
+    odoo_stage = models.CharField(max_length=100, blank=True)
+    odoo_state = models.CharField(max_length=32, blank=True)
+    odoo_priority = models.CharField(max_length=8, blank=True)
+    odoo_assignee = models.CharField(max_length=150, blank=True)
+    odoo_team = models.CharField(max_length=150, blank=True)
+    odoo_synced_at = models.DateTimeField(null=True, blank=True)
+    # Follow-up.
+    deadline = models.DateTimeField(db_index=True)
+    escalation_tier = models.PositiveSmallIntegerField(choices=EscalationTier.choices, default=EscalationTier.NONE)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    duplicate_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    closed_reason = models.CharField(max_length=32, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    # Triage.
+    needs_manual_triage = models.BooleanField(default=False, db_index=True)
+    triage_confidence = models.FloatField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = StoreIncidentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["odoo_model", "odoo_id"], condition=models.Q(odoo_id__isnull=False),
+                                    name="unique_incident_odoo_record"),
+        ]
+        indexes = [models.Index(fields=["store", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("incidents:detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def odoo_url(self) -> str:
+        if not self.odoo_id or not settings.ODOO_URL:
+            return ""
+        return f"{settings.ODOO_URL}/web#id={self.odoo_id}&model={self.odoo_model}&view_type=form"
+
+    @property
+    def odoo_priority_label(self) -> str:
+        from apps.incidents.odoo_records import TARGETS
+
+        target = TARGETS.get(self.odoo_model)
+        return target.priority_label(self.odoo_priority) if target and self.odoo_priority else ""
+
+    def is_overdue(self, now: datetime | None = None) -> bool:
+        return self.is_open and self.deadline < (now or timezone.now())
+
+    def snapshot(self) -> dict[str, Any]:
+        """What an audit event records before and after a change."""
+        return {"status": self.status, "category": self.category, "urgency": self.urgency,
+                "deadline": self.deadline.isoformat() if self.deadline else None, "odoo_team": self.odoo_team,
+                "escalation_tier": self.escalation_tier, "needs_manual_triage": self.needs_manual_triage}
+
+
+def photo_path(instance: IncidentPhoto, filename: str) -> str:
+    """A random name: nothing about the store, the incident or the upload can be guessed from it."""
+    return f"incidents/photos/{instance.pk.hex}.jpg"
+
+
+class IncidentPhotoQuerySet(ScopedQuerySet["IncidentPhoto"]):
+    store_field = "incident__store"
+
+
+class IncidentPhoto(models.Model):
+    """A photo, re-encoded as JPEG without metadata; only served through a permission-checked view."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    incident = models.ForeignKey(StoreIncident, on_delete=models.CASCADE, related_name="photos")
+    comment = models.ForeignKey("IncidentComment", null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="photos")
+    file = models.FileField(upload_to=photo_path, max_length=200)
+    original_name = models.CharField(max_length=120, blank=True)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    size_bytes = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    odoo_attachment_id = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = IncidentPhotoQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.incident.reference} photo {self.pk.hex[:8]}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("incidents:photo", args=[self.pk])
+
+    @property
+    def odoo_name(self) -> str:
+        """The attachment's name in Odoo; unique per photo, so a retried upload finds the first one."""
+        return f"{self.incident.reference}-{self.pk.hex[:12]}.jpg"
+
+
+class IncidentCommentQuerySet(ScopedQuerySet["IncidentComment"]):
+    store_field = "incident__store"
+
+
+class IncidentComment(models.Model):
+    """A note added by the store (or its region) to an open incident; posted to the Odoo chatter."""
+
+    incident = models.ForeignKey(StoreIncident, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    body = models.TextField(blank=True)
+    writeback = models.ForeignKey("writeback.WriteBack", null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+    odoo_message_id = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = IncidentCommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.incident.reference} comment {self.pk}"
+
+
+class OverrideKind(models.TextChoices):
+    REPRIORITISE = "reprioritise", "Reprioritise"
+    REASSIGN_TEAM = "reassign_team", "Reassign team"
+    EXTEND_DEADLINE = "extend_deadline", "Extend the deadline"
+    CLOSE_DUPLICATE = "close_duplicate", "Close as duplicate"
+
+
+class IncidentOverride(models.Model):
+    """A regional or HQ decision that changes an incident, with the reason; written back to Odoo."""
+
+    incident = models.ForeignKey(StoreIncident, on_delete=models.CASCADE, related_name="overrides")
+    kind = models.CharField(max_length=24, choices=OverrideKind.choices)
+    reason = models.TextField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    before = models.JSONField(default=dict)
+    after = models.JSONField(default=dict)
+    writeback = models.ForeignKey("writeback.WriteBack", null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.incident.reference} {self.get_kind_display()}"
+
+
+class TriageSuggestion(models.Model):
+    """One suggestion shown to a person, and what they finally chose: the evidence that the model helps
+    (or not). The text itself is not kept, only its hash."""
+
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    store = models.ForeignKey("organisation.Store", null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    incident = models.ForeignKey(StoreIncident, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="triage_suggestions")
+    provider = models.CharField(max_length=16)
+    model_version = models.CharField(max_length=64)
+    input_hash = models.CharField(max_length=64, db_index=True)
+    category = models.CharField(max_length=24, blank=True)
+    category_confidence = models.FloatField(null=True, blank=True)
+    urgency = models.CharField(max_length=12, blank=True)
+    urgency_confidence = models.FloatField(null=True, blank=True)
+    why = models.JSONField(default=list, blank=True)
+    manual = models.BooleanField(default=False, help_text="No usable suggestion: needs manual triage.")
+    error = models.CharField(max_length=200, blank=True)
+    final_category = models.CharField(max_length=24, blank=True)
+    final_urgency = models.CharField(max_length=12, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.model_version} {self.category}/{self.urgency} ({self.confidence:.2f})"
+
+    @property
+    def confidence(self) -> float:
+        """The routing confidence (the category's): see `triage.providers.Suggestion.confidence`."""
+        return 0.0 if self.manual else self.category_confidence or 0.0
+
+    @property
+    def category_label(self) -> str:
+        return str(Category(self.category).label) if self.category in Category.values else self.category
+
+    @property
+    def urgency_label(self) -> str:
+        return str(Urgency(self.urgency).label) if self.urgency in Urgency.values else self.urgency
+
+    @property
+    def accepted(self) -> bool | None:
+        if not self.final_category:
+            return None
+        return self.final_category == self.category and self.final_urgency == self.urgency

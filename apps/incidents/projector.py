@@ -1,0 +1,136 @@
+"""Mirror → incidents: Odoo's stage, priority, assignee, team and closure flow back to the portal.
+
+Runs inside the sync batch's transaction (see `apps.sync.projectors`). A mirrored record is linked
+to its incident by the Odoo id saved after creation, or by the portal reference in its name (the
+sync can see a new record before the outbox has recorded its id). Records created directly in Odoo
+for a store become incidents too, so a store sees everything open against it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.utils import timezone
+
+from apps.incidents import conf
+from apps.incidents.models import OPEN_STATUSES, IncidentSource, IncidentStatus, StoreIncident, sla_deadline
+from apps.incidents.odoo_records import (
+    TARGETS,
+    category_guess,
+    mirror_fields,
+    status_from_values,
+    urgency_guess,
+)
+from apps.incidents.taxonomy import EXAMPLES, MAINTENANCE_CATEGORIES, Category
+from apps.live.broadcast import panels_changed
+from apps.sync.mirror import DELETED
+from apps.sync.models import MirrorRecord
+from apps.sync.projectors import BatchResult
+
+TOPIC = "incidents"
+_REFERENCE = re.compile(r"\[(CT-[A-Z0-9]{8})\]")
+_PREFIX = {"maintenance.request": "MR", "project.task": "TASK", "helpdesk.ticket": "TICKET"}
+OTHER_CATEGORIES = tuple(value for value in Category.values if value not in MAINTENANCE_CATEGORIES)
+
+
+def reference_in(name: Any) -> str | None:
+    match = _REFERENCE.search(str(name or ""))
+    return match.group(1) if match else None
+
+
+def incidents_project(batch: BatchResult) -> None:
+    model = batch.feed.odoo_model
+    if model not in TARGETS:
+        return
+    closed_ids = {record.odoo_id for record in batch.closed}
+    records = [*batch.upserted, *batch.closed]
+    linked = {incident.odoo_id: incident for incident in
+              StoreIncident.objects.filter(odoo_model=model, odoo_id__in=[r.odoo_id for r in records])}
+    wanted = {ref for r in records if r.odoo_id not in linked and (ref := reference_in(r.values.get("name")))}
+    by_reference = {incident.reference: incident for incident in
+                    StoreIncident.objects.filter(reference__in=wanted, odoo_model=model, odoo_id__isnull=True)}
+    stores: set[int] = set()
+    for record in records:
+        incident = linked.get(record.odoo_id) or by_reference.get(reference_in(record.values.get("name")) or "")
+        closed = record.odoo_id in closed_ids
+        if incident is None:
+            if closed or record.store_id is None:
+                continue
+            incident = _incident_from_odoo(model, record, store_id=record.store_id)
+        else:
+            _follow(incident, model, record, closed=closed)
+        stores.add(incident.store_id)
+    for store_id in stores:
+        panels_changed(store_id=store_id, topics=[TOPIC])
+
+
+def _follow(incident: StoreIncident, model: str, record: MirrorRecord, *, closed: bool) -> None:
+    """Bring the incident in line with Odoo, the system of record. A record that left the feed for a
+    reason its fields do not show (a changed domain) counts as resolved."""
+    changes: dict[str, Any] = mirror_fields(model, record.values)
+    status = status_from_values(model, record.values, deleted=closed and record.close_reason == DELETED)
+    if closed and status in OPEN_STATUSES:
+        status = IncidentStatus.RESOLVED
+    if incident.status == IncidentStatus.CLOSED and incident.closed_reason == "duplicate" and status in OPEN_STATUSES:
+        status = IncidentStatus.CLOSED  # the portal closed it; Odoo has not caught up yet
+    changes["status"] = status
+    changes["odoo_id"] = record.odoo_id
+    if status in OPEN_STATUSES:
+        changes["closed_at"] = None
+    elif incident.closed_at is None:
+        changes["closed_at"] = timezone.now()
+    dirty = [name for name, value in changes.items() if getattr(incident, name) != value]
+    if not dirty:
+        return
+    for name in dirty:
+        setattr(incident, name, changes[name])
+    incident.odoo_synced_at = timezone.now()
+    incident.save(update_fields=[*dirty, "odoo_synced_at", "updated_at"])
+
+
+_KEYWORDS = {category: set(re.findall(r"[a-z]{4,}", EXAMPLES[Category(category)].lower()))
+             for category in OTHER_CATEGORIES}
+
+
+def _keyword_guess(title: str) -> str:
+    words = set(re.findall(r"[a-z]{4,}", title.lower()))
+    return max(OTHER_CATEGORIES, key=lambda category: len(words & _KEYWORDS[category]))
+
+
+def _triage_guess(title: str) -> tuple[str, float | None]:
+    """A category for a task created in Odoo, from the local model only if it is already trained:
+    this runs inside the sync transaction, which must never wait for training or an HTTP service (nor
+    start it: the report form or `manage.py triage_train` do). Until the model is ready, the taxonomy's
+    example words give a rough guess, flagged for a person."""
+    from apps.incidents.triage.classifier import model_if_ready
+
+    model = model_if_ready()
+    if model is None:
+        return _keyword_guess(title), None
+    prediction = model.predict(title, categories=OTHER_CATEGORIES)
+    return prediction.category, prediction.category_confidence
+
+
+def _incident_from_odoo(model: str, record: MirrorRecord, *, store_id: int) -> StoreIncident:
+    values = record.values
+    title = str(values.get("name") or f"{model} {record.odoo_id}")[:120]
+    category, confidence = category_guess(model, values), 1.0
+    if not category:
+        category, guessed = _triage_guess(title)
+        confidence = guessed if guessed is not None else 0.0
+    urgency = urgency_guess(model, values)
+    status = status_from_values(model, values)
+    return StoreIncident.objects.create(
+        reference=f"{_PREFIX.get(model, 'ODOO')}-{record.odoo_id}", store_id=store_id,
+        source=IncidentSource.ODOO, category=category, urgency=urgency, title=title, status=status,
+        odoo_model=model, odoo_id=record.odoo_id, deadline=sla_deadline(record.first_seen_at, urgency),
+        created_at=record.first_seen_at, odoo_synced_at=timezone.now(),
+        needs_manual_triage=confidence < conf.TRIAGE_MIN_CONFIDENCE, triage_confidence=confidence,
+        **mirror_fields(model, values))
+
+
+def register() -> None:
+    from apps.sync.projectors import projector_register
+
+    projector_register("incident", incidents_project)
