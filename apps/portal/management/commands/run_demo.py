@@ -49,6 +49,8 @@ class Command(BaseCommand):
         ]
         self.stdout.write("Seeding the demo network…")
         call_command("seed_demo", stdout=self.stdout)
+        self.stdout.write("Training the incident triage model…")
+        call_command("triage_train", stdout=self.stdout)
         # Fixed argument lists built above, no shell: nothing from outside reaches the command line.
         children = {name: subprocess.Popen(cmd, env=env) for name, cmd in commands}  # noqa: S603
         self.stdout.write(self.style.SUCCESS(f"\nControl Tower is running at {site}/  (Ctrl-C stops everything)"))
