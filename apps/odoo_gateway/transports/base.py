@@ -90,14 +90,12 @@ class Transport(Protocol):
 
     def execute(self, call: RemoteCall) -> Any:
         """The method's result (None when Odoo returned nothing), or an `OdooError`."""
-        ...
 
     def connect(self) -> None:
         """Authenticate now (idempotent): lets the gateway retry connecting even before a write."""
-        ...
 
     def close(self) -> None:
-        ...
+        """Forget the session and its connections (a new login follows on next use)."""
 
 
 def as_ids(ids: int | Sequence[int]) -> list[int]:
