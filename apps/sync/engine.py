@@ -48,15 +48,18 @@ def _keyset(write_date: datetime, odoo_id: int) -> list[Any]:
     return ["|", ["write_date", ">", stamp], "&", ["write_date", "=", stamp], ["id", ">", odoo_id]]
 
 
-def _finish(run: SyncRun, feed: Feed, *, error: str = "") -> SyncRun:
+def _finish(run: SyncRun, feed: Feed, *, error: str = "", poll_started: datetime | None = None) -> SyncRun:
+    """Record the outcome and release the feed in one update (an incremental run is mostly this)."""
     run.finished_at = timezone.now()
     run.status = RunStatus.FAILED if error else RunStatus.OK
     run.error = error
     run.save()
-    if error:
-        Feed.objects.filter(pk=feed.pk).update(last_error=error)
-    else:
-        Feed.objects.filter(pk=feed.pk).update(last_error="", last_success_at=run.finished_at)
+    changes: dict[str, Any] = {"running_since": None, "last_error": error}
+    if not error:
+        changes["last_success_at"] = run.finished_at
+        if poll_started is not None:
+            changes["last_poll_started_at"] = poll_started
+    Feed.objects.filter(pk=feed.pk).update(**changes)
     return run
 
 
@@ -74,18 +77,19 @@ def feed_sync(feed: Feed, *, full: bool = False, gateway: OdooGateway | None = N
         run.save()
         return run
     calls_before = gateway.rpc_count
+    poll_started = timezone.now()
     try:
         _sync_batches(feed, run, gateway, first=first, progress=progress)
     except OdooError as exc:
         logger.warning("Sync of %s stopped: %s", feed.slug, exc)
+        run.rpc_calls = gateway.rpc_count - calls_before
         return _finish(run, feed, error=f"{type(exc).__name__}: {exc}")
-    except Exception as exc:
+    except BaseException as exc:
+        run.rpc_calls = gateway.rpc_count - calls_before
         _finish(run, feed, error=f"{type(exc).__name__}: {exc}")
         raise
-    finally:
-        run.rpc_calls = gateway.rpc_count - calls_before
-        _unlock(feed)
-    return _finish(run, feed)
+    run.rpc_calls = gateway.rpc_count - calls_before
+    return _finish(run, feed, poll_started=poll_started)
 
 
 def _since(feed: Feed) -> list[Any]:
@@ -112,7 +116,6 @@ def _sync_batches(feed: Feed, run: SyncRun, gateway: OdooGateway, *, first: bool
     latency; a failed fetch surfaces only after the batches before it were applied."""
     resolver = StoreResolver(feed, gateway)
     base = list(feed.base_domain)
-    poll_started = timezone.now()
     if first:
         base += list(feed.domain)
         run.total_expected = gateway.search_count(feed.odoo_model, base)
@@ -143,10 +146,10 @@ def _sync_batches(feed: Feed, run: SyncRun, gateway: OdooGateway, *, first: bool
             run.updated += len(result.upserted) - result.created_count
             run.closed += len(result.closed)
             run.cursor_after = _cursor_text(feed.cursor_write_date, feed.cursor_id)
-            run.save(update_fields=["fetched", "created", "updated", "closed", "cursor_after", "total_expected"])
+            if pending is not None or progress is not None:  # the last batch is saved by _finish
+                run.save(update_fields=["fetched", "created", "updated", "closed", "cursor_after", "total_expected"])
             if progress is not None:
                 progress(run)
-    Feed.objects.filter(pk=feed.pk).update(last_poll_started_at=poll_started)
     if newest is not None:
         run.lag_seconds = max(0.0, (timezone.now() - newest).total_seconds())
 
