@@ -8,8 +8,16 @@ class LiveConfig(AppConfig):
     verbose_name = "Live updates"
 
     def ready(self) -> None:
+        """Open connections hear about sign-outs and scope changes (the only signals used: they send a
+        notice after commit and hold no business rule)."""
+        from django.contrib.auth import get_user_model
         from django.contrib.auth.signals import user_logged_out
+        from django.db.models.signals import post_delete, post_save
 
-        from apps.live.broadcast import session_closed_on_logout
+        from apps.live.broadcast import scope_changed_on_account, scope_changed_on_grant, session_closed_on_logout
+        from apps.organisation.models import RoleGrant
 
         user_logged_out.connect(session_closed_on_logout, dispatch_uid="live.session_closed")
+        post_save.connect(scope_changed_on_grant, sender=RoleGrant, dispatch_uid="live.grant_saved")
+        post_delete.connect(scope_changed_on_grant, sender=RoleGrant, dispatch_uid="live.grant_deleted")
+        post_save.connect(scope_changed_on_account, sender=get_user_model(), dispatch_uid="live.account_saved")

@@ -3,11 +3,17 @@
 A message only says *what changed* (topics such as "incidents" or "approvals" for a store); browsers
 re-fetch the affected panels over HTTP with their own permissions. Sends happen after the database
 transaction commits, so a browser never re-fetches data that is not there yet.
+
+Groups: one per store (its store managers), one per region (its regional managers), one for the
+network (HQ and operations), one per person (their own tabs: notifications, sign-out, scope changes).
+Sending works from any synchronous code — views, Celery tasks — with the in-memory or Redis layer:
+`async_to_sync` runs the send on its own event loop when the caller has none.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypedDict
 
@@ -24,27 +30,39 @@ def store_group(store_id: int) -> str:
     return f"store-{store_id}"
 
 
+def region_group(region_id: int) -> str:
+    return f"region-{region_id}"
+
+
 def user_group(user_id: int) -> str:
     return f"user-{user_id}"
 
 
-class PanelChangedMessage(TypedDict):
+class PanelChangedMessage(TypedDict, total=False):
     type: str  # "panel.changed": handled by LiveConsumer.panel_changed
     store_id: int | None
+    region_id: int | None
     topics: list[str]
+    personal: bool
 
 
 class SessionClosedMessage(TypedDict):
     type: str  # "session.closed"
 
 
+class ScopeChangedMessage(TypedDict):
+    type: str  # "scope.changed": the person's roles changed; re-read the scope now
+
+
 @dataclass(frozen=True)
 class PanelChange:
     store_id: int | None
     topics: tuple[str, ...]
+    region_id: int | None = None
 
     def message(self) -> PanelChangedMessage:
-        return {"type": "panel.changed", "store_id": self.store_id, "topics": list(self.topics)}
+        return {"type": "panel.changed", "store_id": self.store_id, "region_id": self.region_id,
+                "topics": list(self.topics)}
 
 
 def _send(group: str, message: Any) -> None:
@@ -57,46 +75,73 @@ def _send(group: str, message: Any) -> None:
         logger.warning("Live update to %s could not be sent", group, exc_info=True)
 
 
-def panels_changed(*, store_id: int | None, topics: tuple[str, ...] | list[str]) -> None:
-    """After commit, tell the store's viewers and the network viewers that these topics changed."""
-    change = PanelChange(store_id=store_id, topics=tuple(topics))
+def _changes(store_ids: list[int | None], topics: tuple[str, ...]) -> list[PanelChange]:
+    """One notice per store, carrying its region (one query for all of them)."""
+    from apps.organisation.models import Store
 
-    def send() -> None:
+    known = [pk for pk in store_ids if pk is not None]
+    regions = dict(Store.objects.filter(pk__in=known).values_list("pk", "region_id")) if known else {}
+    return [PanelChange(store_id=pk, topics=topics, region_id=regions.get(pk) if pk is not None else None)
+            for pk in store_ids]
+
+
+async def _send_changes(changes: list[PanelChange]) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    for change in changes:
+        message = change.message()
         if change.store_id is not None:
-            _send(store_group(change.store_id), change.message())
-        _send(NETWORK_GROUP, change.message())
+            await layer.group_send(store_group(change.store_id), message)
+        if change.region_id is not None:
+            await layer.group_send(region_group(change.region_id), message)
+        await layer.group_send(NETWORK_GROUP, message)
 
-    transaction.on_commit(send)
+
+ChangeListener = Callable[[list[int | None]], None]
+_CHANGE_LISTENERS: list[ChangeListener] = []
+
+
+def change_listener_register(listener: ChangeListener) -> None:
+    """Call `listener(store_ids)` after every committed change, before the notices go out (the
+    dashboards drop their cached figures for those stores, so the refresh a notice causes is fresh)."""
+    if listener not in _CHANGE_LISTENERS:
+        _CHANGE_LISTENERS.append(listener)
+
+
+def _deliver(store_ids: list[int | None], topics: tuple[str, ...]) -> None:
+    for listener in _CHANGE_LISTENERS:
+        try:
+            listener(store_ids)
+        except Exception:  # a listener must never stop the notices
+            logger.warning("Change listener %r failed", listener, exc_info=True)
+    try:
+        async_to_sync(_send_changes)(_changes(store_ids, topics))
+    except Exception:  # a live notice is best effort; browsers resynchronise on reconnect
+        logger.warning("Live updates for %d store(s) could not be sent", len(store_ids), exc_info=True)
+
+
+def panels_changed(*, store_id: int | None, topics: tuple[str, ...] | list[str]) -> None:
+    """After commit, tell the store's, its region's and the network's viewers that these topics changed."""
+    wanted = tuple(topics)
+    transaction.on_commit(lambda: _deliver([store_id], wanted))
+
+
+def stores_panels_changed(*, store_ids: set[int] | list[int], topics: tuple[str, ...] | list[str]) -> None:
+    """Like `panels_changed` for many stores at once (a sync batch): after commit, every notice goes out
+    in one pass over the channel layer (one event loop, one region lookup)."""
+    if not store_ids:
+        return
+    ordered: list[int | None] = list(sorted(store_ids))
+    wanted = tuple(topics)
+    transaction.on_commit(lambda: _deliver(ordered, wanted))
 
 
 def user_changed(*, user_id: int, topics: list[str]) -> None:
     """Tell one person's open tabs (e.g. a new notification). Call after commit."""
-    message = {"type": "panel.changed", "store_id": None, "topics": list(topics), "personal": True}
+    message: PanelChangedMessage = {"type": "panel.changed", "store_id": None, "topics": list(topics),
+                                    "personal": True}
     _send(user_group(user_id), message)
-
-
-def stores_panels_changed(*, store_ids: set[int] | list[int], topics: tuple[str, ...] | list[str]) -> None:
-    """Like `panels_changed` for many stores at once (a sync batch): after commit, every store group
-    and the network group get their notice in one pass over the channel layer."""
-    changes = [PanelChange(store_id=store_id, topics=tuple(topics)) for store_id in sorted(store_ids)]
-    if not changes:
-        return
-
-    async def send_all() -> None:
-        layer = get_channel_layer()
-        if layer is None:
-            return
-        for change in changes:
-            await layer.group_send(store_group(change.store_id or 0), change.message())
-            await layer.group_send(NETWORK_GROUP, change.message())
-
-    def send() -> None:
-        try:
-            async_to_sync(send_all)()
-        except Exception:  # best effort, as above
-            logger.warning("Live updates for %d stores could not be sent", len(changes), exc_info=True)
-
-    transaction.on_commit(send)
 
 
 def session_closed(user_id: int) -> None:
@@ -104,6 +149,24 @@ def session_closed(user_id: int) -> None:
     _send(user_group(user_id), message)
 
 
+def scope_changed(user_id: int) -> None:
+    """After commit, make the person's open connections re-read their scope (and rejoin groups)."""
+    message: ScopeChangedMessage = {"type": "scope.changed"}
+    transaction.on_commit(lambda: _send(user_group(user_id), message))
+
+
 def session_closed_on_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     if user is not None and user.pk is not None:
         session_closed(user.pk)
+
+
+def scope_changed_on_grant(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """A role granted or revoked (RoleGrant saved or deleted): connected to the model signals."""
+    if instance.user_id is not None:
+        scope_changed(instance.user_id)
+
+
+def scope_changed_on_account(sender: Any, instance: Any, update_fields: Any = None, **kwargs: Any) -> None:
+    """A person saved (e.g. deactivated): their connections re-check, and close if no longer active."""
+    if instance.pk is not None and (update_fields is None or "is_active" in update_fields):
+        scope_changed(instance.pk)

@@ -44,11 +44,13 @@ def sees_network(user: Person) -> bool:
 
 NAV_ITEMS: list[NavItem] = [
     NavItem("Home", "portal:home", any_store),
+    NavItem("Dashboard", "dashboards:home", any_store),
     NavItem("Incidents", "incidents:list", any_store),
     NavItem("Approvals", "approvals:inbox", any_store),
     NavItem("Audit", "audit:events", sees_network),
     NavItem("Exceptions", "operations:list", any_store),
     NavItem("Health", "health:page", sees_network),
+    NavItem("API & webhooks", "api:tokens", any_store),
 ]
 
 

@@ -14,8 +14,12 @@ from apps.portal.selectors import overview_for
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    overview = overview_for(request.user)
-    return render(request, "portal/home.html", {"overview": overview})
+    """Each person's day starts on their own dashboard's first panels, above their roles and stores."""
+    from apps.dashboards.views import home_context
+
+    context: dict[str, Any] = home_context(request)
+    context["overview"] = overview_for(request.user)
+    return render(request, "portal/home.html", context)
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

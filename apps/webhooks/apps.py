@@ -6,3 +6,8 @@ from django.apps import AppConfig
 class WebhooksConfig(AppConfig):
     name = "apps.webhooks"
     verbose_name = "Outbound webhooks"
+
+    def ready(self) -> None:
+        from apps.webhooks.taps import taps_connect
+
+        taps_connect()

@@ -1,6 +1,8 @@
 /* Live updates. The server sends "what changed" over the websocket (htmx ws extension); each panel
    that cares re-fetches itself over HTTP with the user's own permissions. Bursts are coalesced, and
-   after every reconnect all panels refresh, because a channel layer delivers at most once. */
+   after every reconnect all panels refresh, because a channel layer delivers at most once.
+   A panel with data-live-throttle="ms" (costly network-wide figures) refreshes at most once per that
+   interval: a change inside the interval is picked up by one trailing refresh, never dropped. */
 (function () {
   "use strict";
   var pending = new Set();
@@ -20,15 +22,37 @@
     return Array.prototype.slice.call(document.querySelectorAll("[data-live-topics]"));
   }
 
+  // Throttling is kept per panel id: a refreshed panel is a new element with the same id.
+  var lastRefresh = new Map();
+  var trailing = new Map();
+
+  function refresh(panel) {
+    var every = parseInt(panel.dataset.liveThrottle || "0", 10);
+    var id = panel.id;
+    if (every > 0 && id) {
+      var since = Date.now() - (lastRefresh.get(id) || 0);
+      if (since < every) {
+        if (!trailing.has(id)) {
+          trailing.set(id, setTimeout(function () {
+            trailing.delete(id);
+            var current = document.getElementById(id);
+            if (current) refresh(current);
+          }, every - since));
+        }
+        return;
+      }
+      lastRefresh.set(id, Date.now());
+    }
+    htmx.trigger(panel, "live-refresh");
+  }
+
   function flush() {
     timer = null;
     var topics = pending;
     pending = new Set();
     panels().forEach(function (panel) {
       var wanted = panel.dataset.liveTopics.split(/\s+/);
-      if (topics.has("*") || wanted.some(function (t) { return topics.has(t); })) {
-        htmx.trigger(panel, "live-refresh");
-      }
+      if (topics.has("*") || wanted.some(function (t) { return topics.has(t); })) refresh(panel);
     });
   }
 

@@ -85,10 +85,13 @@ async def test_it_closes_the_connection_on_logout(net: Network) -> None:
 
 
 async def test_it_lets_a_regional_manager_hear_every_store_of_the_region_only(net: Network) -> None:
+    """Regional managers listen on their region's group; `panels_changed` sends to store, region and network."""
+    from apps.live.broadcast import panels_changed
+
     regional = await connect_as(net.regional_north)
-    await publish(store_group(net.store_b.pk), net.store_b.pk, "exceptions")
+    await database_sync_to_async(panels_changed)(store_id=net.store_b.pk, topics=["exceptions"])
     assert (await regional.receive_json_from(timeout=2))["store_id"] == net.store_b.pk
-    await publish(store_group(net.store_c.pk), net.store_c.pk, "exceptions")
+    await database_sync_to_async(panels_changed)(store_id=net.store_c.pk, topics=["exceptions"])
     assert await regional.receive_nothing(timeout=0.2)
     await regional.disconnect()
     await asyncio.sleep(0)

@@ -1,0 +1,151 @@
+"""The figures a dashboard shows for one store, one region or the whole network.
+
+Counts are summed up the hierarchy (a region's open items are its stores' open items); ratios are
+kept as numerator and denominator so they can be summed too; percentiles are never summed — they
+come from their own query at each level.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from datetime import timedelta
+from typing import Any
+
+# Figures that add up across stores (everything but percentiles and the per-source breakdown).
+_ADDITIVE = ("open", "overdue", "opened", "finished", "due", "met", "exceptions_opened", "exceptions_closed",
+             "compliance_due", "compliance_done", "due_prev", "met_prev", "opened_prev", "finished_prev",
+             "exceptions_opened_prev", "exceptions_closed_prev", "compliance_due_prev", "compliance_done_prev",
+             "decided", "resolved")
+
+
+def ratio(numerator: int, denominator: int) -> float | None:
+    """A percentage, or None when nothing was measured (shown as "no data", never as 0 %)."""
+    return None if not denominator else 100.0 * numerator / denominator
+
+
+@dataclass
+class Figures:
+    open: int = 0
+    overdue: int = 0
+    opened: int = 0
+    finished: int = 0
+    due: int = 0
+    met: int = 0
+    exceptions_opened: int = 0
+    exceptions_closed: int = 0
+    compliance_due: int = 0
+    compliance_done: int = 0
+    decided: int = 0
+    resolved: int = 0
+    cycle_p50: timedelta | None = None
+    cycle_p90: timedelta | None = None
+    resolution_p50: timedelta | None = None
+    resolution_p90: timedelta | None = None
+    # The previous period (network tiles only).
+    opened_prev: int = 0
+    finished_prev: int = 0
+    due_prev: int = 0
+    met_prev: int = 0
+    exceptions_opened_prev: int = 0
+    exceptions_closed_prev: int = 0
+    compliance_due_prev: int = 0
+    compliance_done_prev: int = 0
+    cycle_p50_prev: timedelta | None = None
+    cycle_p90_prev: timedelta | None = None
+    resolution_p50_prev: timedelta | None = None
+    resolution_p90_prev: timedelta | None = None
+    by_source: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def absorb(self, source_key: str, row: dict[str, Any]) -> None:
+        """Add one source's aggregate row (keys as named in `kpis`) to these figures."""
+        names = {f.name for f in fields(self)}
+        for key, value in row.items():
+            if key in _ADDITIVE:
+                setattr(self, key, getattr(self, key) + (value or 0))
+            elif key in names and value is not None:
+                setattr(self, key, value)
+        counts = self.by_source.setdefault(source_key, {"open": 0, "overdue": 0})
+        counts["open"] += row.get("open") or 0
+        counts["overdue"] += row.get("overdue") or 0
+
+    def add(self, other: Figures) -> None:
+        """Sum another store's counts into these (a region from its stores)."""
+        for name in _ADDITIVE:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for key, counts in other.by_source.items():
+            mine = self.by_source.setdefault(key, {"open": 0, "overdue": 0})
+            mine["open"] += counts["open"]
+            mine["overdue"] += counts["overdue"]
+
+    @property
+    def sla(self) -> float | None:
+        return ratio(self.met, self.due)
+
+    @property
+    def sla_prev(self) -> float | None:
+        return ratio(self.met_prev, self.due_prev)
+
+    @property
+    def closure(self) -> float | None:
+        return ratio(self.exceptions_closed, self.exceptions_opened)
+
+    @property
+    def closure_prev(self) -> float | None:
+        return ratio(self.exceptions_closed_prev, self.exceptions_opened_prev)
+
+    @property
+    def compliance(self) -> float | None:
+        return ratio(self.compliance_done, self.compliance_due)
+
+    @property
+    def compliance_prev(self) -> float | None:
+        return ratio(self.compliance_done_prev, self.compliance_due_prev)
+
+    @property
+    def missed(self) -> int:
+        return self.due - self.met
+
+
+@dataclass(frozen=True)
+class Trend:
+    """A change against the previous period, in words as well as an arrow (readable without colour)."""
+
+    current: float | None
+    previous: float | None
+    higher_is_better: bool
+
+    @property
+    def change(self) -> float | None:
+        if self.current is None or self.previous is None:
+            return None
+        return self.current - self.previous
+
+    @property
+    def direction(self) -> str:
+        change = self.change
+        if change is None or abs(change) < 1e-9:
+            return "flat"
+        return "up" if change > 0 else "down"
+
+    @property
+    def verdict(self) -> str:
+        if self.direction == "flat":
+            return "no change" if self.change is not None else "no comparison"
+        better = (self.direction == "up") == self.higher_is_better
+        return "better" if better else "worse"
+
+    @property
+    def arrow(self) -> str:
+        return {"up": "▲", "down": "▼", "flat": "▬"}[self.direction]
+
+
+@dataclass(frozen=True)
+class Tile:
+    key: str
+    label: str
+    value: str
+    detail: str
+    trend: Trend | None
+    change_text: str
+    definition: str
+    status: str = ""  # "ok" / "warn" / "bad" when a target applies

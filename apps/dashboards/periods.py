@@ -1,0 +1,62 @@
+"""The period a dashboard reports on, and the one before it for trends."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.utils import timezone
+
+from apps.dashboards import conf
+
+
+class PeriodError(ValueError):
+    """A period the selector does not offer (answered with 400, nothing computed)."""
+
+
+@dataclass(frozen=True)
+class Period:
+    """A rolling window ending now: `[start, end)`, and the window of the same length before it."""
+
+    days: int
+    end: datetime
+
+    @property
+    def start(self) -> datetime:
+        return self.end - timedelta(days=self.days)
+
+    @property
+    def previous_start(self) -> datetime:
+        return self.start - timedelta(days=self.days)
+
+    @property
+    def key(self) -> str:
+        return f"{self.days}d"
+
+    @property
+    def label(self) -> str:
+        return "the last day" if self.days == 1 else f"the last {self.days} days"
+
+    @property
+    def previous_label(self) -> str:
+        return "the day before" if self.days == 1 else f"the {self.days} days before"
+
+    @property
+    def bucket(self) -> str:
+        """Charts go per day for short periods and per week for long ones, so a chart stays readable."""
+        return "day" if self.days <= conf.DAILY_CHART_MAX_DAYS else "week"
+
+    def choices(self) -> list[tuple[str, str, bool]]:
+        return [(f"{days}d", f"{days} days", days == self.days) for days in conf.PERIOD_DAYS]
+
+
+def period_parse(raw: str | None, *, now: datetime | None = None) -> Period:
+    """`7d` or `7` → the last 7 days. Empty → the default period. Anything not offered → PeriodError."""
+    now = now or timezone.now()
+    text = (raw or "").strip().lower().removesuffix("d")
+    if not text:
+        return Period(days=conf.DEFAULT_PERIOD_DAYS, end=now)
+    if not text.isdigit() or int(text) not in conf.PERIOD_DAYS:
+        offered = ", ".join(f"{days}d" for days in conf.PERIOD_DAYS)
+        raise PeriodError(f"Unknown period {raw[:20]!r}: choose one of {offered}.")
+    return Period(days=int(text), end=now)

@@ -1,0 +1,69 @@
+"""Webhooks in the Django admin: subscriptions are listed (managed on the Webhooks page, where a secret
+is shown once), deliveries can be inspected and redelivered. Secrets are never displayed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from apps.organisation.roles import Action
+from apps.organisation.scope import has_network_scope
+from apps.webhooks.models import DeliveryAttempt, WebhookDelivery, WebhookSubscription
+from apps.webhooks.services import delivery_redeliver
+
+
+class OperationsReadAdmin(admin.ModelAdmin[Any]):
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return has_network_scope(request.user, Action.ADMINISTER) or super().has_module_permission(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return has_network_scope(request.user, Action.ADMINISTER) or super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(WebhookSubscription)
+class WebhookSubscriptionAdmin(OperationsReadAdmin):
+    list_display = ["name", "url", "events", "active", "created_at"]
+    list_filter = ["active"]
+    search_fields = ["name", "url"]
+    exclude = ["secret"]
+
+
+class AttemptInline(admin.TabularInline[DeliveryAttempt, WebhookDelivery]):
+    model = DeliveryAttempt
+    extra = 0
+    fields = ("number", "at", "status_code", "duration_ms", "error", "manual")
+    readonly_fields = ("number", "at", "status_code", "duration_ms", "error", "manual")
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(OperationsReadAdmin):
+    list_display = ["created_at", "event", "subscription", "status", "attempts", "last_status_code", "last_error"]
+    list_filter = ["status", "subscription"]
+    search_fields = ["event__event_type", "last_error"]
+    inlines = [AttemptInline]
+    actions = ["redeliver"]
+
+    @admin.action(description="Redeliver the selected deliveries")
+    def redeliver(self, request: HttpRequest, queryset: QuerySet[WebhookDelivery]) -> None:
+        done = 0
+        for delivery in queryset:
+            try:
+                delivery_redeliver(delivery=delivery, actor=request.user, request=request)  # type: ignore[arg-type]
+                done += 1
+            except ValidationError as exc:
+                self.message_user(request, f"{delivery}: {' '.join(exc.messages)}", messages.WARNING)
+        self.message_user(request, f"{done} delivery(ies) queued again.")

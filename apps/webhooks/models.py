@@ -1,0 +1,146 @@
+"""Outbound webhooks: who wants which events, the events, and every delivery with its attempts.
+
+An event row and its delivery rows are written in the transaction of the change they describe, so
+an event exists exactly when the change committed; workers then deliver them, signed, with retries.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class WebhookSubscription(models.Model):
+    """A receiver (an n8n webhook node, a chat bridge) and the event types it wants."""
+
+    name = models.CharField(max_length=100)
+    url = models.URLField(max_length=500, help_text="Where events are POSTed.")
+    events = models.JSONField(default=list, help_text='Event types, or ["*"] for all.')
+    secret = models.CharField(max_length=100, editable=False, help_text="HMAC key; shown once.")
+    active = models.BooleanField(default=True)
+    stores = models.ManyToManyField("organisation.Store", blank=True, related_name="+",
+                                    help_text="Only events of these stores (with the regions below); empty: all.")
+    regions = models.ManyToManyField("organisation.Region", blank=True, related_name="+",
+                                     help_text="Only events of these regions' stores; empty: all.")
+    limited = models.BooleanField(default=False, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def wants(self, event_type: str) -> bool:
+        return "*" in self.events or event_type in self.events
+
+
+class WebhookEvent(models.Model):
+    """Something that happened, as sent to receivers. `id` is the event id receivers dedupe on."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    event_type = models.CharField(max_length=64, db_index=True)
+    occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
+    store = models.ForeignKey("organisation.Store", null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    payload = models.JSONField(default=dict)
+    dedupe_key = models.CharField(max_length=200, null=True, blank=True, unique=True,
+                                  help_text="Publishing the same key twice publishes once.")
+
+    class Meta:
+        ordering = ["-occurred_at"]
+
+    def __str__(self) -> str:
+        return f"{self.event_type} {self.id}"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    IN_PROGRESS = "in_progress", "Sending"
+    RETRYING = "retrying", "Retrying"
+    DELIVERED = "delivered", "Delivered"
+    DEAD = "dead", "Gave up"
+
+
+DUE_STATUSES = (DeliveryStatus.PENDING, DeliveryStatus.RETRYING)
+
+
+class WebhookDeliveryQuerySet(models.QuerySet["WebhookDelivery"]):
+    def due(self) -> WebhookDeliveryQuerySet:
+        return self.filter(status__in=DUE_STATUSES, next_attempt_at__lte=timezone.now())
+
+
+class WebhookDelivery(models.Model):
+    """One event to one subscription: claimed by a conditional UPDATE, retried with backoff."""
+
+    event = models.ForeignKey(WebhookEvent, on_delete=models.CASCADE, related_name="deliveries")
+    subscription = models.ForeignKey(WebhookSubscription, on_delete=models.CASCADE, related_name="deliveries")
+    status = models.CharField(max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING,
+                              db_index=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now, db_index=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = WebhookDeliveryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["event", "subscription"], name="unique_delivery")]
+        indexes = [models.Index(fields=["subscription", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.event.event_type} → {self.subscription} [{self.status}]"
+
+    def backoff(self) -> timedelta:
+        """Exponential, capped, with equal jitter: never immediate, never in step with other rows."""
+        import random
+
+        from apps.webhooks import conf
+
+        step = min(conf.BACKOFF_CAP_SECONDS, conf.BACKOFF_SECONDS * 2 ** max(0, self.attempts - 1))
+        return timedelta(seconds=step / 2 + random.uniform(0, step / 2))
+
+
+class DeliveryAttempt(models.Model):
+    """One HTTP try of a delivery: the log operations read when a receiver misbehaves."""
+
+    delivery = models.ForeignKey(WebhookDelivery, on_delete=models.CASCADE, related_name="attempt_log")
+    number = models.PositiveSmallIntegerField()
+    at = models.DateTimeField(default=timezone.now)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(default=0)
+    error = models.CharField(max_length=300, blank=True)
+    response_excerpt = models.TextField(blank=True)
+    manual = models.BooleanField(default=False, help_text="Sent after a manual redelivery.")
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"attempt {self.number} of {self.delivery_id}: {self.status_code or self.error}"
+
+    @property
+    def ok(self) -> bool:
+        return self.status_code is not None and 200 <= self.status_code < 300
+
+
+class PublishCursor(models.Model):
+    """How far a harvested history (e.g. health status changes) has been published as events."""
+
+    name = models.CharField(max_length=64, unique=True)
+    position = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.position}"

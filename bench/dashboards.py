@@ -1,0 +1,342 @@
+"""Dashboards: server time and query count per dashboard on PostgreSQL at 200 stores / 100k open /
+1M closed items, against computing the same figures from Odoo (the sandbox) with read_group and
+search_read over RPC, in the same run (targets: p95 <= 150 ms; >= 10x faster than the baseline;
+query count constant in data size).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/controltower_ci .venv/bin/python bench/dashboards.py
+    .venv/bin/python bench/dashboards.py --stores 20 --open 2000 --closed 20000 --runs 10   # a quick look
+
+The same generated items go into PostgreSQL (COPY) and into the sandbox's tables (one project.task
+per item: the project says the kind, `date_last_stage_update` the finish, priority "1" compliance).
+The benchmark uses its own throw-away database (`<name>_dashboards_bench`), never the test database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+import random
+import statistics
+import time
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import _django  # puts the project on sys.path and selects the settings
+
+KINDS = ("approvals", "incidents", "exceptions")
+SHARE = {"approvals": 0.3, "incidents": 0.3, "exceptions": 0.4}
+HOUR = dt.timedelta(hours=1)
+
+
+@dataclass
+class Item:
+    kind: str
+    store: int  # index 0..stores-1
+    opened: dt.datetime
+    deadline: dt.datetime
+    finished: dt.datetime | None
+    compliance: bool
+
+
+def items(stores: int, open_count: int, closed_count: int, now: dt.datetime) -> Iterator[Item]:
+    """Closed items opened over the last year and finished after a skewed delay (most within the
+    24-hour SLA, a tail late); open items from the last three days, due 48 hours after opening."""
+    rng = random.Random(7)
+    for count, is_open in ((closed_count, False), (open_count, True)):
+        for _ in range(count):
+            kind = rng.choices(KINDS, weights=[SHARE[k] for k in KINDS])[0]
+            if is_open:
+                opened = now - dt.timedelta(seconds=rng.uniform(0, 3 * 86400))
+                deadline, finished = opened + 48 * HOUR, None
+            else:
+                opened = now - dt.timedelta(seconds=rng.uniform(3600, 365 * 86400))
+                deadline = opened + 24 * HOUR
+                finished = min(now, opened + dt.timedelta(hours=rng.lognormvariate(2.2, 0.9)))
+            yield Item(kind, rng.randrange(stores), opened, deadline, finished,
+                       kind == "incidents" and rng.random() < 0.1)
+
+
+# -- PostgreSQL ----------------------------------------------------------------------------------
+
+def copy_rows(model: Any, rows: Iterator[dict[str, Any]]) -> int:
+    """COPY rows into a model's table; unspecified columns take the field default (auto_now: now)."""
+    from django.db import connection
+    from django.db.models import AutoField, BigAutoField, JSONField
+    from django.utils import timezone
+    from psycopg.types.json import Jsonb
+
+    fields = [f for f in model._meta.concrete_fields if not isinstance(f, AutoField | BigAutoField)]
+    columns = ", ".join(f'"{f.column}"' for f in fields)
+    now, written = timezone.now(), 0
+    with connection.cursor() as cursor, cursor.cursor.copy(
+            f'COPY "{model._meta.db_table}" ({columns}) FROM STDIN') as copy:
+        for row in rows:
+            values = []
+            for f in fields:
+                if f.attname in row:
+                    value = row[f.attname]
+                elif getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+                    value = now
+                else:
+                    value = f.get_default()
+                values.append(Jsonb(value) if isinstance(f, JSONField) and value is not None else value)
+            copy.write_row(values)
+            written += 1
+    return written
+
+
+def seed_portal(args: argparse.Namespace, now: dt.datetime) -> dict[str, Any]:
+    from django.contrib.auth import get_user_model
+
+    from apps.approvals.models import ApprovalRequest, ApprovalStatus
+    from apps.incidents.models import IncidentStatus, StoreIncident, new_reference
+    from apps.operations.models import ExceptionStatus, OpsException
+    from apps.organisation.models import Region, Store
+    from apps.organisation.roles import Role
+    from apps.organisation.services import role_grant
+    from apps.sync.feeds import feeds_ensure
+    from apps.sync.models import Feed, MirrorRecord
+
+    regions = Region.objects.bulk_create(Region(code=f"R{i:02}", name=f"Region {i:02}") for i in range(10))
+    stores = Store.objects.bulk_create(
+        Store(region=regions[i % 10], code=f"ST{i:03}", name=f"Store {i:03}", odoo_warehouse_id=1000 + i)
+        for i in range(args.stores))
+    feeds_ensure()
+    feed = Feed.objects.get(slug="purchase-orders")
+    # Rows go in in the order a live table grows: by their last write (opened, or finished when a
+    # person closed them), so a period's rows sit together on disk as they do in production.
+    generated = sorted(items(args.stores, args.open, args.closed, now), key=lambda i: i.finished or i.opened)
+    by_kind: dict[str, list[Item]] = defaultdict(list)
+    for item in generated:
+        by_kind[item.kind].append(item)
+    approvals = by_kind["approvals"]
+    copy_rows(MirrorRecord, ({"feed_id": feed.pk, "odoo_id": n + 1, "store_id": stores[i.store].pk,
+                              "values": {}, "odoo_write_date": i.opened, "first_seen_at": i.opened,
+                              "synced_at": now, "closed_at": i.finished, "close_reason": ""}
+                             for n, i in enumerate(approvals)))
+    mirrors = dict(MirrorRecord.objects.filter(feed=feed).values_list("odoo_id", "pk"))
+    copy_rows(ApprovalRequest, (
+        {"mirror_id": mirrors[n + 1], "feed_id": feed.pk, "kind": feed.slug, "kind_label": feed.name,
+         "store_id": stores[i.store].pk, "odoo_model": "purchase.order", "odoo_id": n + 1, "reference": f"P{n + 1:07}",
+         "amount": Decimal("100.00"), "requested_at": i.opened, "deadline": i.deadline, "decided_at": i.finished,
+         "odoo_open": i.finished is None,
+         "status": ApprovalStatus.OPEN if i.finished is None else ApprovalStatus.APPROVED}
+        for n, i in enumerate(approvals)))
+    copy_rows(StoreIncident, (
+        {"reference": new_reference(), "store_id": stores[i.store].pk, "category":
+         "compliance" if i.compliance else "facilities", "urgency": "medium", "title": f"Incident {n}",
+         "created_at": i.opened, "deadline": i.deadline, "closed_at": i.finished,
+         "status": IncidentStatus.IN_ODOO if i.finished is None else IncidentStatus.RESOLVED}
+        for n, i in enumerate(by_kind["incidents"])))
+    copy_rows(OpsException, (
+        {"store_id": stores[i.store].pk, "kind": "late_receipt", "odoo_model": "stock.picking", "odoo_id": n + 1,
+         "title": f"Late receipt {n}", "opened_at": i.opened, "started_at": i.opened, "deadline": i.deadline,
+         "resolved_at": i.finished, "condition_active": i.finished is None,
+         "status": ExceptionStatus.OPEN if i.finished is None else ExceptionStatus.RESOLVED}
+        for n, i in enumerate(by_kind["exceptions"])))
+    people = {}
+    for name, role, where in (("hq", Role.HQ_EXECUTIVE, {}), ("regional", Role.REGIONAL_MANAGER,
+                                                            {"region": regions[0]}),
+                              ("store", Role.STORE_MANAGER, {"store": stores[0]})):
+        people[name] = get_user_model().objects.create_user(username=f"bench-{name}")
+        role_grant(user=people[name], role=role, **where)
+    return {"items": generated, "regions": regions, "stores": stores, "people": people}
+
+
+def vacuum_analyze() -> None:
+    """What autovacuum does to a production database: statistics and the visibility map."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for table in ("approvals_approvalrequest", "incidents_storeincident", "operations_opsexception",
+                      "sync_mirrorrecord"):
+            cursor.execute(f"VACUUM ANALYZE {table}")
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def measure_portal(user: Any, url: str, runs: int) -> dict[str, Any]:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    client.force_login(user)
+    for _ in range(2):
+        assert client.get(url).status_code == 200, url
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        response = client.get(url)
+        times.append(time.perf_counter() - started)
+        assert response.status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    return {"p50": percentile(times, 0.5), "p95": percentile(times, 0.95), "queries": len(queries)}
+
+
+# -- the baseline: the same figures from Odoo ----------------------------------------------------
+
+def seed_sandbox(server: Any, seeded: dict[str, Any]) -> dict[str, int]:
+    """Put the same items into the sandbox's tables directly (creating a million records over RPC
+    would take hours); the figures are then read back over RPC like any client would."""
+    store = server.sandbox.store
+    warehouses = store.table("stock.warehouse")
+    template = next(iter(warehouses.values()))
+    for portal_store in seeded["stores"]:
+        warehouses[portal_store.odoo_warehouse_id] = {**template, "id": portal_store.odoo_warehouse_id,
+                                                      "name": portal_store.name, "code": portal_store.code}
+    projects = {kind: server.execute("admin", "project.project", "create", [{"name": f"Bench {kind}"}])
+                for kind in KINDS}
+    probe = server.execute("admin", "project.task", "create", [{"name": "probe", "project_id": projects["incidents"]}])
+    tasks = store.table("project.task")
+    base = dict(tasks[probe])
+    fmt = "%Y-%m-%d %H:%M:%S"
+    next_id = probe + 1
+    for item in seeded["items"]:
+        tasks[next_id] = {**base, "id": next_id, "name": "item", "project_id": projects[item.kind],
+                          "x_store_warehouse_id": seeded["stores"][item.store].odoo_warehouse_id,
+                          "create_date": item.opened.strftime(fmt), "date_deadline": item.deadline.strftime(fmt),
+                          "date_last_stage_update": (item.finished or item.opened).strftime(fmt),
+                          "state": "01_in_progress" if item.finished is None else "1_done",
+                          "priority": "1" if item.compliance else "0"}
+        next_id += 1
+    store.reserve_ids("project.task", next_id)
+    return projects
+
+
+def odoo_figures(odoo: Any, projects: dict[str, int], warehouses: list[int] | None, days: int) -> dict[str, Any]:
+    """The dashboard's figures computed from Odoo: read_group for the counts, search_read for what a
+    domain cannot express (finished before the deadline, durations for percentiles)."""
+    fmt = "%Y-%m-%d %H:%M:%S"
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    start, prev = (now - dt.timedelta(days=days)).strftime(fmt), (now - dt.timedelta(days=2 * days)).strftime(fmt)
+    scope = [["project_id", "in", list(projects.values())]]
+    if warehouses is not None:
+        scope.append(["x_store_warehouse_id", "in", warehouses])
+    is_open = [["state", "not in", ["1_done", "1_canceled"]]]
+    grouped = ["x_store_warehouse_id", "project_id"]
+    task = "project.task"
+    open_counts = odoo.read_group(task, [*scope, *is_open], ["__count"], grouped, lazy=False)
+    overdue = odoo.read_group(task, [*scope, *is_open, ["date_deadline", "<", now.strftime(fmt)]], ["__count"],
+                              grouped, lazy=False)
+    due = odoo.search_read(task, [*scope, ["date_deadline", ">=", prev], ["date_deadline", "<", now.strftime(fmt)]],
+                           ["date_deadline", "date_last_stage_update", "state", "x_store_warehouse_id", "project_id",
+                            "priority"])
+    done = odoo.search_read(task, [*scope, ["state", "=", "1_done"], ["date_last_stage_update", ">=", prev]],
+                            ["create_date", "date_last_stage_update", "x_store_warehouse_id", "project_id"])
+    opened = odoo.read_group(task, [*scope, ["create_date", ">=", prev]], ["__count"],
+                             ["project_id", "create_date:day"], lazy=False)
+    met: dict[Any, int] = defaultdict(int)
+    for row in due:
+        if row["state"] == "1_done" and row["date_last_stage_update"] <= row["date_deadline"]:
+            met[(row["x_store_warehouse_id"][0], row["date_deadline"] >= start)] += 1
+    spans: dict[Any, list[float]] = defaultdict(list)
+    for row in done:
+        finished = dt.datetime.strptime(row["date_last_stage_update"], fmt)
+        spans[row["project_id"][0]].append((finished - dt.datetime.strptime(row["create_date"], fmt)).total_seconds())
+    medians = {key: statistics.median(values) for key, values in spans.items() if values}
+    return {"open": len(open_counts), "overdue": len(overdue), "met": len(met), "medians": medians,
+            "opened": len(opened)}
+
+
+def measure_baseline(odoo: Any, projects: dict[str, int], warehouses: list[int] | None, runs: int,
+                     days: int) -> dict[str, float]:
+    calls_before, times = odoo.rpc_count, []
+    for _ in range(runs):
+        started = time.perf_counter()
+        odoo_figures(odoo, projects, warehouses, days)
+        times.append(time.perf_counter() - started)
+    return {"p50": percentile(times, 0.5), "p95": percentile(times, 0.95),
+            "calls": (odoo.rpc_count - calls_before) / runs}
+
+
+@contextmanager
+def bench_db() -> Iterator[None]:
+    """Like `_django.bench_database`, on a database of its own (never the shared test database)."""
+    import django
+    from django.conf import settings
+
+    settings.DATABASES["default"].setdefault("TEST", {})
+    settings.DATABASES["default"]["TEST"]["NAME"] = f"{settings.DATABASES['default']['NAME']}_dashboards_bench"
+    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        settings.DATABASES["default"]["TEST"]["NAME"] = str(settings.VAR_DIR / "bench-dashboards.sqlite3")
+    settings.DEBUG = False  # measure as in production (no query log kept in memory)
+    django.setup()
+    logging.disable(logging.INFO)  # sign-in chatter of the test client
+    with _django.bench_database():
+        # The test environment instruments template rendering for assertions (a signal with a copy
+        # of every context); production does not, so the measurement does not either.
+        from django.template import Template
+        from django.test.utils import _TestState
+
+        Template._render = _TestState.saved_data.template_render  # type: ignore[attr-defined,method-assign]
+        yield
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--stores", type=int, default=200)
+    parser.add_argument("--open", type=int, default=100_000)
+    parser.add_argument("--closed", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=30, help="timed requests per dashboard")
+    parser.add_argument("--baseline-runs", type=int, default=3, help="timed Odoo computations per dashboard")
+    args = parser.parse_args()
+    with bench_db():
+        from django.db import connection
+        from django.utils import timezone
+
+        from apps.odoo_gateway import OdooConfig, OdooGateway
+        from apps.odoo_sandbox.testing import running_sandbox
+
+        now = timezone.now()
+        started = time.perf_counter()
+        seeded = seed_portal(args, now)
+        vacuum_analyze()
+        print(f"seeded {args.stores} stores, {args.open} open and {args.closed} closed items on "
+              f"{connection.vendor} in {time.perf_counter() - started:.0f} s")
+        people, region, store = seeded["people"], seeded["regions"][0], seeded["stores"][0]
+        region_warehouses = [s.odoo_warehouse_id for s in seeded["stores"] if s.region_id == region.pk]
+        cases: list[tuple[str, Any, str, list[int] | None]] = [
+            ("HQ page", people["hq"], "/dashboards/hq/", None),
+            ("HQ tiles panel", people["hq"], "/dashboards/hq/panels/tiles/", None),
+            ("HQ regions panel", people["hq"], "/dashboards/hq/panels/regions/", None),
+            ("region page", people["regional"], f"/dashboards/region/{region.code}/", region_warehouses),
+            ("region stores panel", people["regional"], f"/dashboards/region/{region.code}/panels/stores/",
+             region_warehouses),
+            ("store page", people["store"], f"/dashboards/store/{store.code}/", [store.odoo_warehouse_id]),
+        ]
+        results = {name: measure_portal(user, url, args.runs) for name, user, url, _ in cases}
+        started = time.perf_counter()
+        with running_sandbox(seed_network=True) as server:
+            projects = seed_sandbox(server, seeded)
+            print(f"sandbox seeded in {time.perf_counter() - started:.0f} s")
+            odoo = OdooGateway(OdooConfig(url=server.url, db=server.db, login="admin", password="admin",
+                                          timeout=900))
+            odoo.version()
+            baseline: dict[str, dict[str, float]] = {}
+            for name, _, _, warehouses in cases:
+                key = "network" if warehouses is None else str(len(warehouses))
+                if key not in baseline:
+                    baseline[key] = measure_baseline(odoo, projects, warehouses, args.baseline_runs, 7)
+                results[name]["baseline"] = baseline[key]
+    print(f"{'dashboard':<22} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8} | {'Odoo p50 s':>10} {'p95 s':>7} "
+          f"{'RPCs':>5} | {'x faster (p95)':>14}")
+    for name, r in results.items():
+        b = r["baseline"]
+        print(f"{name:<22} {r['p50'] * 1000:>8.1f} {r['p95'] * 1000:>8.1f} {r['queries']:>8} | {b['p50']:>10.2f} "
+              f"{b['p95']:>7.2f} {b['calls']:>5.0f} | {b['p95'] / r['p95']:>14.0f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,107 @@
+"""Schema-driven fuzzing (schemathesis) of the whole API, bounded: every operation is called with
+valid and invalid input generated from /api/v1/schema/, as a read-write HQ token. No answer may be a
+5xx, every status and body must be the documented one, and every error body has the error shape.
+
+Path ids are pointed at real records half of the time, so writes reach the services, not only 404s.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from apps.incidents.models import IncidentPhoto
+from apps.incidents.services import IncidentReport, incident_submit
+from apps.organisation.models import Store
+from tests.api.conftest import token_for
+from tests.api.support import approval_for, make_exception, new_po, sync_purchase_orders
+from tests.factories import make_network
+
+MAX_EXAMPLES = 20
+
+
+@pytest.fixture
+def world(db: None, odoo, odoo_server) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    """Records of every kind in the network, and a read-write token of the HQ executive."""
+    network = make_network()
+    order = new_po(odoo_server, warehouse_id=2)
+    sync_purchase_orders(odoo)
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from apps.incidents.photos import photo_clean
+
+    out = io.BytesIO()
+    Image.new("RGB", (32, 32), (10, 200, 10)).save(out, format="JPEG")
+    incident = incident_submit(user=network.manager_a, report=IncidentReport(
+        store=network.store_a, title="Freezer aisle 4 warm", category="refrigeration", urgency="high",
+        photos=[photo_clean(SimpleUploadedFile("p.jpg", out.getvalue(), "image/jpeg"))]))
+    exception = make_exception(network.store_a)
+    return {"token": token_for(network.hq), "ids": {
+        "approvals": approval_for(order).pk, "incidents": incident.pk, "exceptions": exception.pk,
+        "stores": network.store_a.pk, "regions": network.north.pk, "audit": 1,
+        "photo": str(IncidentPhoto.objects.get(incident=incident).pk)}, "stores": list(Store.objects.values_list(
+            "pk", flat=True))}
+
+
+def _load_schema() -> Any:
+    """Loaded at import (pytest-django has set Django up by then; serving the schema needs no database).
+    `schemathesis.pytest.from_fixture` would be lazier but does not work with pytest 9."""
+    from django.core.wsgi import get_wsgi_application
+
+    return schemathesis.openapi.from_wsgi("/api/v1/schema/", get_wsgi_application())
+
+
+schema = _load_schema()
+
+
+def error_body_is_well_formed(ctx: Any, response: Any, case: Any) -> bool | None:
+    """Every 4xx answer is {"error": {"code": str, "message": str, "fields": dict}} and nothing else."""
+    if response.status_code < 400:
+        return None
+    body = json.loads(response.content)
+    assert set(body) == {"error"}, body
+    error = body["error"]
+    assert set(error) == {"code", "message", "fields"}, error
+    assert isinstance(error["code"], str), error
+    assert error["code"], error
+    assert isinstance(error["message"], str), error
+    assert error["message"], error
+    assert isinstance(error["fields"], dict), error
+    return True
+
+
+def _point_at_real_records(case: Any, world: dict[str, Any]) -> None:
+    params = case.path_parameters or {}
+    resource = case.path.strip("/").split("/")[2] if case.path.count("/") > 3 else ""
+    if "id" in params and isinstance(params["id"], int) and params["id"] % 2 == 0:
+        params["id"] = world["ids"].get(resource, params["id"])
+    if "photo_id" in params and len(str(params["photo_id"])) % 2 == 0:
+        params["photo_id"] = world["ids"]["photo"]
+    body = case.body if isinstance(case.body, dict) else None
+    if body is not None and isinstance(body.get("store"), int) and body["store"] % 2 == 0:
+        body["store"] = world["stores"][0]
+
+
+@pytest.mark.django_db
+@schema.parametrize()
+@settings(max_examples=MAX_EXAMPLES, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+                                 HealthCheck.filter_too_much, HealthCheck.data_too_large])
+def test_it_answers_fuzzed_calls_with_documented_statuses_and_error_bodies(case: Any, world: dict[str, Any]) -> None:
+    _point_at_real_records(case, world)
+    response = case.call(headers={"Authorization": f"Bearer {world['token']}"})
+    case.validate_response(response, checks=[not_a_server_error, status_code_conformance, content_type_conformance,
+                                             response_schema_conformance, error_body_is_well_formed])

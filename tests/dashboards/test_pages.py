@@ -1,0 +1,193 @@
+"""What each dashboard shows: lists, comparison tables worst first and sortable, periods, exports,
+accessible charts, and panels that are the same fragment on the page, on refresh and on live push."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+
+import pytest
+
+from apps.audit.services import audit_record
+from tests.dashboards import builders
+from tests.dashboards.builders import HOUR
+from tests.dashboards.conftest import signed_in
+from tests.factories import Network
+
+pytestmark = pytest.mark.django_db
+
+
+def section(body: str, panel_id: str) -> str:
+    match = re.search(rf'<section[^>]*id="{panel_id}".*?</section>', body, re.S)
+    assert match, panel_id
+    return match.group(0)
+
+
+def test_it_lists_the_store_open_work_with_status_and_deadline(busy: Network) -> None:
+    body = signed_in(busy.manager_a).get("/dashboards/store/N01/").content.decode()
+    incidents = section(body, "store-incidents")
+    assert "Overdue incident of N01-0" in incidents
+    assert "Fixed incident of N01-0" not in incidents  # resolved: not open work
+    assert "overdue" in incidents
+    requests = section(body, "store-requests")
+    assert "REQ-N01-0" in requests and "LATE-N01-0" in requests and "DONE-N01-0" not in requests
+    assert "Exception of N01-0" in section(body, "store-exceptions")
+
+
+def test_it_shows_the_store_what_the_region_and_hq_did_but_not_its_own_actions(busy: Network) -> None:
+    request = busy.store_a.approval_requests.first()
+    audit_record(action="approval.approved", target=request, actor=busy.regional_north, store=busy.store_a,
+                 message="Vendor price checked")
+    audit_record(action="incident.commented", target=request, actor=busy.manager_a, store=busy.store_a)
+    audit_record(action="role.granted", target=request, actor=busy.ops, store=busy.store_a)
+    audit_record(action="approval.rejected", target=request, actor=busy.hq, store=busy.store_b)
+    activity = section(signed_in(busy.manager_a).get("/dashboards/store/N01/").content.decode(), "store-activity")
+    assert "approval.approved" in activity and "Vendor price checked" in activity
+    assert "incident.commented" not in activity
+    assert "role.granted" not in activity
+    assert "approval.rejected" not in activity
+
+
+def test_it_ranks_the_region_stores_worst_first_and_links_each_to_its_dashboard(network: Network) -> None:
+    builders.incident(network.store_b, created_ago=30 * HOUR)  # overdue at N02
+    builders.incident(network.store_a, created_ago=HOUR)
+    body = signed_in(network.regional_north).get("/dashboards/region/NORTH/").content.decode()
+    table = section(body, "region-stores")
+    assert table.index('data-code="N02"') < table.index('data-code="N01"')
+    assert 'href="/dashboards/store/N02/?period=7d"' in table
+
+
+@pytest.mark.parametrize(("query", "first"), [("sort=open&dir=desc", "N01"), ("sort=open&dir=asc", "N02"),
+                                              ("sort=overdue", "N02")])
+def test_it_sorts_the_comparison_table_by_any_column(network: Network, query: str, first: str) -> None:
+    for _ in range(3):
+        builders.incident(network.store_a, created_ago=HOUR)
+    builders.incident(network.store_b, created_ago=30 * HOUR)
+    body = signed_in(network.regional_north).get(f"/dashboards/region/NORTH/panels/stores/?{query}").content.decode()
+    codes = re.findall(r'data-code="(\w+)"', body)
+    assert codes[0] == first
+    assert 'aria-sort="' in body
+
+
+@pytest.mark.parametrize("query", ["period=365d", "period=abc", "sort=nope", "sort=open&dir=sideways"])
+def test_it_refuses_a_period_or_sort_it_does_not_offer_with_a_400(network: Network, query: str) -> None:
+    for url in ("/dashboards/hq/", "/dashboards/hq/panels/regions/", "/dashboards/hq/export/regions.csv"):
+        response = signed_in(network.hq).get(f"{url}?{query}")
+        assert response.status_code == 400, url
+        assert b"choose one of" in response.content or b"sort" in response.content
+
+
+def test_it_reports_the_chosen_period_and_keeps_it_in_panel_urls(busy: Network) -> None:
+    body = signed_in(busy.hq).get("/dashboards/hq/?period=30d").content.decode()
+    assert '<option value="30d" selected>' in body
+    assert 'hx-get="/dashboards/hq/panels/tiles/?period=30d"' in body
+    assert "the last 30 days, against the 30 days before" in body
+
+
+def test_it_shows_hq_tiles_rankings_breaches_health_and_drill_downs(busy: Network) -> None:
+    body = signed_in(busy.hq).get("/dashboards/hq/").content.decode()
+    tiles = section(body, "hq-tiles")
+    for label in ("Approval cycle time", "Incident resolution time", "Exception closure rate", "SLA attainment",
+                  "Compliance completion"):
+        assert label in tiles
+    assert "than the 7 days before" in tiles or "no figure for" in tiles
+    regions = section(body, "hq-regions")
+    assert 'href="/dashboards/region/NORTH/?period=7d"' in regions
+    assert 'href="/dashboards/region/SOUTH/?period=7d"' in regions
+    breaches = section(body, "hq-breaches")
+    assert "LATE-S02-0" in breaches and 'href="/dashboards/store/S02/"' in breaches
+    assert "Workflow health" in section(body, "hq-health")
+    assert 'href="/dashboards/store/' in section(body, "hq-stores")
+
+
+def test_it_draws_the_trend_from_vendored_chartjs_with_a_text_alternative_and_a_table(busy: Network) -> None:
+    body = signed_in(busy.hq).get("/dashboards/hq/").content.decode()
+    assert "/static/vendor/chartjs/chart.umd.js" in body
+    assert "https://" not in body
+    trend = section(body, "hq-trend")
+    label = re.search(r'<canvas role="img" aria-label="([^"]+)"', trend)
+    assert label and "items opened" in label.group(1)
+    data = json.loads(re.search(r'<script id="trend-data-7d" type="application/json">(.*?)</script>', trend,
+                                re.S).group(1))  # type: ignore[union-attr]
+    assert [d["pattern"] for d in data["datasets"]] == ["solid", "dashed"]  # told apart without colour
+    assert "<details class=\"chart-table\">" in trend and "<th scope=\"row\">" in trend
+
+
+def test_it_exports_every_hq_table_as_csv_with_the_page_figures(busy: Network) -> None:
+    client = signed_in(busy.hq)
+    for table, header in (("kpis", "kpi"), ("regions", "code"), ("stores", "code"), ("breaches", "source"),
+                          ("trend", "period_start")):
+        response = client.get(f"/dashboards/hq/export/{table}.csv?period=30d")
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith("text/csv")
+        assert f"network-{table}-30d" in response["Content-Disposition"]
+        rows = list(csv.reader(io.StringIO(response.content.decode())))
+        assert rows[0][0] == header
+    stores = list(csv.DictReader(io.StringIO(client.get("/dashboards/hq/export/stores.csv").content.decode())))
+    assert {row["code"] for row in stores} == {"N01", "N02", "S01", "S02"}
+    assert all(row["open"] == "5" and row["overdue"] == "2" for row in stores)
+
+
+def test_it_neutralises_spreadsheet_formulas_in_exported_text(network: Network) -> None:
+    builders.approval(network.store_a, reference="=HYPERLINK(\"http://evil\")", requested_ago=30 * HOUR)
+    text = signed_in(network.hq).get("/dashboards/hq/export/breaches.csv").content.decode()
+    assert "'=HYPERLINK" in text
+    assert "\n=HYPERLINK" not in text and ",=HYPERLINK" not in text
+
+
+def test_it_escapes_user_text_on_every_panel(network: Network) -> None:
+    builders.incident(network.store_a, title="<script>alert(1)</script>", created_ago=30 * HOUR)
+    for url in ("/dashboards/store/N01/", "/dashboards/hq/"):
+        body = signed_in(network.hq).get(url).content.decode()
+        assert "<script>alert(1)</script>" not in body
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+
+
+@pytest.mark.parametrize(("person", "page", "panels"), [
+    ("hq", "/dashboards/hq/", ["tiles", "regions", "stores", "breaches", "health", "trend"]),
+    ("regional_north", "/dashboards/region/NORTH/", ["inbox", "stores", "trend"]),
+    ("manager_a", "/dashboards/store/N01/", ["summary", "incidents", "exceptions", "requests", "activity"]),
+])
+def test_it_serves_each_panel_as_the_same_fragment_the_page_renders(busy: Network, person: str, page: str,
+                                                                     panels: list[str]) -> None:
+    client = signed_in(getattr(busy, person))
+    body = client.get(page).content.decode()
+    for panel in panels:
+        url = f"{page}panels/{panel}/?period=7d"
+        fragment = client.get(url, HTTP_HX_REQUEST="true").content.decode().strip()
+        assert f'hx-get="{url}"' in fragment
+        assert 'hx-trigger="live-refresh"' in fragment and "data-live-topics=" in fragment
+        panel_id = re.search(r'id="([\w-]+)"', fragment).group(1)  # type: ignore[union-attr]
+        assert _without_times(section(body, panel_id)) == _without_times(section(fragment, panel_id))
+
+
+def _without_times(html: str) -> str:
+    """Deadlines render "late by" durations relative to now: compare the structure, not the clock."""
+    return re.sub(r"\d+(\.\d+)? (min|h|d)\b", "#", html)
+
+
+def test_it_listens_to_the_topics_each_app_announces(busy: Network) -> None:
+    body = signed_in(busy.manager_a).get("/dashboards/store/N01/").content.decode()
+    assert 'data-live-topics="incidents incident writebacks"' in section(body, "store-incidents")
+    assert 'data-live-topics="exceptions exception writebacks"' in section(body, "store-exceptions")
+    assert 'data-live-topics="approvals approval writebacks"' in section(body, "store-requests")
+
+
+@pytest.mark.parametrize(("person", "panel", "link"), [
+    ("manager_a", "store-incidents", "/dashboards/store/N01/"),
+    ("regional_north", "region-stores", "/dashboards/region/NORTH/"),
+    ("hq", "hq-tiles", "/dashboards/hq/"),
+])
+def test_it_opens_home_on_each_role_dashboard(busy: Network, person: str, panel: str, link: str) -> None:
+    body = signed_in(getattr(busy, person)).get("/").content.decode()
+    assert f'id="{panel}"' in body
+    assert f'href="{link}"' in body
+    assert "Your roles" in body
+
+
+def test_it_keeps_home_plain_for_a_person_without_a_role(network: Network) -> None:
+    body = signed_in(network.nobody).get("/").content.decode()
+    assert "no role in the portal yet" in body
+    assert "dash-panel" not in body

@@ -1,0 +1,62 @@
+"""Query counts per dashboard are pinned and do not grow with the data (two sizes, same count)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from apps.dashboards.views import HQ_PANELS, REGION_PANELS, STORE_PANELS
+from tests.dashboards import builders
+from tests.dashboards.conftest import signed_in
+from tests.factories import Network
+
+pytestmark = pytest.mark.django_db
+
+# Pinned per page and panel: session and user, the navigation (one query per entry the shell shows),
+# the scope (once per request), then a fixed number of aggregation queries per panel (two per source
+# for KPI figures: open work and the period's rows). The pins carry a margin of 3 for navigation
+# entries other apps may add; the exact count is asserted equal at both data sizes.
+NAV_MARGIN = 3
+PANEL_PINS = {
+    "hq": {"tiles": 11, "regions": 15, "stores": 12, "breaches": 11, "health": 7, "trend": 11},
+    "region": {"inbox": 10, "stores": 14, "trend": 14},
+    "store": {"summary": 14, "incidents": 10, "exceptions": 10, "requests": 10, "activity": 9},
+}
+PAGES = [
+    ("hq", "/dashboards/hq/", 35),
+    ("hq", "/dashboards/hq/export/stores.csv", 11),
+    ("regional_north", "/dashboards/region/NORTH/", 24),
+    ("regional_north", "/dashboards/region/NORTH/export/stores.csv", 13),
+    ("manager_a", "/dashboards/store/N01/", 21),
+    ("manager_a", "/", 20),
+    ("regional_north", "/", 20),
+    ("hq", "/", 15),
+    *(("hq", f"/dashboards/hq/panels/{panel}/", PANEL_PINS["hq"][panel]) for panel in HQ_PANELS),
+    *(("regional_north", f"/dashboards/region/NORTH/panels/{panel}/", PANEL_PINS["region"][panel])
+      for panel in REGION_PANELS),
+    *(("manager_a", f"/dashboards/store/N01/panels/{panel}/", PANEL_PINS["store"][panel]) for panel in STORE_PANELS),
+]
+
+
+def count(get: Callable[[], object]) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = get()
+    assert response.status_code == 200  # type: ignore[attr-defined]
+    return len(queries)
+
+
+@pytest.mark.parametrize(("person", "url", "pinned"), PAGES)
+def test_it_runs_a_fixed_number_of_queries_whatever_the_data_size(
+        network: Network, person: str, url: str, pinned: int, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+    client = signed_in(getattr(network, person))
+    stores = [network.store_a, network.store_b, network.store_c, network.store_d]
+    builders.mixed(stores, 1)
+    client.get(url)  # warm per-process caches (content types) so both measurements are like for like
+    small = count(lambda: client.get(url))
+    builders.mixed(stores, 4)
+    with django_assert_max_num_queries(pinned + NAV_MARGIN):
+        large = count(lambda: client.get(url))
+    assert large == small
