@@ -30,10 +30,21 @@ def wait_for(check, timeout: float = 8.0) -> bool:  # type: ignore[no-untyped-de
     return False
 
 
-def test_it_closes_a_record_from_an_odoo_hint_without_polling(live_server, odoo, odoo_server, settings) -> None:
+@pytest.fixture
+def eager_tasks():  # type: ignore[no-untyped-def]
+    """The refetch task runs inline in the server thread, as a worker would run it. Celery reads its
+    configuration once, so the running app's setting is changed, not Django's."""
+    from controltower.celery import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before
+
+
+def test_it_closes_a_record_from_an_odoo_hint_without_polling(live_server, odoo, odoo_server, eager_tasks) -> None:
     from django.core.cache import cache
 
-    settings.CELERY_TASK_ALWAYS_EAGER = True
     cache.clear()  # no refetch left "scheduled" by an earlier test
     region = Region.objects.create(code="N", name="North")
     Store.objects.create(region=region, code="N01", name="Leeds", odoo_warehouse_id=2)
