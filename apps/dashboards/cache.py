@@ -68,7 +68,7 @@ def cached(name: str, period_key: str, store_ids: list[int] | None, compute: Cal
     entry = cache.get(key)
     now = time.time()
     if entry is not None and (entry[0] == versions or now - entry[1] < max_stale):
-        return entry[2]  # type: ignore[no-any-return]
+        return entry[2]
     value = compute()
     cache.set(key, (versions, now, value), timeout=conf.CACHE_SECONDS)
     return value

@@ -58,5 +58,5 @@ def period_parse(raw: str | None, *, now: datetime | None = None) -> Period:
         return Period(days=conf.DEFAULT_PERIOD_DAYS, end=now)
     if not text.isdigit() or int(text) not in conf.PERIOD_DAYS:
         offered = ", ".join(f"{days}d" for days in conf.PERIOD_DAYS)
-        raise PeriodError(f"Unknown period {raw[:20]!r}: choose one of {offered}.")
+        raise PeriodError(f"Unknown period {(raw or '')[:20]!r}: choose one of {offered}.")
     return Period(days=int(text), end=now)

@@ -20,11 +20,10 @@ from apps.dashboards import conf, kpis, lists
 from apps.dashboards.cache import cached
 from apps.dashboards.figures import Figures
 from apps.dashboards.periods import Period
+from apps.dashboards.scope import Viewer
 from apps.dashboards.tables import SortOrder, comparison_rows
 from apps.dashboards.tiles import network_tiles, store_tiles
-from apps.dashboards.scope import Viewer
 from apps.organisation.models import Region, Store
-
 
 _T = TypeVar("_T")
 

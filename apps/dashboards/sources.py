@@ -16,7 +16,7 @@ from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Expression, F, Q
+from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 
 # Topics each source's changes are announced under (the domain apps' own topics, plus the feed kind
@@ -45,7 +45,7 @@ class Source:
     open_q: Q
     done: Q
     excluded: Q | None
-    finished: Callable[[], Expression]
+    finished: Callable[[], Any]  # an expression for the finishing time (F or Coalesce)
     finished_since: Callable[[datetime], Q]
     required_fields: tuple[str, ...]
     detail_url: str

@@ -14,9 +14,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
-
 from django.utils import timezone
+from django.views.decorators.http import require_GET
 
 from apps.dashboards import conf, exports, selectors
 from apps.dashboards.charts import trend_chart

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from apps.dashboards.views import HQ_PANELS, REGION_PANELS, STORE_PANELS
 from apps.dashboards.exports import HQ_TABLES, REGION_TABLES
+from apps.dashboards.views import HQ_PANELS, REGION_PANELS, STORE_PANELS
 from tests.dashboards.conftest import signed_in
 from tests.factories import Network
 
@@ -88,7 +88,8 @@ def test_it_shows_a_regional_manager_only_the_stores_of_the_region(busy: Network
     client = signed_in(busy.regional_north)
     for url in region_urls("NORTH"):
         body = client.get(url).content.decode()
-        assert "S01" not in body and "S02" not in body, url
+        assert "S01" not in body, url
+        assert "S02" not in body, url
     assert "N02" in client.get("/dashboards/region/NORTH/panels/stores/").content.decode()
 
 

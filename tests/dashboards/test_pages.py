@@ -32,7 +32,9 @@ def test_it_lists_the_store_open_work_with_status_and_deadline(busy: Network) ->
     assert "Fixed incident of N01-0" not in incidents  # resolved: not open work
     assert "overdue" in incidents
     requests = section(body, "store-requests")
-    assert "REQ-N01-0" in requests and "LATE-N01-0" in requests and "DONE-N01-0" not in requests
+    assert "REQ-N01-0" in requests
+    assert "LATE-N01-0" in requests
+    assert "DONE-N01-0" not in requests
     assert "Exception of N01-0" in section(body, "store-exceptions")
 
 
@@ -44,7 +46,8 @@ def test_it_shows_the_store_what_the_region_and_hq_did_but_not_its_own_actions(b
     audit_record(action="role.granted", target=request, actor=busy.ops, store=busy.store_a)
     audit_record(action="approval.rejected", target=request, actor=busy.hq, store=busy.store_b)
     activity = section(signed_in(busy.manager_a).get("/dashboards/store/N01/").content.decode(), "store-activity")
-    assert "approval.approved" in activity and "Vendor price checked" in activity
+    assert "approval.approved" in activity
+    assert "Vendor price checked" in activity
     assert "incident.commented" not in activity
     assert "role.granted" not in activity
     assert "approval.rejected" not in activity
@@ -97,7 +100,8 @@ def test_it_shows_hq_tiles_rankings_breaches_health_and_drill_downs(busy: Networ
     assert 'href="/dashboards/region/NORTH/?period=7d"' in regions
     assert 'href="/dashboards/region/SOUTH/?period=7d"' in regions
     breaches = section(body, "hq-breaches")
-    assert "LATE-S02-0" in breaches and 'href="/dashboards/store/S02/"' in breaches
+    assert "LATE-S02-0" in breaches
+    assert 'href="/dashboards/store/S02/"' in breaches
     assert "Workflow health" in section(body, "hq-health")
     assert 'href="/dashboards/store/' in section(body, "hq-stores")
 
@@ -108,11 +112,13 @@ def test_it_draws_the_trend_from_vendored_chartjs_with_a_text_alternative_and_a_
     assert "https://" not in body
     trend = section(body, "hq-trend")
     label = re.search(r'<canvas role="img" aria-label="([^"]+)"', trend)
-    assert label and "items opened" in label.group(1)
+    assert label
+    assert "items opened" in label.group(1)
     data = json.loads(re.search(r'<script id="trend-data-7d" type="application/json">(.*?)</script>', trend,
                                 re.S).group(1))  # type: ignore[union-attr]
     assert [d["pattern"] for d in data["datasets"]] == ["solid", "dashed"]  # told apart without colour
-    assert "<details class=\"chart-table\">" in trend and "<th scope=\"row\">" in trend
+    assert "<details class=\"chart-table\">" in trend
+    assert "<th scope=\"row\">" in trend
 
 
 def test_it_exports_every_hq_table_as_csv_with_the_page_figures(busy: Network) -> None:
@@ -134,7 +140,8 @@ def test_it_neutralises_spreadsheet_formulas_in_exported_text(network: Network) 
     builders.approval(network.store_a, reference="=HYPERLINK(\"http://evil\")", requested_ago=30 * HOUR)
     text = signed_in(network.hq).get("/dashboards/hq/export/breaches.csv").content.decode()
     assert "'=HYPERLINK" in text
-    assert "\n=HYPERLINK" not in text and ",=HYPERLINK" not in text
+    assert "\n=HYPERLINK" not in text
+    assert ",=HYPERLINK" not in text
 
 
 def test_it_escapes_user_text_on_every_panel(network: Network) -> None:
@@ -158,7 +165,8 @@ def test_it_serves_each_panel_as_the_same_fragment_the_page_renders(busy: Networ
         url = f"{page}panels/{panel}/?period=7d"
         fragment = client.get(url, HTTP_HX_REQUEST="true").content.decode().strip()
         assert f'hx-get="{url}"' in fragment
-        assert 'hx-trigger="live-refresh"' in fragment and "data-live-topics=" in fragment
+        assert 'hx-trigger="live-refresh"' in fragment
+        assert "data-live-topics=" in fragment
         panel_id = re.search(r'id="([\w-]+)"', fragment).group(1)  # type: ignore[union-attr]
         assert _without_times(section(body, panel_id)) == _without_times(section(fragment, panel_id))
 
