@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -18,6 +19,15 @@ from urllib.parse import urlparse
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+
+
+def _redis_answers(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=0.5) as connection:
+            connection.sendall(b"PING\r\n")
+            return connection.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
 
 
 class Command(BaseCommand):
@@ -34,6 +44,11 @@ class Command(BaseCommand):
         manage = str(Path(settings.BASE_DIR) / "manage.py")
         site = f"http://{options['host']}:{options['port']}"
         env = {**os.environ, "CT_SITE_URL": os.environ.get("CT_SITE_URL", site), "PYTHONUNBUFFERED": "1"}
+        if not settings.REDIS_URL and _redis_answers("127.0.0.1", 6379):
+            # The in-memory channel layer lives in one process: with a local Redis, changes made by the
+            # worker (sync, write-backs) reach open browsers too.
+            env["REDIS_URL"] = "redis://127.0.0.1:6379/0"
+            self.stdout.write("Using the local Redis at 127.0.0.1:6379 for live updates, tasks and cache.")
         commands: list[tuple[str, list[str]]] = []
         if not options["no_sandbox"] and "apps.odoo_sandbox" in settings.INSTALLED_APPS:
             odoo_port = urlparse(settings.ODOO_URL).port or 8069
