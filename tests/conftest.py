@@ -49,3 +49,12 @@ def odoo(odoo_server, settings):  # type: ignore[no-untyped-def]
     yield get_gateway()
     odoo_server.faults.latency, odoo_server.faults.error_rate, odoo_server.faults.down = 0, 0, False
     reset_gateway()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with an empty cache: with Redis (CI) entries would outlive the test and its
+    database rows."""
+    from django.core.cache import cache
+
+    cache.clear()
