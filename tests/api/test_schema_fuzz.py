@@ -30,6 +30,21 @@ from tests.factories import make_network
 MAX_EXAMPLES = 20
 
 
+@pytest.fixture(autouse=True)
+def _keep_test_connection():  # type: ignore[no-untyped-def]
+    """Schemathesis calls the WSGI app directly, which closes the database connection at the end of
+    each request (as Django does between real requests); inside a test transaction on PostgreSQL that
+    would close the test's own connection. Django's test client detaches the same handlers."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def world(db: None, odoo, odoo_server) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     """Records of every kind in the network, and a read-write token of the HQ executive."""

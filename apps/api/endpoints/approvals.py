@@ -25,6 +25,7 @@ from apps.api.access import api_can, api_scoped, require_write
 from apps.api.base import ApiReadViewSet
 from apps.api.endpoints.organisation import StoreRefSerializer
 from apps.api.errors import Conflict
+from apps.api.filters import IsoDateTimeFilter
 from apps.api.schema import choice_field
 from apps.approvals.decisions import MAX_COMMENT, decision_record
 from apps.approvals.models import ApprovalRequest, ApprovalStatus, Decision, Outcome
@@ -91,7 +92,7 @@ class ApprovalRequestFilter(django_filters.FilterSet):
     region = django_filters.CharFilter(field_name="store__region__code")
     amount_min = django_filters.NumberFilter(field_name="amount", lookup_expr="gte")
     amount_max = django_filters.NumberFilter(field_name="amount", lookup_expr="lte")
-    deadline_before = django_filters.IsoDateTimeFilter(field_name="deadline", lookup_expr="lt")
+    deadline_before = IsoDateTimeFilter(field_name="deadline", lookup_expr="lt")
     overdue = django_filters.BooleanFilter(method="filter_overdue", help_text="Open and past the deadline.")
 
     class Meta:

@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from apps.api.access import token_of, token_stores
 from apps.api.base import ApiReadViewSet
+from apps.api.filters import IsoDateTimeFilter
 from apps.audit.models import AuditEvent
 from apps.audit.selectors import audit_access_check
 
@@ -32,8 +33,8 @@ class AuditEventFilter(django_filters.FilterSet):
     store = django_filters.CharFilter(field_name="store__code", help_text="Store code, e.g. N01.")
     object_type = django_filters.CharFilter()
     object_id = django_filters.CharFilter()
-    since = django_filters.IsoDateTimeFilter(field_name="occurred_at", lookup_expr="gte")
-    until = django_filters.IsoDateTimeFilter(field_name="occurred_at", lookup_expr="lt")
+    since = IsoDateTimeFilter(field_name="occurred_at", lookup_expr="gte")
+    until = IsoDateTimeFilter(field_name="occurred_at", lookup_expr="lt")
 
     class Meta:
         model = AuditEvent

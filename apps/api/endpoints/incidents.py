@@ -29,6 +29,7 @@ from apps.api.access import api_can, api_scoped, api_stores, require_write
 from apps.api.base import ApiReadViewSet, ApiView, request_body
 from apps.api.endpoints.organisation import StoreRefSerializer
 from apps.api.errors import Conflict
+from apps.api.filters import IsoDateTimeFilter
 from apps.api.schema import choice_field
 from apps.incidents.forms import CommentForm, IncidentForm
 from apps.incidents.models import (
@@ -125,8 +126,8 @@ class IncidentFilter(django_filters.FilterSet):
     urgency = django_filters.ChoiceFilter(choices=Urgency.choices)
     store = django_filters.CharFilter(field_name="store__code", help_text="Store code, e.g. N01.")
     region = django_filters.CharFilter(field_name="store__region__code")
-    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    created_after = IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
 
     class Meta:
         model = StoreIncident
