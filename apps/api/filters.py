@@ -12,8 +12,10 @@ MAX_OFFSET = timedelta(hours=14)  # the widest real time zone; PostgreSQL refuse
 
 
 class BoundedIsoDateTimeField(IsoDateTimeField):
-    def strptime(self, value: str, format: str) -> datetime:
-        parsed: datetime = super().strptime(value, format)
+    def clean(self, value: object) -> datetime | None:
+        parsed: datetime | None = super().clean(value)
+        if parsed is None:
+            return None
         offset = parsed.utcoffset()
         if offset is not None and abs(offset) > MAX_OFFSET:
             raise forms.ValidationError("The time zone offset must be between -14:00 and +14:00.")
