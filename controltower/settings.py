@@ -155,8 +155,14 @@ if PRODUCTION and not REDIS_URL:
     raise ImproperlyConfigured("REDIS_URL must be set in production (channel layer, broker, cache).")
 
 if REDIS_URL:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer",
-                                  "CONFIG": {"hosts": [REDIS_URL], "prefix": "ct"}}}
+    # channels_redis waits for messages with a 5-second blocking pop while redis-py reads with a 5-second
+    # socket timeout by default: the two race and an idle consumer dies. Its pool also refuses (rather
+    # than waits) beyond `max_connections`, and every group join of a connecting page takes one.
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {
+        "hosts": [{"address": REDIS_URL,
+                   "socket_timeout": env.decimal("CT_CHANNEL_LAYER_SOCKET_TIMEOUT", 10.0, minimum=6),
+                   "max_connections": env.integer("CT_CHANNEL_LAYER_MAX_CONNECTIONS", 1000, minimum=10)}],
+        "prefix": "ct"}}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
                           "KEY_PREFIX": "ct"}}
 else:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
+from django.db import connections
 
 from tests.factories import PASSWORD
 
@@ -33,8 +34,14 @@ def launch(playwright: Any) -> Any:
 def in_thread(work: Callable[[], T]) -> T:
     """Playwright's sync API runs an event loop in this thread, where Django refuses ORM calls: work
     that a worker would do runs in its own thread."""
+    def run() -> T:
+        try:
+            return work()
+        finally:
+            connections.close_all()  # the thread ends; its connection must not outlive the test database
+
     with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(work).result()
+        return pool.submit(run).result()
 
 
 def sign_in(page: Any, base: str, username: str, next_path: str = "/") -> None:

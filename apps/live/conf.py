@@ -8,4 +8,5 @@ from controltower import env
 # database. Role grants, revocations and deactivations are pushed to open connections at once
 # (`scope.changed`); this bounds the delay for changes nothing announces (a store moved to
 # another region, permissions edited by hand).
-SCOPE_MAX_AGE_SECONDS = env.decimal("CT_LIVE_SCOPE_MAX_AGE", 30.0, minimum=0)
+# Each connection's limit varies by +-20 % so that tabs opened together do not all re-read at once.
+SCOPE_MAX_AGE_SECONDS = env.decimal("CT_LIVE_SCOPE_MAX_AGE", 60.0, minimum=0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import random
 from typing import Any
 
 from channels.db import database_sync_to_async
@@ -25,9 +26,11 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
 
     live_scope: LiveScope
     groups_joined: list[str]
+    scope_max_age: float
     refreshing: asyncio.Task[None] | None = None
 
     async def connect(self) -> None:
+        self.scope_max_age = conf.SCOPE_MAX_AGE_SECONDS * random.uniform(0.8, 1.2)
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
             await self.close(code=CLOSE_UNAUTHENTICATED)
@@ -61,7 +64,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         """Browsers only listen; anything they send is ignored."""
 
     async def panel_changed(self, event: dict[str, Any]) -> None:
-        if self.live_scope.age() > conf.SCOPE_MAX_AGE_SECONDS and self.refreshing is None:
+        if self.live_scope.age() > self.scope_max_age and self.refreshing is None:
             self.refreshing = asyncio.create_task(self._refresh())
         store_id = event.get("store_id")
         if not self.live_scope.may_see(store_id, personal=bool(event.get("personal"))):

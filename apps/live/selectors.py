@@ -4,16 +4,12 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 
 from apps.live.broadcast import NETWORK_GROUP, region_group, store_group, user_group
 from apps.organisation.roles import Action
 from apps.organisation.scope import has_network_scope, regions_for, stores_for
-
-if TYPE_CHECKING:
-    from django.contrib.auth.models import AnonymousUser, User
 
 
 @dataclass(frozen=True)
@@ -40,35 +36,16 @@ class LiveScope:
         return time.monotonic() - self.read_at
 
 
-def live_groups_for(user: User | AnonymousUser) -> list[str]:
-    """The channel groups the user's scope allows: the network, or their regions plus the stores
-    outside those regions, plus their own group."""
-    if not user.is_authenticated:
-        return []
-    groups = [user_group(user.pk)]
-    if has_network_scope(user, Action.VIEW):
-        groups.append(NETWORK_GROUP)
-        return groups
-    region_ids = list(regions_for(user, Action.VIEW).values_list("pk", flat=True))
-    groups.extend(region_group(pk) for pk in region_ids)
-    stores = stores_for(user, Action.VIEW).exclude(region__in=region_ids).values_list("pk", flat=True)
-    groups.extend(store_group(pk) for pk in stores)
-    return groups
-
-
 def live_scope_for(user_id: int) -> LiveScope:
-    """Read the person afresh (a cached user object would keep revoked permissions)."""
+    """Read the person afresh (a cached user object would keep revoked permissions). The groups are
+    the network, or their regions plus the stores outside those regions, plus their own group."""
     user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
     if user is None:
         return LiveScope(active=False)
-    network = has_network_scope(user, Action.VIEW)
-    store_ids = frozenset() if network else frozenset(stores_for(user, Action.VIEW).values_list("pk", flat=True))
-    return LiveScope(active=True, network=network, store_ids=store_ids, groups=tuple(live_groups_for(user)))
-
-
-def may_see_store(user: User | AnonymousUser, store_id: int | None) -> bool:
-    if not user.is_authenticated or not user.is_active:
-        return False
     if has_network_scope(user, Action.VIEW):
-        return True
-    return store_id is not None and stores_for(user, Action.VIEW).filter(pk=store_id).exists()
+        return LiveScope(active=True, network=True, groups=(user_group(user.pk), NETWORK_GROUP))
+    region_ids = set(regions_for(user, Action.VIEW).values_list("pk", flat=True))
+    stores = list(stores_for(user, Action.VIEW).values_list("pk", "region_id"))
+    groups = [user_group(user.pk), *(region_group(pk) for pk in sorted(region_ids)),
+              *(store_group(pk) for pk, region_id in stores if region_id not in region_ids)]
+    return LiveScope(active=True, store_ids=frozenset(pk for pk, _ in stores), groups=tuple(groups))

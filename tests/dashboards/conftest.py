@@ -11,6 +11,15 @@ from tests.dashboards import builders
 from tests.factories import Network
 
 
+@pytest.fixture(autouse=True)
+def _computed_figures(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test sees figures computed from its own data: the shared figure cache (on with Redis, as
+    in CI) is off here and tested on its own in test_cache.py."""
+    from apps.dashboards import conf
+
+    monkeypatch.setattr(conf, "CACHE_SECONDS", 0)
+
+
 def signed_in(user: Any) -> Client:
     client = Client()
     client.force_login(user)

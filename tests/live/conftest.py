@@ -7,10 +7,11 @@ each other's groups.
 from __future__ import annotations
 
 import os
-import uuid
 from typing import Any
 
 import pytest
+
+from tests.layers import redis_layer
 
 
 def _layers() -> list[Any]:
@@ -26,8 +27,7 @@ def _layers() -> list[Any]:
 def layer(request: pytest.FixtureRequest, settings: Any) -> str:
     """Point Channels at the chosen layer for this test (Channels resets its backends on the change)."""
     if request.param == "redis":
-        settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {
-            "hosts": [os.environ["REDIS_URL"]], "prefix": f"ct-test-{uuid.uuid4().hex[:12]}"}}}
+        settings.CHANNEL_LAYERS = redis_layer("test")
     else:
         settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     return str(request.param)
