@@ -30,9 +30,11 @@ typecheck: $(STAMP)
 
 check: lint typecheck test
 
-bench: $(STAMP)  ## Benchmarks (set DATABASE_URL to run them on PostgreSQL).
+bench: $(STAMP)  ## Benchmarks (set DATABASE_URL to run them on PostgreSQL; REDIS_URL for the fan-out).
 	$(PY) bench/sync.py
 	$(PY) bench/writeback.py
+	$(PY) bench/dashboards.py
+	$(PY) bench/fanout.py
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .mypy_cache .ruff_cache

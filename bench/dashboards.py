@@ -276,8 +276,9 @@ def bench_db() -> Iterator[None]:
 
     settings.DATABASES["default"].setdefault("TEST", {})
     settings.DATABASES["default"]["TEST"]["NAME"] = f"{settings.DATABASES['default']['NAME']}_dashboards_bench"
-    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-        settings.DATABASES["default"]["TEST"]["NAME"] = str(settings.VAR_DIR / "bench-dashboards.sqlite3")
+    if not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        raise SystemExit("bench/dashboards.py measures PostgreSQL (COPY, percentile_cont): set DATABASE_URL to a "
+                         "PostgreSQL database, e.g. postgres://postgres@127.0.0.1:5432/controltower.")
     settings.DEBUG = False  # measure as in production (no query log kept in memory)
     django.setup()
     logging.disable(logging.INFO)  # sign-in chatter of the test client

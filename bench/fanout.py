@@ -3,11 +3,11 @@ channel layer; one change is announced and the time until each client has the no
 against a bare echo (a consumer that relays a group message, no sign-in, no scope check) through the
 same server and layer in the same run (target: p95 <= 500 ms on a 2-core machine).
 
-    REDIS_URL=redis://127.0.0.1:6379/9 .venv/bin/python bench/fanout.py --clients 1000 --events 5
+    .venv/bin/python bench/fanout.py --clients 1000 --events 5   # Redis from REDIS_URL or 127.0.0.1:6379
 
 The signed-in clients are a store's managers, its regional managers and HQ (a third each, ten browser
 tabs per person), so one announcement reaches all of them through the store, region and network
-groups. Uses its own SQLite database under a temporary directory and a Redis database of its own.
+groups. Uses its own SQLite database under a temporary directory and Redis database 9 of the server.
 
 The server runs the shipped channel-layer configuration (controltower/settings.py: a socket timeout
 longer than channels_redis's blocking pop, a pool of CT_CHANNEL_LAYER_MAX_CONNECTIONS). Clients connect
@@ -179,12 +179,30 @@ def wait_for_port(port: int, server: subprocess.Popen[bytes]) -> None:
     raise RuntimeError("uvicorn did not start listening within 60 s")
 
 
+def _own_database(url: str) -> str:
+    """The same Redis server, database 9: the benchmark never shares keys with a running portal."""
+    from urllib.parse import urlparse
+
+    return urlparse(url)._replace(path="/9").geturl()
+
+
+def redis_check(url: str) -> None:
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_timeout=2).ping()
+    except redis.RedisError as exc:
+        raise SystemExit(f"bench/fanout.py needs Redis at {url} ({exc}); set REDIS_URL or --redis.") from exc
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clients", type=int, default=1000)
     parser.add_argument("--events", type=int, default=5)
-    parser.add_argument("--redis", default=os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/9")
+    parser.add_argument("--redis", default=_own_database(os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"),
+                        help="Redis for the channel layer (default: REDIS_URL's server, database 9)")
     args = parser.parse_args()
+    redis_check(args.redis)
     var_dir = tempfile.mkdtemp(prefix="ct-fanout-")
     env = {**os.environ, "REDIS_URL": args.redis, "CT_VAR_DIR": var_dir, "DATABASE_URL": "",
            "DJANGO_DEBUG": "false", "CT_LOG_LEVEL": "WARNING", "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost"}
