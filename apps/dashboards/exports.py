@@ -5,13 +5,15 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import Any
 
 from django.utils import timezone
 
+from apps.dashboards import lists
 from apps.dashboards.figures import Figures
 from apps.dashboards.formatting import hours
-from apps.dashboards.selectors import HqDashboard, RegionDashboard
+from apps.dashboards.selectors import HqDashboard, RegionDashboard, StoreDashboard
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -54,7 +56,7 @@ def _trend(points: list[Any]) -> Iterable[list[Any]]:
         yield [point.day.isoformat(), point.opened, point.finished]
 
 
-def _tiles(dashboard: HqDashboard) -> Iterable[list[Any]]:
+def _tiles(dashboard: HqDashboard | StoreDashboard) -> Iterable[list[Any]]:
     yield ["kpi", "value", "detail", "change_against_previous_period", "definition"]
     for tile in dashboard.tiles:
         yield [tile.label, tile.value, tile.detail, tile.change_text, tile.definition]
@@ -74,6 +76,54 @@ def _inbox(dashboard: RegionDashboard) -> Iterable[list[Any]]:
                kind["next_deadline"].isoformat() if kind["next_deadline"] else ""]
 
 
+def _iso(moment: datetime | None) -> str:
+    return moment.isoformat() if moment else ""
+
+
+def _overdue(deadline: datetime | None, now: datetime) -> str:
+    """Whether the open item is past its deadline (yes/no), as the panel flags it."""
+    return "yes" if deadline is not None and deadline < now else "no"
+
+
+def _username(user: Any) -> str:
+    return user.get_username() if user is not None else ""
+
+
+def _incidents(dashboard: StoreDashboard) -> Iterable[list[Any]]:
+    """Every open incident of the store (not cut at the panel's limit), in the panel's order."""
+    yield ["reference", "title", "category", "urgency", "status", "odoo_stage", "deadline", "overdue"]
+    now = timezone.now()
+    for item in lists.store_open_rows(dashboard.viewer, dashboard.store, "incidents"):
+        yield [item.reference, item.title, item.get_category_display(), item.get_urgency_display(),
+               item.get_status_display(), item.odoo_stage, _iso(item.deadline), _overdue(item.deadline, now)]
+
+
+def _exceptions(dashboard: StoreDashboard) -> Iterable[list[Any]]:
+    """Every open exception of the store, most severe first as on the panel."""
+    yield ["title", "kind", "severity", "status", "owner", "deadline", "overdue"]
+    now = timezone.now()
+    for item in lists.store_open_rows(dashboard.viewer, dashboard.store, "exceptions"):
+        yield [item.title, item.get_kind_display(), item.get_severity_display(), item.get_status_display(),
+               _username(item.owner), _iso(item.deadline), _overdue(item.deadline, now)]
+
+
+def _requests(dashboard: StoreDashboard) -> Iterable[list[Any]]:
+    """Every request of the store waiting for a decision, next deadline first as on the panel."""
+    yield ["reference", "kind", "partner", "amount", "currency", "status", "tier", "assignee", "deadline",
+           "overdue"]
+    now = timezone.now()
+    for item in lists.store_open_rows(dashboard.viewer, dashboard.store, "requests"):
+        yield [item.reference, item.kind_label, item.partner, item.amount, item.currency, item.get_status_display(),
+               item.tier, _username(item.assignee), _iso(item.deadline), _overdue(item.deadline, now)]
+
+
+def _activity(dashboard: StoreDashboard) -> Iterable[list[Any]]:
+    """The region's and HQ's actions for the store that the panel shows (message in full)."""
+    yield ["occurred_at", "actor", "action", "object", "message"]
+    for event in dashboard.activity:
+        yield [_iso(event.occurred_at), event.actor_label, event.action, event.object_label, event.message]
+
+
 HQ_TABLES: dict[str, Callable[[HqDashboard], Iterable[list[Any]]]] = {
     "kpis": _tiles,
     "regions": lambda d: _comparison(d.region_rows),
@@ -85,6 +135,14 @@ REGION_TABLES: dict[str, Callable[[RegionDashboard], Iterable[list[Any]]]] = {
     "stores": lambda d: _comparison(d.rows),
     "inbox": _inbox,
     "trend": lambda d: _trend(d.trend),
+}
+
+STORE_TABLES: dict[str, Callable[[StoreDashboard], Iterable[list[Any]]]] = {
+    "kpis": _tiles,
+    "incidents": _incidents,
+    "exceptions": _exceptions,
+    "requests": _requests,
+    "activity": _activity,
 }
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, DateTimeField, ExpressionWrapper, F, Min, Q, Value
+from django.db.models import Count, DateTimeField, ExpressionWrapper, F, Min, Q, QuerySet, Value
 from django.urls import reverse
 from django.utils import timezone
 
@@ -30,29 +30,51 @@ class WorkList:
     overdue: int = 0
 
 
-def _open_work(viewer: Viewer, key: str, store: Store, order: tuple[str, ...], related: tuple[str, ...] = ()
-               ) -> WorkList:
+# The store's open-work lists: source, panel order, and the relations the panel and the CSV read.
+_STORE_LISTS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
+    "incidents": ("incidents", ("deadline", "-id"), ()),
+    "exceptions": ("exceptions", ("-severity", "deadline", "-id"), ("owner",)),
+    "requests": ("approvals", ("deadline", "id"), ("assignee",)),
+}
+
+
+def _open_rows(viewer: Viewer, name: str, store: Store) -> QuerySet[Any] | None:
+    """The store's open rows of one list, in the panel's order; None when the source is not there."""
+    key, order, related = _STORE_LISTS[name]
     work = source(key)
     if work is None:
+        return None
+    scoped = viewer.narrow(work.model.objects.all(), [store.pk]).filter(work.open_q)
+    return scoped.select_related(*related).order_by(*order)
+
+
+def _open_work(viewer: Viewer, name: str, store: Store) -> WorkList:
+    rows = _open_rows(viewer, name, store)
+    if rows is None:
         return WorkList(available=False, rows=[], total=0)
-    scoped = viewer.narrow(work.model.objects.all(), [store.pk])
     now = timezone.now()
-    counts = scoped.filter(work.open_q).order_by().aggregate(
-        total=Count("pk"), overdue=Count("pk", filter=Q(deadline__lt=now)))
-    rows = list(scoped.filter(work.open_q).select_related(*related).order_by(*order)[: conf.LIST_LIMIT])
-    return WorkList(available=True, rows=rows, total=counts["total"], overdue=counts["overdue"])
+    counts = rows.order_by().aggregate(total=Count("pk"), overdue=Count("pk", filter=Q(deadline__lt=now)))
+    return WorkList(available=True, rows=list(rows[: conf.LIST_LIMIT]), total=counts["total"],
+                    overdue=counts["overdue"])
 
 
 def store_incidents(viewer: Viewer, store: Store) -> WorkList:
-    return _open_work(viewer, "incidents", store, ("deadline", "-id"))
+    return _open_work(viewer, "incidents", store)
 
 
 def store_exceptions(viewer: Viewer, store: Store) -> WorkList:
-    return _open_work(viewer, "exceptions", store, ("-severity", "deadline", "-id"), ("owner",))
+    return _open_work(viewer, "exceptions", store)
 
 
 def store_requests(viewer: Viewer, store: Store) -> WorkList:
-    return _open_work(viewer, "approvals", store, ("deadline", "id"), ("assignee",))
+    return _open_work(viewer, "requests", store)
+
+
+def store_open_rows(viewer: Viewer, store: Store, name: str) -> list[Any]:
+    """Every open row of a store list ("incidents", "exceptions", "requests"), not cut at `LIST_LIMIT`,
+    in the panel's order: what the CSV export writes."""
+    rows = _open_rows(viewer, name, store)
+    return [] if rows is None else list(rows)
 
 
 def store_activity(viewer: Viewer, store: Store) -> list[AuditEvent]:

@@ -16,4 +16,5 @@ urlpatterns = [
     path("region/<str:code>/export/<slug:table>.csv", views.region_export, name="region_export"),
     path("store/<str:code>/", views.store, name="store"),
     path("store/<str:code>/panels/<slug:panel>/", views.store_panel, name="store_panel"),
+    path("store/<str:code>/export/<slug:table>.csv", views.store_export, name="store_export"),
 ]

@@ -6,7 +6,7 @@ Thin: check access through the selectors, parse the period and sort, render. Bad
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -80,6 +80,17 @@ def _csv(text: str, filename: str) -> HttpResponse:
     return response
 
 
+def _export(table: str, tables: Mapping[str, Callable[[Any], Iterable[list[Any]]]],
+            context: Callable[[], dict[str, Any]], scope: Callable[[dict[str, Any]], str]) -> HttpResponse:
+    """One table of a dashboard as a CSV download: 404 for a table it does not export, then the same
+    access check, period and dashboard object as the page (`context`); `scope` names the file."""
+    if table not in tables:
+        raise Http404("No such table.")
+    data = context()
+    text = exports.csv_text(tables[table](data["dash"]))
+    return _csv(text, exports.export_name(scope(data), table, data["period"].key))
+
+
 def home_context(request: HttpRequest) -> dict[str, Any]:
     """The portal's home page shows the first panels of the person's own dashboard (same partials)."""
     viewer = Viewer(request.user)
@@ -115,13 +126,20 @@ def home(request: HttpRequest) -> HttpResponse:
     return redirect(url)
 
 
-def _store_context(request: HttpRequest, code: str) -> dict[str, Any]:
+def _store_data(request: HttpRequest, code: str) -> dict[str, Any]:
+    """The store (in the person's scope), the period and the dashboard: what pages and exports read."""
     viewer = Viewer(request.user)
     store = selectors.store_for_dashboard(viewer, code)
     period, _, query = _params(request, sortable=False)
-    return _common(store=store, period=period, query=query, heading=f"{store.code} {store.name}",
-                   crumbs=selectors.crumbs_for(viewer, store=store),
-                   dash=selectors.StoreDashboard(viewer=viewer, store=store, period=period))
+    return {"store": store, "period": period, "query": query,
+            "dash": selectors.StoreDashboard(viewer=viewer, store=store, period=period)}
+
+
+def _store_context(request: HttpRequest, code: str) -> dict[str, Any]:
+    data = _store_data(request, code)
+    store = data["store"]
+    return _common(**data, heading=f"{store.code} {store.name}",
+                   crumbs=selectors.crumbs_for(data["dash"].viewer, store=store))
 
 
 @_guarded
@@ -133,6 +151,12 @@ def store(request: HttpRequest, code: str) -> HttpResponse:
 def store_panel(request: HttpRequest, code: str, panel: str) -> HttpResponse:
     name = _panel(panel, STORE_PANELS)
     return render(request, f"dashboards/store.html#{name}", _store_context(request, code))
+
+
+@_guarded
+def store_export(request: HttpRequest, code: str, table: str) -> HttpResponse:
+    return _export(table, exports.STORE_TABLES, lambda: _store_data(request, code),
+                   lambda context: f"store-{context['store'].code}")
 
 
 def _region_context(request: HttpRequest, code: str) -> dict[str, Any]:
@@ -162,11 +186,8 @@ def region_panel(request: HttpRequest, code: str, panel: str) -> HttpResponse:
 
 @_guarded
 def region_export(request: HttpRequest, code: str, table: str) -> HttpResponse:
-    if table not in exports.REGION_TABLES:
-        raise Http404("No such table.")
-    context = _region_context(request, code)
-    text = exports.csv_text(exports.REGION_TABLES[table](context["dash"]))
-    return _csv(text, exports.export_name(f"region-{context['region'].code}", table, context["period"].key))
+    return _export(table, exports.REGION_TABLES, lambda: _region_context(request, code),
+                   lambda context: f"region-{context['region'].code}")
 
 
 def _hq_context(request: HttpRequest) -> dict[str, Any]:
@@ -195,8 +216,4 @@ def hq_panel(request: HttpRequest, panel: str) -> HttpResponse:
 
 @_guarded
 def hq_export(request: HttpRequest, table: str) -> HttpResponse:
-    if table not in exports.HQ_TABLES:
-        raise Http404("No such table.")
-    context = _hq_context(request)
-    text = exports.csv_text(exports.HQ_TABLES[table](context["dash"]))
-    return _csv(text, exports.export_name("network", table, context["period"].key))
+    return _export(table, exports.HQ_TABLES, lambda: _hq_context(request), lambda context: "network")

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from apps.dashboards.exports import HQ_TABLES, REGION_TABLES
+from apps.audit.services import audit_record
+from apps.dashboards.exports import HQ_TABLES, REGION_TABLES, STORE_TABLES
 from apps.dashboards.views import HQ_PANELS, REGION_PANELS, STORE_PANELS
 from tests.dashboards.conftest import signed_in
 from tests.factories import Network
@@ -15,7 +16,12 @@ pytestmark = pytest.mark.django_db
 
 
 def store_urls(code: str) -> list[str]:
-    return [f"/dashboards/store/{code}/", *(f"/dashboards/store/{code}/panels/{p}/" for p in STORE_PANELS)]
+    return [f"/dashboards/store/{code}/", *(f"/dashboards/store/{code}/panels/{p}/" for p in STORE_PANELS),
+            *store_exports(code)]
+
+
+def store_exports(code: str) -> list[str]:
+    return [f"/dashboards/store/{code}/export/{t}.csv" for t in STORE_TABLES]
 
 
 def region_urls(code: str) -> list[str]:
@@ -84,6 +90,17 @@ def test_it_shows_store_a_manager_nothing_of_store_b_in_the_page_or_any_panel(bu
     assert "Exception of N01-0" in page
 
 
+@pytest.mark.parametrize("url", store_exports("N01"))
+def test_it_refuses_another_store_manager_every_store_export_without_a_row_of_it(busy: Network, url: str) -> None:
+    audit_record(action="approval.approved", target=busy.store_a.approval_requests.first(), actor=busy.hq,
+                 store=busy.store_a, message="Checked by HQ")
+    response = signed_in(busy.manager_c).get(url)
+    assert response.status_code == 404
+    body = response.content.decode()
+    for text in ("of N01-", "-N01-", "Checked by HQ", "approval.approved"):
+        assert text not in body
+
+
 def test_it_shows_a_regional_manager_only_the_stores_of_the_region(busy: Network) -> None:
     client = signed_in(busy.regional_north)
     for url in region_urls("NORTH"):
@@ -98,6 +115,7 @@ def test_it_refuses_other_methods(network: Network) -> None:
 
 
 @pytest.mark.parametrize("url", ["/dashboards/hq/panels/nope/", "/dashboards/hq/export/nope.csv",
-                                 "/dashboards/store/N01/panels/nope/", "/dashboards/region/NORTH/export/x.csv"])
+                                 "/dashboards/store/N01/panels/nope/", "/dashboards/region/NORTH/export/x.csv",
+                                 "/dashboards/store/N01/export/nope.csv", "/dashboards/store/N01/export/summary.csv"])
 def test_it_answers_unknown_panels_and_tables_with_404(network: Network, url: str) -> None:
     assert signed_in(network.hq).get(url).status_code == 404

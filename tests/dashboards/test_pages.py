@@ -7,10 +7,14 @@ import csv
 import io
 import json
 import re
+from datetime import datetime
 
 import pytest
+from django.http import HttpResponse
 
+from apps.approvals.models import ApprovalRequest
 from apps.audit.services import audit_record
+from apps.dashboards import conf
 from tests.dashboards import builders
 from tests.dashboards.builders import HOUR
 from tests.dashboards.conftest import signed_in
@@ -38,13 +42,21 @@ def test_it_lists_the_store_open_work_with_status_and_deadline(busy: Network) ->
     assert "Exception of N01-0" in section(body, "store-exceptions")
 
 
-def test_it_shows_the_store_what_the_region_and_hq_did_but_not_its_own_actions(busy: Network) -> None:
+def others_acted_for_store_a(busy: Network) -> ApprovalRequest:
+    """The region approves a request of store A; A's own manager comments, ops grants a role there and HQ
+    rejects at store B: only the first is what the region and HQ did for store A."""
     request = busy.store_a.approval_requests.first()
+    assert request is not None
     audit_record(action="approval.approved", target=request, actor=busy.regional_north, store=busy.store_a,
                  message="Vendor price checked")
     audit_record(action="incident.commented", target=request, actor=busy.manager_a, store=busy.store_a)
     audit_record(action="role.granted", target=request, actor=busy.ops, store=busy.store_a)
     audit_record(action="approval.rejected", target=request, actor=busy.hq, store=busy.store_b)
+    return request
+
+
+def test_it_shows_the_store_what_the_region_and_hq_did_but_not_its_own_actions(busy: Network) -> None:
+    others_acted_for_store_a(busy)
     activity = section(signed_in(busy.manager_a).get("/dashboards/store/N01/").content.decode(), "store-activity")
     assert "approval.approved" in activity
     assert "Vendor price checked" in activity
@@ -136,9 +148,118 @@ def test_it_exports_every_hq_table_as_csv_with_the_page_figures(busy: Network) -
     assert all(row["open"] == "5" and row["overdue"] == "2" for row in stores)
 
 
-def test_it_neutralises_spreadsheet_formulas_in_exported_text(network: Network) -> None:
-    builders.approval(network.store_a, reference="=HYPERLINK(\"http://evil\")", requested_ago=30 * HOUR)
-    text = signed_in(network.hq).get("/dashboards/hq/export/breaches.csv").content.decode()
+def csv_rows(response: HttpResponse) -> list[dict[str, str]]:
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    return list(csv.DictReader(io.StringIO(response.content.decode())))
+
+
+def test_it_links_every_store_panel_to_its_csv_export_in_the_chosen_period(busy: Network) -> None:
+    body = signed_in(busy.manager_a).get("/dashboards/store/N01/?period=30d").content.decode()
+    for panel, table in (("summary", "kpis"), ("incidents", "incidents"), ("exceptions", "exceptions"),
+                         ("requests", "requests"), ("activity", "activity")):
+        link = f'<a href="/dashboards/store/N01/export/{table}.csv?period=30d" download>Export CSV</a>'
+        assert link in section(body, f"store-{panel}")
+
+
+@pytest.mark.parametrize(("table", "header"), [
+    ("kpis", ["kpi", "value", "detail", "change_against_previous_period", "definition"]),
+    ("incidents", ["reference", "title", "category", "urgency", "status", "odoo_stage", "deadline", "overdue"]),
+    ("exceptions", ["title", "kind", "severity", "status", "owner", "deadline", "overdue"]),
+    ("requests", ["reference", "kind", "partner", "amount", "currency", "status", "tier", "assignee", "deadline",
+                  "overdue"]),
+    ("activity", ["occurred_at", "actor", "action", "object", "message"]),
+])
+def test_it_exports_every_store_table_as_a_named_csv(busy: Network, table: str, header: list[str]) -> None:
+    response = signed_in(busy.manager_a).get(f"/dashboards/store/N01/export/{table}.csv?period=30d")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert f'controltower-store-N01-{table}-30d-' in response["Content-Disposition"]
+    assert next(csv.reader(io.StringIO(response.content.decode()))) == header
+
+
+def test_it_exports_the_store_tiles_of_the_page(busy: Network) -> None:
+    client = signed_in(busy.manager_a)
+    tiles = section(client.get("/dashboards/store/N01/").content.decode(), "store-summary")
+    rows = csv_rows(client.get("/dashboards/store/N01/export/kpis.csv"))
+    assert rows
+    for row in rows:
+        assert row["kpi"] in tiles
+        assert row["definition"]
+
+
+@pytest.mark.parametrize("person", ["manager_a", "regional_north", "hq"])
+def test_it_exports_every_open_row_of_the_store_past_the_panel_limit_and_only_that_store(
+        busy: Network, person: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(conf, "LIST_LIMIT", 2)
+    for i in range(3):
+        builders.incident(busy.store_a, title=f"Extra incident {i} of N01")
+        builders.exception(busy.store_a, title=f"Extra exception {i} of N01")
+        builders.approval(busy.store_a, reference=f"EXTRA-N01-{i}")
+    client = signed_in(getattr(busy, person))
+    incidents = csv_rows(client.get("/dashboards/store/N01/export/incidents.csv"))
+    exceptions = csv_rows(client.get("/dashboards/store/N01/export/exceptions.csv"))
+    requests = csv_rows(client.get("/dashboards/store/N01/export/requests.csv"))
+    assert len(incidents) == 5  # two open of `busy` and three extra; "Fixed incident" is resolved
+    assert len(exceptions) == 4
+    assert len(requests) == 5  # REQ and LATE of `busy`, three extra; DONE and OLD are decided
+    assert all("N01" in row["title"] for row in incidents + exceptions)
+    assert all("N01" in row["reference"] for row in requests)
+    panel = section(client.get("/dashboards/store/N01/").content.decode(), "store-incidents")
+    assert "Showing 2 of 5" in panel
+    shown = [row["title"] for row in incidents[:2]]
+    assert all(title in panel for title in shown)
+    assert panel.index(shown[0]) < panel.index(shown[1])  # the panel's order
+
+
+def test_it_exports_deadlines_overdue_flags_people_and_amounts_of_open_work(network: Network) -> None:
+    builders.incident(network.store_a, title="Late one", created_ago=30 * HOUR)
+    builders.incident(network.store_a, title="On time one")
+    builders.exception(network.store_a, title="Owned one", owner=network.manager_a)
+    request = builders.approval(network.store_a, reference="PO-1", amount="1234.50")
+    request.assignee, request.currency = network.regional_north, "EUR"
+    request.save()
+    client = signed_in(network.manager_a)
+    incidents = {row["title"]: row for row in csv_rows(client.get("/dashboards/store/N01/export/incidents.csv"))}
+    assert incidents["Late one"]["overdue"] == "yes"
+    assert incidents["On time one"]["overdue"] == "no"
+    assert incidents["Late one"]["category"] == "Facilities"
+    assert datetime.fromisoformat(incidents["Late one"]["deadline"]).tzinfo is not None
+    (exception,) = csv_rows(client.get("/dashboards/store/N01/export/exceptions.csv"))
+    assert exception["owner"] == network.manager_a.get_username()
+    assert exception["overdue"] == "no"
+    (row,) = csv_rows(client.get("/dashboards/store/N01/export/requests.csv"))
+    assert (row["reference"], row["amount"], row["currency"]) == ("PO-1", "1234.50", "EUR")
+    assert row["assignee"] == network.regional_north.get_username()
+
+
+def test_it_exports_what_the_region_and_hq_did_for_the_store(busy: Network) -> None:
+    request = others_acted_for_store_a(busy)
+    rows = csv_rows(signed_in(busy.manager_a).get("/dashboards/store/N01/export/activity.csv"))
+    assert [row["action"] for row in rows] == ["approval.approved"]
+    assert rows[0]["actor"] == busy.regional_north.get_username()
+    assert rows[0]["message"] == "Vendor price checked"
+    assert rows[0]["object"] == str(request)
+    assert datetime.fromisoformat(rows[0]["occurred_at"]).tzinfo is not None
+
+
+@pytest.mark.parametrize("table", ["kpis", "incidents", "exceptions", "requests", "activity"])
+def test_it_refuses_a_store_export_for_a_period_it_does_not_offer(network: Network, table: str) -> None:
+    response = signed_in(network.manager_a).get(f"/dashboards/store/N01/export/{table}.csv?period=365d")
+    assert response.status_code == 400
+    assert b"choose one of" in response.content
+
+
+@pytest.mark.parametrize(("person", "url"), [
+    ("hq", "/dashboards/hq/export/breaches.csv"),
+    *(("manager_a", f"/dashboards/store/N01/export/{table}.csv") for table in ("incidents", "exceptions", "requests")),
+])
+def test_it_neutralises_spreadsheet_formulas_in_exported_text(network: Network, person: str, url: str) -> None:
+    formula = '=HYPERLINK("http://evil")'
+    builders.approval(network.store_a, reference=formula, requested_ago=30 * HOUR)
+    builders.incident(network.store_a, title=formula)
+    builders.exception(network.store_a, title=formula)
+    text = signed_in(getattr(network, person)).get(url).content.decode()
     assert "'=HYPERLINK" in text
     assert "\n=HYPERLINK" not in text
     assert ",=HYPERLINK" not in text
