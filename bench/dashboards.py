@@ -192,6 +192,32 @@ def measure_portal(user: Any, url: str, runs: int, *, cached: bool) -> dict[str,
     return {"p50": percentile(times, 0.5), "p95": percentile(times, 0.95), "queries": len(queries)}
 
 
+def profile_portal(user: Any, url: str, top: int = 6) -> None:
+    """One cold request with every query timed: the slowest ones, to see where the time goes."""
+    from django.db import connection
+    from django.test import Client
+
+    from apps.dashboards import conf
+
+    conf.CACHE_SECONDS = 0
+    client = Client()
+    client.force_login(user)
+    timed: list[tuple[float, str]] = []
+
+    def timer(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            timed.append((time.perf_counter() - started, sql))
+
+    with connection.execute_wrapper(timer):
+        client.get(url)
+    print(f"{url}: {len(timed)} queries, {sum(t for t, _ in timed) * 1000:.0f} ms in the database")
+    for elapsed, sql in sorted(timed, reverse=True)[:top]:
+        print(f"  {elapsed * 1000:7.1f} ms  {' '.join(sql.split())[:220]}")
+
+
 # -- the baseline: the same figures from Odoo ----------------------------------------------------
 
 def seed_sandbox(server: Any, seeded: dict[str, Any]) -> dict[str, int]:
@@ -299,6 +325,7 @@ def main() -> None:
     parser.add_argument("--closed", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=30, help="timed requests per dashboard")
     parser.add_argument("--baseline-runs", type=int, default=2, help="timed Odoo computations per scope")
+    parser.add_argument("--profile", action="store_true", help="only show the slowest queries of each dashboard")
     args = parser.parse_args()
     with bench_db():
         from django.db import connection
@@ -324,6 +351,10 @@ def main() -> None:
              region_warehouses),
             ("store page", people["store"], f"/dashboards/store/{store.code}/", [store.odoo_warehouse_id]),
         ]
+        if args.profile:
+            for _, user, url, _ in cases:
+                profile_portal(user, url)
+            return
         results = {name: measure_portal(user, url, args.runs, cached=False) for name, user, url, _ in cases}
         for name, user, url, _ in cases:
             results[name]["warm"] = measure_portal(user, url, args.runs, cached=True)

@@ -11,7 +11,9 @@ groups. Uses its own SQLite database under a temporary directory and Redis datab
 
 The server runs the shipped channel-layer configuration (controltower/settings.py: a socket timeout
 longer than channels_redis's blocking pop, a pool of CT_CHANNEL_LAYER_MAX_CONNECTIONS). Clients connect
-in waves of 50, as a morning of page loads would rather than all in one instant.
+in waves of 50, as a morning of page loads would rather than all in one instant. Both audiences (echo
+and live, 2 x clients websockets) stay connected and their notices alternate, so a change in the
+machine's load hits both alike.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +55,8 @@ def _application() -> Any:
             await self.accept()
 
         async def disconnect(self, code: int) -> None:
-            await self.channel_layer.group_discard(ECHO_GROUP, self.channel_name)
+            """Leaves nothing: the membership expires with the layer's group expiry. (A thousand
+            unbounded leaves at once would exhaust the Redis pool; the portal's consumer bounds them.)"""
 
         async def echo_message(self, event: dict[str, Any]) -> None:
             await self.send_json({"sent": event["sent"]})
@@ -136,33 +140,58 @@ async def _opened(tasks: list[asyncio.Task[None]], opened: list[int], count: int
             raise failed[0].exception()  # type: ignore[misc]
 
 
-async def run_round(base: str, path: str, cookies: list[str | None], announce: Any, events: int) -> list[float]:
-    """Connect every client, then announce `events` changes one after another; latency per delivery."""
+@dataclass
+class Audience:
+    """One set of connected clients and the arrival times of the notice being measured."""
+
+    path: str
+    tasks: list[asyncio.Task[None]]
+    arrivals: list[float]
+
+
+async def connect(base: str, path: str, cookies: list[str | None], ready: asyncio.Event, events: int) -> Audience:
     origin = base.replace("ws://", "http://")
-    ready, opened, arrivals = asyncio.Event(), [], []  # type: ignore[var-annotated]
-    tasks = []
+    opened: list[int] = []
+    audience = Audience(path, [], [])
     connecting = time.monotonic()
     for cookie in cookies:
         headers = {"Origin": origin, **({"Cookie": f"sessionid={cookie}"} if cookie else {})}
-        tasks.append(asyncio.create_task(_client(f"{base}{path}", headers, ready, arrivals, events, opened)))
-        if len(tasks) % CONNECT_BATCH == 0:  # connect in waves (see the module docstring)
-            await _opened(tasks, opened, len(tasks))
-    await _opened(tasks, opened, len(cookies))
+        audience.tasks.append(asyncio.create_task(
+            _client(f"{base}{path}", headers, ready, audience.arrivals, events, opened)))
+        if len(audience.tasks) % CONNECT_BATCH == 0:  # connect in waves (see the module docstring)
+            await _opened(audience.tasks, opened, len(audience.tasks))
+    await _opened(audience.tasks, opened, len(cookies))
     print(f"{path}: {len(cookies)} clients connected in {time.monotonic() - connecting:.1f} s", flush=True)
+    return audience
+
+
+async def measure(audience: Audience, announce: Any, clients: int) -> list[float]:
+    """Announce one change and wait until every client has it (30 s at most): latency per delivery."""
+    audience.arrivals.clear()
+    started = time.time()
+    await announce(started)
+    deadline = time.monotonic() + 30
+    while len(audience.arrivals) < clients and time.monotonic() < deadline:
+        await asyncio.sleep(0.005)
+    return [arrival - started for arrival in list(audience.arrivals)]
+
+
+async def run(base: str, sessions: list[str], echo: Any, live: Any, events: int) -> tuple[list[float], list[float]]:
+    """Both audiences connected at once; echo and live notices alternate, so both meet the same load."""
+    ready = asyncio.Event()
+    echoes = await connect(base, "/ws/echo/", [None] * len(sessions), ready, events)
+    lives = await connect(base, "/ws/live/", list(sessions), ready, events)
     ready.set()
     await asyncio.sleep(0.5)
-    latencies: list[float] = []
+    echo_latencies: list[float] = []
+    live_latencies: list[float] = []
     for _ in range(events):
-        arrivals.clear()
-        started = time.time()
-        await announce(started)
-        deadline = time.monotonic() + 30
-        while len(arrivals) < len(cookies) and time.monotonic() < deadline:
-            await asyncio.sleep(0.005)
-        latencies.extend(arrival - started for arrival in list(arrivals))
+        echo_latencies.extend(await measure(echoes, echo, len(sessions)))
         await asyncio.sleep(0.3)
-    await asyncio.gather(*tasks, return_exceptions=True)
-    return latencies
+        live_latencies.extend(await measure(lives, live, len(sessions)))
+        await asyncio.sleep(0.3)
+    await asyncio.gather(*echoes.tasks, *lives.tasks, return_exceptions=True)
+    return echo_latencies, live_latencies
 
 
 def wait_for_port(port: int, server: subprocess.Popen[bytes]) -> None:
@@ -198,7 +227,7 @@ def redis_check(url: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clients", type=int, default=1000)
-    parser.add_argument("--events", type=int, default=5)
+    parser.add_argument("--events", type=int, default=10)
     parser.add_argument("--redis", default=_own_database(os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"),
                         help="Redis for the channel layer (default: REDIS_URL's server, database 9)")
     args = parser.parse_args()
@@ -231,8 +260,7 @@ def main() -> None:
         async def live(started: float) -> None:
             await sync_to_async(panels_changed)(store_id=store_id, topics=["incidents"])
 
-        echo_latencies = asyncio.run(run_round(base, "/ws/echo/", [None] * args.clients, echo, args.events))
-        live_latencies = asyncio.run(run_round(base, "/ws/live/", sessions, live, args.events))
+        echo_latencies, live_latencies = asyncio.run(run(base, sessions, echo, live, args.events))
     finally:
         server.terminate()
         try:
