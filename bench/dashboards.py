@@ -192,7 +192,7 @@ def measure_portal(user: Any, url: str, runs: int, *, cached: bool) -> dict[str,
     return {"p50": percentile(times, 0.5), "p95": percentile(times, 0.95), "queries": len(queries)}
 
 
-def profile_portal(user: Any, url: str, top: int = 6) -> None:
+def profile_portal(user: Any, url: str, top: int = 6, explain: int = 0) -> None:
     """One cold request with every query timed: the slowest ones, to see where the time goes."""
     from django.db import connection
     from django.test import Client
@@ -202,20 +202,26 @@ def profile_portal(user: Any, url: str, top: int = 6) -> None:
     conf.CACHE_SECONDS = 0
     client = Client()
     client.force_login(user)
-    timed: list[tuple[float, str]] = []
+    timed: list[tuple[float, str, Any]] = []
 
     def timer(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
         started = time.perf_counter()
         try:
             return execute(sql, params, many, context)
         finally:
-            timed.append((time.perf_counter() - started, sql))
+            timed.append((time.perf_counter() - started, sql, params))
 
     with connection.execute_wrapper(timer):
         client.get(url)
-    print(f"{url}: {len(timed)} queries, {sum(t for t, _ in timed) * 1000:.0f} ms in the database")
-    for elapsed, sql in sorted(timed, reverse=True)[:top]:
+    print(f"{url}: {len(timed)} queries, {sum(t for t, _, _ in timed) * 1000:.0f} ms in the database")
+    slowest = sorted(timed, key=lambda entry: entry[0], reverse=True)[:top]
+    for elapsed, sql, _ in slowest:
         print(f"  {elapsed * 1000:7.1f} ms  {' '.join(sql.split())[:220]}")
+    if explain:
+        for _, sql, params in slowest[:explain]:
+            with connection.cursor() as cursor:
+                cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params)
+                print("\n".join(row[0] for row in cursor.fetchall()), "\n")
 
 
 # -- the baseline: the same figures from Odoo ----------------------------------------------------
@@ -326,6 +332,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=30, help="timed requests per dashboard")
     parser.add_argument("--baseline-runs", type=int, default=2, help="timed Odoo computations per scope")
     parser.add_argument("--profile", action="store_true", help="only show the slowest queries of each dashboard")
+    parser.add_argument("--explain", type=int, default=0, help="with --profile: query plans of the N slowest")
     args = parser.parse_args()
     with bench_db():
         from django.db import connection
@@ -353,7 +360,7 @@ def main() -> None:
         ]
         if args.profile:
             for _, user, url, _ in cases:
-                profile_portal(user, url)
+                profile_portal(user, url, explain=args.explain)
             return
         results = {name: measure_portal(user, url, args.runs, cached=False) for name, user, url, _ in cases}
         for name, user, url, _ in cases:

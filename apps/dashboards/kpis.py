@@ -40,7 +40,8 @@ TIME_INDEX_MIN_STORES = 10
 
 def _scoped(source: Source, viewer: Viewer, stores: StoreFilter, *, by_time: bool = False) -> QuerySet[Any]:
     """The source's rows in the viewer's scope; `by_time` when the query is bounded by a period."""
-    hint = by_time and stores is not None and len(stores) >= TIME_INDEX_MIN_STORES
+    count = len(stores) if stores is not None else len(viewer.store_ids)
+    hint = by_time and count >= TIME_INDEX_MIN_STORES
     return viewer.narrow(source.model.objects.all(), stores, index_hint=hint).order_by()
 
 
@@ -185,7 +186,7 @@ def trend(viewer: Viewer, period: Period, stores: StoreFilter = None) -> list[Tr
     opened: dict[date, int] = {}
     finished: dict[date, int] = {}
     for source in sources():
-        scoped = _scoped(source, viewer, stores)
+        scoped = _scoped(source, viewer, stores, by_time=True)
         rows = (scoped.filter(_opened_in(source, period.start, period.end))
                 .annotate(bucket=trunc(source.opened_field, tzinfo=zone)).values("bucket").annotate(n=Count("pk")))
         _collect(opened, rows)

@@ -54,9 +54,11 @@ class Viewer:
         """Business records of the stores in scope (and in `stores`, when given).
 
         A network viewer's scope is every active store of an active region (what `stores_for` gives
-        them): said as a join rather than a list of every store id.
+        them): said as a join rather than a list of every store id, except with `index_hint` (a query
+        bounded by a period), where the join's row estimate can lead PostgreSQL into a nested loop
+        over every store and the hashed id list is the cheaper plan.
         """
-        if stores is None and self.network:
+        if stores is None and self.network and not index_hint:
             return queryset.filter(**{f"{store_field}__active": True, f"{store_field}__region__active": True})
         if index_hint:
             # `store_id + 0`: the same test, but not one the store index can answer, so PostgreSQL
