@@ -20,6 +20,7 @@ urlpatterns = [
     path("dashboards/", include("apps.dashboards.urls")),
     path("api/v1/", include("apps.api.urls")),
     path("webhooks/", include("apps.webhooks.urls")),
+    path("live/", include("apps.live.urls")),
     path("admin/", admin.site.urls),
 ]
 

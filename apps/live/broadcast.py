@@ -8,11 +8,17 @@ Groups: one per store (its store managers), one per region (its regional manager
 network (HQ and operations), one per person (their own tabs: notifications, sign-out, scope changes).
 Sending works from any synchronous code — views, Celery tasks — with the in-memory or Redis layer:
 `async_to_sync` runs the send on its own event loop when the caller has none.
+
+The in-memory layer (no Redis: the embedded default) lives inside one process. In the worker and beat,
+`CT_LIVE_RELAY_URL` makes every send here go to the web process instead (`apps.live.relay`): its
+endpoint checks the group messages (`relayed_messages`) and sends them on its own layer
+(`relayed_send`). Change listeners always run in the process that made the change.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypedDict
@@ -20,6 +26,8 @@ from typing import Any, TypedDict
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
+
+from apps.live import relay
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +62,15 @@ class ScopeChangedMessage(TypedDict):
     type: str  # "scope.changed": the person's roles changed; re-read the scope now
 
 
+LiveMessage = PanelChangedMessage | SessionClosedMessage | ScopeChangedMessage
+
+
+class GroupMessage(TypedDict):
+    """One group send: what the relay carries from the worker to the web process."""
+    group: str
+    message: LiveMessage
+
+
 @dataclass(frozen=True)
 class PanelChange:
     store_id: int | None
@@ -65,9 +82,12 @@ class PanelChange:
                 "topics": list(self.topics)}
 
 
-def _send(group: str, message: Any) -> None:
+def _send(group: str, message: LiveMessage) -> None:
     layer = get_channel_layer()
     if layer is None:
+        return
+    if relay.relay_wanted(layer):
+        relay.relay_post([GroupMessage(group=group, message=message)])  # never raises
         return
     try:
         async_to_sync(layer.group_send)(group, message)
@@ -85,17 +105,26 @@ def _changes(store_ids: list[int | None], topics: tuple[str, ...]) -> list[Panel
             for pk in store_ids]
 
 
-async def _send_changes(changes: list[PanelChange]) -> None:
-    layer = get_channel_layer()
-    if layer is None:
-        return
+def _group_messages(changes: list[PanelChange]) -> list[GroupMessage]:
+    """Each change goes to its store's, its region's and the network's groups."""
+    sends: list[GroupMessage] = []
     for change in changes:
         message = change.message()
         if change.store_id is not None:
-            await layer.group_send(store_group(change.store_id), message)
+            sends.append(GroupMessage(group=store_group(change.store_id), message=message))
         if change.region_id is not None:
-            await layer.group_send(region_group(change.region_id), message)
-        await layer.group_send(NETWORK_GROUP, message)
+            sends.append(GroupMessage(group=region_group(change.region_id), message=message))
+        sends.append(GroupMessage(group=NETWORK_GROUP, message=message))
+    return sends
+
+
+async def _send_all(sends: list[GroupMessage]) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    for send in sends:
+        await layer.group_send(send["group"], send["message"])
+
 
 
 ChangeListener = Callable[[list[int | None]], None]
@@ -116,9 +145,63 @@ def _deliver(store_ids: list[int | None], topics: tuple[str, ...]) -> None:
         except Exception:  # a listener must never stop the notices
             logger.warning("Change listener %r failed", listener, exc_info=True)
     try:
-        async_to_sync(_send_changes)(_changes(store_ids, topics))
+        sends = _group_messages(_changes(store_ids, topics))
+        if relay.relay_wanted(get_channel_layer()):
+            relay.relay_post(sends)  # never raises
+        else:
+            async_to_sync(_send_all)(sends)
     except Exception:  # a live notice is best effort; browsers resynchronise on reconnect
         logger.warning("Live updates for %d store(s) could not be sent", len(store_ids), exc_info=True)
+
+
+# What the relay endpoint accepts: the events LiveConsumer handles, with their fields' types, and the
+# group names made above. Anything else is refused, so the endpoint can never become a way to send
+# arbitrary events to the consumers.
+_GROUP_SHAPE = re.compile(rf"{NETWORK_GROUP}|(?:store|region|user)-[0-9]{{1,19}}")
+
+
+def _optional_id(value: Any) -> bool:
+    return value is None or (isinstance(value, int) and not isinstance(value, bool))
+
+
+def _topics(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(topic, str) for topic in value)
+
+
+_MESSAGE_FIELDS: dict[str, dict[str, Callable[[Any], bool]]] = {
+    "panel.changed": {"store_id": _optional_id, "region_id": _optional_id, "topics": _topics,
+                      "personal": lambda value: isinstance(value, bool)},
+    "scope.changed": {},
+    "session.closed": {},
+}
+
+
+def relayed_messages(payload: Any) -> list[GroupMessage]:
+    """The group messages in a relayed body (parsed JSON); `ValueError` with a message naming the
+    first problem when it is not a list of `{"group", "message"}` objects this module could have sent."""
+    if not isinstance(payload, list):
+        raise ValueError('The body must be a JSON list of {"group": ..., "message": ...} objects.')
+    sends: list[GroupMessage] = []
+    for index, item in enumerate(payload):
+        if not isinstance(item, dict) or set(item) != {"group", "message"}:
+            raise ValueError(f"Item {index} must be an object with exactly the keys group and message.")
+        group, message = item["group"], item["message"]
+        if not isinstance(group, str) or not _GROUP_SHAPE.fullmatch(group):
+            raise ValueError(f"Item {index}: the group must be network, store-<id>, region-<id> or user-<id>.")
+        kind = message.get("type") if isinstance(message, dict) else None
+        fields = _MESSAGE_FIELDS.get(kind) if isinstance(kind, str) else None
+        if fields is None:
+            raise ValueError(f"Item {index}: the message type must be one of {', '.join(_MESSAGE_FIELDS)}.")
+        for name, value in message.items():
+            if name != "type" and (name not in fields or not fields[name](value)):
+                raise ValueError(f"Item {index}: field {name[:40]!r} is not allowed in {kind} or has the wrong type.")
+        sends.append(GroupMessage(group=group, message=message))
+    return sends
+
+
+async def relayed_send(sends: list[GroupMessage]) -> None:
+    """The relay endpoint's group sends, on this (the web) process's own layer."""
+    await _send_all(sends)
 
 
 def panels_changed(*, store_id: int | None, topics: tuple[str, ...] | list[str]) -> None:

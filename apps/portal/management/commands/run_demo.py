@@ -2,6 +2,9 @@
 
 Ctrl-C (or SIGTERM) stops every child cleanly; if one child dies, the others are stopped too, so a
 half-running demo never hides a failure.
+
+Live updates need every process on one channel layer: a local Redis when one answers; otherwise the
+worker and scheduler relay their notices to the web process (`CT_LIVE_RELAY_URL`, see apps/live/relay.py).
 """
 
 from __future__ import annotations
@@ -30,6 +33,31 @@ def _redis_answers(host: str, port: int) -> bool:
         return False
 
 
+def _relay_url(host: str, port: int) -> str:
+    """The web process's relay endpoint, as the worker and scheduler on this machine reach it."""
+    if host in ("", "0.0.0.0"):  # noqa: S104 (a bind address, not a bind)
+        host = "127.0.0.1"
+    elif host == "::":
+        host = "::1"
+    if ":" in host:
+        host = f"[{host.strip('[]')}]"
+    return f"http://{host}:{port}/live/relay/"
+
+
+def child_environments(base: dict[str, str], *, host: str, port: int, redis_url: str, redis_found: bool,
+                       ) -> tuple[dict[str, str], dict[str, str]]:
+    """(web and sandbox, worker and scheduler) environments: a local Redis when one answers and none
+    is configured; with no Redis at all, the worker and scheduler relay live notices to the web process
+    (which sends on its own layer, so it never relays)."""
+    env = {key: value for key, value in base.items() if key != "CT_LIVE_RELAY_URL"}
+    if redis_url:
+        return env, dict(env)
+    if redis_found:
+        env["REDIS_URL"] = "redis://127.0.0.1:6379/0"
+        return env, dict(env)
+    return env, {**env, "CT_LIVE_RELAY_URL": _relay_url(host, port)}
+
+
 class Command(BaseCommand):
     help = "Seed the demo and run the Odoo sandbox, the ASGI web server, a Celery worker and beat."
 
@@ -43,12 +71,17 @@ class Command(BaseCommand):
         python = sys.executable
         manage = str(Path(settings.BASE_DIR) / "manage.py")
         site = f"http://{options['host']}:{options['port']}"
-        env = {**os.environ, "CT_SITE_URL": os.environ.get("CT_SITE_URL", site), "PYTHONUNBUFFERED": "1"}
-        if not settings.REDIS_URL and _redis_answers("127.0.0.1", 6379):
-            # The in-memory channel layer lives in one process: with a local Redis, changes made by the
-            # worker (sync, write-backs) reach open browsers too.
-            env["REDIS_URL"] = "redis://127.0.0.1:6379/0"
+        base = {**os.environ, "CT_SITE_URL": os.environ.get("CT_SITE_URL", site), "PYTHONUNBUFFERED": "1"}
+        # The in-memory channel layer lives in one process: changes made by the worker (sync,
+        # write-backs) reach open browsers through a local Redis, or else through the web's relay.
+        redis_found = not settings.REDIS_URL and _redis_answers("127.0.0.1", 6379)
+        env, task_env = child_environments(base, host=options["host"], port=options["port"],
+                                           redis_url=settings.REDIS_URL, redis_found=redis_found)
+        if redis_found:
             self.stdout.write("Using the local Redis at 127.0.0.1:6379 for live updates, tasks and cache.")
+        elif "CT_LIVE_RELAY_URL" in task_env:
+            self.stdout.write(f"No Redis: the worker and scheduler relay live updates to "
+                              f"{task_env['CT_LIVE_RELAY_URL']}.")
         commands: list[tuple[str, list[str]]] = []
         if not options["no_sandbox"] and "apps.odoo_sandbox" in settings.INSTALLED_APPS:
             odoo_port = urlparse(settings.ODOO_URL).port or 8069
@@ -67,7 +100,8 @@ class Command(BaseCommand):
         self.stdout.write("Training the incident triage model…")
         call_command("triage_train", stdout=self.stdout)
         # Fixed argument lists built above, no shell: nothing from outside reaches the command line.
-        children = {name: subprocess.Popen(cmd, env=env) for name, cmd in commands}  # noqa: S603
+        children = {name: subprocess.Popen(cmd, env=task_env if name in ("worker", "scheduler") else env)  # noqa: S603
+                    for name, cmd in commands}
         self.stdout.write(self.style.SUCCESS(f"\nControl Tower is running at {site}/  (Ctrl-C stops everything)"))
         self.stdout.write(f"Sign-ins are above; they are kept in {Path(settings.VAR_DIR) / 'demo-logins.txt'}.")
         self._supervise(children)
