@@ -1,4 +1,4 @@
-"""Seed the demo retail network and one sign-in per role (safe to run again)."""
+"""Seed the demo retail network, one sign-in per role and the dashboards' history (safe to run again)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,14 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from apps.dashboards.demo_history import demo_history_seed
 from apps.organisation.demo import demo_network_seed
+
+HISTORY_DAYS = 90
 
 
 class Command(BaseCommand):
-    help = "Create the demo regions, stores and one user per role; print the sign-ins."
+    help = "Create the demo regions, stores, one user per role and 90 days of history; print the sign-ins."
 
     def handle(self, *args: Any, **options: Any) -> None:
         logins_file = Path(settings.VAR_DIR) / "demo-logins.txt"
@@ -28,3 +31,9 @@ class Command(BaseCommand):
         logins_file.chmod(0o600)
         for login in logins:
             self.stdout.write(f"  {login.role_label:<18} {login.username:<16} {login.password}   ({login.scope})")
+        history = demo_history_seed(days=HISTORY_DAYS)
+        if history.created:
+            self.stdout.write(f"Demo history: {history.finished} finished items over {history.days} days, "
+                              f"{history.open} still open ({history.overdue} overdue)")
+        else:
+            self.stdout.write("Demo history: already there, nothing added")
