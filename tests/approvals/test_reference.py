@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from apps.approvals.models import ApprovalRequest
 from tests.approvals.support import approvals_sync, new_refund, odoo_value, request_for, signed_in
 from tests.factories import Network
 
@@ -25,7 +26,6 @@ def test_it_names_an_unnumbered_draft_refund_by_its_id(network: Network, odoo: A
 
 def test_it_keeps_odoo_s_own_name(network: Network, odoo: Any) -> None:
     approvals_sync(odoo, ("purchase-orders",))
-    from apps.approvals.models import ApprovalRequest
-
     names = set(ApprovalRequest.objects.values_list("reference", flat=True))
-    assert names and all(name.startswith("P0") for name in names), names
+    assert names
+    assert all(name.startswith("P0") for name in names), names
