@@ -21,6 +21,8 @@ def add_arguments(parser: argparse.ArgumentParser | Any) -> None:
         "--simulate", type=float, default=None, metavar="SECONDS", help="run the activity simulator every SECONDS"
     )
     parser.add_argument("--hints-url", default=None, help="also POST a webhook hint for every change to this URL")
+    parser.add_argument("--hint-models", default="", metavar="MODEL,...",
+                        help="with --hints-url: only changes of these models (default: every model)")
     parser.add_argument("--no-network", action="store_true", help="seed only Odoo's demo data, not the 24 stores")
     parser.add_argument("--seed", type=int, default=42, help="random seed of the demo data and simulator")
 
@@ -35,6 +37,7 @@ def serve(options: dict[str, Any], write: Callable[[str], None] = print) -> int:
         seed_network=not options["no_network"],
         simulate=options["simulate"],
         hints_url=options["hints_url"],
+        hint_models=[model.strip() for model in (options.get("hint_models") or "").split(",") if model.strip()],
         random_seed=options["seed"],
     )
     server.start()

@@ -115,6 +115,9 @@ class HintDispatcher:
         self.sandbox = sandbox
         self.faults = faults
         self.hints_url: str | None = None
+        # With `hints_url`: only changes of these models are hinted (None: every model but the quiet
+        # ones), as an installed webhook rule would only fire for the models the portal mirrors.
+        self.hint_models: frozenset[str] | None = None
         self.deliveries: collections.deque[Delivery] = collections.deque(maxlen=2000)
         self._queue: queue.Queue[Hint | None] = queue.Queue()
         self._thread: threading.Thread | None = None
@@ -150,7 +153,8 @@ class HintDispatcher:
                             aid for aid, action in actions if action.get("base_automation_id") == rule["id"]
                         )
                         run_webhook_actions(env, action_ids, model, [rec_id])
-                if self.hints_url and model not in QUIET_MODELS:
+                if self.hints_url and model not in QUIET_MODELS and (
+                        self.hint_models is None or model in self.hint_models):
                     write_date = (store.get(model, rec_id) or {}).get("write_date")
                     payload = {
                         "_action": f"sandbox {kind}(#0)",

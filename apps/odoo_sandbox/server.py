@@ -214,6 +214,7 @@ class SandboxServer:
         seed_network: bool = True,
         simulate: float | None = None,
         hints_url: str | None = None,
+        hint_models: list[str] | None = None,
         api_keys: dict[str, str] | None = None,
         random_seed: int = 42,
         fault_seed: int | None = None,
@@ -225,6 +226,7 @@ class SandboxServer:
         self.hints = HintDispatcher(self.sandbox, self.faults)
         self.sandbox.hints = self.hints
         self.hints.hints_url = hints_url
+        self.hints.hint_models = frozenset(hint_models) if hint_models else None
         seed(self.sandbox, network=seed_network, random_seed=random_seed)
         self.simulator = Simulator(self.sandbox, random_seed=random_seed)
         self.simulate = simulate

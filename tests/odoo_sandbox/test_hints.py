@@ -118,6 +118,21 @@ def test_it_sends_every_change_to_the_hints_url(sandbox: SandboxServer, receiver
     assert hints[0]["_id"] == quant[0]
 
 
+def test_it_hints_only_the_listed_models(sandbox: SandboxServer, receiver: Receiver) -> None:
+    """As installed webhook rules would: `--hint-models` limits the hints to the mirrored models."""
+    sandbox.hints_url = receiver.url
+    sandbox.hints.hint_models = frozenset({"stock.quant"})
+    partner = sandbox.execute("admin", "res.partner", "search", [[]], {"limit": 1})
+    sandbox.execute("admin", "res.partner", "write", [partner, {"comment": "not mirrored"}])
+    quant = sandbox.execute("admin", "stock.quant", "search", [[("warehouse_id", "=", 5)]], {"limit": 1})
+    sandbox.execute(
+        "admin", "stock.quant", "write", [quant, {"inventory_quantity": 4}], {"context": {"inventory_mode": True}}
+    )
+    receiver.wait_for(1)
+    assert sandbox.hints.wait_idle(5)
+    assert [(hint["_model"], hint["_id"]) for hint in receiver.received] == [("stock.quant", quant[0])]
+
+
 def test_it_drops_hints_under_drop_hints_rate(sandbox: SandboxServer, receiver: Receiver) -> None:
     sandbox.hints_url = receiver.url
     sandbox.faults.drop_hints_rate = 1.0

@@ -87,7 +87,8 @@ class Command(BaseCommand):
             odoo_port = urlparse(settings.ODOO_URL).port or 8069
             commands.append(("odoo-sandbox", [python, manage, "odoo_sandbox", "--port", str(odoo_port),
                                               "--simulate", str(options["simulate"]),
-                                              "--hints-url", f"{site}{self._hint_path()}"]))
+                                              "--hints-url", f"{site}{self._hint_path()}",
+                                              "--hint-models", ",".join(self._mirrored_models())]))
         commands += [
             ("web", [python, "-m", "uvicorn", "controltower.asgi:application", "--host", options["host"],
                      "--port", str(options["port"]), "--no-access-log"]),
@@ -105,6 +106,15 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"\nControl Tower is running at {site}/  (Ctrl-C stops everything)"))
         self.stdout.write(f"Sign-ins are above; they are kept in {Path(settings.VAR_DIR) / 'demo-logins.txt'}.")
         self._supervise(children)
+
+    def _mirrored_models(self) -> list[str]:
+        """The Odoo models the enabled feeds mirror: the sandbox hints only their changes, as the
+        webhook rules `install_odoo_webhooks` puts into a real Odoo would."""
+        from apps.sync.feeds import feeds_ensure
+        from apps.sync.models import Feed
+
+        feeds_ensure()
+        return sorted(set(Feed.objects.filter(enabled=True).values_list("odoo_model", flat=True)))
 
     def _hint_path(self) -> str:
         try:
