@@ -149,3 +149,4 @@ class Tile:
     change_text: str
     definition: str
     status: str = ""  # "ok" / "warn" / "bad" when a target applies
+    flag: str = ""  # what is wrong, in words (status is not told by colour alone)

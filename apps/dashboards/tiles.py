@@ -29,6 +29,9 @@ def _change(trend: Trend, unit: str, period: Period) -> str:
            f"({trend.verdict})"
 
 
+BELOW_TARGET = "Below target"
+
+
 def _target(value: float | None) -> str:
     if value is None:
         return ""
@@ -60,26 +63,28 @@ def network_tiles(f: Figures, period: Period) -> list[Tile]:
          Trend(float(f.opened), float(f.opened_prev), False), "count",
          "Approvals, incidents and exceptions opened in the period.", "bad" if f.overdue else "ok"),
     ]
+    flags = {"sla": BELOW_TARGET, "opened": f"{f.overdue} overdue"}
     for key, label, value, detail, trend, unit, definition, status in specs:
         tiles.append(Tile(key=key, label=label, value=value, detail=detail, trend=trend,
-                          change_text=_change(trend, unit, period), definition=definition, status=status))
+                          change_text=_change(trend, unit, period), definition=definition, status=status,
+                          flag=flags.get(key, "") if status == "bad" else ""))
     return tiles
 
 
 def store_tiles(f: Figures, period: Period) -> list[Tile]:
     """A store's figures at a glance (no trend: a store manager acts on what is open now)."""
-    def tile(key: str, label: str, value: str, detail: str, definition: str, status: str = "") -> Tile:
+    def tile(key: str, label: str, value: str, detail: str, definition: str, status: str = "", flag: str = "") -> Tile:
         return Tile(key=key, label=label, value=value, detail=detail, trend=None, change_text="",
-                    definition=definition, status=status)
+                    definition=definition, status=status, flag=flag if status == "bad" else "")
 
     return [
         tile("open", "Open items", str(f.open), ", ".join(f"{key} {counts['open']}" for key, counts
                                                             in sorted(f.by_source.items())) or "nothing open",
              "Approvals, incidents and exceptions waiting now."),
         tile("overdue", "Overdue", str(f.overdue), "open and past the deadline", "Open and past the deadline.",
-             "bad" if f.overdue else "ok"),
+             "bad" if f.overdue else "ok", "Act now"),
         tile("sla", "SLA attainment", percent_text(f.sla), f"{f.met} of {f.due} due in {period.label}",
-             "Of the items due in the period, the share finished by their deadline.", _target(f.sla)),
+             "Of the items due in the period, the share finished by their deadline.", _target(f.sla), BELOW_TARGET),
         tile("resolution", "Incident resolution", duration_text(f.resolution_p50),
              f"median · {f.resolved} resolved", "Report to resolution, incidents resolved in the period."),
     ]

@@ -320,3 +320,24 @@ def test_it_keeps_home_plain_for_a_person_without_a_role(network: Network) -> No
     body = signed_in(network.nobody).get("/").content.decode()
     assert "no role in the portal yet" in body
     assert "dash-panel" not in body
+
+
+def tile(body: str, key: str) -> str:
+    match = re.search(rf'<li class="tile[^"]*" data-kpi="{key}">.*?</li>', body, re.S)
+    assert match, key
+    return match.group(0)
+
+
+def test_it_says_in_words_what_is_wrong_with_a_tile(network: Network) -> None:
+    """Below the SLA target and overdue work are flagged in words, each on its own tile only."""
+    builders.approval(network.store_a, requested_ago=40 * HOUR, decided_after=30 * HOUR)  # due, decided late
+    builders.approval(network.store_a, requested_ago=30 * HOUR)  # open and overdue
+    hq = signed_in(network.hq).get("/dashboards/hq/").content.decode()
+    assert "Below target" in tile(hq, "sla")
+    assert "1 overdue" in tile(hq, "opened")
+    assert "Below target" not in tile(hq, "opened")
+    assert "tile-flag" not in tile(hq, "cycle")
+    store = signed_in(network.manager_a).get("/dashboards/store/N01/").content.decode()
+    assert "Below target" in tile(store, "sla")
+    assert "Act now" in tile(store, "overdue")
+    assert "Below target" not in tile(store, "overdue")
