@@ -26,6 +26,21 @@ def django_db_modify_db_settings() -> None:
     settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _stray_connections_closed(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    """Before the test database is dropped: connections that threads of finished tests left open
+    (ASGI servers, executor threads of async consumers) would make PostgreSQL refuse the drop."""
+    yield
+    from django.db import connection, connections
+
+    with django_db_blocker.unblock():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                               "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        connections.close_all()
+
+
 @pytest.fixture(scope="module")
 def odoo_server():  # type: ignore[no-untyped-def]
     """A fresh Odoo sandbox over real HTTP, seeded with the demo retail network, per test module."""
