@@ -118,9 +118,9 @@ def _requests(dashboard: StoreDashboard) -> Iterable[list[Any]]:
 
 
 def _activity(dashboard: StoreDashboard) -> Iterable[list[Any]]:
-    """The region's and HQ's actions for the store that the panel shows (message in full)."""
+    """Every action of the region and HQ for the store in the panel's window (message in full)."""
     yield ["occurred_at", "actor", "action", "object", "message"]
-    for event in dashboard.activity:
+    for event in lists.store_activity(dashboard.viewer, dashboard.store, every=True):
         yield [_iso(event.occurred_at), event.actor_label, event.action, event.object_label, event.message]
 
 

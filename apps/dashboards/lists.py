@@ -77,8 +77,9 @@ def store_open_rows(viewer: Viewer, store: Store, name: str) -> list[Any]:
     return [] if rows is None else list(rows)
 
 
-def store_activity(viewer: Viewer, store: Store) -> list[AuditEvent]:
-    """What the region and HQ did for the store lately: decisions, overrides, replays, outcomes.
+def store_activity(viewer: Viewer, store: Store, *, every: bool = False) -> list[AuditEvent]:
+    """What the region and HQ did for the store lately: decisions, overrides, replays, outcomes; the
+    latest `LIST_LIMIT` (the panel) or, with `every`, all of the last `ACTIVITY_DAYS` days (the export).
 
     Actions of the store's own managers and role changes are left out: the store knows what it did.
     """
@@ -89,7 +90,8 @@ def store_activity(viewer: Viewer, store: Store) -> list[AuditEvent]:
     events = viewer.narrow(AuditEvent.objects.all(), [store.pk]).filter(
         occurred_at__gte=since, actor__isnull=False).exclude(actor__in=own).exclude(
         action__startswith="role.")
-    return list(events.order_by("-occurred_at", "-id")[: conf.LIST_LIMIT])
+    events = events.order_by("-occurred_at", "-id")
+    return list(events if every else events[: conf.LIST_LIMIT])
 
 
 @dataclass(frozen=True)

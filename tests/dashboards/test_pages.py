@@ -243,6 +243,19 @@ def test_it_exports_what_the_region_and_hq_did_for_the_store(busy: Network) -> N
     assert datetime.fromisoformat(rows[0]["occurred_at"]).tzinfo is not None
 
 
+def test_it_exports_all_the_activity_of_the_window_past_the_panel_limit(busy: Network,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(conf, "LIST_LIMIT", 2)
+    request = busy.store_a.approval_requests.first()
+    for n in range(5):
+        audit_record(action="approval.approved", target=request, actor=busy.regional_north, store=busy.store_a,
+                     message=f"Check {n}")
+    page = section(signed_in(busy.manager_a).get("/dashboards/store/N01/").content.decode(), "store-activity")
+    assert page.count("approval.approved") == 2
+    rows = csv_rows(signed_in(busy.manager_a).get("/dashboards/store/N01/export/activity.csv"))
+    assert sorted(row["message"] for row in rows) == [f"Check {n}" for n in range(5)]
+
+
 @pytest.mark.parametrize("table", ["kpis", "incidents", "exceptions", "requests", "activity"])
 def test_it_refuses_a_store_export_for_a_period_it_does_not_offer(network: Network, table: str) -> None:
     response = signed_in(network.manager_a).get(f"/dashboards/store/N01/export/{table}.csv?period=365d")
