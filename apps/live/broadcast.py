@@ -238,6 +238,35 @@ def scope_changed(user_id: int) -> None:
     transaction.on_commit(lambda: _send(user_group(user_id), message))
 
 
+def store_scope_changed(*, store_id: int, region_ids: set[int]) -> None:
+    """After commit, everyone who hears of the store (its managers, its old and new region) re-reads
+    their scope: the store moved to another region, or was closed or reopened."""
+    message: ScopeChangedMessage = {"type": "scope.changed"}
+    groups = [store_group(store_id), *(region_group(pk) for pk in sorted(region_ids))]
+
+    def send() -> None:
+        for group in groups:
+            _send(group, message)
+
+    transaction.on_commit(send)
+
+
+def store_before_save(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
+    """Remember a store's region and state before a save, so `scope_changed_on_store` sees a move."""
+    if instance.pk is not None and not raw:
+        instance._live_before = type(instance).objects.filter(pk=instance.pk).values_list(
+            "region_id", "active").first()
+
+
+def scope_changed_on_store(sender: Any, instance: Any, created: bool = False, **kwargs: Any) -> None:
+    before = getattr(instance, "_live_before", None)
+    if created or before is None:
+        return
+    region_id, active = before
+    if region_id != instance.region_id or active != instance.active:
+        store_scope_changed(store_id=instance.pk, region_ids={region_id, instance.region_id})
+
+
 def session_closed_on_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     if user is not None and user.pk is not None:
         session_closed(user.pk)

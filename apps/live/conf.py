@@ -5,9 +5,9 @@ from __future__ import annotations
 from controltower import env
 
 # How often a connection re-reads its person's scope from the database, on its own clock. Role
-# grants, revocations and deactivations are pushed to open connections at once (`scope.changed`);
-# this bounds the delay for changes nothing announces (a store moved to another region, permissions
-# edited by hand). Each connection's interval varies by +-20 % so that tabs opened together do not
+# grants, revocations, deactivations and stores moved or closed are pushed to open connections at
+# once (`scope.changed`); this bounds the delay for changes nothing announces (permissions edited by
+# hand). Each connection's interval varies by +-20 % so that tabs opened together do not
 # all re-read at once, and a person's tabs in one process share one read.
 SCOPE_MAX_AGE_SECONDS = env.decimal("CT_LIVE_SCOPE_MAX_AGE", 60.0, minimum=0)
 

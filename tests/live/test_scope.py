@@ -129,3 +129,36 @@ async def test_it_signs_in_through_the_session_cookie_of_the_real_stack(layer: s
     await announce(net.store_a.pk, "incidents")
     assert (await communicator.receive_json_from(timeout=2))["store_id"] == net.store_a.pk
     await communicator.disconnect()
+
+
+async def test_it_follows_a_store_moved_to_another_region_at_once(layer: str, net: Network) -> None:
+    """A store moved (in the admin) is announced: the old region stops hearing it, the new one starts,
+    without waiting for the scope's age limit."""
+    north = await connect_as(net.regional_north)
+    south = await connect_as(net.regional_south)
+
+    def move() -> None:
+        net.store_a.region = net.south
+        net.store_a.save()
+
+    await database_sync_to_async(move)()
+    await north.receive_nothing(timeout=0.5)  # both re-read their scopes
+    await announce(net.store_a.pk, "incidents")
+    assert (await south.receive_json_from(timeout=2))["store_id"] == net.store_a.pk
+    assert await north.receive_nothing(timeout=0.5)
+    await north.disconnect()
+    await south.disconnect()
+
+
+async def test_it_stops_telling_of_a_closed_store(layer: str, net: Network) -> None:
+    manager = await connect_as(net.manager_a)
+
+    def close() -> None:
+        net.store_a.active = False
+        net.store_a.save(update_fields=["active"])
+
+    await database_sync_to_async(close)()
+    await manager.receive_nothing(timeout=0.5)
+    await announce(net.store_a.pk, "incidents")
+    assert await manager.receive_nothing(timeout=0.5)
+    await manager.disconnect()
