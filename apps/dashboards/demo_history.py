@@ -38,7 +38,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any
 
 from django.db import transaction
 from django.db.models import F, OuterRef, Subquery
@@ -47,6 +46,23 @@ from django.utils import timezone
 from apps.approvals import conf as approvals_conf
 from apps.approvals.models import ApprovalRequest, ApprovalStatus, Decision, Outcome
 from apps.dashboards.cache import stores_changed
+from apps.dashboards.demo_makeup import (
+    APPROVAL_KINDS,
+    CATEGORY_SHARES,
+    CUSTOMERS,
+    EXCEPTION_SHARES,
+    INCIDENT_TITLES,
+    OPEN_EXCEPTION_KINDS,
+    PRODUCTS,
+    REJECTION_REASONS,
+    STAFF,
+    URGENCY_SHARES,
+    VENDORS,
+    Profile,
+    pick,
+    poisson,
+    store_profiles,
+)
 from apps.incidents import conf as incidents_conf
 from apps.incidents.delivery import KIND_CREATE, create_key
 from apps.incidents.models import EscalationTier, IncidentStatus, StoreIncident
@@ -79,8 +95,6 @@ SETTLED = timedelta(minutes=2)  # something finishing closer to now than this is
 APPROVAL_CYCLE_HOURS, APPROVAL_SPREAD = 3.0, 1.15
 INCIDENT_SLA_SHARE, INCIDENT_SPREAD = 0.42, 0.75  # resolution as a share of the urgency's SLA
 EXCEPTION_SLA_SHARE, EXCEPTION_SPREAD = 0.40, 0.8  # resolution as a share of the rule's deadline
-SLOW_STORE_PACE = 1.9
-SLOW_STORES_PER_REGION = 2
 IMPROVEMENT = 0.35  # durations shrink by this share from the first to the last day
 
 # Work arriving per store and day, and how the week shapes it (Monday first).
@@ -88,48 +102,6 @@ APPROVALS_PER_DAY, INCIDENTS_PER_DAY, EXCEPTIONS_PER_DAY = 2.6, 1.3, 1.9
 OFFICE_WEEK = (1.15, 1.15, 1.15, 1.15, 1.1, 0.6, 0.3)
 SHOP_WEEK = (0.95, 0.95, 0.95, 1.0, 1.05, 1.15, 0.95)
 
-APPROVAL_KINDS = (  # feed slug, reference tag, share, median amount, approved state, rejected state
-    ("purchase-orders", "PO", 0.55, 650.0, "purchase", "cancel"),
-    ("customer-refunds", "RF", 0.18, 38.0, "posted", "cancel"),
-    ("expense-reports", "EX", 0.15, 95.0, "approve", "cancel"),
-    ("stock-counts", "SC", 0.12, 12.0, "", ""),
-)
-REJECTION_REASONS = ("Over this month's budget.", "Duplicate of an earlier order.", "Split it by supplier, please.",
-                     "Stock covers the week; order next Monday.", "Receipt missing: attach it and resubmit.")
-VENDORS = ("Fresh Fields Produce Ltd", "Northern Dairy Co-operative", "Hearth & Loaf Bakery Supplies",
-           "Metro Packaging Ltd", "ColdChain Refrigeration Services", "Harbour Coffee Roasters")
-CUSTOMERS = ("Amelia Hart", "Oliver Grant", "Sofia Brennan", "Jacob Mensah", "Isla Fraser", "Noah Whitfield")
-STAFF = ("Priya Shah", "Tom Okafor", "Hannah Reid", "Marek Nowak", "Chloe Evans", "Sam Lee", "Aisha Khan")
-PRODUCTS = ("[MLK-1L] Semi-skimmed milk 1L", "[BRD-800] White sliced loaf 800g", "[EGG-12] Free-range eggs x12",
-            "[ICE-1L] Vanilla ice cream 1L", "[COF-1K] Coffee beans 1kg", "[CHK-1K] Chicken breast fillets 1kg",
-            "[BAN-KG] Bananas (per kg)", "[WTR-6] Still water 6 x 1.5L", "[TP-9] Toilet roll 9 pack")
-
-CATEGORY_SHARES = {Category.REFRIGERATION: 0.15, Category.FACILITIES: 0.19, Category.POS_IT: 0.14,
-                   Category.STOCK: 0.14, Category.SAFETY_SECURITY: 0.07, Category.CUSTOMER: 0.08,
-                   Category.STAFFING: 0.07, Category.COMPLIANCE: 0.16}
-URGENCY_SHARES = {Urgency.LOW: 0.2, Urgency.MEDIUM: 0.5, Urgency.HIGH: 0.24, Urgency.CRITICAL: 0.06}
-INCIDENT_TITLES = {
-    Category.REFRIGERATION: ("Freezer in aisle {n} running warm", "Chiller door seal torn",
-                             "Cold-room alarm keeps going off", "Ice build-up in the dairy chiller"),
-    Category.FACILITIES: ("Leak above the goods-in door", "Automatic door stuck open", "Lights out in aisle {n}",
-                          "Customer toilets blocked", "Car park barrier broken"),
-    Category.POS_IT: ("Till {n} frozen at opening", "Card terminal declining contactless",
-                      "Scanner on till {n} not reading", "Shelf-label printer offline"),
-    Category.STOCK: ("Damaged pallet on the morning delivery", "Cage missing from the delivery",
-                     "Wrong goods delivered", "Bread short on delivery, shelf empty"),
-    Category.SAFETY_SECURITY: ("Shoplifting at the self-checkouts", "Fire exit blocked by cages",
-                               "Spillage in aisle {n}, customer slipped", "Intruder alarm faulty"),
-    Category.CUSTOMER: ("Complaint about a refused refund", "Click & collect order not found",
-                        "Allergy question about an own-brand label"),
-    Category.STAFFING: ("Evening shift not covered", "Two absences on the early shift", "Forklift training overdue"),
-    Category.COMPLIANCE: ("Hygiene inspection finding: handwash sink", "Wrong price labels on the promotion",
-                          "Promotion not set up on the tills", "Allergen signage missing at the deli",
-                          "Fridge temperature log incomplete"),
-}
-EXCEPTION_SHARES = {ExceptionKind.LATE_RECEIPT: 0.35, ExceptionKind.COUNT_DISCREPANCY: 0.25,
-                    ExceptionKind.NEGATIVE_STOCK: 0.15, ExceptionKind.REPLENISHMENT_RISK: 0.25}
-# Kinds whose actions write nothing to Odoo: the only ones left open (their records are not in Odoo).
-OPEN_EXCEPTION_KINDS = (ExceptionKind.LATE_RECEIPT, ExceptionKind.COUNT_DISCREPANCY, ExceptionKind.NEGATIVE_STOCK)
 _REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
@@ -145,14 +117,6 @@ class HistorySeed:
     @property
     def created(self) -> int:
         return self.finished + self.open
-
-
-@dataclass(frozen=True)
-class _Profile:
-    store: Store
-    pace: float  # multiplies every duration: 1 is a typical store
-    volume: float  # multiplies the work arriving
-    slow: bool
 
 
 def demo_history_exists() -> bool:
@@ -174,37 +138,12 @@ def demo_history_seed(*, days: int = 90, now: datetime | None = None, seed: int 
             return HistorySeed(days=days)
         rng = random.Random(seed)
         history = _History(rng, now=now, days=days)
-        for profile in _profiles(rng, stores):
+        for profile in store_profiles(rng, stores):
             history.store(profile)
         result = history.save()
         store_ids = [store.pk for store in stores]
         transaction.on_commit(lambda: stores_changed(store_ids))  # cached figures computed before are stale
     return result
-
-
-def _profiles(rng: random.Random, stores: list[Store]) -> list[_Profile]:
-    """Each store a pace of its own; in every region a couple of consistently slow ones."""
-    by_region: dict[int, list[Store]] = {}
-    for store in stores:
-        by_region.setdefault(store.region_id, []).append(store)
-    slow = {store.pk for region in by_region.values()
-            for store in rng.sample(region, min(SLOW_STORES_PER_REGION, max(len(region) - 1, 0)))}
-    return [_Profile(store=store, slow=store.pk in slow,
-                     pace=math.exp(rng.gauss(0, 0.12)) * (SLOW_STORE_PACE if store.pk in slow else 1.0),
-                     volume=math.exp(rng.gauss(0, 0.15)) * (1.15 if store.pk in slow else 1.0))
-            for store in stores]
-
-
-def _poisson(rng: random.Random, mean: float) -> int:
-    limit, count, product = math.exp(-mean), 0, rng.random()
-    while product > limit:
-        count += 1
-        product *= rng.random()
-    return count
-
-
-def _pick(rng: random.Random, shares: dict[Any, float]) -> Any:
-    return rng.choices(list(shares), weights=list(shares.values()))[0]
 
 
 @dataclass
@@ -231,20 +170,20 @@ class _History:
 
     # -- shared ------------------------------------------------------------------------------------
 
-    def _arrivals(self, profile: _Profile, per_day: float, week: tuple[float, ...], first_hour: float,
+    def _arrivals(self, profile: Profile, per_day: float, week: tuple[float, ...], first_hour: float,
                   last_hour: float) -> Iterator[datetime]:
         """Moments work arrived at the store over the period, in its local opening hours."""
         zone = zoneinfo.ZoneInfo(profile.store.timezone)
         today = timezone.localtime(self.now, zone).date()
         for back in range(self.days, -1, -1):
             day: date = today - timedelta(days=back)
-            for _ in range(_poisson(self.rng, per_day * profile.volume * week[day.weekday()])):
+            for _ in range(poisson(self.rng, per_day * profile.volume * week[day.weekday()])):
                 hour = self.rng.uniform(first_hour, last_hour)
                 moment = datetime.combine(day, time(0), tzinfo=zone) + timedelta(hours=hour)
                 if self.start <= moment < self.now:
                     yield moment
 
-    def _duration(self, profile: _Profile, opened: datetime, median: timedelta, spread: float) -> timedelta:
+    def _duration(self, profile: Profile, opened: datetime, median: timedelta, spread: float) -> timedelta:
         """Log-normal around the median, scaled by the store's pace and by how far into the period."""
         progress = (opened - self.start) / (self.now - self.start)
         scale = profile.pace * (1 + IMPROVEMENT / 2 - IMPROVEMENT * progress)
@@ -253,7 +192,7 @@ class _History:
     def _finished(self, ended: datetime) -> bool:
         return ended <= self.now - SETTLED
 
-    def store(self, profile: _Profile) -> None:
+    def store(self, profile: Profile) -> None:
         self._approvals(profile)
         self._incidents(profile)
         self._exceptions(profile)
@@ -263,13 +202,13 @@ class _History:
 
     # -- approvals ---------------------------------------------------------------------------------
 
-    def _approvals(self, profile: _Profile) -> None:
+    def _approvals(self, profile: Profile) -> None:
         kinds = {kind: kind[2] for kind in APPROVAL_KINDS}
         tier1 = timedelta(hours=float(approvals_conf.DEFAULT_SLA_HOURS))
         tier2_hours = Decimal(str(approvals_conf.ESCALATION_SLA_HOURS))
         store, region = profile.store, profile.store.region.name
         for number, requested in enumerate(self._arrivals(profile, APPROVALS_PER_DAY, OFFICE_WEEK, 7.5, 19), 1):
-            slug, tag, _, median_amount, approved_state, rejected_state = _pick(self.rng, kinds)
+            slug, tag, _, median_amount, approved_state, rejected_state = pick(self.rng, kinds)
             decided = requested + self._duration(profile, requested, APPROVAL_CYCLE_HOURS * HOUR, APPROVAL_SPREAD)
             if not self._finished(decided):
                 continue  # still waiting: Odoo does not have it, so only the sandbox's own requests are open
@@ -311,15 +250,15 @@ class _History:
 
     # -- incidents ---------------------------------------------------------------------------------
 
-    def _incidents(self, profile: _Profile) -> None:
+    def _incidents(self, profile: Profile) -> None:
         for created in self._arrivals(profile, INCIDENTS_PER_DAY, SHOP_WEEK, 6.5, 21.5):
             self._incident(profile, created)
 
-    def _incident(self, profile: _Profile, created: datetime, *, stuck: bool = False) -> None:
+    def _incident(self, profile: Profile, created: datetime, *, stuck: bool = False) -> None:
         self.stuck_incidents += int(stuck)
         compliance = stuck and self.stuck_incidents % 2 == 1  # every other stuck one: an open compliance item
-        category = Category.COMPLIANCE if compliance else _pick(self.rng, CATEGORY_SHARES)
-        urgency = self.rng.choice((Urgency.MEDIUM, Urgency.HIGH)) if stuck else _pick(self.rng, URGENCY_SHARES)
+        category = Category.COMPLIANCE if compliance else pick(self.rng, CATEGORY_SHARES)
+        urgency = self.rng.choice((Urgency.MEDIUM, Urgency.HIGH)) if stuck else pick(self.rng, URGENCY_SHARES)
         sla = float(incidents_conf.SLA_HOURS[urgency]) * HOUR
         title = self.rng.choice(INCIDENT_TITLES[category]).format(n=self.rng.randint(1, 12))
         incident = StoreIncident(
@@ -347,12 +286,12 @@ class _History:
 
     # -- exceptions --------------------------------------------------------------------------------
 
-    def _exceptions(self, profile: _Profile) -> None:
+    def _exceptions(self, profile: Profile) -> None:
         for opened in self._arrivals(profile, EXCEPTIONS_PER_DAY, OFFICE_WEEK, 6, 20):
             self._exception(profile, opened)
 
-    def _exception(self, profile: _Profile, opened: datetime, *, stuck: bool = False) -> None:
-        kind = ExceptionKind.LATE_RECEIPT if stuck else _pick(self.rng, EXCEPTION_SHARES)
+    def _exception(self, profile: Profile, opened: datetime, *, stuck: bool = False) -> None:
+        kind = ExceptionKind.LATE_RECEIPT if stuck else pick(self.rng, EXCEPTION_SHARES)
         rule = self.rules[kind]
         deadline = opened + rule.deadline_hours * HOUR
         ended = None if stuck else opened + self._duration(profile, opened, rule.deadline_hours * HOUR
