@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import _django  # puts the project on sys.path and selects the settings
@@ -224,6 +225,78 @@ def profile_portal(user: Any, url: str, top: int = 6, explain: int = 0) -> None:
                 print("\n".join(row[0] for row in cursor.fetchall()), "\n")
 
 
+def _rss_mb(pid: int) -> tuple[float, float]:
+    """Resident set size now and at its peak (VmRSS, VmHWM), in MB, from /proc."""
+    fields = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line)
+    return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
+
+
+def measure_web_memory(cases: list[tuple[str, Any, str, Any]], rounds: int) -> dict[str, float]:
+    """The portal's web process (uvicorn, as deployed) on this database: RSS after start-up and after
+    `rounds` cold requests of every dashboard (target: <= 250 MB)."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import tempfile
+    import urllib.request
+
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+
+    from apps.dashboards import conf
+
+    conf.CACHE_SECONDS = 0
+    db = connection.settings_dict
+    database_url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": "", "DJANGO_DEBUG": "false",
+           "DJANGO_SECRET_KEY": settings.SECRET_KEY, "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+           "CT_VAR_DIR": tempfile.mkdtemp(prefix="ct-bench-web-"), "CT_LOG_LEVEL": "WARNING",
+           "CT_STATIC_ROOT": tempfile.mkdtemp(prefix="ct-bench-static-")}
+    if db.get("PASSWORD"):
+        env["DATABASE_URL"] = database_url.replace("@", f":{db['PASSWORD']}@", 1)
+    server = subprocess.Popen([sys.executable, "-m", "uvicorn", "controltower.asgi:application", "--host", "127.0.0.1",
+                               "--port", str(port), "--log-level", "warning", "--no-access-log"],
+                              env=env, cwd=str(Path(settings.BASE_DIR)))
+    try:
+        cookies = {}
+        for _, user, _, _ in cases:
+            if user.pk not in cookies:
+                client = Client()
+                client.force_login(user)
+                cookies[user.pk] = client.cookies["sessionid"].value
+
+        def get(user: Any, url: str) -> None:
+            request = urllib.request.Request(f"http://127.0.0.1:{port}{url}",
+                                             headers={"Cookie": f"sessionid={cookies[user.pk]}"})
+            with urllib.request.urlopen(request, timeout=60) as response:
+                assert response.status == 200, url
+                response.read()
+
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2).read()
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise RuntimeError("the web process did not start") from None
+                time.sleep(0.2)
+        started, _ = _rss_mb(server.pid)
+        for _ in range(rounds):
+            for _, user, url, _ in cases:
+                get(user, url)
+        after, peak = _rss_mb(server.pid)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return {"started": started, "after": after, "peak": peak, "requests": rounds * len(cases)}
+
+
 # -- the baseline: the same figures from Odoo ----------------------------------------------------
 
 def seed_sandbox(server: Any, seeded: dict[str, Any]) -> dict[str, int]:
@@ -333,6 +406,8 @@ def main() -> None:
     parser.add_argument("--baseline-runs", type=int, default=2, help="timed Odoo computations per scope")
     parser.add_argument("--profile", action="store_true", help="only show the slowest queries of each dashboard")
     parser.add_argument("--explain", type=int, default=0, help="with --profile: query plans of the N slowest")
+    parser.add_argument("--memory-rounds", type=int, default=10, help="requests of every dashboard for the RSS")
+    parser.add_argument("--memory-only", action="store_true", help="only measure the web process's memory")
     args = parser.parse_args()
     with bench_db():
         from django.db import connection
@@ -361,6 +436,12 @@ def main() -> None:
         if args.profile:
             for _, user, url, _ in cases:
                 profile_portal(user, url, explain=args.explain)
+            return
+        memory = measure_web_memory(cases, args.memory_rounds)
+        print(f"web process (uvicorn, 1 process): {memory['started']:.0f} MB after start, {memory['after']:.0f} MB "
+              f"after {memory['requests']:.0f} cold dashboard requests, peak {memory['peak']:.0f} MB "
+              f"(target <= 250 MB)", flush=True)
+        if args.memory_only:
             return
         results = {name: measure_portal(user, url, args.runs, cached=False) for name, user, url, _ in cases}
         for name, user, url, _ in cases:
