@@ -10,28 +10,13 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from apps.organisation.roles import Action
-from apps.organisation.scope import has_network_scope
+from apps.organisation.admin_access import OperationsReadOnlyAdmin
 from apps.webhooks.models import DeliveryAttempt, WebhookDelivery, WebhookSubscription
 from apps.webhooks.services import delivery_redeliver
 
 
-class OperationsReadAdmin(admin.ModelAdmin[Any]):
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return has_network_scope(request.user, Action.ADMINISTER) or super().has_module_permission(request)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return has_network_scope(request.user, Action.ADMINISTER) or super().has_view_permission(request, obj)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 @admin.register(WebhookSubscription)
-class WebhookSubscriptionAdmin(OperationsReadAdmin):
+class WebhookSubscriptionAdmin(OperationsReadOnlyAdmin):
     list_display = ["name", "url", "events", "active", "created_at"]
     list_filter = ["active"]
     search_fields = ["name", "url"]
@@ -50,7 +35,7 @@ class AttemptInline(admin.TabularInline[DeliveryAttempt, WebhookDelivery]):
 
 
 @admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(OperationsReadAdmin):
+class WebhookDeliveryAdmin(OperationsReadOnlyAdmin):
     list_display = ["created_at", "event", "subscription", "status", "attempts", "last_status_code", "last_error"]
     list_filter = ["status", "subscription"]
     search_fields = ["event__event_type", "last_error"]
