@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -17,6 +17,7 @@ from apps.api.models import ApiToken, ServiceAccount, TokenAccess, TokenKind
 from apps.api.services import token_issue, token_issue_check, token_revoke
 from apps.organisation.roles import Action
 from apps.organisation.scope import has_network_scope
+from apps.portal.admin_actions import each_apply
 
 
 def _administers(request: HttpRequest) -> bool:
@@ -106,14 +107,9 @@ class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
 
     @admin.action(description="Revoke the selected tokens")
     def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
-        done = 0
-        for token in queryset:
-            try:
-                token_revoke(token=token, actor=request.user, request=request)  # type: ignore[arg-type]
-                done += 1
-            except PermissionDenied as exc:
-                self.message_user(request, f"{token}: {exc}", messages.WARNING)
-        self.message_user(request, f"{done} token(s) revoked.")
+        each_apply(self, request, queryset,
+                   lambda token: token_revoke(token=token, actor=request.user, request=request),  # type: ignore[arg-type]
+                   refusals=(PermissionDenied,), done="{count} token(s) revoked.")
 
 
 @admin.register(ServiceAccount)

@@ -82,17 +82,24 @@ class PanelChange:
                 "topics": list(self.topics)}
 
 
-def _send(group: str, message: LiveMessage) -> None:
+def _dispatch(sends: list[GroupMessage]) -> None:
+    """Every group send of the portal ends here: on this process's layer, or relayed to the web process
+    (embedded mode, worker and beat). Best effort: browsers resynchronise on reconnect."""
     layer = get_channel_layer()
-    if layer is None:
+    if layer is None or not sends:
         return
     if relay.relay_wanted(layer):
-        relay.relay_post([GroupMessage(group=group, message=message)])  # never raises
+        relay.relay_post(sends)  # never raises
         return
     try:
-        async_to_sync(layer.group_send)(group, message)
-    except Exception:  # a live notice is best effort; browsers resynchronise on reconnect
-        logger.warning("Live update to %s could not be sent", group, exc_info=True)
+        async_to_sync(_send_all)(sends)
+    except Exception:
+        logger.warning("Live updates to %s could not be sent", ", ".join(sorted({s["group"] for s in sends})),
+                       exc_info=True)
+
+
+def _send(group: str, message: LiveMessage) -> None:
+    _dispatch([GroupMessage(group=group, message=message)])
 
 
 def _changes(store_ids: list[int | None], topics: tuple[str, ...]) -> list[PanelChange]:
@@ -126,7 +133,6 @@ async def _send_all(sends: list[GroupMessage]) -> None:
         await layer.group_send(send["group"], send["message"])
 
 
-
 ChangeListener = Callable[[list[int | None]], None]
 _CHANGE_LISTENERS: list[ChangeListener] = []
 
@@ -146,12 +152,10 @@ def _deliver(store_ids: list[int | None], topics: tuple[str, ...]) -> None:
             logger.warning("Change listener %r failed", listener, exc_info=True)
     try:
         sends = _group_messages(_changes(store_ids, topics))
-        if relay.relay_wanted(get_channel_layer()):
-            relay.relay_post(sends)  # never raises
-        else:
-            async_to_sync(_send_all)(sends)
-    except Exception:  # a live notice is best effort; browsers resynchronise on reconnect
-        logger.warning("Live updates for %d store(s) could not be sent", len(store_ids), exc_info=True)
+    except Exception:  # the region lookup failed: a live notice is best effort
+        logger.warning("Live updates for %d store(s) could not be prepared", len(store_ids), exc_info=True)
+        return
+    _dispatch(sends)
 
 
 # What the relay endpoint accepts: the events LiveConsumer handles, with their fields' types, and the
@@ -242,13 +246,9 @@ def store_scope_changed(*, store_id: int, region_ids: set[int]) -> None:
     """After commit, everyone who hears of the store (its managers, its old and new region) re-reads
     their scope: the store moved to another region, or was closed or reopened."""
     message: ScopeChangedMessage = {"type": "scope.changed"}
-    groups = [store_group(store_id), *(region_group(pk) for pk in sorted(region_ids))]
-
-    def send() -> None:
-        for group in groups:
-            _send(group, message)
-
-    transaction.on_commit(send)
+    sends = [GroupMessage(group=group, message=message)
+             for group in (store_group(store_id), *(region_group(pk) for pk in sorted(region_ids)))]
+    transaction.on_commit(lambda: _dispatch(sends))
 
 
 def store_before_save(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from apps.organisation.admin_access import OperationsReadOnlyAdmin
+from apps.portal.admin_actions import each_apply
 from apps.webhooks.models import DeliveryAttempt, WebhookDelivery, WebhookSubscription
 from apps.webhooks.services import delivery_redeliver
 
@@ -44,11 +45,6 @@ class WebhookDeliveryAdmin(OperationsReadOnlyAdmin):
 
     @admin.action(description="Redeliver the selected deliveries")
     def redeliver(self, request: HttpRequest, queryset: QuerySet[WebhookDelivery]) -> None:
-        done = 0
-        for delivery in queryset:
-            try:
-                delivery_redeliver(delivery=delivery, actor=request.user, request=request)  # type: ignore[arg-type]
-                done += 1
-            except ValidationError as exc:
-                self.message_user(request, f"{delivery}: {' '.join(exc.messages)}", messages.WARNING)
-        self.message_user(request, f"{done} delivery(ies) queued again.")
+        each_apply(self, request, queryset,
+                   lambda row: delivery_redeliver(delivery=row, actor=request.user, request=request),  # type: ignore[arg-type]
+                   refusals=(ValidationError,), done="{count} delivery(ies) queued again.")

@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from apps.portal.admin_actions import each_apply
 from apps.writeback.models import WriteBack
 from apps.writeback.services import writeback_replay
 
@@ -25,11 +26,6 @@ class WriteBackAdmin(admin.ModelAdmin[WriteBack]):
 
     @admin.action(description="Replay the selected failed or dead write-backs")
     def replay(self, request: HttpRequest, queryset: QuerySet[WriteBack]) -> None:
-        replayed = 0
-        for writeback in queryset:
-            try:
-                writeback_replay(writeback=writeback, actor=request.user, request=request)  # type: ignore[arg-type]
-                replayed += 1
-            except ValueError as exc:
-                self.message_user(request, f"{writeback}: {exc}", messages.WARNING)
-        self.message_user(request, f"{replayed} write-back(s) queued again.")
+        each_apply(self, request, queryset,
+                   lambda row: writeback_replay(writeback=row, actor=request.user, request=request),  # type: ignore[arg-type]
+                   refusals=(ValueError,), done="{count} write-back(s) queued again.")
