@@ -212,8 +212,8 @@ def _comparator(ftype: str, operator: str, value: Any, env: Env, relation: str |
         operator = "in"
     if x2many:
         return _x2many_comparator(operator, value)
-    if ftype == "datetime" and isinstance(value, str) and len(value) == 10:
-        value += " 00:00:00"
+    if ftype == "datetime":
+        return _datetime_comparator(operator, value, env, relation)
     if operator == "<>":
         operator = "!="
     if operator == "=":
@@ -296,3 +296,28 @@ def _x2many_comparator(operator: str, value: Any) -> Callable[[Any], bool]:
     if operator in ("!=", "<>", "not in"):
         return lambda ids: not items.intersection(ids)
     return lambda ids: False
+
+
+def _datetime_comparator(operator: str, value: Any, env: Env, relation: str | None) -> Callable[[Any], bool]:
+    """Datetimes compare as instants: Odoo 18 against the stored microseconds (a stamp read back as S is
+    after S, and `=` S never matches it); Odoo 19 at whole seconds (`=` S matches, `>` S does not)."""
+    key = _whole_second if env.sandbox.major >= 19 else _instant
+    if isinstance(value, str):
+        value = key(value)
+    elif isinstance(value, (list, tuple)):
+        value = [key(item) if isinstance(item, str) else item for item in value]
+    test = _comparator("char", operator, value, env, relation)
+    return lambda stored: test(key(stored) if isinstance(stored, str) else stored)
+
+
+def _instant(text: str) -> str:
+    """'YYYY-MM-DD[ HH:MM:SS[.f]]' as a fixed-width string that sorts like the instant it names."""
+    text = text.replace("T", " ")
+    if len(text) == 10:
+        text += " 00:00:00"
+    head, _, fraction = text.partition(".")
+    return f"{head[:19]}.{(fraction + '000000')[:6]}"
+
+
+def _whole_second(text: str) -> str:
+    return _instant(text)[:19]

@@ -142,4 +142,6 @@ class Env:
             return int(raw or 0)
         if kind == "boolean":
             return bool(raw)
+        if kind == "datetime" and isinstance(raw, str):
+            return raw[:19]  # create_date/write_date keep microseconds; Odoo reads them to the second
         return raw if raw not in (None, "") else False

@@ -42,6 +42,8 @@ def _group_key(model: Model, spec: str, row: dict[str, Any]) -> Any:
     value = model.env.field_value(model._name, row, fname)
     if isinstance(value, list):
         value = tuple(value)
+    if isinstance(value, str) and model._field_map[fname].type == "datetime":
+        value = value[:19]  # stamps keep microseconds; groups show the second, as reads do
     if granularity and value:
         day = dt.date.fromisoformat(str(value)[:10])
         if granularity == "year":

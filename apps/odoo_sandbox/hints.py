@@ -155,7 +155,8 @@ class HintDispatcher:
                         run_webhook_actions(env, action_ids, model, [rec_id])
                 if self.hints_url and model not in QUIET_MODELS and (
                         self.hint_models is None or model in self.hint_models):
-                    write_date = (store.get(model, rec_id) or {}).get("write_date")
+                    # As Odoo's webhook reads it: truncated to the second.
+                    write_date = ((store.get(model, rec_id) or {}).get("write_date") or "")[:19] or False
                     payload = {
                         "_action": f"sandbox {kind}(#0)",
                         "_id": rec_id,

@@ -308,7 +308,8 @@ def _backdate(env: Env, now: dt.datetime) -> None:
     for _model, table in env.store.tables.items():
         count = len(table)
         for position, rec_id in enumerate(sorted(table)):
-            age = dt.timedelta(minutes=(count - position) * 7 + 60)
-            stamp = (now - age).strftime("%Y-%m-%d %H:%M:%S")
+            # Microseconds as Odoo stores them (never a whole second), deterministic per record.
+            age = dt.timedelta(minutes=(count - position) * 7 + 60, microseconds=-(1 + rec_id * 7919 % 999_998))
+            stamp = (now - age).strftime("%Y-%m-%d %H:%M:%S.%f")
             table[rec_id]["create_date"] = stamp
             table[rec_id]["write_date"] = stamp

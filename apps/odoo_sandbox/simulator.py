@@ -158,7 +158,7 @@ class Simulator:
             return None
         cron = self.random.choice(crons)
         store = self.sandbox.store
-        now = store.now()
+        now, stamp = store.now(), store.stamp()
         if cron.get("_failing"):
             store.update(
                 "ir.cron",
@@ -168,7 +168,7 @@ class Simulator:
                     "failure_count": 0,
                     "first_failure_date": False,
                     "lastcall": now,
-                    "write_date": now,
+                    "write_date": stamp,
                 },
             )
             return f"scheduled action {cron['cron_name']!r} recovered"
@@ -180,7 +180,7 @@ class Simulator:
                 "failure_count": int(cron.get("failure_count") or 0) + 1,
                 "first_failure_date": cron.get("first_failure_date") or now,
                 "lastcall": now,
-                "write_date": now,
+                "write_date": stamp,
                 "_failure_reason": LOCK_ERROR,
             },
         )

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 Row = dict[str, Any]
+METADATA_MODELS = frozenset({"ir.model.fields"})
 
 
 @dataclass(frozen=True)
@@ -32,10 +33,14 @@ class _Txn:
     undo: list[tuple[str, int, Row | None]] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     depth: int = 0
+    stamp: str | None = None
 
 
 def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+STAMP_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
 
 
 class Store:
@@ -47,8 +52,11 @@ class Store:
         self._sequences: dict[str, int] = {}
         self._clock = clock
         self._last_now = dt.datetime(2000, 1, 1)
+        self._last_stamp = dt.datetime(2000, 1, 1)
         self._txn: _Txn | None = None
         self.listeners: list[Callable[[list[Event]], None]] = []
+        # Caches derived from metadata rows (the fields of each model); dropped when those rows change.
+        self.derived: dict[str, Any] = {}
 
     # -- time ------------------------------------------------------------------------------------
     def now_dt(self) -> dt.datetime:
@@ -60,6 +68,27 @@ class Store:
 
     def now(self) -> str:
         return self.now_dt().strftime("%Y-%m-%d %H:%M:%S")
+
+    def stamp(self) -> str:
+        """The create_date/write_date of the running transaction, with microseconds.
+
+        Odoo stamps every record a transaction writes with the one `cr.now()`, so a create of a list or a
+        write on many ids shares one value. Stamps of successive transactions strictly increase, and one
+        never falls on a whole second, so `=` on the (truncated) value read never matches it on Odoo 18:
+        on a real server that happens once in a million, which would only make tests flaky.
+        """
+        with self.lock:
+            if self._txn is not None and self._txn.stamp is not None:
+                return self._txn.stamp
+            moment = max(self._clock(), self._last_stamp + dt.timedelta(microseconds=1))
+            if moment.microsecond == 0:
+                moment += dt.timedelta(microseconds=1)
+            self._last_stamp = moment
+            self._last_now = max(self._last_now, moment.replace(microsecond=0))
+            value = moment.strftime(STAMP_FORMAT)
+            if self._txn is not None:
+                self._txn.stamp = value
+            return value
 
     def today(self) -> str:
         return self.now_dt().date().isoformat()
@@ -103,6 +132,8 @@ class Store:
         self._journal(model, rec_id, row, Event("unlink", model, rec_id))
 
     def _journal(self, model: str, rec_id: int, before: Row | None, event: Event | None) -> None:
+        if model in METADATA_MODELS:
+            self.derived.clear()
         if self._txn is None:
             return
         self._txn.undo.append((model, rec_id, before))
@@ -139,6 +170,7 @@ class Store:
                 listener(events)
 
     def _rollback(self, txn: _Txn) -> None:
+        self.derived.clear()
         for model, rec_id, before in reversed(txn.undo):
             table = self.table(model)
             if before is None:

@@ -20,13 +20,13 @@ def create_records(model: Model, vals_list: list[dict[str, Any]]) -> list[int]:
     env = model.env
     store = env.store
     ids: list[int] = []
+    now = store.stamp()  # one stamp for the whole list, as one Odoo transaction gives
     for incoming in vals_list:
         if not isinstance(incoming, dict):
             raise errors.PyValueError(f"Invalid values for {model._name}: {incoming!r}")
         vals = dict(incoming)
         model._check_fields([key for key in vals if not (env.su and key.startswith("_"))])
         model._prepare_create(vals)
-        now = env.now()
         rec_id = store.next_id(model._name)
         row: dict[str, Any] = {
             "id": rec_id,
@@ -72,6 +72,7 @@ def write_records(model: Model, vals: dict[str, Any]) -> None:
     model._check_exists()
     model._check_fields(list(vals))
     env = model.env
+    now = env.store.stamp()
     for record in model:
         stored: dict[str, Any] = {}
         for name, value in vals.items():
@@ -86,7 +87,7 @@ def write_records(model: Model, vals: dict[str, Any]) -> None:
                 stored[name] = fld.to_store(value)
                 if fld.required and stored[name] is False:
                     raise _mandatory(model, fld)
-        stored["write_date"] = env.now()
+        stored["write_date"] = now
         stored["write_uid"] = env.uid
         env.store.update(model._name, record.id, stored)
     model._after_write(vals)
@@ -103,8 +104,9 @@ def unlink_records(model: Model) -> None:
 def touch(model: Model, values: dict[str, Any]) -> None:
     """Store values on every record of `model` as a server-side change (no access check, no hooks)."""
     env = model.env
+    stamped = {**values, "write_date": env.store.stamp(), "write_uid": env.uid}
     for rec_id in model.ids:
-        env.store.update(model._name, rec_id, {**values, "write_date": env.now(), "write_uid": env.uid})
+        env.store.update(model._name, rec_id, dict(stamped))
 
 
 def _mandatory(model: Model, fld: Field) -> errors.ValidationError:

@@ -211,7 +211,7 @@ class StockQuant(Model):
         "inventory_quantity_set": Boolean("Inventory Quantity Set", default=False),
         "is_outdated": Boolean("Quantity has been moved since last count", compute=lambda env, row, _m: _outdated(row)),
         "user_id": Many2one("res.users", "Assigned To"),
-        "in_date": Char("Incoming Date", compute=lambda env, row, _m: row.get("create_date")),
+        "in_date": Char("Incoming Date", compute=lambda env, row, _m: str(row.get("create_date") or "")[:19] or False),
     }
 
     @classmethod
