@@ -45,5 +45,5 @@ class PendingRefetchAdmin(ReadOnlyAdmin):
 
 @admin.register(WebhookRejection)
 class WebhookRejectionAdmin(ReadOnlyAdmin):
-    list_display = ["received_at", "reason", "source_ip", "detail"]
+    list_display = ["received_at", "reason", "count", "last_at", "source_ip", "detail"]
     list_filter = ["reason"]

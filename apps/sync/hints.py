@@ -15,12 +15,14 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
+from django.utils import timezone
 
+from apps.sync import conf
 from apps.sync.models import Feed, PendingRefetch, WebhookRejection
 
 MAX_BODY_BYTES = 64 * 1024
+MAX_ODOO_ID = 2**31 - 1  # Odoo's ids are PostgreSQL integers, and so are the mirror's
 SIGNATURE_TOLERANCE_SECONDS = 300
 SCHEDULED_FLAG = "sync:hint-refetch-scheduled"
 
@@ -72,8 +74,10 @@ def hint_verify(*, token: str, body: bytes, headers: dict[str, str], now: float 
     if not isinstance(payload, dict):
         raise HintRejected(400, "malformed", 'Body must be a JSON object with "_model" and "_id".')
     model, odoo_id = payload.get("_model"), payload.get("_id")
-    if not isinstance(model, str) or not isinstance(odoo_id, int) or isinstance(odoo_id, bool) or odoo_id <= 0:
-        raise HintRejected(400, "malformed", '"_model" must be a model name and "_id" a positive record id.')
+    if (not isinstance(model, str) or not isinstance(odoo_id, int) or isinstance(odoo_id, bool)
+            or not 0 < odoo_id <= MAX_ODOO_ID):
+        raise HintRejected(400, "malformed", '"_model" must be a model name and "_id" a record id '
+                                             f"between 1 and {MAX_ODOO_ID}.")
     if not Feed.objects.filter(odoo_model=model, enabled=True).exists():
         raise HintRejected(422, "unknown_model", f"No enabled feed mirrors {model}.")
     return Hint(odoo_model=model, odoo_id=odoo_id)
@@ -95,18 +99,68 @@ def _check_signature(body: bytes, headers: dict[str, str], secret: str, now: flo
         raise HintRejected(409, "replayed", "This signed hint was already received.")
 
 
+def _minute_key(prefix: str, address: str | None) -> str:
+    return f"sync:{prefix}:{address or 'unknown'}:{int(time.time() // 60)}"
+
+
+def _counted(key: str) -> int:
+    cache.add(key, 0, timeout=120)
+    return cache.incr(key)
+
+
+def hint_rate_exceeded(*, source_ip: str | None) -> bool:
+    """Count this call against its address's minute; True when the address is over either limit
+    (too many calls, or too many refused ones). The first refusal of a minute is recorded as a
+    `rate_limited` rejection, the rest cost only the counter. Counters live in the shared cache:
+    while Redis is away they start over, so the endpoint fails open rather than closed."""
+    refused = cache.get(_minute_key("hint-refused", source_ip), 0)
+    calls = _counted(_minute_key("hint-calls", source_ip))
+    if calls <= conf.HINT_RATE_PER_MINUTE and refused < conf.HINT_REFUSALS_PER_MINUTE:
+        return False
+    if cache.add(_minute_key("hint-limited", source_ip), 1, timeout=120):
+        hint_reject_record(reason="rate_limited", source_ip=source_ip,
+                           detail=f"{calls} calls, {refused} refused this minute from this address")
+    return True
+
+
+_REJECTION_UPSERT = """
+INSERT INTO {table} (received_at, last_at, reason, count, source_ip, detail) VALUES (%s, %s, %s, 1, %s, %s)
+ON CONFLICT (reason, received_at) DO UPDATE SET count = {table}.count + 1, last_at = EXCLUDED.last_at,
+    source_ip = EXCLUDED.source_ip, detail = EXCLUDED.detail
+"""
+
+
 def hint_reject_record(*, reason: str, source_ip: str | None, detail: str) -> None:
-    WebhookRejection.objects.create(reason=reason, source_ip=source_ip, detail=detail[:200])
+    """Count one refusal in its reason's row for the current minute (created by the first one).
+    One statement, so concurrent refusals never collide on the row."""
+    if reason != "rate_limited":
+        _counted(_minute_key("hint-refused", source_ip))
+    now = timezone.now()
+    minute = now.replace(second=0, microsecond=0)
+    ops = connection.ops
+    with connection.cursor() as cursor:
+        cursor.execute(_REJECTION_UPSERT.format(table=ops.quote_name(WebhookRejection._meta.db_table)),
+                       [ops.adapt_datetimefield_value(minute), ops.adapt_datetimefield_value(now), reason,
+                        source_ip, detail[:200]])
+
+
+_PENDING_UPSERT = """
+INSERT INTO {table} (odoo_model, odoo_id, hinted_at, hints) VALUES (%s, %s, %s, 1)
+ON CONFLICT (odoo_model, odoo_id) DO UPDATE SET hints = {table}.hints + 1
+"""
 
 
 @transaction.atomic
 def hint_accept(hint: Hint) -> None:
-    """Record the hint (duplicates collapse) and schedule one refetch for the whole burst."""
-    updated = PendingRefetch.objects.filter(odoo_model=hint.odoo_model, odoo_id=hint.odoo_id).update(
-        hints=F("hints") + 1)
-    if not updated:
-        PendingRefetch.objects.create(odoo_model=hint.odoo_model, odoo_id=hint.odoo_id)
+    """Record the hint and schedule one refetch for the whole burst. Duplicates collapse onto one
+    row in a single `INSERT .. ON CONFLICT` statement, so identical hints arriving at once never
+    race. If the broker cannot take the task, the next poll refetches the pending rows anyway."""
+    ops = connection.ops
+    with connection.cursor() as cursor:
+        cursor.execute(_PENDING_UPSERT.format(table=ops.quote_name(PendingRefetch._meta.db_table)),
+                       [hint.odoo_model, hint.odoo_id, ops.adapt_datetimefield_value(timezone.now())])
     if cache.add(SCHEDULED_FLAG, 1, timeout=5):
         from apps.sync.tasks import refetch_hinted
 
-        transaction.on_commit(lambda: refetch_hinted.apply_async(countdown=settings.CT_HINT_COALESCE_SECONDS))
+        transaction.on_commit(lambda: refetch_hinted.apply_async(countdown=settings.CT_HINT_COALESCE_SECONDS),
+                              robust=True)

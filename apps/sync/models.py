@@ -158,15 +158,21 @@ class PendingRefetch(models.Model):
 
 
 class WebhookRejection(models.Model):
-    """A webhook call refused (bad token, signature, replay, size): evidence for operations."""
+    """Webhook calls refused for one reason within one minute (bad token, signature, replay, size,
+    an address over its rate limit): evidence for operations. Counted, not logged per call, so a flood
+    of bad requests costs one row per reason per minute."""
 
-    received_at = models.DateTimeField(default=timezone.now, db_index=True)
+    received_at = models.DateTimeField(default=timezone.now, db_index=True,
+                                       help_text="Start of the minute the rejections were counted in.")
+    last_at = models.DateTimeField(default=timezone.now, help_text="The latest rejection of the minute.")
     reason = models.CharField(max_length=64)
-    source_ip = models.GenericIPAddressField(null=True, blank=True)
+    count = models.PositiveIntegerField(default=1)
+    source_ip = models.GenericIPAddressField(null=True, blank=True, help_text="Address of the latest one.")
     detail = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["-received_at"]
+        constraints = [models.UniqueConstraint(fields=["reason", "received_at"], name="unique_rejection_minute")]
 
     def __str__(self) -> str:
-        return f"{self.received_at:%Y-%m-%d %H:%M:%S} {self.reason}"
+        return f"{self.received_at:%Y-%m-%d %H:%M} {self.reason} ({self.count})"

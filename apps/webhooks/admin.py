@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from apps.organisation.admin_access import OperationsReadOnlyAdmin
 from apps.portal.admin_actions import each_apply
 from apps.webhooks.models import DeliveryAttempt, WebhookDelivery, WebhookSubscription
-from apps.webhooks.services import delivery_redeliver
+from apps.webhooks.services import delivery_redeliver, subscription_delete
 
 
 @admin.register(WebhookSubscription)
@@ -22,6 +22,14 @@ class WebhookSubscriptionAdmin(OperationsReadOnlyAdmin):
     list_filter = ["active"]
     search_fields = ["name", "url"]
     exclude = ["secret"]
+
+    def delete_model(self, request: HttpRequest, obj: WebhookSubscription) -> None:
+        """Through the service, so a deletion from the admin is audited like one from the page."""
+        subscription_delete(subscription=obj, actor=request.user, request=request)  # type: ignore[arg-type]
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[WebhookSubscription]) -> None:
+        for subscription in queryset:
+            self.delete_model(request, subscription)
 
 
 class AttemptInline(admin.TabularInline[DeliveryAttempt, WebhookDelivery]):

@@ -60,20 +60,22 @@ def delivery_run(pk: int) -> WebhookDelivery | None:
     body = envelope(delivery.event)
     result = post(subscription.url, body, signed_headers(delivery, body, subscription.secret),
                   timeout=conf.TIMEOUT_SECONDS, excerpt_limit=conf.RESPONSE_EXCERPT)
-    return _record(delivery, result)
+    # A refused destination (inside the network, plain http disabled) will not become allowed by
+    # waiting: the delivery stops until an operator fixes the subscription and redelivers.
+    return _record(delivery, result, final=result.refused)
 
 
 @transaction.atomic
 def _record(delivery: WebhookDelivery, result: SendResult, *, final: bool = False) -> WebhookDelivery:
     now = timezone.now()
-    manual = delivery.attempt_log.exists() and delivery.attempts == 1
     DeliveryAttempt.objects.create(delivery=delivery, number=delivery.attempt_log.count() + 1, at=now,
                                    status_code=result.status_code, duration_ms=result.duration_ms,
-                                   error=result.error[:300], response_excerpt=result.excerpt, manual=manual)
+                                   error=result.error[:300], response_excerpt=result.excerpt[:conf.RESPONSE_EXCERPT],
+                                   manual=delivery.is_manual_attempt())
     delivery.last_status_code, delivery.last_error = result.status_code, result.error[:300]
     if result.ok:
         delivery.status, delivery.delivered_at = DeliveryStatus.DELIVERED, now
-    elif final or delivery.attempts >= conf.MAX_ATTEMPTS:
+    elif final or delivery.attempts_in_run() >= conf.MAX_ATTEMPTS:
         delivery.status = DeliveryStatus.DEAD
     else:
         delivery.status, delivery.next_attempt_at = DeliveryStatus.RETRYING, now + delivery.backoff()

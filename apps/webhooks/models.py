@@ -85,6 +85,8 @@ class WebhookDelivery(models.Model):
     status = models.CharField(max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING,
                               db_index=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    redelivered_after = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Attempts made before the last manual redelivery (none: never redelivered).")
     next_attempt_at = models.DateTimeField(default=timezone.now, db_index=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
@@ -103,13 +105,23 @@ class WebhookDelivery(models.Model):
     def __str__(self) -> str:
         return f"{self.event.event_type} → {self.subscription} [{self.status}]"
 
+    def attempts_in_run(self) -> int:
+        """Attempts since the delivery was published or last redelivered by hand. `attempts` keeps
+        counting across redeliveries (the receiver and the log see every try); the retry budget and
+        the backoff start again with a redelivery."""
+        return self.attempts - (self.redelivered_after or 0)
+
+    def is_manual_attempt(self) -> bool:
+        """The attempt just claimed is the first one after a manual redelivery."""
+        return self.redelivered_after is not None and self.attempts_in_run() == 1
+
     def backoff(self) -> timedelta:
         """Exponential, capped, with equal jitter: never immediate, never in step with other rows."""
         import random
 
         from apps.webhooks import conf
 
-        step = min(conf.BACKOFF_CAP_SECONDS, conf.BACKOFF_SECONDS * 2 ** max(0, self.attempts - 1))
+        step = min(conf.BACKOFF_CAP_SECONDS, conf.BACKOFF_SECONDS * 2 ** max(0, self.attempts_in_run() - 1))
         return timedelta(seconds=step / 2 + random.uniform(0, step / 2))
 
 

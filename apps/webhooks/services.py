@@ -12,7 +12,6 @@ import secrets
 from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,7 +22,7 @@ from apps.audit.services import audit_record
 from apps.organisation.models import Region, Store
 from apps.organisation.roles import Action
 from apps.organisation.scope import has_network_scope
-from apps.webhooks import conf
+from apps.webhooks.destinations import DestinationRefused, destination_check
 from apps.webhooks.events import ALL, EVENT_TYPES, plain
 from apps.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEvent, WebhookSubscription
 
@@ -135,15 +134,13 @@ def events_check(events: Iterable[str]) -> list[str]:
 
 
 def url_check(url: str) -> str:
-    """http(s) only; plain http only when allowed (embedded default, or CT_OUTBOUND_WEBHOOK_ALLOW_HTTP)."""
+    """The rules of `destinations.destination_check` (http(s), plain http only when allowed, public
+    receivers unless listed), applied when saving; the sender applies them again at each attempt."""
     url = url.strip()
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValidationError({"url": "Enter an http:// or https:// address."})
-    if parts.scheme == "http" and not conf.ALLOW_HTTP:
-        raise ValidationError({"url": "Use https:// (plain http is disabled: CT_OUTBOUND_WEBHOOK_ALLOW_HTTP)."})
-    if parts.username or parts.password:
-        raise ValidationError({"url": "Do not put credentials in the address; events are signed instead."})
+    try:
+        destination_check(url)
+    except DestinationRefused as exc:
+        raise ValidationError({"url": str(exc)}) from None
     return url
 
 
@@ -159,10 +156,11 @@ def subscription_snapshot(sub: WebhookSubscription) -> dict[str, Any]:
 
 
 @transaction.atomic
-def subscription_create(*, actor: User, name: str, url: str, events: Iterable[str], stores: Iterable[Store] = (),
-                        regions: Iterable[Region] = (), request: HttpRequest | None = None
-                        ) -> tuple[WebhookSubscription, str]:
-    """A new receiver; returns its signing secret, which is shown once."""
+def subscription_create(*, actor: User, name: str, url: str, events: Iterable[str], active: bool = True,
+                        stores: Iterable[Store] = (), regions: Iterable[Region] = (),
+                        request: HttpRequest | None = None) -> tuple[WebhookSubscription, str]:
+    """A new receiver; returns its signing secret, which is shown once. Created paused (`active`
+    false), it receives nothing until switched on."""
     _require_admin(actor)
     name = name.strip()
     if not name:
@@ -170,8 +168,8 @@ def subscription_create(*, actor: User, name: str, url: str, events: Iterable[st
     secret = new_secret()
     store_list, region_list = list(stores), list(regions)
     sub = WebhookSubscription.objects.create(name=name[:100], url=url_check(url), events=events_check(events),
-                                             secret=secret, limited=bool(store_list or region_list),
-                                             created_by=actor)
+                                             secret=secret, active=active,
+                                             limited=bool(store_list or region_list), created_by=actor)
     sub.stores.set(store_list)
     sub.regions.set(region_list)
     active_flag_clear()
@@ -202,6 +200,21 @@ def subscription_update(*, subscription: WebhookSubscription, actor: User, name:
 
 
 @transaction.atomic
+def subscription_delete(*, subscription: WebhookSubscription, actor: User,
+                        request: HttpRequest | None = None) -> None:
+    """Remove a receiver with its delivery log (events nobody else receives go with the next prune).
+    The audit trail keeps what it was, without the secret."""
+    _require_admin(actor)
+    sub = WebhookSubscription.objects.select_for_update().filter(pk=subscription.pk).first()
+    if sub is None:
+        return
+    audit_record(action="webhook.subscription_deleted", target=sub, actor=actor, request=request,
+                 before={**subscription_snapshot(sub), "deliveries": sub.deliveries.count()})
+    sub.delete()
+    active_flag_clear()
+
+
+@transaction.atomic
 def subscription_rotate_secret(*, subscription: WebhookSubscription, actor: User,
                                request: HttpRequest | None = None) -> str:
     """A new signing secret, effective for the next attempt; the old one stops working at once."""
@@ -229,13 +242,16 @@ def subscription_ping(*, subscription: WebhookSubscription, actor: User,
 def delivery_redeliver(*, delivery: WebhookDelivery, actor: User,
                        request: HttpRequest | None = None) -> WebhookDelivery:
     """Send a delivery again now, whatever its state (except while a worker is sending it): the
-    receiver gets the same event id, so it can tell a redelivery from a new event."""
+    receiver gets the same event id, so it can tell a redelivery from a new event, and the next
+    attempt number (`X-Webhook-Attempt`), so it can tell a redelivery from a duplicate."""
     _require_admin(actor)
     locked = WebhookDelivery.objects.select_for_update().get(pk=delivery.pk)
     if locked.status == DeliveryStatus.IN_PROGRESS:
         raise ValidationError("This delivery is being sent right now; try again in a moment.")
     before = {"status": locked.status, "attempts": locked.attempts}
-    WebhookDelivery.objects.filter(pk=locked.pk).update(status=DeliveryStatus.PENDING, attempts=0,
+    # Attempts keep counting (the log and the receiver see every try); the retry budget starts again.
+    WebhookDelivery.objects.filter(pk=locked.pk).update(status=DeliveryStatus.PENDING,
+                                                        redelivered_after=locked.attempts,
                                                         next_attempt_at=timezone.now(), updated_at=timezone.now())
     locked.refresh_from_db()
     audit_record(action="webhook.redelivered", target=locked.subscription, actor=actor, request=request,

@@ -24,6 +24,7 @@ from apps.webhooks.models import WebhookSubscription
 from apps.webhooks.services import (
     delivery_redeliver,
     subscription_create,
+    subscription_delete,
     subscription_ping,
     subscription_rotate_secret,
     subscription_update,
@@ -60,8 +61,8 @@ def subscription_new(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             sub, secret = subscription_create(actor=request.user, name=data["name"], url=data["url"],  # type: ignore[arg-type]
-                                              events=data["events"], stores=data["stores"], regions=data["regions"],
-                                              request=request)
+                                              events=data["events"], active=data["active"], stores=data["stores"],
+                                              regions=data["regions"], request=request)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -120,6 +121,15 @@ def subscription_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"Subscription {subscription.name} saved.")
             return redirect("webhooks:detail", pk=pk)
     return _detail(request, pk, form=form, status=400)
+
+
+@login_required
+@require_POST
+def subscription_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    subscription = selectors.subscription_get(request.user, pk)
+    subscription_delete(subscription=subscription, actor=request.user, request=request)  # type: ignore[arg-type]
+    messages.success(request, f"Subscription {subscription.name} deleted; it receives nothing more.")
+    return redirect("webhooks:list")
 
 
 @login_required

@@ -36,6 +36,7 @@ class Receiver:
     requests: list[Received] = field(default_factory=list)
     statuses: list[int] = field(default_factory=list)  # answers to give, in order; then 200
     delay: float = 0.0
+    body: bytes | None = None  # the answer's body; by default "answer <status>"
 
     def next_status(self) -> int:
         return self.statuses.pop(0) if self.statuses else 200
@@ -53,8 +54,34 @@ def verify(secret: str, received: Received, *, tolerance: int = 300, now: float 
     return hmac.compare_digest(expected, received.headers["X-Signature"])
 
 
+PUBLIC_ADDRESS = "93.184.215.14"
+NAMES: dict[str, list[str]] = {"hooks.example.com": [PUBLIC_ADDRESS], "example.com": [PUBLIC_ADDRESS]}
+
+
+@pytest.fixture(autouse=True)
+def resolver(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
+    """No test asks the real DNS: names resolve from this table (a test may change it); others fail."""
+    import socket
+
+    from apps.webhooks import destinations
+
+    table = {name: list(addresses) for name, addresses in NAMES.items()}
+
+    def resolve(host: str, port: int) -> list[str]:
+        if host not in table:
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return list(table[host])
+
+    monkeypatch.setattr(destinations, "resolve", resolve)
+    return table
+
+
 @pytest.fixture
-def receiver() -> Iterator[Receiver]:
+def receiver(monkeypatch: pytest.MonkeyPatch) -> Iterator[Receiver]:
+    """A real receiver on loopback, reached through the allow-list as an operator would list it."""
+    from apps.webhooks import conf
+
+    monkeypatch.setattr(conf, "ALLOWED_HOSTS", [*conf.ALLOWED_HOSTS, "127.0.0.1/32"])
     state = Receiver(url="")
 
     class Handler(BaseHTTPRequestHandler):
@@ -71,7 +98,7 @@ def receiver() -> Iterator[Receiver]:
                 self.send_header("Location", "http://127.0.0.1:9/elsewhere")
             self.send_header("Content-Type", "text/plain")
             self.end_headers()
-            self.wfile.write(f"answer {status}".encode())
+            self.wfile.write(state.body if state.body is not None else f"answer {status}".encode())
 
         def log_message(self, *args: Any) -> None:
             return
@@ -85,6 +112,14 @@ def receiver() -> Iterator[Receiver]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture
+def loopback_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """For tests that subscribe a loopback address where nothing listens."""
+    from apps.webhooks import conf
+
+    monkeypatch.setattr(conf, "ALLOWED_HOSTS", ["127.0.0.1/32"])
 
 
 @pytest.fixture(autouse=True)

@@ -90,10 +90,13 @@ def test_it_gives_up_after_the_last_attempt_and_redelivers_on_request(
     assert dead.status == DeliveryStatus.DEAD
     redelivered = delivery_redeliver(delivery=dead, actor=network.ops)
     assert redelivered.status == DeliveryStatus.PENDING
+    assert redelivered.attempts == 2  # a redelivery keeps counting
     assert AuditEvent.objects.filter(action="webhook.redelivered").exists()
     done = delivery_run(delivery.pk)
     assert done.status == DeliveryStatus.DELIVERED
-    assert done.attempt_log.order_by("-number").first().manual
+    assert done.attempts == 3
+    assert [a.manual for a in done.attempt_log.order_by("number")] == [False, False, True]
+    assert [r.headers["X-Webhook-Attempt"] for r in receiver.requests] == ["1", "2", "3"]
     assert verify(secret, receiver.requests[-1])
     assert receiver.requests[-1].json["id"] == receiver.requests[0].json["id"]
 
@@ -136,6 +139,7 @@ def test_it_records_a_receiver_that_does_not_answer_in_time(network: Network, re
     assert "No answer" in result.last_error
 
 
+@pytest.mark.usefixtures("loopback_allowed")
 def test_it_records_a_receiver_that_is_down(network: Network) -> None:
     subscribe(network.ops, "http://127.0.0.1:9/nothing-listens")
     result = delivery_run(publish(network).pk)
@@ -169,7 +173,7 @@ def test_it_retries_a_delivery_whose_worker_died(network: Network, receiver: Rec
 
 
 def test_it_dispatches_due_deliveries_and_skips_a_failing_receiver_for_the_pass(
-        network: Network, receiver: Receiver) -> None:
+        network: Network, receiver: Receiver) -> None:  # the receiver fixture allows loopback
     subscribe(network.ops, receiver.url, name="good")
     subscribe(network.ops, "http://127.0.0.1:9/down", name="down")
     for number in range(3):
@@ -198,3 +202,20 @@ def test_it_prunes_old_finished_deliveries_and_their_events(network: Network, re
     later = timezone.now() + timedelta(days=conf.KEEP_DAYS + 1)
     assert deliveries_prune(now=later) == 1
     assert not WebhookEvent.objects.exists()
+
+
+def test_it_gives_a_redelivery_a_fresh_retry_budget(network: Network, receiver: Receiver,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(conf, "MAX_ATTEMPTS", 2)
+    subscribe(network.ops, receiver.url)
+    receiver.statuses = [500, 500, 500]
+    delivery = publish(network)
+    delivery_run(delivery.pk)
+    with time_machine.travel(timezone.now() + timedelta(hours=1)):
+        dead = delivery_run(delivery.pk)
+        delivery_redeliver(delivery=dead, actor=network.ops)
+        again = delivery_run(delivery.pk)
+    assert again.attempts == 3
+    assert again.status == DeliveryStatus.RETRYING  # one retry left in the new run, not dead at once
+    wait = again.next_attempt_at - timezone.now()
+    assert wait <= timedelta(hours=1, seconds=conf.BACKOFF_SECONDS)  # the backoff starts again too

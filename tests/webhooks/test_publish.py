@@ -22,7 +22,7 @@ from tests.api.support import approval_for, make_exception, new_po, sync_purchas
 from tests.factories import Network
 from tests.webhooks.conftest import subscribe
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("loopback_allowed")]
 URL = "http://127.0.0.1:9/hook"
 
 

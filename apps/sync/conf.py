@@ -1,0 +1,16 @@
+"""Settings of the webhook hint endpoint, read strictly from the environment (see README "Odoo sync").
+
+Code reads these as `conf.NAME` at call time, so a test can change one with monkeypatch.
+"""
+
+from __future__ import annotations
+
+from controltower import env
+
+# Hints accepted per minute from one address; beyond it the endpoint answers 429 until the minute ends.
+# Odoo sends one hint per changed record, so a bulk edit in Odoo may pass it: the hints refused are
+# picked up by the next poll (CT_SYNC_INTERVAL).
+HINT_RATE_PER_MINUTE = env.integer("CT_HINT_RATE_PER_MINUTE", 600, minimum=1)
+# Refused hints (bad token, signature, shape) per minute from one address before every further call
+# from it is answered 429 without being looked at: a scanner or a misconfigured sender cannot flood.
+HINT_REFUSALS_PER_MINUTE = env.integer("CT_HINT_REFUSALS_PER_MINUTE", 20, minimum=1)
