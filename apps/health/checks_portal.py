@@ -17,15 +17,14 @@ from django.urls import reverse
 from apps.health import conf
 from apps.health.models import SignalCategory, SignalStatus, WorkerHeartbeat
 from apps.health.readings import Reading, ago, graded
-from apps.integration.selectors import unassigned_count
 from apps.sync.models import Feed, PendingRefetch, RunStatus, SyncRun, WebhookRejection
-from apps.writeback.models import IN_FLIGHT, WriteBack, WriteBackStatus
+from apps.writeback.models import WriteBack, WriteBackStatus
 
 DEAD_LIST = "admin:writeback_writeback_changelist"
 
 
 def portal_readings(*, now: datetime) -> list[Reading]:
-    return [*feed_readings(now=now), sync_errors_reading(now=now), unassigned_reading(), *outbox_readings(now=now),
+    return [*feed_readings(now=now), sync_errors_reading(now=now), *outbox_readings(now=now),
             *hint_readings(now=now), heartbeat_reading(now=now), queue_reading(), channel_layer_reading()]
 
 
@@ -74,20 +73,11 @@ def sync_errors_reading(*, now: datetime) -> Reading:
                    action_url=reverse("admin:sync_syncrun_changelist") + "?status__exact=failed")
 
 
-def unassigned_reading() -> Reading:
-    """Open records no store claimed reach nobody's inbox: someone has to assign them."""
-    count = unassigned_count()
-    return Reading("sync.unassigned", "Records without a store", SignalCategory.SYNC,
-                   graded(count, degraded=1), "an open mirrored record whose store is unknown → degraded",
-                   detail=f"{count} open records reach no store's people" if count else "Every open record has a store",
-                   value=float(count), action_url=reverse("integration:unassigned"))
-
-
 def outbox_readings(*, now: datetime) -> list[Reading]:
-    pending = IN_FLIGHT
+    pending = (WriteBackStatus.QUEUED, WriteBackStatus.RETRYING, WriteBackStatus.IN_PROGRESS)
     counts = WriteBack.objects.aggregate(
         pending=Count("pk", filter=Q(status__in=pending)),
-        retrying=Count("pk", filter=Q(status__in=(WriteBackStatus.RETRYING, WriteBackStatus.WAITING))),
+        retrying=Count("pk", filter=Q(status=WriteBackStatus.RETRYING)),
         dead=Count("pk", filter=Q(status=WriteBackStatus.DEAD)),
         refused=Count("pk", filter=Q(status__in=(WriteBackStatus.FAILED, WriteBackStatus.CONFLICT),
                                      updated_at__gte=now - timedelta(days=1))),
@@ -107,8 +97,8 @@ def outbox_readings(*, now: datetime) -> list[Reading]:
                 detail=f"{counts['pending']} waiting, oldest {int(age)} s", value=float(counts["pending"]),
                 action_url=changelist + "?status__exact=queued"),
         Reading("outbox.retrying", "Write-backs retrying", SignalCategory.OUTBOX,
-                graded(counts["retrying"], degraded=1), "any write-back retrying or waiting for Odoo → degraded",
-                detail=f"{counts['retrying']} retrying or waiting for Odoo", value=float(counts["retrying"]),
+                graded(counts["retrying"], degraded=1), "any write-back retrying (Odoo unavailable) → degraded",
+                detail=f"{counts['retrying']} retrying with backoff", value=float(counts["retrying"]),
                 action_url=changelist + "?status__exact=retrying"),
         Reading("outbox.dead", "Dead-lettered and refused write-backs", SignalCategory.OUTBOX, dead_status,
                 "dead-lettered → failing; failed or conflict in the last day → degraded",
