@@ -33,3 +33,16 @@ def test_with_redis_nothing_relays() -> None:
                                     redis_found=False)
     assert "CT_LIVE_RELAY_URL" not in web
     assert "CT_LIVE_RELAY_URL" not in tasks
+
+
+def test_the_demo_allows_webhook_receivers_on_this_machine() -> None:
+    from apps.webhooks import conf
+
+    web, tasks = child_environments(BASE, host="127.0.0.1", port=8000, redis_url="", redis_found=False)
+    assert web["CT_OUTBOUND_WEBHOOK_ALLOWED_HOSTS"] == tasks["CT_OUTBOUND_WEBHOOK_ALLOWED_HOSTS"]
+    names, networks = conf.allowed_hosts_parse(web["CT_OUTBOUND_WEBHOOK_ALLOWED_HOSTS"].split(","))
+    assert "localhost" in names
+    assert any(network.version == 6 for network in networks)
+    mine = {**BASE, "CT_OUTBOUND_WEBHOOK_ALLOWED_HOSTS": "n8n.internal"}
+    web, tasks = child_environments(mine, host="127.0.0.1", port=8000, redis_url="", redis_found=False)
+    assert web["CT_OUTBOUND_WEBHOOK_ALLOWED_HOSTS"] == tasks["CT_OUTBOUND_WEBHOOK_ALLOWED_HOSTS"] == "n8n.internal"
