@@ -85,15 +85,24 @@ class Env:
         return self[model].browse([rec_id])
 
     # -- values ----------------------------------------------------------------------------------
+    def fields_of(self, model: str) -> dict[str, Field]:
+        """The fields `model` has in this database: its declared fields with the custom ones that
+        ir.model.fields rows describe (built once, again after those rows change)."""
+        fields: dict[str, Field] | None = self.store.derived.get(model)
+        if fields is None:
+            from .custom_fields import model_fields
+
+            fields = self.store.derived[model] = model_fields(self.store, _registry()[model])
+        return fields
+
     def registry_fields(self, model: str) -> dict[str, Field]:
-        return _registry()[model]._field_map
+        return self.fields_of(model)
 
     def field_value(self, model: str, row: Row, fname: str) -> Any:
         """The raw value of a field for a row: stored, related, computed or one2many."""
-        cls = _registry()[model]
         if fname == "display_name":
-            return cls._display_name(self, row)
-        fld = cls._field_map[fname]
+            return _registry()[model]._display_name(self, row)
+        fld = self.fields_of(model)[fname]
         if fld.compute is not None:
             return fld.compute(self, row, model)
         if fld.related is not None:
@@ -101,8 +110,12 @@ class Env:
         if fld.type == "one2many":
             assert fld.relation
             assert fld.inverse_name
-            inverse = fld.inverse_name
-            return [rid for rid, other in self.store.table(fld.relation).items() if other.get(inverse) == row["id"]]
+            inverse, where = fld.inverse_name, fld.where
+            return [
+                rid
+                for rid, other in self.store.table(fld.relation).items()
+                if other.get(inverse) == row["id"] and (where is None or where(other))
+            ]
         return row.get(fname, fld.empty())
 
     def _related(self, model: str, row: Row | None, path: str) -> Any:
@@ -111,11 +124,11 @@ class Env:
             if row is None:
                 return False
             value = self.field_value(model, row, name)
-            relation = _registry()[model]._field_map[name].relation
+            relation = self.fields_of(model)[name].relation
             assert relation is not None
             model, row = relation, (self.store.get(relation, value) if value else None)
         if row is None:
-            return _registry()[model]._field_map[names[-1]].empty() if names[-1] != "display_name" else False
+            return self.fields_of(model)[names[-1]].empty() if names[-1] != "display_name" else False
         return self.field_value(model, row, names[-1])
 
     def display_name(self, model: str, rec_id: int) -> str:

@@ -30,6 +30,7 @@ class Field:
     string: str = ""
     relation: str | None = None
     inverse_name: str | None = None  # one2many: the many2one on the comodel
+    where: Callable[[Row], bool] | None = None  # one2many: only comodel rows it accepts (Odoo's `domain`)
     selection: list[tuple[str, str]] | None = None
     required: bool = False
     readonly: bool = False

@@ -14,6 +14,7 @@ from . import errors
 from .domain import compile_domain
 from .environment import GROUP_LABELS
 from .fields import Char, Datetime, Field, Integer, Many2one, Row
+from .ordering import sort_rows
 
 if TYPE_CHECKING:
     from .environment import Env
@@ -51,7 +52,7 @@ class Model:
     _order: ClassVar[str] = "id"
     _rec_name: ClassVar[str | None] = "name"
     _fields: ClassVar[dict[str, Field]] = {}
-    _field_map: ClassVar[dict[str, Field]] = {}
+    _declared_fields: ClassVar[dict[str, Field]] = {}  # the class's own; see `_field_map`
     _groups: ClassVar[tuple[str, ...]] = ()  # any one grants access; empty: every internal user
     _write_groups: ClassVar[tuple[str, ...] | None] = None  # defaults to _groups
     _abstract: ClassVar[bool] = True
@@ -70,7 +71,7 @@ class Model:
             merged.update(klass.__dict__.get("_fields", {}))
         for name, fld in merged.items():
             fld.name = name
-        cls._field_map = merged
+        cls._declared_fields = merged
         if not cls.__dict__.get("_abstract", False):
             REGISTRY[cls._name] = cls
 
@@ -93,6 +94,11 @@ class Model:
 
     def __getitem__(self, fname: str) -> Any:
         return self.env.field_value(self._name, self.row, fname)
+
+    @property
+    def _field_map(self) -> dict[str, Field]:
+        """Every field of the model in this database: declared ones plus custom fields made over RPC."""
+        return self.env.fields_of(self._name)
 
     @property
     def id(self) -> int:
@@ -180,36 +186,10 @@ class Model:
         if "active" in self._field_map and self.env.context.get("active_test", True) and not mentions_active:
             rows = [row for row in rows if row.get("active")]
         matches = [row for row in rows if predicate(row)]
-        matches = self._sort(matches, order or self._order)
+        matches = sort_rows(self, matches, order or self._order)
         ids = [row["id"] for row in matches]
         end = None if not limit else int(offset or 0) + int(limit)
         return ids[int(offset or 0) : end]
-
-    def _sort(self, rows: list[Row], order: str) -> list[Row]:
-        keys = []
-        for part in order.split(","):
-            words = part.strip().split()
-            if not words:
-                continue
-            fname = words[0].strip('"')
-            desc = len(words) > 1 and words[1].lower() == "desc"
-            if fname not in self._field_map:
-                raise errors.PyValueError(f"Invalid field {fname!r} on model {self._name!r}")
-            keys.append((fname, desc))
-        for fname, desc in reversed(keys):
-            fld = self._field_map[fname]
-
-            def key(row: Row, fname: str = fname, fld: Field = fld) -> tuple[bool, Any]:
-                value = self.env.field_value(self._name, row, fname)
-                if fld.type == "many2one" and value:
-                    assert fld.relation is not None
-                    value = self.env.display_name(fld.relation, value)
-                if value is False or value is None or isinstance(value, list):
-                    return (True, 0)
-                return (False, value)
-
-            rows.sort(key=key, reverse=desc)
-        return rows
 
     @rpc(model=True)
     def search(

@@ -11,9 +11,11 @@ import random
 
 from .core import Sandbox
 from .environment import Env
+from .models.base import DEFAULT_SALE_TAX
 from .orm import REGISTRY
 from .seed_apps import apps_data, health, main_purchases
 from .seed_data import COMPANY, CUSTOMERS, EXPENSE_PRODUCTS, PRODUCTS, USERS, VENDORS, mk
+from .seed_views import seed_views
 
 
 def seed(sandbox: Sandbox, *, network: bool = True, random_seed: int = 42) -> None:
@@ -26,6 +28,7 @@ def seed(sandbox: Sandbox, *, network: bool = True, random_seed: int = 42) -> No
     _chatter_types(env)
     _main_warehouse(env, rng)
     apps_data(env)
+    seed_views(env)
     main_purchases(env, rng, now)
     health(env, now)
     if network:
@@ -58,7 +61,7 @@ def _metadata(env: Env) -> None:
                 "write_uid": 1,
             },
         )
-        for fname, fld in cls._field_map.items():
+        for fname, fld in cls._declared_fields.items():
             store.insert(
                 "ir.model.fields",
                 {
@@ -166,6 +169,8 @@ def _base(env: Env) -> None:
                 "email": f"{name.split()[0].lower()}@mail.example",
             },
         )
+    # The sales tax of Odoo's generic chart of accounts, which new products get by default.
+    mk(env, "account.tax", {"name": "15%", "amount": 15.0, "type_tax_use": "sale"}, DEFAULT_SALE_TAX)
     for code, name, cost, price in PRODUCTS:
         mk(
             env,

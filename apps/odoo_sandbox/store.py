@@ -131,6 +131,14 @@ class Store:
         row = self.table(model).pop(rec_id)
         self._journal(model, rec_id, row, Event("unlink", model, rec_id))
 
+    def drop_column(self, model: str, name: str) -> None:
+        """Forget every value of a removed field (as Odoo drops the column), undoably."""
+        for rec_id, row in self.table(model).items():
+            if name in row:
+                before = dict(row)
+                del row[name]
+                self._journal(model, rec_id, before, None)
+
     def _journal(self, model: str, rec_id: int, before: Row | None, event: Event | None) -> None:
         if model in METADATA_MODELS:
             self.derived.clear()

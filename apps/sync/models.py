@@ -44,7 +44,11 @@ class Feed(models.Model):
     cursor_id = models.PositiveIntegerField(default=0)
     last_poll_started_at = models.DateTimeField(
         null=True, blank=True, help_text="When the last complete pass began: the overlap is measured from it.")
-    running_since = models.DateTimeField(null=True, blank=True)
+    running_since = models.DateTimeField(null=True, blank=True, help_text="When the run holding the lease took it.")
+    lease_expires_at = models.DateTimeField(
+        null=True, blank=True, help_text="The running sync renews this; once past, the next run takes the feed over.")
+    lease_run = models.ForeignKey("SyncRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                  help_text="The run holding the lease.")
     last_success_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
 
@@ -104,6 +108,7 @@ class RunStatus(models.TextChoices):
     OK = "ok", "Succeeded"
     FAILED = "failed", "Failed"
     SKIPPED = "skipped", "Skipped (already running)"
+    INTERRUPTED = "interrupted", "Interrupted (stopped renewing its lease)"
 
 
 class SyncRun(models.Model):
@@ -137,6 +142,20 @@ class SyncRun(models.Model):
         if not self.total_expected:
             return None
         return min(1.0, self.fetched / self.total_expected)
+
+    def close(self, *, error: str = "", status: str | None = None) -> None:
+        """Record the outcome: failed when there is an error, succeeded otherwise (or `status`)."""
+        self.finished_at = timezone.now()
+        self.status = status or (RunStatus.FAILED if error else RunStatus.OK)
+        self.error = error
+        self.save()
+
+    def tally(self, fetched: int, created: int, upserted: int, closed: int) -> None:
+        """Add one applied batch to the counts (`upserted` includes the records created)."""
+        self.fetched += fetched
+        self.created += created
+        self.updated += upserted - created
+        self.closed += closed
 
     def counts(self) -> dict[str, Any]:
         return {"fetched": self.fetched, "created": self.created, "updated": self.updated, "closed": self.closed}

@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.core.cache import cache
 from django.db import transaction
 
-from apps.odoo_gateway import OdooGateway, get_gateway
+from apps.odoo_gateway import OdooError, OdooGateway, get_gateway
 from apps.sync.engine import feed_reconcile, feed_sync, refetch_by_id
 from apps.sync.hints import SCHEDULED_FLAG
-from apps.sync.models import Feed, PendingRefetch, SyncRun
+from apps.sync.models import Feed, PendingRefetch, RunKind, SyncRun
 
 
 def feeds_sync_all(*, gateway: OdooGateway | None = None) -> list[SyncRun]:
@@ -24,23 +24,40 @@ def feeds_reconcile_all(*, gateway: OdooGateway | None = None) -> list[SyncRun]:
 
 
 def hinted_refetch(*, gateway: OdooGateway | None = None) -> int:
-    """Refetch every hinted record by id, one batched read per feed; returns how many were hinted.
+    """Refetch every hinted record by id, one batched read per feed, each recorded as a run of kind
+    `hint` (counts, round trips, outcome) beside the polls; returns how many records were hinted.
 
-    Rows are taken and deleted in one transaction, so a hint arriving meanwhile stays for the next
-    pass; if Odoo fails, the rows are put back by the rollback.
+    A model's hints are deleted once every feed of it has applied them; a hint arriving meanwhile
+    (its `hints` count moved) stays for the next pass. If Odoo fails, the run is recorded as failed,
+    the hints stay pending and the error is raised for the task to retry.
     """
     gateway = gateway or get_gateway()
     cache.delete(SCHEDULED_FLAG)
-    with transaction.atomic():
-        pending = list(PendingRefetch.objects.select_for_update().all()[:5000])
-        by_model: dict[str, list[int]] = {}
-        for row in pending:
-            by_model.setdefault(row.odoo_model, []).append(row.odoo_id)
-        for model, ids in by_model.items():
-            for feed in Feed.objects.filter(odoo_model=model, enabled=True):
-                refetch_by_id(feed, sorted(set(ids)), gateway=gateway)
-        for row in pending:
-            # A hint that arrived for the same record while we fetched bumped `hints`: keep it for the
-            # next pass instead of deleting it with the one we handled.
-            PendingRefetch.objects.filter(pk=row.pk, hints=row.hints).delete()
+    pending = list(PendingRefetch.objects.order_by("hinted_at", "pk")[:5000])
+    by_model: dict[str, list[PendingRefetch]] = {}
+    for row in pending:
+        by_model.setdefault(row.odoo_model, []).append(row)
+    for model, rows in by_model.items():
+        ids = sorted({row.odoo_id for row in rows})
+        for feed in Feed.objects.filter(odoo_model=model, enabled=True):
+            _hint_run(feed, ids, gateway=gateway)
+        with transaction.atomic():
+            for row in rows:
+                PendingRefetch.objects.filter(pk=row.pk, hints=row.hints).delete()
     return len(pending)
+
+
+def _hint_run(feed: Feed, ids: list[int], *, gateway: OdooGateway) -> SyncRun:
+    """One feed's refetch of hinted ids. Hints never take the feed's lease: they read by id, and a
+    row older than the mirrored copy is ignored, so they cannot undo a poll running beside them."""
+    run = SyncRun.objects.create(feed=feed, kind=RunKind.HINT, total_expected=len(ids))
+    calls_before = gateway.rpc_count
+    try:
+        refetch_by_id(feed, ids, gateway=gateway, run=run)
+    except OdooError as exc:
+        run.rpc_calls = gateway.rpc_count - calls_before
+        run.close(error=f"{type(exc).__name__}: {exc}")
+        raise
+    run.rpc_calls = gateway.rpc_count - calls_before
+    run.close()
+    return run

@@ -31,7 +31,7 @@ def test_it_passes_the_recorded_contract_in_full_and_repeatably() -> None:
         for _ in range(2):
             run = replay(odoo.url, odoo.db)
             assert run.returncode == 0, run.stdout + run.stderr
-            assert "10 passed, 0 failed" in run.stdout
+            assert "13 passed, 0 failed" in run.stdout
 
 
 def test_it_passes_the_contract_without_the_retail_network() -> None:

@@ -1,13 +1,31 @@
 """Every sandbox model, one module per Odoo area. Importing this package registers them."""
 
-from . import account, automation, base, expense, ir, mail, maintenance, project, purchase, stock, stock_ops
+from . import (
+    account,
+    account_lines,
+    automation,
+    base,
+    expense,
+    ir,
+    ir_fields,
+    ir_views,
+    mail,
+    maintenance,
+    project,
+    purchase,
+    stock,
+    stock_ops,
+)
 
 __all__ = [
     "account",
+    "account_lines",
     "automation",
     "base",
     "expense",
     "ir",
+    "ir_fields",
+    "ir_views",
     "mail",
     "maintenance",
     "project",

@@ -8,9 +8,7 @@ from .. import errors
 from ..fields import (
     Char,
     Date,
-    Float,
     Html,
-    Integer,
     Many2one,
     Monetary,
     One2many,
@@ -18,8 +16,9 @@ from ..fields import (
     Selection,
     store_warehouse_field,
 )
-from ..orm import Model, rpc
+from ..orm import rpc
 from ..writing import touch
+from .account_lines import INVOICE_DISPLAY, PRODUCT_SIGN, sync_invoice_lines
 from .mail import MailThread
 
 ACCOUNT_GROUPS = ("account.group_account_invoice", "account.group_account_manager")
@@ -74,7 +73,9 @@ class AccountMove(MailThread):
         "narration": Html("Terms and Conditions"),
         "currency_id": Many2one("res.currency", "Currency", required=True, default=1),
         "company_id": Many2one("res.company", "Company", required=True, default=1),
-        "invoice_line_ids": One2many("account.move.line", "move_id", "Invoice lines"),
+        "invoice_line_ids": One2many(
+            "account.move.line", "move_id", "Invoice lines", where=lambda ln: ln.get("display_type") in INVOICE_DISPLAY
+        ),
         "line_ids": One2many("account.move.line", "move_id", "Journal Items"),
         "amount_untaxed": Monetary("Untaxed Amount", readonly=True),
         "amount_tax": Monetary("Tax", readonly=True),
@@ -106,22 +107,20 @@ class AccountMove(MailThread):
             self._recompute_amounts()
 
     def _recompute_amounts(self) -> None:
+        """Totals from the lines: an invoice or refund also syncs its tax and payment-term lines, so that
+        amount_total includes the taxes; a plain entry sums its lines."""
         lines = self.env.store.table("account.move.line")
-        for move in self:
-            total = round(
-                sum(
-                    float(line.get("price_subtotal") or 0.0)
-                    for line in lines.values()
-                    if line.get("move_id") == move.id
-                ),
-                2,
-            )
-            residual = total if move.row.get("payment_state") == "not_paid" else 0.0
-            if move.row.get("amount_total") != total:
-                touch(
-                    move,
-                    {"amount_untaxed": total, "amount_tax": 0.0, "amount_total": total, "amount_residual": residual},
-                )
+        for move in self.exists():
+            row = move.row
+            if row.get("move_type") in PRODUCT_SIGN:
+                amounts = sync_invoice_lines(self.env, row)
+            else:
+                total = round(sum(float(ln.get("price_subtotal") or 0.0) for ln in lines.values()
+                                  if ln.get("move_id") == move.id), 2)
+                amounts = {"amount_untaxed": total, "amount_tax": 0.0, "amount_total": total}
+            amounts["amount_residual"] = amounts["amount_total"] if row.get("payment_state") == "not_paid" else 0.0
+            if any(row.get(key) != value for key, value in amounts.items()):
+                touch(move, amounts)
 
     @rpc
     def action_post(self) -> bool:
@@ -174,57 +173,3 @@ class AccountMove(MailThread):
         for rid, line in list(self.env.store.table("account.move.line").items()):
             if line.get("move_id") in self.ids:
                 self.env.store.delete("account.move.line", rid)
-
-
-def _line_subtotal(row: Row) -> float:
-    return round(float(row.get("quantity") or 0.0) * float(row.get("price_unit") or 0.0), 2)
-
-
-class AccountMoveLine(Model):
-    _name = "account.move.line"
-    _description = "Journal Item"
-    _order = "move_id, sequence, id"
-    _groups = (*ACCOUNT_GROUPS, "purchase.group_purchase_user")
-    _write_groups = ACCOUNT_GROUPS
-    _abstract = False
-    _fields = {
-        "move_id": Many2one("account.move", "Journal Entry", required=True),
-        "sequence": Integer("Sequence", default=10),
-        "name": Char("Label"),
-        "product_id": Many2one("product.product", "Product"),
-        "quantity": Float("Quantity", default=1.0),
-        "price_unit": Float("Unit Price", default=0.0),
-        "price_subtotal": Monetary("Subtotal", readonly=True),
-        "price_total": Monetary("Total", readonly=True),
-        "display_type": Selection(
-            [("product", "Product"), ("line_section", "Section"), ("line_note", "Note")],
-            "Display Type",
-            default="product",
-        ),
-        "parent_state": Selection(
-            [("draft", "Draft"), ("posted", "Posted"), ("cancel", "Cancelled")], "Status", related="move_id.state"
-        ),
-        "partner_id": Many2one("res.partner", "Partner", related="move_id.partner_id"),
-        "currency_id": Many2one("res.currency", "Currency", related="move_id.currency_id"),
-    }
-
-    def _prepare_create(self, vals: dict[str, Any]) -> None:
-        if vals.get("product_id") and not vals.get("name"):
-            vals["name"] = self.env.display_name("product.product", int(vals["product_id"]))
-        subtotal = _line_subtotal({"quantity": vals.get("quantity", 1.0), "price_unit": vals.get("price_unit", 0.0)})
-        vals["price_subtotal"] = vals["price_total"] = subtotal
-
-    def _after_create(self) -> None:
-        self._refresh_moves()
-
-    def _after_write(self, vals: dict[str, Any]) -> None:
-        for line in self:
-            subtotal = _line_subtotal(line.row)
-            self.env.store.update(
-                self._name, line.id, {"price_subtotal": subtotal, "price_total": subtotal}, event=False
-            )
-        self._refresh_moves()
-
-    def _refresh_moves(self) -> None:
-        moves = sorted({int(row["move_id"]) for row in self.rows if row.get("move_id")})
-        self.env["account.move"].browse(moves)._recompute_amounts()

@@ -9,6 +9,7 @@ from ..errors import AccessError
 from ..fields import Boolean, Char, Float, Integer, Many2many, Many2one, Row, Selection, Text
 from ..orm import Model, rpc
 
+DEFAULT_SALE_TAX = "account.1_sale_tax_template"
 PURCHASE_OR_STOCK = ("purchase.group_purchase_user", "stock.group_stock_user", "account.group_account_invoice")
 
 
@@ -183,6 +184,12 @@ def _qty_available(env: Env, row: Row, _model: str) -> float:
     )
 
 
+def _default_taxes(env: Env) -> list[int]:
+    """The company's default sales tax, which Odoo puts on every new product."""
+    found = env.store.xmlids.get(DEFAULT_SALE_TAX)
+    return [found[1]] if found else []
+
+
 class ProductProduct(Model):
     _name = "product.product"
     _description = "Product Variant"
@@ -204,6 +211,8 @@ class ProductProduct(Model):
         "standard_price": Float("Cost", default=0.0),
         "uom_name": Char("Unit of Measure Name", default="Units"),
         "qty_available": Float("Quantity On Hand", compute=_qty_available),
+        "taxes_id": Many2many("account.tax", "Sales Taxes", default=lambda env: _default_taxes(env)),
+        "supplier_taxes_id": Many2many("account.tax", "Purchase Taxes"),
         "company_id": Many2one("res.company", "Company"),
         "active": Boolean("Active", default=True),
     }

@@ -33,27 +33,6 @@ class IrModel(Model):
     }
 
 
-class IrModelFields(Model):
-    _name = "ir.model.fields"
-    _description = "Fields"
-    _order = "name"
-    _write_groups = ADMIN_ONLY
-    _abstract = False
-    _fields = {
-        "name": Char("Field Name", required=True),
-        "model": Char("Model Name", required=True),
-        "model_id": Many2one("ir.model", "Model", required=True),
-        "field_description": Char("Field Label"),
-        "ttype": Char("Field Type"),
-        "relation": Char("Related Model"),
-        "required": Boolean("Required"),
-        "readonly": Boolean("Readonly"),
-        "store": Boolean("Stored", default=True),
-        "state": Selection([("manual", "Custom Field"), ("base", "Base Field")], "Type", default="base"),
-        "help": Text("Field Help"),
-    }
-
-
 class IrModelData(Model):
     _name = "ir.model.data"
     _description = "Model Data"
