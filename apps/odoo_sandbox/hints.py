@@ -1,10 +1,14 @@
 """Outgoing webhook hints, as Odoo's "Send Webhook Notification" server actions send them.
 
 After a call commits, every created or written record of a model with an active automation rule
-(trigger on create/write) whose server action has `state = 'webhook'` and a `webhook_url` is posted
-once: `{"_action": "<name>(#<id>)", "_id": id, "_model": model, ...webhook fields}`, one-second
-timeout, no retry, never failing the write. `hints_url`, when set, receives a hint for every change of
-a business model too (for tests that skip installing rules). `faults.drop_hints_rate` loses some.
+(trigger on create/write, its `filter_domain` and `trigger_field_ids` checked) whose server action has
+`state = 'webhook'` and a `webhook_url` is posted once: `{"_action": "<name>(#<id>)", "_id": id,
+"_model": model, ...webhook fields}`, one-second timeout, no retry, never failing the write. As on Odoo,
+where the action runs inside the write, the post happens in the caller's thread before the call
+answers: a slow or silent receiver slows every write the rule fires on. Server actions run by hand
+(`ir.actions.server.run`, inbound `/web/hook`) and `hints_url` (a hint for every change of a business
+model, for tests that skip installing rules) go through a background queue instead.
+`faults.drop_hints_rate` loses some of either.
 """
 
 from __future__ import annotations
@@ -79,17 +83,27 @@ def webhook_payload(env: Env, action: dict[str, Any], model: str, rec_id: int) -
     return payload
 
 
-def run_webhook_actions(env: Env, action_ids: list[int], model: str, ids: list[int]) -> None:
-    """Queue the hints of server actions for records (used by rules and by ir.actions.server.run)."""
-    dispatcher: HintDispatcher | None = getattr(env.sandbox, "hints", None)
+def webhook_hints(env: Env, action_ids: list[int], model: str, ids: list[int]) -> list[Hint]:
+    """The posts the webhook server actions among `action_ids` make for these records."""
     actions = env.store.table("ir.actions.server")
+    hints = []
     for action_id in action_ids:
         action = actions.get(action_id)
         if not action or action.get("state") != "webhook" or not action.get("webhook_url"):
             continue
         for rec_id in ids:
-            if env.store.get(model, rec_id) is not None and dispatcher is not None:
-                dispatcher.enqueue(Hint(str(action["webhook_url"]), webhook_payload(env, action, model, rec_id)))
+            if env.store.get(model, rec_id) is not None:
+                hints.append(Hint(str(action["webhook_url"]), webhook_payload(env, action, model, rec_id)))
+    return hints
+
+
+def run_webhook_actions(env: Env, action_ids: list[int], model: str, ids: list[int]) -> None:
+    """Queue the hints of server actions run by hand (ir.actions.server.run, inbound /web/hook): these
+    run inside a call that holds the store, so they are posted in the background."""
+    dispatcher: HintDispatcher | None = getattr(env.sandbox, "hints", None)
+    if dispatcher is not None:
+        for hint in webhook_hints(env, action_ids, model, ids):
+            dispatcher.enqueue(hint)
 
 
 def _rule_matches(env: Env, rule: dict[str, Any], model: str, rec_id: int, kind: str, fields: set[str]) -> bool:
@@ -140,6 +154,7 @@ class HintDispatcher:
         if not changes:
             return
         store = self.sandbox.store
+        from_rules: list[Hint] = []
         with store.lock:
             env = self.sandbox.env(su=True)
             rules = [r for r in store.table("base.automation").values() if r.get("active", True)]
@@ -152,7 +167,7 @@ class HintDispatcher:
                         action_ids = sorted(
                             aid for aid, action in actions if action.get("base_automation_id") == rule["id"]
                         )
-                        run_webhook_actions(env, action_ids, model, [rec_id])
+                        from_rules.extend(webhook_hints(env, action_ids, model, [rec_id]))
                 if self.hints_url and model not in QUIET_MODELS and (
                         self.hint_models is None or model in self.hint_models):
                     # As Odoo's webhook reads it: truncated to the second.
@@ -164,6 +179,9 @@ class HintDispatcher:
                         "write_date": write_date,
                     }
                     self.enqueue(Hint(self.hints_url, payload))
+        # Outside the store lock but before the call answers: Odoo runs the action inside the write.
+        for hint in from_rules:
+            self._deliver(hint)
 
     def enqueue(self, hint: Hint) -> None:
         with self._pending_lock:

@@ -2,55 +2,24 @@
 
 from __future__ import annotations
 
-import json
-import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
 
+from apps.odoo_sandbox.receivers import HintReceiver as Receiver
+from apps.odoo_sandbox.receivers import SilentReceiver
 from apps.odoo_sandbox.server import SandboxServer
 
 from .conftest import post
-
-
-class Receiver:
-    """A tiny HTTP server that records the JSON bodies posted to it."""
-
-    def __init__(self) -> None:
-        self.received: list[dict[str, Any]] = []
-        owner = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                owner.received.append(json.loads(body))
-                self.send_response(200)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/odoo-hint"
-        threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
-
-    def wait_for(self, count: int, timeout: float = 5.0) -> list[dict[str, Any]]:
-        deadline = time.monotonic() + timeout
-        while len(self.received) < count and time.monotonic() < deadline:
-            time.sleep(0.02)
-        return self.received
 
 
 @pytest.fixture
 def receiver() -> Iterator[Receiver]:
     server = Receiver()
     yield server
-    server.httpd.shutdown()
-    server.httpd.server_close()
+    server.close()
 
 
 def install_push_rule(rpc: Any, url: str, fields: list[str], **rule: Any) -> None:
@@ -105,6 +74,27 @@ def test_it_never_fails_the_write_when_the_target_is_down(sandbox: SandboxServer
     assert rpc("admin", "purchase.order", "write", order, {"notes": "<p>x</p>"}) is True
     assert sandbox.hints.wait_idle(5)
     assert sandbox.hints.deliveries[-1].outcome == "failed"
+
+
+def test_it_posts_inside_the_write_as_odoo_does(sandbox: SandboxServer, rpc, receiver: Receiver) -> None:
+    """The write's answer waits for the post: the hint is there when the call returns, no waiting."""
+    install_push_rule(rpc, receiver.url, ["state"])
+    order = rpc("admin", "purchase.order", "search", [], limit=1)
+    rpc("admin", "purchase.order", "write", order, {"notes": "<p>now</p>"})
+    assert [hint["_id"] for hint in receiver.received] == order
+
+
+def test_it_waits_out_the_timeout_of_a_silent_target_and_still_writes(sandbox: SandboxServer, rpc) -> None:
+    silent = SilentReceiver()
+    try:
+        install_push_rule(rpc, silent.base_url + "/odoo-hint", ["state"])
+        order = rpc("admin", "purchase.order", "search", [], limit=1)
+        started = time.monotonic()
+        assert rpc("admin", "purchase.order", "write", order, {"notes": "<p>slow</p>"}) is True
+        assert time.monotonic() - started >= 0.9  # one-second timeout, no retry
+        assert sandbox.hints.deliveries[-1].outcome == "failed"
+    finally:
+        silent.close()
 
 
 def test_it_sends_every_change_to_the_hints_url(sandbox: SandboxServer, receiver: Receiver) -> None:
