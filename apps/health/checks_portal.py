@@ -17,10 +17,11 @@ from django.urls import reverse
 from apps.health import conf
 from apps.health.models import SignalCategory, SignalStatus, WorkerHeartbeat
 from apps.health.readings import Reading, ago, graded
-from apps.sync.models import Feed, PendingRefetch, RunStatus, SyncRun, WebhookRejection
+from apps.sync.models import Feed, PendingRefetch, RunKind, RunStatus, SyncRun, WebhookRejection
 from apps.writeback.models import WriteBack, WriteBackStatus
 
 DEAD_LIST = "admin:writeback_writeback_changelist"
+BROKEN_RUNS = (RunStatus.FAILED, RunStatus.INTERRUPTED)
 
 
 def portal_readings(*, now: datetime) -> list[Reading]:
@@ -29,14 +30,16 @@ def portal_readings(*, now: datetime) -> list[Reading]:
 
 
 def feed_readings(*, now: datetime) -> list[Reading]:
-    """Per feed: time since the last successful sync (how stale the mirror may be) and the last error."""
-    latest = SyncRun.objects.filter(feed=OuterRef("pk")).exclude(status=RunStatus.SKIPPED).order_by("-started_at",
-                                                                                                      "-pk")
+    """Per feed: time since the last successful sync (how stale the mirror may be) and the last error.
+    Hint runs refetch a few records by id: they neither prove a feed current nor carry its lag, so the
+    latest poll or reconciliation is the one judged (a failed hint run counts in `sync.errors`)."""
+    latest = SyncRun.objects.filter(feed=OuterRef("pk")).exclude(status=RunStatus.SKIPPED) \
+        .exclude(kind=RunKind.HINT).order_by("-started_at", "-pk")
     feeds = Feed.objects.filter(enabled=True).annotate(last_status=Subquery(latest.values("status")[:1]),
                                                        change_lag=Subquery(latest.values("lag_seconds")[:1]))
     readings = []
     rule = (f"time since last successful sync > {conf.SYNC_LAG_DEGRADED_SECONDS} s → degraded, "
-            f"> {conf.SYNC_LAG_FAILING_SECONDS} s → failing; latest run failed → at least degraded")
+            f"> {conf.SYNC_LAG_FAILING_SECONDS} s → failing; latest run failed or interrupted → at least degraded")
     for feed in feeds:
         since = (now - feed.last_success_at).total_seconds() if feed.last_success_at else None
         status: str
@@ -45,10 +48,10 @@ def feed_readings(*, now: datetime) -> list[Reading]:
             detail = f"Never synced: {feed.last_error}" if feed.last_error else "Not synced yet"
         else:
             status = graded(since, degraded=conf.SYNC_LAG_DEGRADED_SECONDS, failing=conf.SYNC_LAG_FAILING_SECONDS)
-            if feed.last_status == RunStatus.FAILED and status == SignalStatus.OK:
+            if feed.last_status in BROKEN_RUNS and status == SignalStatus.OK:
                 status = SignalStatus.DEGRADED
             detail = f"Last success {ago(since)}"
-            if feed.last_status == RunStatus.FAILED and feed.last_error:
+            if feed.last_status in BROKEN_RUNS and feed.last_error:
                 detail += f"; latest run failed: {feed.last_error}"
         readings.append(Reading(
             f"sync.feed.{feed.slug}", f"Sync: {feed.name}", SignalCategory.SYNC, status, rule, detail=detail,
@@ -61,15 +64,16 @@ def feed_readings(*, now: datetime) -> list[Reading]:
 
 def sync_errors_reading(*, now: datetime) -> Reading:
     runs = SyncRun.objects.filter(started_at__gte=now - timedelta(hours=1)).aggregate(
-        failed=Count("pk", filter=Q(status=RunStatus.FAILED)), total=Count("pk"))
+        failed=Count("pk", filter=Q(status__in=BROKEN_RUNS)), total=Count("pk"))
     failed = runs["failed"] or 0
-    last = SyncRun.objects.filter(status=RunStatus.FAILED).select_related("feed").order_by("-started_at").first() \
+    last = SyncRun.objects.filter(status__in=BROKEN_RUNS).select_related("feed").order_by("-started_at").first() \
         if failed else None
-    detail = f"{failed} of {runs['total']} sync runs failed in the last hour"
+    detail = f"{failed} of {runs['total']} sync runs (polls, reconciliations, hint refetches) failed or were " \
+             "interrupted in the last hour"
     if last is not None:
-        detail += f"; latest: {last.feed.slug}: {last.error}"
+        detail += f"; latest: {last.feed.slug} ({last.get_kind_display().lower()}): {last.error}"
     return Reading("sync.errors", "Sync run errors", SignalCategory.SYNC, graded(failed, degraded=1),
-                   "a failed sync run in the last hour → degraded", detail=detail, value=float(failed),
+                   "a failed or interrupted sync run in the last hour → degraded", detail=detail, value=float(failed),
                    action_url=reverse("admin:sync_syncrun_changelist") + "?status__exact=failed")
 
 
