@@ -7,6 +7,7 @@ from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 
     Person = User | AnonymousUser
 
-INBOX_LIMIT = 200
+INBOX_PAGE_SIZE = 50  # rows per inbox page: a regional inbox can hold thousands
 # Lines shown on the detail page, fetched on demand from Odoo: (line model, link field, fields).
 LINES: dict[str, tuple[str, str, list[str]]] = {
     "purchase.order": ("purchase.order.line", "order_id",
@@ -42,9 +43,11 @@ class InboxFilters:
     max_amount: Decimal | None = None
     overdue: bool = False
     show: str = "active"  # active (open + recently decided), open, decided
+    page: int = 1
     errors: list[str] = field(default_factory=list)
 
-    def as_query(self) -> str:
+    def as_query(self, *, page: int | None = None) -> str:
+        """The filters as a query string, on this page or on `page` (the live refresh keeps the page)."""
         query = QueryDict(mutable=True)
         for key in ("kind", "store", "show"):
             if getattr(self, key):
@@ -54,6 +57,8 @@ class InboxFilters:
                 query[key] = str(getattr(self, key))
         if self.overdue:
             query["overdue"] = "1"
+        if (page or self.page) > 1:
+            query["page"] = str(page or self.page)
         return query.urlencode()
 
 
@@ -77,7 +82,13 @@ def inbox_filters_parse(params: QueryDict) -> InboxFilters:
     return InboxFilters(kind=params.get("kind", "")[:50], store=params.get("store", "")[:16],
                         min_amount=_decimal(params.get("min_amount", ""), "Minimum amount", errors),
                         max_amount=_decimal(params.get("max_amount", ""), "Maximum amount", errors),
-                        overdue=params.get("overdue") in ("1", "on", "true"), show=show, errors=errors)
+                        overdue=params.get("overdue") in ("1", "on", "true"), show=show,
+                        page=_page(params.get("page", "")), errors=errors)
+
+
+def _page(raw: str) -> int:
+    """A page number; anything else is the first page (past the last one is the last one)."""
+    return int(raw) if raw.isdigit() and 0 < int(raw) < 100_000 else 1
 
 
 def requests_for(user: Person, action: Action = Action.VIEW) -> QuerySet[ApprovalRequest]:
@@ -107,6 +118,11 @@ def inbox_requests(user: Person, filters: InboxFilters) -> QuerySet[ApprovalRequ
     if filters.overdue:
         queryset = queryset.filter(status=ApprovalStatus.OPEN, deadline__lt=now)
     return queryset.select_related("store", "assignee", "writeback").order_by("deadline", "id")
+
+
+def inbox_page(user: Person, filters: InboxFilters) -> Page[ApprovalRequest]:
+    """One page of the inbox: the page is rendered on the server, never every row."""
+    return Paginator(inbox_requests(user, filters), INBOX_PAGE_SIZE).get_page(filters.page)
 
 
 def inbox_counts(user: Person) -> dict[str, Any]:

@@ -63,14 +63,18 @@ def _refused(request: HtmxRequest, exc: Exception) -> HttpResponse:
 
 def _inbox_context(request: HtmxRequest) -> dict[str, Any]:
     filters = selectors.inbox_filters_parse(request.GET)
-    rows = list(selectors.inbox_requests(request.user, filters)[: selectors.INBOX_LIMIT])
+    page = selectors.inbox_page(request.user, filters)
+    filters.page = page.number
+    rows = list(page.object_list)
     deciding_store_ids = set()
     if rows:
         from apps.organisation.scope import stores_for
 
         deciding_store_ids = set(stores_for(request.user, Action.DECIDE).values_list("pk", flat=True))
     return {"filters": filters, "rows": rows, "counts": selectors.inbox_counts(request.user),
-            "can_decide_ids": deciding_store_ids, "limit": selectors.INBOX_LIMIT, "now": timezone.now()}
+            "can_decide_ids": deciding_store_ids, "page": page, "now": timezone.now(),
+            "previous_query": filters.as_query(page=page.number - 1) if page.has_previous() else None,
+            "next_query": filters.as_query(page=page.number + 1) if page.has_next() else None}
 
 
 @login_required
