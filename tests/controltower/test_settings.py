@@ -111,3 +111,11 @@ def test_it_passes_the_deployment_checklist_in_production(tmp_path: Path) -> Non
     result = run(PROD, "manage.py", "check", "--deploy", "--fail-level", "WARNING", tmp_path=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_it_refuses_debug_in_production(tmp_path: Path) -> None:
+    result = run({**PROD, "DJANGO_DEBUG": "true"}, tmp_path=tmp_path)
+    assert result.returncode != 0
+    assert "DJANGO_DEBUG=true is refused in production" in result.stderr
+    assert run({**PROD, "DJANGO_DEBUG": "false"}, tmp_path=tmp_path).returncode == 0
+    assert json.loads(run({"DJANGO_DEBUG": "true"}, tmp_path=tmp_path).stdout)["debug"] is True  # embedded: fine
