@@ -40,7 +40,9 @@ MAX_DEADLINE_EXTENSION_DAYS = env.integer("CT_INCIDENT_MAX_EXTENSION_DAYS", 30, 
 MAX_PHOTOS = env.integer("CT_INCIDENT_MAX_PHOTOS", 5, minimum=0)
 PHOTO_MAX_BYTES = int(env.decimal("CT_INCIDENT_PHOTO_MAX_MB", 8.0, minimum=0.1) * 1024 * 1024)
 PHOTO_MAX_SIDE = env.integer("CT_INCIDENT_PHOTO_MAX_SIDE", 2048, minimum=256)
-PHOTO_MAX_PIXELS = 40_000_000  # refuse decompression bombs before decoding
+# Pixels a photo may have (a phone's 12 MP fits): checked from the header before anything is decoded,
+# so one photo never costs the web process more than about 64 MB (16 MP at 4 bytes) while decoding.
+PHOTO_MAX_PIXELS = int(env.decimal("CT_INCIDENT_PHOTO_MAX_MEGAPIXELS", 16.0, minimum=0.1) * 1_000_000)
 
 # Where incidents go in Odoo.
 TASK_PROJECT = env.text("CT_INCIDENT_PROJECT", "Store incidents")

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import UploadedFile
 from apps.incidents import conf
 from apps.incidents.followup import OverrideChange
 from apps.incidents.models import OverrideKind, StoreIncident
-from apps.incidents.photos import CleanPhoto, photo_clean
+from apps.incidents.photos import CleanPhoto, photo_clean, uploads_check
 from apps.incidents.services import IncidentReport
 from apps.incidents.taxonomy import Category, Urgency
 from apps.organisation.models import Store
@@ -34,10 +34,12 @@ class PhotosField(forms.FileField):
         kwargs.setdefault("required", False)
         super().__init__(**kwargs)
 
+    room: int | None = None  # photos still allowed (an incident's comment: what the incident has room for)
+
     def clean(self, data: Any, initial: Any = None) -> list[CleanPhoto]:
+        """The whole batch's count and sizes first, then each photo decoded, one at a time."""
         uploads: list[UploadedFile] = [item for item in (data if isinstance(data, (list, tuple)) else [data]) if item]
-        if len(uploads) > conf.MAX_PHOTOS:
-            raise ValidationError(f"Add at most {conf.MAX_PHOTOS} photos.")
+        uploads_check(uploads, room=conf.MAX_PHOTOS if self.room is None else self.room)
         photos, errors = [], []
         for upload in uploads:
             super().clean(upload, initial)
@@ -91,6 +93,11 @@ class CommentForm(forms.Form):
     body = forms.CharField(max_length=2000, required=False, label="Comment",
                            widget=forms.Textarea(attrs={"rows": 3, "placeholder": "What changed, what you need"}))
     photos = PhotosField(label="Add photos")
+
+    def __init__(self, *args: Any, room: int | None = None, **kwargs: Any) -> None:
+        """`room`: photos the incident can still take, checked before any photo is decoded."""
+        super().__init__(*args, **kwargs)
+        self.fields["photos"].room = room  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

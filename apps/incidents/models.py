@@ -136,6 +136,10 @@ class StoreIncident(models.Model):
         target = TARGETS.get(self.odoo_model)
         return target.priority_label(self.odoo_priority) if target and self.odoo_priority else ""
 
+    def photo_room(self) -> int:
+        """Photos a comment may still add: checked before any upload is decoded."""
+        return max(0, conf.MAX_PHOTOS - self.photos.count())
+
     def is_overdue(self, now: datetime | None = None) -> bool:
         return self.is_open and self.deadline < (now or timezone.now())
 

@@ -40,31 +40,50 @@ def safe_display_name(name: str) -> str:
     return cleaned[:120] or "photo"
 
 
-def photo_clean(upload: UploadedFile) -> CleanPhoto:
-    """Check one upload and return it re-encoded; a ValidationError says what is wrong in plain words."""
-    name = safe_display_name(upload.name or "")
+def uploads_check(uploads: list[UploadedFile], *, room: int) -> None:
+    """Count and size of a whole batch, from what the upload says, before any photo is decoded: a
+    request with too many or too large photos costs no decoding memory at all."""
+    if len(uploads) > room:
+        raise ValidationError(f"Add at most {room} photo{'s' if room != 1 else ''}."
+                              if room > 0 else "This incident holds no more photos.", code="too_many")
     limit_mb = conf.PHOTO_MAX_BYTES / (1024 * 1024)
-    if upload.size is None or upload.size > conf.PHOTO_MAX_BYTES:
-        raise ValidationError(f"{name} is too large: photos may be at most {limit_mb:g} MB.", code="too_large")
-    if upload.size == 0:
-        raise ValidationError(f"{name} is empty.", code="empty")
-    upload.seek(0)
-    data = upload.read(conf.PHOTO_MAX_BYTES + 1)
-    if len(data) > conf.PHOTO_MAX_BYTES:
-        raise ValidationError(f"{name} is too large: photos may be at most {limit_mb:g} MB.", code="too_large")
+    problems = []
+    for upload in uploads:
+        name = safe_display_name(upload.name or "")
+        if upload.size is None or upload.size > conf.PHOTO_MAX_BYTES:
+            problems.append(f"{name} is too large: photos may be at most {limit_mb:g} MB.")
+        elif upload.size == 0:
+            problems.append(f"{name} is empty.")
+    if problems:
+        raise ValidationError(problems, code="too_large")
+
+
+def photo_clean(upload: UploadedFile) -> CleanPhoto:
+    """Check one upload and return it re-encoded; a ValidationError says what is wrong in plain words.
+
+    Memory is bounded: the file is read from the upload (never copied whole), the pixel count comes
+    from the header before decoding, and a JPEG is decoded already scaled down (`draft`) to the
+    stored size, so a 16 MP photo costs a few MB instead of ~50."""
+    uploads_check([upload], room=1)
+    name = safe_display_name(upload.name or "")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as probe:
+            upload.seek(0)
+            with Image.open(upload) as probe:
                 kind = probe.format
                 if kind not in ACCEPTED_FORMATS:
                     raise ValidationError(f"{name} is not a JPEG, PNG or WebP photo.", code="wrong_type")
                 if probe.width * probe.height > conf.PHOTO_MAX_PIXELS:
-                    raise ValidationError(f"{name} has too many pixels.", code="too_large")
+                    raise ValidationError(
+                        f"{name} has too many pixels ({probe.width} x {probe.height}): photos may have at most "
+                        f"{conf.PHOTO_MAX_PIXELS / 1_000_000:g} megapixels.", code="too_many_pixels")
                 probe.verify()  # structure check; the image must be reopened afterwards
-            with Image.open(io.BytesIO(data)) as image:
-                image.load()
-                upright = ImageOps.exif_transpose(image)
+            upload.seek(0)
+            with Image.open(upload) as image:
+                image.draft("RGB", _stored_size(image.size))  # JPEG: decoded at 1/2, 1/4 or 1/8 scale
+                image.thumbnail((conf.PHOTO_MAX_SIDE, conf.PHOTO_MAX_SIDE))  # decodes, then shrinks in place
+                upright = ImageOps.exif_transpose(image)  # on the small image: the EXIF still says how
                 return _reencode(upright, name)
     except ValidationError:
         raise
@@ -73,6 +92,12 @@ def photo_clean(upload: UploadedFile) -> CleanPhoto:
     except (OSError, SyntaxError, ValueError) as exc:  # Pillow's ways of saying "truncated or corrupt"
         raise ValidationError(f"{name} could not be read as a photo (damaged or incomplete).",
                               code="corrupt") from exc
+
+
+def _stored_size(size: tuple[int, int]) -> tuple[int, int]:
+    """The size a photo is stored at (longest side at most PHOTO_MAX_SIDE), aspect kept."""
+    scale = min(1.0, conf.PHOTO_MAX_SIDE / max(size))
+    return max(1, int(size[0] * scale)), max(1, int(size[1] * scale))
 
 
 def _reencode(image: Image.Image, name: str) -> CleanPhoto:

@@ -118,7 +118,7 @@ def incident_panel(request: HttpRequest, pk: int) -> HttpResponse:
 def incident_comment(request: HttpRequest, pk: int) -> HttpResponse:
     incident = selectors.incident_get(request.user, pk)
     selectors.incident_require(request.user, incident, Action.OPERATE)
-    form = CommentForm(request.POST, request.FILES)
+    form = CommentForm(request.POST, request.FILES, room=incident.photo_room())
     if form.is_valid():
         try:
             incident_comment_add(incident=incident, author=request.user, body=form.cleaned_data["body"],  # type: ignore[arg-type]

@@ -202,7 +202,7 @@ class IncidentViewSet(ApiReadViewSet):
         if not api_can(request, Action.OPERATE, incident.store):
             raise PermissionDenied(f"Commenting needs a store manager or regional role for {incident.store.code}"
                                    " (and a token that covers the store).")
-        form = CommentForm(request_body(request), _files(request))
+        form = CommentForm(request_body(request), _files(request), room=incident.photo_room())
         if not form.is_valid():
             raise ValidationError(form.errors.as_data())
         if not incident.is_open:
