@@ -281,6 +281,9 @@ CT_WEBHOOK_SECRET = env.text("CT_WEBHOOK_SECRET")
 if CT_WEBHOOK_TOKEN and len(CT_WEBHOOK_TOKEN) < 24:
     raise ImproperlyConfigured("CT_WEBHOOK_TOKEN must be at least 24 characters: it is the only key of the URL.")
 # Write-backs (the outbox).
+# Odoo unreachable (refused, timeout, 5xx) is waited out for this long, never counted in attempts; the
+# attempts bound only unexpected crashes. Permanent refusals fail at once.
+CT_WRITEBACK_OUTAGE_WINDOW_HOURS = env.decimal("CT_WRITEBACK_OUTAGE_WINDOW_HOURS", 72.0, minimum=0.01)
 CT_WRITEBACK_MAX_ATTEMPTS = env.integer("CT_WRITEBACK_MAX_ATTEMPTS", 8, minimum=1)
 CT_WRITEBACK_BACKOFF_SECONDS = env.decimal("CT_WRITEBACK_BACKOFF_SECONDS", 2.0, minimum=0)
 CT_WRITEBACK_BACKOFF_CAP_SECONDS = env.decimal("CT_WRITEBACK_BACKOFF_CAP_SECONDS", 300.0, minimum=0)

@@ -7,9 +7,10 @@
 3. Re-read and verify: a non-manager's `button_approve` is a silent no-op in Odoo, so an unchanged
    record after a "successful" call fails loudly with a configuration message. A wizard action
    (outdated count, duplicate expense) is surfaced, never looped on.
-4. Post a chatter note naming the approver, the decision, the comment and a link to the portal.
-   Each finished step is saved on the row (`save_progress`), and a retried row first looks for its
-   own note in Odoo, so a crash between steps never repeats one.
+4. Post a chatter note (HTML) naming the document by its current number, the approver, the decision,
+   the comment and a link to the portal. Each finished step is saved on the row (`save_progress`),
+   and a row without a saved note id first looks for its own note in Odoo, so a crash, a lost reply
+   or a replay never posts a second one.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.utils.html import escape
 
 from apps.odoo_gateway import OdooGateway, OdooRecordMissing
 from apps.sync.domain import matches
@@ -99,30 +101,55 @@ def _call(gateway: OdooGateway, feed: Feed, writeback: WriteBack) -> Any:
     return gateway.call(writeback.odoo_model, method, [odoo_id], context=context)
 
 
-def _note_body(writeback: WriteBack) -> str:
+def _document_name(gateway: OdooGateway, feed: Feed, writeback: WriteBack, row: dict[str, Any] | None) -> str:
+    """The document's number as Odoo has it now: a refund mirrored as "Draft #30" is numbered when
+    posted, and the note names it by that number."""
+    from apps.approvals.projector import reference_of
+
+    field = feed.settings.get("reference_field", "name")
+    if writeback.odoo_model in NO_CHATTER or writeback.odoo_id is None:
+        return str(writeback.payload.get("reference") or "")
+    if row is None or field not in row:
+        row = _read(gateway, feed, writeback)
+    value = row.get(field)
+    name = str(value[1]) if isinstance(value, list) and len(value) == 2 else str(value or "")
+    return reference_of(name, writeback.odoo_id)
+
+
+def note_html(writeback: WriteBack, reference: str) -> str:
+    """The chatter note as HTML (sent with `body_is_html`): every value escaped, line breaks of the
+    comment kept, a clickable link back to the decision, and the marker that finds it again."""
     payload = writeback.payload
     verb = "approved" if payload["outcome"] == "approve" else "rejected"
-    lines = [f"{payload.get('reference')} {verb} in Control Tower by {payload.get('approver')}."]
+    parts = [f"<p>{escape(reference)} {verb} in Control Tower by {escape(payload.get('approver') or '')}.</p>"]
     if payload.get("comment"):
-        lines.append(f"Comment: {payload['comment']}")
-    lines.append(f"Decision: {payload.get('portal_link')}")
-    lines.append(f"[ct:{writeback.idempotency_key}]")
-    return "\n".join(lines)
+        comment = escape(str(payload["comment"]).replace("\r\n", "\n")).replace("\n", "<br>")
+        parts.append(f"<p>Comment: {comment}</p>")
+    if payload.get("portal_link"):
+        link = escape(payload["portal_link"])
+        parts.append(f'<p>Decision: <a href="{link}" target="_blank" rel="noopener">{link}</a></p>')
+    parts.append(f"<p>{escape(note_marker(writeback))}</p>")
+    return "".join(parts)
 
 
-def _post_note_once(gateway: OdooGateway, writeback: WriteBack) -> int | None:
+def note_marker(writeback: WriteBack) -> str:
+    return f"[ct:{writeback.idempotency_key}]"
+
+
+def _post_note_once(gateway: OdooGateway, feed: Feed, writeback: WriteBack, row: dict[str, Any] | None) -> int | None:
+    """Post the note unless it is already in Odoo. Without a saved note id, the note may still have
+    reached Odoo (a worker killed after posting, a lost reply, a replay of a dead-lettered row), so
+    its marker is looked for first, whatever the attempt count says."""
     if writeback.odoo_model in NO_CHATTER or writeback.result.get("note_id"):
         return writeback.result.get("note_id")
     assert writeback.odoo_id is not None
-    marker = f"[ct:{writeback.idempotency_key}]"
-    if writeback.attempts > 1:  # a retry: the note may have reached Odoo before the worker died
-        found = gateway.search("mail.message", [["model", "=", writeback.odoo_model],
-                                                ["res_id", "=", writeback.odoo_id], ["body", "ilike", marker]],
-                               limit=1)
-        if found:
-            save_progress(writeback, note_id=found[0])
-            return found[0]
-    note_id = gateway.message_post(writeback.odoo_model, writeback.odoo_id, _note_body(writeback))
+    found = gateway.search("mail.message", [["model", "=", writeback.odoo_model], ["res_id", "=", writeback.odoo_id],
+                                            ["body", "ilike", note_marker(writeback)]], limit=1)
+    if found:
+        save_progress(writeback, note_id=found[0])
+        return found[0]
+    body = note_html(writeback, _document_name(gateway, feed, writeback, row))
+    note_id = gateway.message_post(writeback.odoo_model, writeback.odoo_id, body, body_is_html=True)
     save_progress(writeback, note_id=note_id)
     return note_id
 
@@ -131,6 +158,7 @@ def approval_execute(writeback: WriteBack, gateway: OdooGateway) -> dict[str, An
     """The executor of kind "approval" (registered in AppConfig.ready)."""
     feed = _feed(writeback)
     payload, outcome = writeback.payload, writeback.payload["outcome"]
+    row: dict[str, Any] | None = None
     if not writeback.result.get("applied"):
         where = position(feed, _read(gateway, feed, writeback), outcome, payload)
         if where == ELSEWHERE:
@@ -141,7 +169,8 @@ def approval_execute(writeback: WriteBack, gateway: OdooGateway) -> dict[str, An
                 answer = _call(gateway, feed, writeback)
             except OdooRecordMissing as exc:
                 raise WriteBackConflict(f"{payload.get('reference')} was deleted in Odoo: {exc}") from exc
-            after = position(feed, _read(gateway, feed, writeback), outcome, payload)
+            row = _read(gateway, feed, writeback)
+            after = position(feed, row, outcome, payload)
             if after != DONE and _is_wizard(answer):
                 raise WizardReturned(f"Odoo asks for a person instead: {answer.get('name') or answer.get('res_model')}"
                                      f" ({answer.get('res_model')}). Open {payload.get('reference')} in Odoo.")
@@ -154,5 +183,5 @@ def approval_execute(writeback: WriteBack, gateway: OdooGateway) -> dict[str, An
             save_progress(writeback, applied=True, called=True)
         else:
             save_progress(writeback, applied=True, called=False)
-    note_id = _post_note_once(gateway, writeback)
+    note_id = _post_note_once(gateway, feed, writeback, row)
     return {"applied": True, "note_id": note_id}

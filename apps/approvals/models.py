@@ -177,6 +177,21 @@ class ApprovalRequest(models.Model):
         return self.status == ApprovalStatus.OPEN
 
     @property
+    def status_label(self) -> str:
+        """The truth for the person who decided: "Approved" only once Odoo has it; until then
+        "Approved here — waiting for Odoo (unreachable since 10:42)" or "— sending to Odoo"."""
+        label = self.get_status_display()
+        writeback = self.writeback
+        if self.status not in (ApprovalStatus.APPROVED, ApprovalStatus.REJECTED) or writeback is None \
+                or writeback.is_final:
+            return label
+        if writeback.waiting_since is None:
+            return f"{label} here — sending to Odoo"
+        since = timezone.localtime(writeback.waiting_since)
+        shown = f"{since:%H:%M}" if since.date() == timezone.localdate() else f"{since:%d %b %H:%M}"
+        return f"{label} here — waiting for Odoo (unreachable since {shown})"
+
+    @property
     def is_overdue(self) -> bool:
         return self.is_open and self.deadline < timezone.now()
 

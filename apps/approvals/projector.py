@@ -44,7 +44,7 @@ def state_of(feed: Feed, values: dict[str, Any]) -> str:
     return _text(values.get(feed_setting(feed, "state_field", "state"), ""))
 
 
-def _reference(name: str, odoo_id: int) -> str:
+def reference_of(name: str, odoo_id: int) -> str:
     """Odoo's name, or "Draft #id" for a document Odoo has not numbered yet (named "/" until posted)."""
     name = name.strip()
     if not name or name == "/":
@@ -56,7 +56,7 @@ def _fill(request: ApprovalRequest, record: MirrorRecord) -> None:
     feed, values = record.feed, record.values
     requester = values.get(feed_setting(feed, "requester_field", "user_id"))
     request.kind, request.kind_label, request.odoo_model = feed.slug, feed.name, feed.odoo_model
-    request.reference = _reference(_text(values.get(feed_setting(feed, "reference_field", "name"))), record.odoo_id)
+    request.reference = reference_of(_text(values.get(feed_setting(feed, "reference_field", "name"))), record.odoo_id)
     request.partner = _text(values.get(feed_setting(feed, "partner_field", "partner_id"))
                             or values.get("employee_id"))[:200]
     request.amount = _amount(values.get(feed_setting(feed, "amount_field", "amount_total")))

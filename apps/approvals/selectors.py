@@ -18,6 +18,7 @@ from apps.odoo_gateway import OdooError, OdooGateway, get_gateway
 from apps.organisation.models import Store
 from apps.organisation.roles import Action
 from apps.sync.models import Feed, FeedKind
+from apps.writeback.models import IN_FLIGHT, WriteBackStatus
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -25,13 +26,15 @@ if TYPE_CHECKING:
     Person = User | AnonymousUser
 
 INBOX_PAGE_SIZE = 50  # rows per inbox page: a regional inbox can hold thousands
-# Lines shown on the detail page, fetched on demand from Odoo: (line model, link field, fields).
-LINES: dict[str, tuple[str, str, list[str]]] = {
+# Lines shown on the detail page, fetched on demand from Odoo: (line model, link field, fields, domain).
+# An invoice or refund also holds tax, payment-term, section and note lines: approvers see what was
+# sold or refunded, the product lines only.
+LINES: dict[str, tuple[str, str, list[str], list[Any]]] = {
     "purchase.order": ("purchase.order.line", "order_id",
-                       ["name", "product_id", "product_qty", "price_unit", "price_subtotal"]),
+                       ["name", "product_id", "product_qty", "price_unit", "price_subtotal"], []),
     "account.move": ("account.move.line", "move_id", ["name", "product_id", "quantity", "price_unit",
-                                                      "price_subtotal"]),
-    "hr.expense.sheet": ("hr.expense", "sheet_id", ["name", "product_id", "quantity", "total_amount", "date"]),
+                                                      "price_subtotal"], [["display_type", "=", "product"]]),
+    "hr.expense.sheet": ("hr.expense", "sheet_id", ["name", "product_id", "quantity", "total_amount", "date"], []),
 }
 
 
@@ -96,10 +99,13 @@ def requests_for(user: Person, action: Action = Action.VIEW) -> QuerySet[Approva
 
 
 def inbox_requests(user: Person, filters: InboxFilters) -> QuerySet[ApprovalRequest]:
-    """The user's requests ordered by deadline: open ones, and recently decided ones so the approver
-    sees their write-back reach Odoo."""
+    """The user's requests ordered by deadline: open ones, recently decided ones so the approver sees
+    their write-back reach Odoo, and decided ones Odoo does not have yet (waiting for Odoo, failed or
+    dead-lettered), however old: a decision never leaves the inbox before it is applied."""
     now = timezone.now()
-    recent = Q(status__in=DECIDED, decided_at__gte=now - timedelta(hours=conf.DECIDED_VISIBLE_HOURS))
+    unsettled = (*IN_FLIGHT, WriteBackStatus.FAILED, WriteBackStatus.DEAD)
+    recent = Q(status__in=DECIDED) & (Q(decided_at__gte=now - timedelta(hours=conf.DECIDED_VISIBLE_HOURS))
+                                      | Q(writeback__status__in=unsettled))
     queryset = requests_for(user)
     if filters.show == "open":
         queryset = queryset.filter(status=ApprovalStatus.OPEN)
@@ -169,12 +175,14 @@ def request_lines(request: ApprovalRequest, *, gateway: OdooGateway | None = Non
     spec = LINES.get(request.odoo_model)
     settings = request.feed.settings or {}
     if settings.get("lines_model"):
-        spec = (settings["lines_model"], settings.get("lines_field", ""), list(settings.get("lines_fields", [])))
+        spec = (settings["lines_model"], settings.get("lines_field", ""), list(settings.get("lines_fields", [])),
+                list(settings.get("lines_domain", [])))
     if spec is None:
         return [], ""
-    model, link, fields = spec
+    model, link, fields, domain = spec
     try:
-        rows = (gateway or get_gateway()).search_read(model, [[link, "=", request.odoo_id]], fields, limit=200)
+        rows = (gateway or get_gateway()).search_read(model, [[link, "=", request.odoo_id], *domain], fields,
+                                                      limit=200)
     except OdooError as exc:
         return [], f"Odoo could not be reached for the lines ({type(exc).__name__})."
     return [{key: _name(value) for key, value in row.items() if key != "id"} for row in rows], ""

@@ -192,10 +192,10 @@ def health_summary(viewer: Viewer) -> HealthSummary:
         from apps.health.selectors import current_signals, grouped
     except ImportError:
         return HealthSummary(available=False)
-    from apps.writeback.models import WriteBack, WriteBackStatus
+    from apps.writeback.models import IN_FLIGHT, WriteBack, WriteBackStatus
 
     groups = tuple(sorted(grouped(current_signals()), key=lambda group: -STATUS_RANK[SignalStatus(group.status)]))
-    pending = (WriteBackStatus.QUEUED, WriteBackStatus.RETRYING, WriteBackStatus.IN_PROGRESS)
+    pending = IN_FLIGHT
     stuck = (WriteBackStatus.FAILED, WriteBackStatus.DEAD, WriteBackStatus.CONFLICT)
     writebacks = viewer.narrow(WriteBack.objects.all()).order_by().aggregate(
         pending=Count("pk", filter=Q(status__in=pending)), stuck=Count("pk", filter=Q(status__in=stuck)))

@@ -18,7 +18,7 @@ from apps.health import conf
 from apps.health.models import SignalCategory, SignalStatus, WorkerHeartbeat
 from apps.health.readings import Reading, ago, graded
 from apps.sync.models import Feed, PendingRefetch, RunKind, RunStatus, SyncRun, WebhookRejection
-from apps.writeback.models import WriteBack, WriteBackStatus
+from apps.writeback.models import IN_FLIGHT, WriteBack, WriteBackStatus
 
 DEAD_LIST = "admin:writeback_writeback_changelist"
 BROKEN_RUNS = (RunStatus.FAILED, RunStatus.INTERRUPTED)
@@ -78,10 +78,10 @@ def sync_errors_reading(*, now: datetime) -> Reading:
 
 
 def outbox_readings(*, now: datetime) -> list[Reading]:
-    pending = (WriteBackStatus.QUEUED, WriteBackStatus.RETRYING, WriteBackStatus.IN_PROGRESS)
+    pending = IN_FLIGHT
     counts = WriteBack.objects.aggregate(
         pending=Count("pk", filter=Q(status__in=pending)),
-        retrying=Count("pk", filter=Q(status=WriteBackStatus.RETRYING)),
+        retrying=Count("pk", filter=Q(status__in=(WriteBackStatus.RETRYING, WriteBackStatus.WAITING))),
         dead=Count("pk", filter=Q(status=WriteBackStatus.DEAD)),
         refused=Count("pk", filter=Q(status__in=(WriteBackStatus.FAILED, WriteBackStatus.CONFLICT),
                                      updated_at__gte=now - timedelta(days=1))),
@@ -101,8 +101,8 @@ def outbox_readings(*, now: datetime) -> list[Reading]:
                 detail=f"{counts['pending']} waiting, oldest {int(age)} s", value=float(counts["pending"]),
                 action_url=changelist + "?status__exact=queued"),
         Reading("outbox.retrying", "Write-backs retrying", SignalCategory.OUTBOX,
-                graded(counts["retrying"], degraded=1), "any write-back retrying (Odoo unavailable) → degraded",
-                detail=f"{counts['retrying']} retrying with backoff", value=float(counts["retrying"]),
+                graded(counts["retrying"], degraded=1), "any write-back retrying or waiting for Odoo → degraded",
+                detail=f"{counts['retrying']} retrying or waiting for Odoo", value=float(counts["retrying"]),
                 action_url=changelist + "?status__exact=retrying"),
         Reading("outbox.dead", "Dead-lettered and refused write-backs", SignalCategory.OUTBOX, dead_status,
                 "dead-lettered → failing; failed or conflict in the last day → degraded",

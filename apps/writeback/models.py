@@ -16,13 +16,16 @@ class WriteBackStatus(models.TextChoices):
     QUEUED = "queued", "Queued"
     IN_PROGRESS = "in_progress", "Sending to Odoo"
     RETRYING = "retrying", "Retrying"
+    WAITING = "waiting", "Waiting for Odoo"
     APPLIED = "applied", "Applied in Odoo"
     CONFLICT = "conflict", "Conflict in Odoo"
     FAILED = "failed", "Failed"
     DEAD = "dead", "Dead-lettered"
 
 
-PENDING = (WriteBackStatus.QUEUED, WriteBackStatus.RETRYING)
+PENDING = (WriteBackStatus.QUEUED, WriteBackStatus.RETRYING, WriteBackStatus.WAITING)
+# Not final yet: due, waiting for Odoo, or being sent right now.
+IN_FLIGHT = (*PENDING, WriteBackStatus.IN_PROGRESS)
 FINAL = (WriteBackStatus.APPLIED, WriteBackStatus.CONFLICT, WriteBackStatus.FAILED, WriteBackStatus.DEAD)
 
 
@@ -53,6 +56,9 @@ class WriteBack(models.Model):
     claimed_at = models.DateTimeField(null=True, blank=True)
     applied_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
+    waiting_since = models.DateTimeField(
+        null=True, blank=True, help_text="Since when Odoo has been unreachable for this row (an outage is waited "
+                                         "out for CT_WRITEBACK_OUTAGE_WINDOW_HOURS, never counted in attempts).")
     source_type = models.CharField(max_length=64, blank=True, help_text="e.g. approvals.decision")
     source_id = models.CharField(max_length=64, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -74,6 +80,10 @@ class WriteBack(models.Model):
     def is_final(self) -> bool:
         return self.status in FINAL
 
+    @property
+    def is_waiting_for_odoo(self) -> bool:
+        return self.status in IN_FLIGHT and self.waiting_since is not None
+
     def backoff(self) -> timedelta:
         """Exponential backoff with full jitter, capped: retries from many rows never arrive in step."""
         import random
@@ -85,3 +95,25 @@ class WriteBack(models.Model):
     def summary(self) -> dict[str, Any]:
         return {"status": self.status, "attempts": self.attempts, "odoo_id": self.odoo_id,
                 "last_error": self.last_error}
+
+
+class OdooOutage(models.Model):
+    """The outbox's knowledge that Odoo is unreachable: one row (pk 1), empty `unreachable_since`
+    while Odoo answers.
+
+    While an outage lasts the outbox pauses instead of burning attempts: one worker at a time wins the
+    probe (a conditional UPDATE on `next_probe_at`) and tries the oldest waiting row; every other row
+    waits untouched. The probes back off exponentially with jitter up to
+    CT_WRITEBACK_BACKOFF_CAP_SECONDS, so a long outage costs Odoo one call every few minutes.
+    """
+
+    unreachable_since = models.DateTimeField(null=True, blank=True)
+    next_probe_at = models.DateTimeField(null=True, blank=True)
+    failed_probes = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        if self.unreachable_since is None:
+            return "Odoo reachable"
+        return f"Odoo unreachable since {self.unreachable_since:%Y-%m-%d %H:%M}"

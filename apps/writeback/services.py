@@ -16,6 +16,7 @@ from apps.live.broadcast import panels_changed
 from apps.odoo_gateway import OdooError, OdooGateway, OdooUnavailable, get_gateway
 from apps.writeback.executors import WriteBackConflict, WriteBackRefused, executor_for
 from apps.writeback.models import PENDING, WriteBack, WriteBackStatus
+from apps.writeback.outage import odoo_probe, outage_current, outage_end, outage_record, probe_claim, writeback_hold
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -71,7 +72,11 @@ def writeback_claim(pk: int) -> WriteBack | None:
 
 
 def writeback_run(pk: int, *, gateway: OdooGateway | None = None) -> WriteBack | None:
-    """Claim and apply one row; returns it with its new status, or None when someone else has it."""
+    """Claim and apply one row; returns it with its new status, or None when someone else has it.
+    While Odoo is down (see `outage`) the row waits without a call."""
+    outage = outage_current()
+    if outage is not None:
+        return writeback_hold(pk, outage)
     writeback = writeback_claim(pk)
     if writeback is None:
         return None
@@ -83,7 +88,7 @@ def writeback_run(pk: int, *, gateway: OdooGateway | None = None) -> WriteBack |
     except WriteBackRefused as exc:
         return _finish(writeback, WriteBackStatus.FAILED, error=str(exc))
     except OdooUnavailable as exc:
-        return _retry_or_dead(writeback, f"Odoo unavailable: {exc}")
+        return _wait_for_odoo(writeback, f"{type(exc).__name__}: {exc}", gateway)
     except OdooError as exc:
         return _finish(writeback, WriteBackStatus.FAILED, error=f"{type(exc).__name__}: {exc}")
     except Exception as exc:
@@ -92,7 +97,26 @@ def writeback_run(pk: int, *, gateway: OdooGateway | None = None) -> WriteBack |
     return _finish(writeback, WriteBackStatus.APPLIED, result=outcome)
 
 
+def _wait_for_odoo(writeback: WriteBack, error: str, gateway: OdooGateway) -> WriteBack:
+    """Odoo did not answer this row: it waits (its own capped backoff; attempts are not counted against
+    it) and, when a probe confirms Odoo is down, the whole outbox pauses. `writebacks_expire`
+    dead-letters it only once it has waited longer than the window."""
+    now = timezone.now()
+    WriteBack.objects.filter(pk=writeback.pk, status=WriteBackStatus.IN_PROGRESS).update(
+        status=WriteBackStatus.WAITING, last_error=f"Odoo unavailable: {error}",
+        waiting_since=writeback.waiting_since or now, next_attempt_at=now + writeback.backoff(), updated_at=now)
+    problem = odoo_probe(gateway)
+    if problem is not None:
+        outage = outage_record(problem)
+        logger.warning("Odoo unreachable since %s; the outbox waits (next probe %s)", outage.unreachable_since,
+                       outage.next_probe_at)
+    writeback.refresh_from_db()
+    panels_changed(store_id=writeback.store_id, topics=[TOPIC])
+    return writeback
+
+
 def _retry_or_dead(writeback: WriteBack, error: str) -> WriteBack:
+    """An unexpected crash (not Odoo being away) is retried with backoff a bounded number of times."""
     if writeback.attempts >= settings.CT_WRITEBACK_MAX_ATTEMPTS:
         return _finish(writeback, WriteBackStatus.DEAD, error=error)
     WriteBack.objects.filter(pk=writeback.pk, status=WriteBackStatus.IN_PROGRESS).update(
@@ -122,13 +146,67 @@ def _finish(writeback: WriteBack, status: str, *, error: str = "", result: dict[
 
 
 def writebacks_dispatch(*, gateway: OdooGateway | None = None, limit: int = 200) -> int:
-    """Apply due rows (retries, and rows whose task was lost with a broker restart)."""
+    """Apply due rows oldest first (retries, rows held during an outage, and rows whose task was lost
+    with a broker restart). While Odoo is down only one worker probes it, when the probe is due."""
     writebacks_recover()
+    writebacks_expire()
+    if outage_current() is not None:
+        if not probe_claim():
+            return 0
+        gateway = gateway or get_gateway()
+        problem = odoo_probe(gateway)
+        if problem is not None:
+            outage_record(problem)
+            return 0
+        outage_end()
+        logger.info("Odoo answers again; the outbox resumes in order")
     done = 0
-    for pk in WriteBack.objects.due().order_by("next_attempt_at").values_list("pk", flat=True)[:limit]:
-        if writeback_run(pk, gateway=gateway) is not None:
-            done += 1
+    for pk in WriteBack.objects.due().order_by("created_at", "pk").values_list("pk", flat=True)[:limit]:
+        writeback = writeback_run(pk, gateway=gateway)
+        if writeback is None:
+            continue
+        done += 1
+        if writeback.status == WriteBackStatus.WAITING and outage_current() is not None:
+            break  # Odoo went down: the rest wait for the next probe
     return done
+
+
+def writebacks_expire() -> int:
+    """Dead-letter rows that waited for an unreachable Odoo longer than the window (measured from when
+    each started waiting, or was decided if later), and tell operations: past the window the decision
+    may no longer be what anyone wants applied, so a person replays it."""
+    hours = settings.CT_WRITEBACK_OUTAGE_WINDOW_HOURS
+    cutoff = timezone.now() - timedelta(hours=hours)
+    expired = []
+    for pk in WriteBack.objects.filter(status=WriteBackStatus.WAITING, waiting_since__lte=cutoff,
+                                       created_at__lte=cutoff).order_by("pk").values_list("pk", flat=True):
+        if not WriteBack.objects.filter(pk=pk, status=WriteBackStatus.WAITING).update(
+                status=WriteBackStatus.IN_PROGRESS, claimed_at=timezone.now()):
+            continue  # a worker took it meanwhile
+        writeback = WriteBack.objects.get(pk=pk)
+        assert writeback.waiting_since is not None
+        since = timezone.localtime(writeback.waiting_since)
+        expired.append(_finish(writeback, WriteBackStatus.DEAD, error=(
+            f"Not applied: Odoo was unreachable from {since:%Y-%m-%d %H:%M} for more than {hours:g} h "
+            f"({writeback.last_error.removeprefix('Odoo unavailable: ')}). Check that the decision still "
+            f"stands, then replay it.")))
+    if expired:
+        _tell_operations(expired, hours=hours)
+    return len(expired)
+
+
+def _tell_operations(expired: list[WriteBack], *, hours: float) -> None:
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    from apps.notifications.services import notify
+    from apps.organisation.roles import Role
+
+    people = get_user_model().objects.filter(is_active=True, role_grants__role=Role.OPERATIONS_ADMIN).distinct()
+    notify(recipients=list(people),
+           subject=f"{len(expired)} write-back(s) dead-lettered: Odoo unreachable for more than {hours:g} h",
+           body="\n".join(f"{row}: {row.last_error}" for row in expired[:50]),
+           link=reverse("admin:writeback_writeback_changelist") + "?status__exact=dead")
 
 
 def writebacks_recover() -> int:
@@ -145,7 +223,7 @@ def writeback_replay(*, writeback: WriteBack, actor: User, request: Any = None) 
     if writeback.status not in (WriteBackStatus.DEAD, WriteBackStatus.FAILED, WriteBackStatus.CONFLICT):
         raise ValueError("Only failed, conflicted or dead-lettered write-backs can be replayed.")
     before = writeback.summary()
-    WriteBack.objects.filter(pk=writeback.pk).update(status=WriteBackStatus.QUEUED, attempts=0,
+    WriteBack.objects.filter(pk=writeback.pk).update(status=WriteBackStatus.QUEUED, attempts=0, waiting_since=None,
                                                       next_attempt_at=timezone.now(), updated_at=timezone.now())
     writeback.refresh_from_db()
     audit_record(action="writeback.replayed", target=writeback, actor=actor, store=writeback.store,

@@ -13,6 +13,7 @@ from apps.approvals.decisions import decisions_bulk_approve
 from apps.approvals.models import ApprovalRequest
 from apps.odoo_gateway import OdooConfig, OdooGateway
 from apps.writeback.models import WriteBack, WriteBackStatus
+from apps.writeback.services import writebacks_dispatch
 from tests.approvals.support import approvals_sync, calls_of, new_po, run_writebacks
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
@@ -39,7 +40,7 @@ def decide_burst(world, odoo, odoo_server) -> list[int]:  # type: ignore[no-unty
 
 
 def drain(gateway: OdooGateway, *, rounds: int = 30) -> None:
-    """Run due rows as a worker would, jumping past each backoff instead of sleeping."""
+    """Run the dispatcher as beat would, jumping past each backoff instead of sleeping."""
     moment = timezone.now()
     for _ in range(rounds):
         if not WriteBack.objects.exclude(status__in=[WriteBackStatus.APPLIED, WriteBackStatus.FAILED,
@@ -47,7 +48,7 @@ def drain(gateway: OdooGateway, *, rounds: int = 30) -> None:
             return
         moment += timedelta(minutes=10)
         with time_machine.travel(moment):
-            run_writebacks(gateway)
+            writebacks_dispatch(gateway=gateway)
 
 
 def effects(odoo_server, orders: list[int]) -> tuple[set[str], dict[int, int]]:  # type: ignore[no-untyped-def]
@@ -66,7 +67,8 @@ def test_it_applies_every_decision_exactly_once_after_odoo_was_down(world, odoo,
     approvals_before = calls_of(odoo_server, "purchase.order", "button_approve")
     odoo_server.faults.down = True
     run_writebacks(impatient)
-    assert set(WriteBack.objects.values_list("status", flat=True)) == {WriteBackStatus.RETRYING}
+    assert set(WriteBack.objects.values_list("status", flat=True)) == {WriteBackStatus.WAITING}
+    assert WriteBack.objects.filter(attempts__gt=0).count() == 1  # one probe; the others wait
     odoo_server.faults.down = False
     drain(impatient)
     assert WriteBack.objects.filter(status=WriteBackStatus.APPLIED).count() == COUNT

@@ -11,7 +11,7 @@ from django.utils import timezone
 from apps.audit.models import AuditEvent
 from apps.odoo_gateway import OdooGateway
 from apps.writeback.executors import executor_register
-from apps.writeback.models import WriteBack, WriteBackStatus
+from apps.writeback.models import OdooOutage, WriteBack, WriteBackStatus
 from apps.writeback.services import (
     writeback_claim,
     writeback_enqueue,
@@ -26,8 +26,13 @@ pytestmark = pytest.mark.django_db
 KIND = "test.partner_note"
 
 
+CRASH: list[bool] = []
+
+
 def post_note(writeback: WriteBack, gateway: OdooGateway) -> dict[str, Any]:
     """A real, idempotent Odoo change: a chatter note on a purchase order, skipped if it is already there."""
+    if CRASH:
+        raise RuntimeError("a bug in the executor")
     key = writeback.idempotency_key
     found = gateway.search_read("mail.message", [["model", "=", "purchase.order"], ["res_id", "=", writeback.odoo_id],
                                                  ["body", "ilike", key]], ["id"])
@@ -75,35 +80,49 @@ def test_it_lets_exactly_one_of_two_claims_win(network: Network, odoo, order: in
     assert writeback_claim(writeback.pk) is None
 
 
-def test_it_retries_with_backoff_while_odoo_is_down_then_applies(network: Network, odoo, odoo_server,
-                                                                  order: int) -> None:
+def test_it_waits_for_odoo_while_it_is_down_then_applies(network: Network, odoo, odoo_server, order: int) -> None:
     writeback = queue(network, order)
+    other = queue(network, order, key="wb-2")
     odoo_server.faults.down = True
-    retried = writeback_run(writeback.pk, gateway=odoo)
-    assert retried is not None
-    assert retried.status == WriteBackStatus.RETRYING
-    assert "unavailable" in retried.last_error.lower()
-    assert retried.next_attempt_at <= timezone.now() + timedelta(seconds=2)
+    waiting = writeback_run(writeback.pk, gateway=odoo)
+    assert waiting is not None
+    assert waiting.status == WriteBackStatus.WAITING
+    assert waiting.waiting_since is not None
+    assert "unavailable" in waiting.last_error.lower()
+    outage = OdooOutage.objects.get()
+    assert outage.unreachable_since is not None  # the probe after the failure found Odoo down: paused
+    assert outage.next_probe_at <= timezone.now() + timedelta(seconds=2)
+    assert waiting.next_attempt_at <= timezone.now() + timedelta(seconds=2)
+    held = writeback_run(other.pk, gateway=odoo)  # the outbox is paused: no call, no attempt used
+    assert held is not None
+    assert (held.status, held.attempts) == (WriteBackStatus.WAITING, 0)
     odoo_server.faults.down = False
-    WriteBack.objects.filter(pk=writeback.pk).update(next_attempt_at=timezone.now())
-    assert writebacks_dispatch(gateway=odoo) == 1
+    OdooOutage.objects.update(next_probe_at=timezone.now())
+    WriteBack.objects.update(next_attempt_at=timezone.now())
+    assert writebacks_dispatch(gateway=odoo) == 2
     writeback.refresh_from_db()
     assert writeback.status == WriteBackStatus.APPLIED
     assert writeback.attempts == 2
     assert notes(odoo, order, "wb-1") == 1
+    assert notes(odoo, order, "wb-2") == 1
+    assert OdooOutage.objects.get().unreachable_since is None
 
 
-def test_it_dead_letters_after_the_last_attempt_and_replays(network: Network, odoo, odoo_server, order: int,
-                                                            settings) -> None:
+def test_it_dead_letters_a_crashing_row_after_the_last_attempt_and_replays(network: Network, odoo, order: int,
+                                                                          settings) -> None:
+    """An unexpected crash (not Odoo being away) is retried a bounded number of times."""
     settings.CT_WRITEBACK_MAX_ATTEMPTS = 2
     writeback = queue(network, order)
-    odoo_server.faults.down = True
-    for _ in range(2):
-        WriteBack.objects.filter(pk=writeback.pk).update(next_attempt_at=timezone.now())
-        writeback_run(writeback.pk, gateway=odoo)
+    CRASH.append(True)
+    try:
+        for _ in range(2):
+            WriteBack.objects.filter(pk=writeback.pk).update(next_attempt_at=timezone.now())
+            writeback_run(writeback.pk, gateway=odoo)
+    finally:
+        CRASH.clear()
     writeback.refresh_from_db()
     assert writeback.status == WriteBackStatus.DEAD
-    odoo_server.faults.down = False
+    assert "RuntimeError" in writeback.last_error
     with pytest.raises(ValueError, match="Only failed"):
         writeback_replay(writeback=queue(network, order, key="other"), actor=network.ops)
     writeback_replay(writeback=writeback, actor=network.ops)
