@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "apps.live",
     "apps.sync",
     "apps.writeback",
+    "apps.integration",
     "apps.approvals",
     "apps.incidents",
     "apps.operations",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("incidents/", include("apps.incidents.urls")),
     path("exceptions/", include("apps.operations.urls")),
     path("health/", include("apps.health.urls")),
+    path("integration/", include("apps.integration.urls")),
     path("audit/", include("apps.audit.urls")),
     path("dashboards/", include("apps.dashboards.urls")),
     path("api/v1/", include("apps.api.urls")),

@@ -165,7 +165,8 @@ class _History:
 
     def __post_init__(self) -> None:
         self.start = self.now - timedelta(days=self.days)
-        self.feeds = {feed.slug: feed for feed in feeds_ensure()}
+        feeds_ensure()
+        self.feeds = {feed.slug: feed for feed in Feed.objects.all()}
         self.rules = rules_ensure()
 
     # -- shared ------------------------------------------------------------------------------------

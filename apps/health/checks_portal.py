@@ -17,6 +17,7 @@ from django.urls import reverse
 from apps.health import conf
 from apps.health.models import SignalCategory, SignalStatus, WorkerHeartbeat
 from apps.health.readings import Reading, ago, graded
+from apps.integration.selectors import unassigned_count
 from apps.sync.models import Feed, PendingRefetch, RunKind, RunStatus, SyncRun, WebhookRejection
 from apps.writeback.models import IN_FLIGHT, WriteBack, WriteBackStatus
 
@@ -25,7 +26,7 @@ BROKEN_RUNS = (RunStatus.FAILED, RunStatus.INTERRUPTED)
 
 
 def portal_readings(*, now: datetime) -> list[Reading]:
-    return [*feed_readings(now=now), sync_errors_reading(now=now), *outbox_readings(now=now),
+    return [*feed_readings(now=now), sync_errors_reading(now=now), unassigned_reading(), *outbox_readings(now=now),
             *hint_readings(now=now), heartbeat_reading(now=now), queue_reading(), channel_layer_reading()]
 
 
@@ -75,6 +76,15 @@ def sync_errors_reading(*, now: datetime) -> Reading:
     return Reading("sync.errors", "Sync run errors", SignalCategory.SYNC, graded(failed, degraded=1),
                    "a failed or interrupted sync run in the last hour → degraded", detail=detail, value=float(failed),
                    action_url=reverse("admin:sync_syncrun_changelist") + "?status__exact=failed")
+
+
+def unassigned_reading() -> Reading:
+    """Open records no store claimed reach nobody's inbox: someone has to assign them."""
+    count = unassigned_count()
+    return Reading("sync.unassigned", "Records without a store", SignalCategory.SYNC,
+                   graded(count, degraded=1), "an open mirrored record whose store is unknown → degraded",
+                   detail=f"{count} open records reach no store's people" if count else "Every open record has a store",
+                   value=float(count), action_url=reverse("integration:unassigned"))
 
 
 def outbox_readings(*, now: datetime) -> list[Reading]:

@@ -21,6 +21,7 @@ class SignalCategory(models.TextChoices):
     ODOO_CRON = "odoo_cron", "Odoo scheduled actions"
     ODOO_MAIL = "odoo_mail", "Odoo outgoing email"
     ODOO_WEBHOOKS = "odoo_webhooks", "Odoo webhook rules"
+    ODOO_READINESS = "odoo_readiness", "Odoo integration readiness"
     SYNC = "sync", "Sync feeds"
     OUTBOX = "outbox", "Write-backs to Odoo"
     HINTS = "hints", "Webhook hints"

@@ -17,12 +17,14 @@ from django.utils import timezone
 
 from apps.health.checks_odoo import odoo_checks_freshness, odoo_readings
 from apps.health.checks_portal import portal_readings
-from apps.health.models import ODOO_CATEGORIES, HealthSignal, SignalCategory, WorkerHeartbeat
-from apps.health.readings import history_prune, signals_record
+from apps.health.models import ODOO_CATEGORIES, HealthSignal, SignalCategory, SignalStatus, WorkerHeartbeat
+from apps.health.readings import Reading, history_prune, signals_record
+from apps.integration.selectors import Readiness
 from apps.odoo_gateway import OdooGateway, get_gateway
 
 logger = logging.getLogger(__name__)
-PORTAL_CATEGORIES = tuple(c for c in SignalCategory if c not in ODOO_CATEGORIES)
+# The readiness signal has its own source (`odoo_setup` and its periodic re-check): neither pass retires it.
+PORTAL_CATEGORIES = tuple(c for c in SignalCategory if c not in (*ODOO_CATEGORIES, SignalCategory.ODOO_READINESS))
 
 
 def health_check_portal(*, now: datetime | None = None) -> list[HealthSignal]:
@@ -48,6 +50,18 @@ def health_check_all(*, gateway: OdooGateway | None = None) -> None:
     health_check_odoo(gateway=gateway)
     health_check_portal()
     history_prune()
+
+
+def readiness_record(report: Readiness, *, now: datetime | None = None) -> list[HealthSignal]:
+    """The `odoo_setup` report as one signal: missing → failing, only warnings → degraded."""
+    status = SignalStatus.FAILING if report.missing else SignalStatus.DEGRADED if report.warnings else SignalStatus.OK
+    detail = report.summary() + ("" if report.ready and not report.warnings
+                                 else ". Details and fixes: python manage.py odoo_setup --check")
+    reading = Reading("odoo.readiness", "Odoo integration readiness", SignalCategory.ODOO_READINESS, status,
+                      "a missing right, field, target or store mapping → failing; warnings only → degraded",
+                      detail=detail, value=float(len(report.missing)),
+                      data={"missing": [f.text for f in report.missing], "warnings": [f.text for f in report.warnings]})
+    return signals_record([reading], categories=[SignalCategory.ODOO_READINESS], now=now)
 
 
 @transaction.atomic

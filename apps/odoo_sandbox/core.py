@@ -62,6 +62,9 @@ class Sandbox:
         self.calls: collections.deque[CallRecord] = collections.deque(maxlen=5000)
         self.inbound_hooks: collections.deque[Any] = collections.deque(maxlen=1000)
         self.hints: Any = None  # the HintDispatcher, attached by the server
+        # Which store's warehouse each seeded store document is for. A stock Odoo has no field for it;
+        # `tag_stores` plays the Odoo users who fill in the portal's store field once it exists.
+        self.store_tags: dict[tuple[str, int], int] = {}
         self.call_count = 0
         self._count_lock = threading.Lock()
 
@@ -202,3 +205,24 @@ def to_json(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [to_json(v) for v in value]
     return value
+
+
+def tag_stores(sandbox: Sandbox, field: str) -> int:
+    """Set `field` (a many2one to stock.warehouse the portal's setup created) on the seeded documents,
+    as each store's staff would on the form. Models without the field are left alone."""
+    from .environment import Env
+
+    env = Env(sandbox, 1, su=True)
+    tagged = 0
+    by_target: dict[tuple[str, int], list[int]] = {}
+    for (model, rec_id), warehouse in sandbox.store_tags.items():
+        by_target.setdefault((model, warehouse), []).append(rec_id)
+    with sandbox.store.transaction():
+        for (model, warehouse), ids in sorted(by_target.items()):
+            if model not in env or field not in env[model].fields_get([field]):
+                continue
+            live = [rec_id for rec_id in ids if sandbox.store.get(model, rec_id) is not None]
+            if live:
+                env[model].browse(live).write({field: warehouse})
+                tagged += len(live)
+    return tagged

@@ -186,8 +186,3 @@ def One2many(relation: str, inverse_name: str, string: str = "", **kw: Any) -> F
 
 def Many2many(relation: str, string: str = "", **kw: Any) -> Field:
     return Field("many2many", string, relation=relation, **kw)
-
-
-def store_warehouse_field() -> Field:
-    """The custom field a retailer adds with Studio to link a record to its store's warehouse."""
-    return Many2one("stock.warehouse", "Store", manual=True, help="Store (warehouse) this record belongs to")

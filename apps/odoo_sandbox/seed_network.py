@@ -4,18 +4,30 @@ Stores come from `apps.organisation.demo_network` (plain data). Per store: purch
 'to approve' (linked through picking_type_id -> stock.picking.type.warehouse_id), counted quants with
 differences, draft customer refunds, submitted expense reports, maintenance requests, incident tasks,
 late receipts, reordering rules with something to order and overdue activities on purchase orders.
-Records without a natural warehouse link carry the custom field `x_store_warehouse_id`.
+Records without a natural warehouse link (refunds, expense reports, equipment, maintenance requests,
+tasks) carry nothing that names their store, as in a stock Odoo: the sandbox remembers it
+(`Sandbox.store_tags`) until `tag_stores` fills in the field the portal's `odoo_setup` creates.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import random
+from typing import Any
 
 from apps.organisation.demo_network import stores_with_warehouse_ids
 
 from .environment import Env
 from .seed_data import mk
+
+
+def mk_for_store(warehouse: int, env: Env, model: str, vals: dict[str, Any]) -> int:
+    """A document of one store. A stock Odoo has no field saying so (the portal's `odoo_setup` adds
+    one); the sandbox remembers the store so `tag_stores` can fill that field in as the store's staff
+    would."""
+    rec_id = mk(env, model, vals)
+    env.sandbox.store_tags[(model, rec_id)] = warehouse
+    return rec_id
 
 FIRST_NAMES = [
     "Aisha",
@@ -253,13 +265,13 @@ def seed_network(env: Env, rng: random.Random, now: dt.datetime) -> None:
         )
         # Finance: draft customer refunds waiting for a decision.
         for _ in range(rng.randint(1, 2)):
-            mk(
+            mk_for_store(
+                warehouse,
                 env,
                 "account.move",
                 {
                     "move_type": "out_refund",
                     "partner_id": rng.choice(customers),
-                    "x_store_warehouse_id": warehouse,
                     "invoice_origin": demo_store.code,
                     "invoice_line_ids": [
                         (
@@ -296,42 +308,43 @@ def seed_network(env: Env, rng: random.Random, now: dt.datetime) -> None:
                 "total_amount_currency": float(rng.randint(12, 240)),
             },
         )
-        sheet = mk(
+        sheet = mk_for_store(
+                warehouse,
             env,
             "hr.expense.sheet",
             {
                 "name": f"{label} ({demo_store.code})",
                 "employee_id": employee,
                 "expense_line_ids": [(6, 0, [expense])],
-                "x_store_warehouse_id": warehouse,
             },
         )
         env["hr.expense.sheet"].browse([sheet]).action_submit_sheet()
         # Incidents: maintenance requests and project tasks.
-        fridge = mk(
+        fridge = mk_for_store(
+                warehouse,
             env,
             "maintenance.equipment",
             {
                 "name": f"Freezer bank A ({demo_store.code})",
                 "maintenance_team_id": teams[1],
-                "x_store_warehouse_id": warehouse,
                 "location": demo_store.name,
             },
         )
-        till = mk(
+        till = mk_for_store(
+                warehouse,
             env,
             "maintenance.equipment",
             {
                 "name": f"Till 2 ({demo_store.code})",
                 "maintenance_team_id": teams[2],
-                "x_store_warehouse_id": warehouse,
                 "location": demo_store.name,
             },
         )
         for name, category, priority in rng.sample(MAINTENANCE_ISSUES, rng.randint(1, 2)):
             team = teams[1] if category == "refrigeration" else teams[2] if category == "pos_it" else teams[0]
             equipment = fridge if category == "refrigeration" else till if category == "pos_it" else False
-            request = mk(
+            request = mk_for_store(
+                warehouse,
                 env,
                 "maintenance.request",
                 {
@@ -339,7 +352,6 @@ def seed_network(env: Env, rng: random.Random, now: dt.datetime) -> None:
                     "priority": priority,
                     "maintenance_team_id": team,
                     "equipment_id": equipment,
-                    "x_store_warehouse_id": warehouse,
                     "description": f"<p>Reported by {first} {last}</p>",
                     "request_date": (now.date() - dt.timedelta(days=rng.randint(0, 6))).isoformat(),
                 },
@@ -347,7 +359,8 @@ def seed_network(env: Env, rng: random.Random, now: dt.datetime) -> None:
             if rng.random() < 0.4:
                 env["maintenance.request"].browse([request]).write({"stage_id": maint_stages[1]})
         for name, tag in rng.sample(TASK_ISSUES, rng.randint(1, 2)):
-            mk(
+            mk_for_store(
+                warehouse,
                 env,
                 "project.task",
                 {
@@ -355,7 +368,6 @@ def seed_network(env: Env, rng: random.Random, now: dt.datetime) -> None:
                     "project_id": project,
                     "tag_ids": [(6, 0, [tags[tag]])],
                     "priority": "1" if tag == "safety" else "0",
-                    "x_store_warehouse_id": warehouse,
                     "stage_id": stages[rng.randint(0, 2)],
                     "user_ids": [(6, 0, [admin])],
                     "description": f"<p>Reported by {first} {last}, {region.name} region</p>",

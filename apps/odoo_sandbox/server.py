@@ -19,7 +19,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from . import errors
-from .core import Sandbox
+from .core import Sandbox, tag_stores
 from .faults import Faults
 from .hints import HintDispatcher
 from .inbound import handle_hook
@@ -197,6 +197,12 @@ class _Handler(BaseHTTPRequestHandler):
             self._json(200, owner.status())
         elif path == "/sandbox/simulate/step" and self.command == "POST":
             self._json(200, {"did": owner.simulator.step()})
+        elif path == "/sandbox/tag-stores" and self.command == "POST":
+            field = body.get("field") if isinstance(body, dict) else None
+            if not isinstance(field, str) or not field.startswith("x_"):
+                self._json(400, {"error": 'send {"field": "x_..."}, the store field the portal created'})
+                return
+            self._json(200, {"tagged": owner.tag_stores(field)})
         else:
             self._send(404, PAGE_404, "text/html")
 
@@ -295,6 +301,10 @@ class SandboxServer:
         return self.sandbox.call(
             self.uid_for(login), model, method, list(args or []), dict(kwargs or {}), transport="inprocess"
         )
+
+    def tag_stores(self, field: str) -> int:
+        """Fill in the portal's store field on the seeded store documents (see `core.tag_stores`)."""
+        return tag_stores(self.sandbox, field)
 
     def status(self) -> dict[str, Any]:
         return {

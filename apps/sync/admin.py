@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from apps.sync.feeds import DEFINITION_FIELDS
 from apps.sync.models import Feed, MirrorRecord, PendingRefetch, SyncRun, WebhookRejection
 
 
@@ -13,7 +14,15 @@ class FeedAdmin(admin.ModelAdmin[Feed]):
     list_display = ["slug", "name", "kind", "odoo_model", "enabled", "last_success_at", "cursor_write_date",
                     "last_error"]
     list_filter = ["kind", "enabled"]
-    readonly_fields = ["cursor_write_date", "cursor_id", "running_since", "last_success_at", "last_error"]
+    readonly_fields = ["cursor_write_date", "cursor_id", "running_since", "last_success_at", "last_error",
+                       "builtin_version", "tuned_fields"]
+
+    def save_model(self, request: HttpRequest, obj: Feed, form: Any, change: bool) -> None:
+        """A definition field changed here is operations' choice: a later built-in upgrade keeps it."""
+        if change and obj.builtin_version:
+            tuned = set(obj.tuned_fields) | (set(form.changed_data) & set(DEFINITION_FIELDS))
+            obj.tuned_fields = sorted(tuned)
+        super().save_model(request, obj, form, change)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin[Any]):

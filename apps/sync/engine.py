@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.odoo_gateway import OdooError, OdooGateway, format_odoo_datetime, get_gateway, parse_odoo_datetime
+from apps.sync.feeds import feed_error_text
 from apps.sync.lease import Lease, LeaseLost
 from apps.sync.mirror import batch_apply
 from apps.sync.models import Feed, MirrorRecord, RunKind, RunStatus, SyncRun
@@ -81,7 +82,7 @@ def feed_sync(feed: Feed, *, full: bool = False, gateway: OdooGateway | None = N
     except (OdooError, PagingStalled, LeaseLost) as exc:
         logger.warning("Sync of %s stopped: %s", feed.slug, exc)
         run.rpc_calls = gateway.rpc_count - calls_before
-        return _finish(run, lease, error=f"{type(exc).__name__}: {exc}")
+        return _finish(run, lease, error=feed_error_text(feed, exc))
     except BaseException as exc:
         run.rpc_calls = gateway.rpc_count - calls_before
         _finish(run, lease, error=f"{type(exc).__name__}: {exc}")

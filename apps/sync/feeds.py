@@ -7,14 +7,13 @@ from typing import Any
 
 from django.db import transaction
 
+from apps.integration.conf import STORE_FIELD  # the field odoo_setup adds where Odoo has no warehouse link
 from apps.sync.domain import validate_domain
 from apps.sync.models import Feed, FeedKind
 
-STORE_FIELD = "x_store_warehouse_id"  # the Studio field a retailer adds where Odoo has no warehouse link
-
 BUILTIN_FEEDS: list[dict[str, Any]] = [
     {
-        "slug": "purchase-orders", "name": "Purchase orders to approve", "kind": FeedKind.APPROVAL,
+        "version": 2, "slug": "purchase-orders", "name": "Purchase orders to approve", "kind": FeedKind.APPROVAL,
         "odoo_model": "purchase.order", "base_domain": [],
         "domain": [["state", "=", "to approve"]],
         "fields": ["name", "state", "partner_id", "amount_total", "currency_id", "user_id", "date_order",
@@ -25,7 +24,7 @@ BUILTIN_FEEDS: list[dict[str, Any]] = [
                      "reference_field": "name"},
     },
     {
-        "slug": "stock-counts", "name": "Stock counts to apply", "kind": FeedKind.APPROVAL,
+        "version": 2, "slug": "stock-counts", "name": "Stock counts to apply", "kind": FeedKind.APPROVAL,
         "odoo_model": "stock.quant", "base_domain": [["location_id.usage", "=", "internal"]],
         "domain": [["inventory_quantity_set", "=", True]],
         "fields": ["product_id", "location_id", "warehouse_id", "quantity", "inventory_quantity",
@@ -36,7 +35,7 @@ BUILTIN_FEEDS: list[dict[str, Any]] = [
                      "requester_field": "user_id", "reference_field": "product_id"},
     },
     {
-        "slug": "customer-refunds", "name": "Customer refunds to post", "kind": FeedKind.APPROVAL,
+        "version": 2, "slug": "customer-refunds", "name": "Customer refunds to post", "kind": FeedKind.APPROVAL,
         "odoo_model": "account.move", "base_domain": [["move_type", "=", "out_refund"]],
         "domain": [["state", "=", "draft"]],
         "fields": ["name", "state", "partner_id", "amount_total", "currency_id", "invoice_user_id", "invoice_date",
@@ -47,7 +46,7 @@ BUILTIN_FEEDS: list[dict[str, Any]] = [
                      "requester_field": "invoice_user_id", "reference_field": "name"},
     },
     {
-        "slug": "expense-reports", "name": "Expense reports to approve", "kind": FeedKind.APPROVAL,
+        "version": 2, "slug": "expense-reports", "name": "Expense reports to approve", "kind": FeedKind.APPROVAL,
         "odoo_model": "hr.expense.sheet", "base_domain": [],
         "domain": [["state", "=", "submit"]],
         "fields": ["name", "state", "employee_id", "total_amount", "currency_id", "user_id", STORE_FIELD],
@@ -57,7 +56,7 @@ BUILTIN_FEEDS: list[dict[str, Any]] = [
                      "amount_field": "total_amount", "requester_field": "user_id", "reference_field": "name"},
     },
     {
-        "slug": "maintenance-requests", "name": "Maintenance incidents", "kind": FeedKind.INCIDENT,
+        "version": 2, "slug": "maintenance-requests", "name": "Maintenance incidents", "kind": FeedKind.INCIDENT,
         "odoo_model": "maintenance.request", "base_domain": [],
         "domain": [["archive", "=", False], ["close_date", "=", False]],
         "fields": ["name", "stage_id", "priority", "user_id", "maintenance_team_id", "request_date", "close_date",
@@ -65,7 +64,7 @@ BUILTIN_FEEDS: list[dict[str, Any]] = [
         "store_field": STORE_FIELD,
     },
     {
-        "slug": "incident-tasks", "name": "Incident tasks", "kind": FeedKind.INCIDENT,
+        "version": 2, "slug": "incident-tasks", "name": "Incident tasks", "kind": FeedKind.INCIDENT,
         "odoo_model": "project.task", "base_domain": [[STORE_FIELD, "!=", False]],
         "domain": [["state", "not in", ["1_done", "1_canceled"]]],
         "fields": ["name", "stage_id", "state", "priority", "user_ids", "project_id", "date_deadline", STORE_FIELD],
@@ -75,7 +74,7 @@ BUILTIN_FEEDS: list[dict[str, Any]] = [
     # that depend on the clock (late, overdue) and thresholds are decided by those rules, not here.
     # Comparisons use ±0.001 rather than 0: the local domain evaluator treats a 0 target as False.
     {
-        "slug": "stock-discrepancies", "name": "Stock count discrepancies", "kind": FeedKind.EXCEPTION,
+        "version": 2, "slug": "stock-discrepancies", "name": "Stock count discrepancies", "kind": FeedKind.EXCEPTION,
         "odoo_model": "stock.quant", "base_domain": [["location_id.usage", "=", "internal"]],
         "domain": [["inventory_quantity_set", "=", True]],
         "fields": ["product_id", "location_id", "warehouse_id", "quantity", "inventory_quantity",
@@ -83,14 +82,14 @@ BUILTIN_FEEDS: list[dict[str, Any]] = [
         "store_field": "warehouse_id", "settings": {"exception_kind": "count_discrepancy"},
     },
     {
-        "slug": "negative-stock", "name": "Negative stock", "kind": FeedKind.EXCEPTION,
+        "version": 2, "slug": "negative-stock", "name": "Negative stock", "kind": FeedKind.EXCEPTION,
         "odoo_model": "stock.quant", "base_domain": [["location_id.usage", "=", "internal"]],
         "domain": [["quantity", "<", -0.001]],
         "fields": ["product_id", "location_id", "warehouse_id", "quantity"],
         "store_field": "warehouse_id", "settings": {"exception_kind": "negative_stock"},
     },
     {
-        "slug": "replenishment-risks", "name": "Replenishment risks", "kind": FeedKind.EXCEPTION,
+        "version": 2, "slug": "replenishment-risks", "name": "Replenishment risks", "kind": FeedKind.EXCEPTION,
         "odoo_model": "stock.warehouse.orderpoint", "base_domain": [],
         "domain": [["qty_to_order", ">", 0.001]],
         "fields": ["product_id", "warehouse_id", "location_id", "product_min_qty", "product_max_qty", "qty_forecast",
@@ -98,7 +97,8 @@ BUILTIN_FEEDS: list[dict[str, Any]] = [
         "store_field": "warehouse_id", "settings": {"exception_kind": "replenishment_risk"},
     },
     {
-        "slug": "late-receipts", "name": "Receipts not done (late ones are exceptions)", "kind": FeedKind.EXCEPTION,
+        "version": 2, "slug": "late-receipts", "name": "Receipts not done (late ones are exceptions)",
+        "kind": FeedKind.EXCEPTION,
         "odoo_model": "stock.picking", "base_domain": [["picking_type_code", "=", "incoming"]],
         "domain": [["state", "not in", ["done", "cancel"]]],
         "fields": ["name", "origin", "partner_id", "picking_type_id", "scheduled_date", "state"],
@@ -106,7 +106,7 @@ BUILTIN_FEEDS: list[dict[str, Any]] = [
         "settings": {"exception_kind": "late_receipt"},
     },
     {
-        "slug": "store-activities", "name": "Activities on store documents (overdue ones are exceptions)",
+        "version": 2, "slug": "store-activities", "name": "Activities on store documents (overdue ones are exceptions)",
         "kind": FeedKind.EXCEPTION, "odoo_model": "mail.activity",
         "base_domain": [["res_model", "in", ["purchase.order", "stock.picking", "account.move", "hr.expense.sheet",
                                              "maintenance.request", "project.task"]]],
@@ -117,13 +117,61 @@ BUILTIN_FEEDS: list[dict[str, Any]] = [
 ]
 
 
+DEFINITION_FIELDS = ("name", "kind", "odoo_model", "base_domain", "domain", "fields", "store_field", "store_via_model",
+                     "store_via_field", "settings")
+
+
+def _definition(definition: dict[str, Any]) -> dict[str, Any]:
+    return {key: definition.get(key, "" if key.startswith("store_") else None) for key in DEFINITION_FIELDS
+            if key in definition or key.startswith("store_")}
+
+
+def _kept(feed: Feed, key: str, definition: dict[str, Any]) -> bool:
+    """Whether operations' value wins over the new definition's: recorded as tuned in the admin, or
+    (for a row older than versioned definitions) different from what the previous version defined."""
+    if key in feed.tuned_fields:
+        return True
+    if feed.builtin_version == 0:
+        previous = definition.get("previous", {})
+        return key not in previous or getattr(feed, key) != previous[key]
+    return False
+
+
 @transaction.atomic
-def feeds_ensure() -> list[Feed]:
-    """Create missing built-in feeds; never overwrite what operations tuned on an existing one."""
-    feeds = []
+def feeds_ensure() -> list[str]:
+    """Create missing built-in feeds and bring older built-in rows up to their definition's version,
+    field by field, keeping what operations tuned. Returns what changed, in words."""
+    report = []
+    existing = {feed.slug: feed for feed in Feed.objects.select_for_update().filter(
+        slug__in=[d["slug"] for d in BUILTIN_FEEDS])}
     for definition in BUILTIN_FEEDS:
         validate_domain(definition["domain"], ["write_date", *definition["fields"]])
-        defaults = {key: value for key, value in definition.items() if key != "slug"}
-        feed, _ = Feed.objects.get_or_create(slug=definition["slug"], defaults=defaults)
-        feeds.append(feed)
-    return feeds
+        values, version = _definition(definition), definition["version"]
+        feed = existing.get(definition["slug"])
+        if feed is None:
+            Feed.objects.create(slug=definition["slug"], builtin_version=version, **values)
+            continue
+        if feed.builtin_version >= version:
+            continue
+        changed = [key for key, value in values.items() if getattr(feed, key) != value]
+        kept = [key for key in changed if _kept(feed, key, definition)]
+        for key in changed:
+            if key not in kept:
+                setattr(feed, key, values[key])
+        feed.builtin_version = version
+        feed.save()
+        line = f"feed {feed.slug} upgraded to definition {version}"
+        line += f": updated {', '.join(k for k in changed if k not in kept)}" if len(changed) > len(kept) else ""
+        line += f"; kept operations' {', '.join(kept)}" if kept else ""
+        report.append(line)
+    return report
+
+
+def feed_error_text(feed: Feed, exc: Exception) -> str:
+    """A sync error in words an operator can act on: a stock Odoo lacks the store field until
+    `odoo_setup` adds it, and Odoo's own message ("Invalid field ...") does not say that."""
+    text = f"{type(exc).__name__}: {exc}"
+    if "Invalid field" in str(exc) and STORE_FIELD in str(exc):
+        return (f"Odoo has no field {STORE_FIELD} on {feed.odoo_model} (a stock Odoo does not): run "
+                f"`python manage.py odoo_setup` to add it. {text}")
+    return text

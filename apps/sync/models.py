@@ -40,6 +40,11 @@ class Feed(models.Model):
         default=5, help_text="Longest Odoo transaction plus clock skew: Odoo stamps write_date at transaction "
                              "start, so a record may commit behind the cursor while a poll runs.")
     enabled = models.BooleanField(default=True)
+    builtin_version = models.PositiveIntegerField(
+        default=0, help_text="Version of the built-in definition last applied (0: a feed operations added).")
+    tuned_fields = models.JSONField(
+        default=list, blank=True, help_text="Definition fields operations changed in the admin: an upgraded "
+                                            "built-in definition leaves them as they are.")
     cursor_write_date = models.DateTimeField(null=True, blank=True)
     cursor_id = models.PositiveIntegerField(default=0)
     last_poll_started_at = models.DateTimeField(

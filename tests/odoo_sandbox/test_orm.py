@@ -152,12 +152,14 @@ def test_it_applies_x2many_commands(sandbox: SandboxServer) -> None:
     assert search(sandbox, "project.task", [("tag_ids", "in", [tags[2]])]) == [task]
 
 
-def test_it_exposes_the_store_field_in_fields_get(sandbox: SandboxServer) -> None:
+def test_it_starts_as_a_stock_odoo_without_a_store_field(sandbox: SandboxServer) -> None:
     for model in ("account.move", "hr.expense.sheet", "maintenance.request", "project.task"):
-        info = sandbox.execute(
-            "admin", model, "fields_get", [["x_store_warehouse_id"]], {"attributes": ["type", "relation"]}
-        )
-        assert info == {"x_store_warehouse_id": {"type": "many2one", "relation": "stock.warehouse"}}
+        info = sandbox.execute("admin", model, "fields_get", [["x_store_warehouse_id"]], {"attributes": ["type"]})
+        assert info == {}
+        with pytest.raises(OdooError) as invalid:
+            sandbox.execute("admin", model, "search", [[("x_store_warehouse_id", "=", 2)]])
+        assert invalid.value.name == "builtins.ValueError"
+    assert sandbox.execute("admin", "ir.model.fields", "search_count", [[("state", "=", "manual")]]) == 0
 
 
 def test_it_refuses_private_and_unknown_methods(sandbox: SandboxServer) -> None:

@@ -14,7 +14,6 @@ from ..fields import (
     One2many,
     Row,
     Selection,
-    store_warehouse_field,
 )
 from ..orm import rpc
 from ..writing import touch
@@ -92,7 +91,6 @@ class AccountMove(MailThread):
             "Payment Status",
             default="not_paid",
         ),
-        "x_store_warehouse_id": store_warehouse_field(),
     }
 
     def _prepare_create(self, vals: dict[str, Any]) -> None:

@@ -19,7 +19,6 @@ from ..fields import (
     Row,
     Selection,
     Text,
-    store_warehouse_field,
 )
 from ..orm import Model, rpc
 from ..writing import touch
@@ -142,7 +141,6 @@ class HrExpenseSheet(MailThread):
             "Payment Status",
             default="not_paid",
         ),
-        "x_store_warehouse_id": store_warehouse_field(),
     }
 
     def _after_create(self) -> None:

@@ -17,7 +17,6 @@ from ..fields import (
     Many2one,
     Selection,
     Text,
-    store_warehouse_field,
 )
 from ..orm import Model, rpc
 from ..writing import touch
@@ -71,7 +70,6 @@ class MaintenanceEquipment(MailThread):
         "technician_user_id": Many2one("res.users", "Technician"),
         "company_id": Many2one("res.company", "Company", default=1),
         "active": Boolean("Active", default=True),
-        "x_store_warehouse_id": store_warehouse_field(),
     }
 
 
@@ -122,7 +120,6 @@ class MaintenanceRequest(MailThread):
         "color": Integer("Color Index", default=0),
         "company_id": Many2one("res.company", "Company", default=1),
         "note": Text("Note"),
-        "x_store_warehouse_id": store_warehouse_field(),
     }
 
     def _after_write(self, vals: dict[str, Any]) -> None:

@@ -15,7 +15,6 @@ from ..fields import (
     Many2one,
     Row,
     Selection,
-    store_warehouse_field,
 )
 from ..orm import Model
 from ..writing import touch
@@ -126,7 +125,6 @@ class ProjectTask(MailThread):
         "parent_id": Many2one("project.task", "Parent Task"),
         "company_id": Many2one("res.company", "Company", default=1),
         "active": Boolean("Active", default=True),
-        "x_store_warehouse_id": store_warehouse_field(),
     }
 
     def _prepare_create(self, vals: dict[str, Any]) -> None:

@@ -9,19 +9,22 @@ worker and scheduler relay their notices to the web process (`CT_LIVE_RELAY_URL`
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import signal
 import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 
 def _redis_answers(host: str, port: int) -> bool:
@@ -108,10 +111,39 @@ class Command(BaseCommand):
         call_command("triage_train", stdout=self.stdout)
         # Fixed argument lists built above, no shell: nothing from outside reaches the command line.
         children = {name: subprocess.Popen(cmd, env=task_env if name in ("worker", "scheduler") else env)  # noqa: S603
-                    for name, cmd in commands}
+                    for name, cmd in commands if name == "odoo-sandbox"}
+        if children:
+            self._odoo_ready()
+        children |= {name: subprocess.Popen(cmd, env=task_env if name in ("worker", "scheduler") else env)  # noqa: S603
+                     for name, cmd in commands if name != "odoo-sandbox"}
         self.stdout.write(self.style.SUCCESS(f"\nControl Tower is running at {site}/  (Ctrl-C stops everything)"))
         self.stdout.write(f"Sign-ins are above; they are kept in {Path(settings.VAR_DIR) / 'demo-logins.txt'}.")
         self._supervise(children)
+
+    def _odoo_ready(self) -> None:
+        """The sandbox starts as a stock Odoo: run `odoo_setup --yes` on it as an operations admin
+        would, then let the sandbox play the Odoo users who set the store on the seeded documents."""
+        url = settings.ODOO_URL.rstrip("/")
+        parsed = urlparse(url)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or 8069), timeout=0.5).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        self.stdout.write("Making the Odoo sandbox ready (odoo_setup --yes)…")
+        try:
+            call_command("odoo_setup", "--yes", stdout=self.stdout)
+        except CommandError as exc:
+            self.stderr.write(f"Odoo is not fully ready: {exc}")
+        from apps.integration.conf import STORE_FIELD
+
+        body = json.dumps({"field": STORE_FIELD}).encode()
+        request = urllib.request.Request(f"{url}/sandbox/tag-stores", data=body,  # noqa: S310 (the sandbox's URL)
+                                         headers={"Content-Type": "application/json"})
+        with contextlib.suppress(OSError), urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310
+            self.stdout.write(f"Store set on {json.loads(answer.read()).get('tagged', 0)} seeded Odoo documents.")
 
     def _mirrored_models(self) -> list[str]:
         """The Odoo models the enabled feeds mirror: the sandbox hints only their changes, as the

@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class IntegrationConfig(AppConfig):
+    """Making a stock Odoo ready for the portal (`odoo_setup`), and the records no store claimed."""
+
+    name = "apps.integration"
+    verbose_name = "Odoo integration"
+
+    def ready(self) -> None:
+        from apps.integration import executors
+
+        executors.register()

@@ -1,0 +1,27 @@
+"""Bringing a stock sandbox to what the portal's tests expect: what `odoo_setup --yes` does in Odoo
+(the store field and its form views, through the portal's own code), then Odoo's users setting the
+store on the seeded documents (the sandbox acting as them)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from apps.integration.conf import STORE_FIELD
+from apps.integration.services import store_field_install
+from apps.odoo_gateway import OdooConfig, OdooGateway
+from apps.sync.feeds import BUILTIN_FEEDS
+
+STORE_FIELD_MODELS = sorted({d["odoo_model"] for d in BUILTIN_FEEDS
+                             if d.get("store_field") == STORE_FIELD and not d.get("store_via_model")})
+
+
+def admin_gateway(server: Any) -> OdooGateway:
+    return OdooGateway(OdooConfig(url=server.url, db=server.db, login="admin", password="admin"))
+
+
+def portal_ready(server: Any) -> None:
+    gateway = admin_gateway(server)
+    for model in STORE_FIELD_MODELS:
+        store_field_install(gateway, model)
+    gateway.close()
+    server.tag_stores(STORE_FIELD)
