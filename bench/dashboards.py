@@ -415,6 +415,7 @@ def main() -> None:
 
         from apps.odoo_gateway import OdooConfig, OdooGateway
         from apps.odoo_sandbox.testing import running_sandbox
+        from tests.odoo_ready import portal_ready
 
         now = timezone.now()
         started = time.perf_counter()
@@ -448,6 +449,7 @@ def main() -> None:
             results[name]["warm"] = measure_portal(user, url, args.runs, cached=True)
         started = time.perf_counter()
         with running_sandbox(seed_network=True) as server:
+            portal_ready(server)  # the store field, as odoo_setup adds it to a stock Odoo
             projects = seed_sandbox(server, seeded)
             print(f"sandbox seeded in {time.perf_counter() - started:.0f} s")
             odoo = OdooGateway(OdooConfig(url=server.url, db=server.db, login="admin", password="admin",

@@ -51,9 +51,11 @@ def measure(samples: int, bulk: int) -> dict[str, Any]:
     from apps.sync.models import Feed
     from apps.writeback.models import WriteBack
     from controltower.celery import app
+    from tests.odoo_ready import portal_ready
 
     app.conf.task_always_eager = True
     with running_sandbox(seed_network=True) as server:
+        portal_ready(server)  # the store field, as odoo_setup adds it to a stock Odoo
         settings.ODOO_URL, settings.ODOO_DB = server.url, server.db
         settings.ODOO_LOGIN, settings.ODOO_PASSWORD, settings.ODOO_API_KEY = "admin", "admin", ""
         reset_gateway()
