@@ -15,12 +15,15 @@ django_asgi_app = get_asgi_application()
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from django.conf import settings  # noqa: E402
 
 from controltower.routing import websocket_urlpatterns  # noqa: E402
+from controltower.sync_threads import BoundedSyncThreads  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        # At most CT_ASGI_THREADS requests run their synchronous part at once; the others wait their turn.
+        "http": BoundedSyncThreads(django_asgi_app, settings.CT_ASGI_THREADS),
         "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )

@@ -8,6 +8,7 @@ import os
 from typing import Any
 
 from celery import Celery
+from celery.signals import worker_process_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "controltower.settings")
 
@@ -34,3 +35,16 @@ def collected_beat_schedule() -> dict[str, dict[str, Any]]:
 @app.on_after_finalize.connect
 def _install_beat_schedule(sender: Celery, **kwargs: Any) -> None:
     sender.conf.beat_schedule = {**collected_beat_schedule(), **(sender.conf.beat_schedule or {})}
+
+
+@worker_process_init.connect
+def _forget_inherited_connection_pool(**kwargs: Any) -> None:
+    """A forked worker process must not share its parent's pooled PostgreSQL sockets: drop the
+    inherited pool object (its connections belong to the parent) so the child opens its own."""
+    from django.db import connections
+
+    for connection in connections.all(initialized_only=True):
+        pools = getattr(type(connection), "_connection_pools", None)
+        if pools is not None:
+            pools.pop(connection.alias, None)
+        connection.connection = None

@@ -18,6 +18,7 @@ from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from controltower import env
+from controltower.redis_pools import redis_pool_options
 
 # Lets admin and queryset classes be subscripted for type checking (ModelAdmin[Store]).
 django_stubs_ext.monkeypatch()
@@ -152,7 +153,23 @@ def _database() -> dict[str, Any]:
         ) from exc
     if not config.get("NAME"):
         raise ImproperlyConfigured("DATABASE_URL must name a database, e.g. postgres://host:5432/controltower.")
+    if config["ENGINE"] == "django.db.backends.postgresql" and CT_DB_POOL_MAX_SIZE:
+        # A pool per process (psycopg_pool): a request borrows a connection and gives it back when it
+        # ends, so a web process never holds more than the pool's size however many requests it serves.
+        config["CONN_MAX_AGE"] = 0  # the pool keeps the connections; Django must not
+        config["CONN_HEALTH_CHECKS"] = True  # with a pool: checked before it is lent (a restarted server)
+        config.setdefault("OPTIONS", {})["pool"] = {
+            "min_size": min(CT_DB_POOL_MIN_SIZE, CT_DB_POOL_MAX_SIZE), "max_size": CT_DB_POOL_MAX_SIZE,
+            "timeout": CT_DB_POOL_TIMEOUT, "max_idle": 300}
     return config
+
+
+# PostgreSQL connection pool per process (0: no pool, one persistent connection per thread) and the
+# threads a web process runs requests' synchronous work on (see controltower/sync_threads.py).
+CT_DB_POOL_MAX_SIZE = env.integer("CT_DB_POOL_MAX_SIZE", 8, minimum=0)
+CT_DB_POOL_MIN_SIZE = env.integer("CT_DB_POOL_MIN_SIZE", 1, minimum=0)
+CT_DB_POOL_TIMEOUT = env.decimal("CT_DB_POOL_TIMEOUT", 10.0, minimum=0.5)
+CT_ASGI_THREADS = env.integer("CT_ASGI_THREADS", CT_DB_POOL_MAX_SIZE or 8, minimum=1)
 
 
 DATABASES = {"default": _database()}
@@ -166,13 +183,18 @@ if REDIS_URL:
     # channels_redis waits for messages with a 5-second blocking pop while redis-py reads with a 5-second
     # socket timeout by default: the two race and an idle consumer dies. Its pool also refuses (rather
     # than waits) beyond `max_connections`, and every group join of a connecting page takes one.
+    _layer_timeout = env.decimal("CT_CHANNEL_LAYER_SOCKET_TIMEOUT", 10.0, minimum=6)
+    # Pools with health checks and a quick retry (controltower/redis_pools.py): connections that died with a
+    # Redis restart are replaced on first use, so websockets and the cache recover as soon as it is back.
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {
         "hosts": [{"address": REDIS_URL,
-                   "socket_timeout": env.decimal("CT_CHANNEL_LAYER_SOCKET_TIMEOUT", 10.0, minimum=6),
+                   **redis_pool_options(asyncio=True, socket_timeout=_layer_timeout),
                    "max_connections": env.integer("CT_CHANNEL_LAYER_MAX_CONNECTIONS", 1000, minimum=10)}],
         "prefix": "ct"}}}
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
-                          "KEY_PREFIX": "ct"}}
+    # The cache fails open: while Redis is away pages are computed afresh and limits start over.
+    CACHES: dict[str, dict[str, Any]] = {"default": {"BACKEND": "controltower.cache.FailOpenRedisCache",
+                                                     "LOCATION": REDIS_URL, "KEY_PREFIX": "ct",
+                                                     "OPTIONS": redis_pool_options(socket_timeout=2.0)}}
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

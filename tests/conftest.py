@@ -24,6 +24,10 @@ def django_db_modify_db_settings() -> None:
     from django.conf import settings
 
     settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # No connection pool in tests: threads of live servers and async consumers keep their connection
+    # for the whole test, outside any request cycle, and would drain a pool sized for web processes.
+    # The pool is exercised under load by bench/load.py.
+    settings.DATABASES["default"].get("OPTIONS", {}).pop("pool", None)
 
 
 @pytest.fixture(scope="session", autouse=True)

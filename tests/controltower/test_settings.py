@@ -59,8 +59,26 @@ def test_it_uses_postgres_and_redis_when_configured(tmp_path: Path) -> None:
     assert seen["engine"] == "django.db.backends.postgresql"
     assert seen["name"] == "ct"
     assert seen["layer"] == "channels_redis.core.RedisChannelLayer"
-    assert seen["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert seen["cache"] == "controltower.cache.FailOpenRedisCache"
     assert seen["broker"] == "redis://127.0.0.1:6379/1"
+
+
+def test_it_pools_postgres_connections_with_a_configurable_bound(tmp_path: Path) -> None:
+    probe = ("import json, django; django.setup(); from django.conf import settings as s; "
+             "d = s.DATABASES['default']; print(json.dumps({'pool': d['OPTIONS'].get('pool'), "
+             "'age': d['CONN_MAX_AGE'], 'threads': s.CT_ASGI_THREADS}))")
+    pooled = json.loads(run({"DATABASE_URL": "postgres://u:p@127.0.0.1:5432/ct", "CT_DB_POOL_MAX_SIZE": "5"},
+                            "-c", probe, tmp_path=tmp_path).stdout)
+    assert pooled["pool"]["max_size"] == 5
+    assert pooled["age"] == 0  # the pool keeps connections, Django does not
+    assert pooled["threads"] == 5
+    unpooled = json.loads(run({"DATABASE_URL": "postgres://u:p@127.0.0.1:5432/ct", "CT_DB_POOL_MAX_SIZE": "0"},
+                              "-c", probe, tmp_path=tmp_path).stdout)
+    assert unpooled["pool"] is None
+    assert unpooled["age"] == 60
+    bad = run({"DATABASE_URL": "postgres://u:p@127.0.0.1:5432/ct", "CT_DB_POOL_MAX_SIZE": "many"}, tmp_path=tmp_path)
+    assert bad.returncode != 0
+    assert "CT_DB_POOL_MAX_SIZE" in bad.stderr
 
 
 def test_it_stops_on_a_bad_database_url_without_echoing_the_password(tmp_path: Path) -> None:
