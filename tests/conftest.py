@@ -50,14 +50,14 @@ def odoo_server():  # type: ignore[no-untyped-def]
     """A fresh Odoo sandbox over real HTTP, seeded with the demo retail network, per test module, made
     ready as `odoo_setup --yes` makes a stock Odoo (its store field tagged on the seeded documents)."""
     from apps.odoo_sandbox.testing import running_sandbox
-
-    with running_sandbox() as server:
-        yield server
-
     from tests.odoo_ready import portal_ready
 
-@pytest.fixture
+    with running_sandbox() as server:
         portal_ready(server)
+        yield server
+
+
+@pytest.fixture
 def odoo(odoo_server, settings):  # type: ignore[no-untyped-def]
     """The process gateway pointed at the sandbox (faults cleared), as the portal's code gets it."""
     from apps.odoo_gateway import get_gateway, reset_gateway
