@@ -374,15 +374,15 @@ def measure_baseline(odoo: Any, projects: dict[str, int], warehouses: list[int] 
 
 
 @contextmanager
-def bench_db() -> Iterator[None]:
+def bench_db(suffix: str = "dashboards_bench") -> Iterator[None]:
     """Like `_django.bench_database`, on a database of its own (never the shared test database)."""
     import django
     from django.conf import settings
 
     settings.DATABASES["default"].setdefault("TEST", {})
-    settings.DATABASES["default"]["TEST"]["NAME"] = f"{settings.DATABASES['default']['NAME']}_dashboards_bench"
+    settings.DATABASES["default"]["TEST"]["NAME"] = f"{settings.DATABASES['default']['NAME']}_{suffix}"
     if not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
-        raise SystemExit("bench/dashboards.py measures PostgreSQL (COPY, percentile_cont): set DATABASE_URL to a "
+        raise SystemExit("This benchmark measures PostgreSQL (COPY, percentile_cont): set DATABASE_URL to a "
                          "PostgreSQL database, e.g. postgres://postgres@127.0.0.1:5432/controltower.")
     settings.DEBUG = False  # measure as in production (no query log kept in memory)
     django.setup()
