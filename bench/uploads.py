@@ -103,7 +103,7 @@ def main() -> None:
         deadline = time.monotonic() + 60
         while True:
             try:
-                urllib.request.urlopen(f"{base}/healthz", timeout=2).read()  # noqa: S310 (local server)
+                urllib.request.urlopen(f"{base}/healthz", timeout=2).read()
                 break
             except OSError:
                 if time.monotonic() > deadline or server.poll() is not None:
@@ -111,7 +111,7 @@ def main() -> None:
                 time.sleep(0.2)
 
         def report(files: list[tuple[str, bytes, str]]) -> int:
-            page = urllib.request.urlopen(urllib.request.Request(  # noqa: S310
+            page = urllib.request.urlopen(urllib.request.Request(
                 f"{base}/incidents/new/", headers={"Cookie": f"sessionid={session}"}), timeout=60)
             csrf_cookie = re.search(r"csrftoken=([^;]+)", page.headers.get("Set-Cookie", "")).group(1)  # type: ignore[union-attr]
             token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.read().decode()).group(1)  # type: ignore[union-attr]
@@ -154,6 +154,6 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 if __name__ == "__main__":
-    import urllib.error  # noqa: F401 (HTTPError above)
+    import urllib.error
 
     main()

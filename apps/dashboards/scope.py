@@ -1,6 +1,6 @@
 """One person's dashboard scope for one request, read once from the choke point.
 
-`store_scope(user, VIEW)` (apps/organisation/scope.py) is what every `.for_user(user, VIEW)` narrows
+`stores_for(user, VIEW)` (apps/organisation/scope.py) is what every `.for_user(user, VIEW)` narrows
 by. A dashboard page runs some twenty queries; building the django-guardian subquery for each of them
 costs more than the queries themselves (about 10 ms each), so the dashboards ask the choke point once
 per request for the store ids and narrow every query by them — the same rule, evaluated once.
@@ -16,7 +16,7 @@ from django.db.models import BigIntegerField, ExpressionWrapper, F, Model, Query
 
 from apps.organisation.models import Store
 from apps.organisation.roles import Action
-from apps.organisation.scope import StoreScope, regions_for, store_scope
+from apps.organisation.scope import has_network_scope, regions_for, stores_for
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -29,20 +29,16 @@ class Viewer:
         self.user = user
 
     @cached_property
-    def scope(self) -> StoreScope:
-        return store_scope(self.user, Action.VIEW)
-
-    @property
     def stores(self) -> QuerySet[Store]:
-        return self.scope.stores
+        return stores_for(self.user, Action.VIEW)
 
     @cached_property
     def store_ids(self) -> frozenset[int]:
         return frozenset(self.stores.values_list("pk", flat=True))
 
-    @property
+    @cached_property
     def network(self) -> bool:
-        return self.scope.network
+        return has_network_scope(self.user, Action.VIEW)
 
     def regions(self) -> QuerySet[Any]:
         return regions_for(self.user, Action.VIEW)
@@ -63,7 +59,7 @@ class Viewer:
         over every store and the hashed id list is the cheaper plan.
         """
         if stores is None and self.network and not index_hint:
-            return queryset.filter(self.scope.condition(store_field))
+            return queryset.filter(**{f"{store_field}__active": True, f"{store_field}__region__active": True})
         if index_hint:
             # `store_id + 0`: the same test, but not one the store index can answer, so PostgreSQL
             # finds a period's rows through the time indexes (a few thousand recent rows) instead of

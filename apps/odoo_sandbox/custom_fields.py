@@ -3,8 +3,8 @@
 As in Odoo, an `ir.model.fields` row with `state = 'manual'` *is* the field: creating the row adds the
 field to its model (fields_get, read, write, domains, order), unlinking it removes it. A declared field
 marked `manual` follows the same rule once the database describes its model: it lives as long as its
-row. A fresh sandbox has no custom field, like a stock Odoo Community. Field maps are cached per store (`Store.derived`) and rebuilt
-after any change to `ir.model.fields`, or a rollback.
+row. A fresh sandbox has no custom field, like a stock Odoo Community. Field maps are cached per store
+(`Store.derived`) and rebuilt after any change to `ir.model.fields`, or a rollback.
 """
 
 from __future__ import annotations

@@ -53,8 +53,9 @@ DEMO_WEBHOOK_RECEIVERS = "localhost,127.0.0.0/8,::1"
 def child_environments(base: dict[str, str], *, host: str, port: int, redis_url: str, redis_found: bool,
                        ) -> tuple[dict[str, str], dict[str, str]]:
     """(web and sandbox, worker and scheduler) environments, with loopback webhook receivers allowed
-    unless the allow-list is set; a local Redis when one answers and none is configured; with no Redis at all, the worker and scheduler relay live notices to the web process
-    (which sends on its own layer, so it never relays)."""
+    unless the allow-list is set; a local Redis when one answers and none is configured; with no Redis
+    at all, the worker and scheduler relay live notices to the web process (which sends on its own
+    layer, so it never relays)."""
     env = {key: value for key, value in base.items() if key != "CT_LIVE_RELAY_URL"}
     # The demo's webhook receivers run on this machine (a local n8n, a test listener): loopback is
     # listed, as an operator would list an inside receiver; production lists nothing by default.
