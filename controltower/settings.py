@@ -233,7 +233,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "portal/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env.integer("CT_PROXY_COUNT", 0, minimum=0)
+# How many reverse proxies in front of the portal append to X-Forwarded-For. 0: the header is ignored and
+# the client is REMOTE_ADDR. One function (apps.audit.services.client_ip) gives the address to the
+# sign-in lock-out, the API throttle, the audit trail and rejected webhook hints alike.
+CT_PROXY_COUNT = env.integer("CT_PROXY_COUNT", 0, minimum=0)
+AXES_CLIENT_IP_CALLABLE = "apps.audit.services.client_ip"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "portal:home"
@@ -269,6 +273,7 @@ REST_FRAMEWORK: dict[str, Any] = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "NUM_PROXIES": CT_PROXY_COUNT,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend",
                                 "rest_framework.filters.OrderingFilter"],
 }

@@ -8,6 +8,7 @@ from rest_framework.throttling import SimpleRateThrottle
 
 from apps.api import conf
 from apps.api.access import token_of
+from apps.audit.services import client_ip
 
 if TYPE_CHECKING:
     from rest_framework.request import Request
@@ -37,3 +38,7 @@ class PerTokenThrottle(SimpleRateThrottle):
         else:
             ident = f"ip-{self.get_ident(request)}"
         return self.cache_format % {"scope": self.scope, "ident": ident}
+
+    def get_ident(self, request: Request) -> str:
+        """The same client address as the sign-in lock-out and the audit trail (CT_PROXY_COUNT)."""
+        return client_ip(request) or ""
