@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,6 +17,9 @@ from apps.incidents.taxonomy import Category, Urgency
 from apps.organisation.scope import ScopedQuerySet
 
 _REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read aloud over the phone
+
+
+REFERENCE_TRIES = 5
 
 
 def new_reference() -> str:
@@ -115,6 +118,21 @@ class StoreIncident(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """A new incident's reference is random (32^8 values): should it collide with an existing one,
+        a fresh one is drawn inside a savepoint, so a report is never refused with a server error."""
+        if not self._state.adding:
+            return super().save(*args, **kwargs)
+        for attempt in range(REFERENCE_TRIES):
+            try:
+                with transaction.atomic():
+                    return super().save(*args, **kwargs)
+            except IntegrityError:
+                taken = StoreIncident.objects.filter(reference=self.reference).exists()
+                if not taken or attempt == REFERENCE_TRIES - 1:
+                    raise
+                self.reference = new_reference()
 
     def get_absolute_url(self) -> str:
         return reverse("incidents:detail", args=[self.pk])
