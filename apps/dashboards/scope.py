@@ -1,6 +1,6 @@
 """One person's dashboard scope for one request, read once from the choke point.
 
-`stores_for(user, VIEW)` (apps/organisation/scope.py) is what every `.for_user(user, VIEW)` narrows
+`store_scope(user, VIEW)` (apps/organisation/scope.py) is what every `.for_user(user, VIEW)` narrows
 by. A dashboard page runs some twenty queries; building the django-guardian subquery for each of them
 costs more than the queries themselves (about 10 ms each), so the dashboards ask the choke point once
 per request for the store ids and narrow every query by them — the same rule, evaluated once.
@@ -16,7 +16,7 @@ from django.db.models import BigIntegerField, ExpressionWrapper, F, Model, Query
 
 from apps.organisation.models import Store
 from apps.organisation.roles import Action
-from apps.organisation.scope import has_network_scope, regions_for, stores_for
+from apps.organisation.scope import StoreScope, regions_for, store_scope
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -29,16 +29,20 @@ class Viewer:
         self.user = user
 
     @cached_property
+    def scope(self) -> StoreScope:
+        return store_scope(self.user, Action.VIEW)
+
+    @property
     def stores(self) -> QuerySet[Store]:
-        return stores_for(self.user, Action.VIEW)
+        return self.scope.stores
 
     @cached_property
     def store_ids(self) -> frozenset[int]:
         return frozenset(self.stores.values_list("pk", flat=True))
 
-    @cached_property
+    @property
     def network(self) -> bool:
-        return has_network_scope(self.user, Action.VIEW)
+        return self.scope.network
 
     def regions(self) -> QuerySet[Any]:
         return regions_for(self.user, Action.VIEW)
@@ -59,7 +63,7 @@ class Viewer:
         over every store and the hashed id list is the cheaper plan.
         """
         if stores is None and self.network and not index_hint:
-            return queryset.filter(**{f"{store_field}__active": True, f"{store_field}__region__active": True})
+            return queryset.filter(self.scope.condition(store_field))
         if index_hint:
             # `store_id + 0`: the same test, but not one the store index can answer, so PostgreSQL
             # finds a period's rows through the time indexes (a few thousand recent rows) instead of

@@ -8,6 +8,7 @@ guardian row per record, so the cost stays flat as the tables grow.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
 from django.db import models
@@ -69,16 +70,38 @@ def regions_for(user: User | AnonymousUser, action: Action) -> models.QuerySet[R
     return active.filter(pk__in=granted.values("pk"))
 
 
+@dataclass(frozen=True)
+class StoreScope:
+    """What one person may `action` on: the one rule every door derives from (`for_user`, the
+    dashboards' `Viewer`, the live connections' `LiveScope`), so no door shows what another hides.
+
+    `stores` is every active store of an active region the person holds the action on; for the
+    network (HQ, operations) that is every active store of an active region, said as a join.
+    """
+
+    network: bool
+    stores: models.QuerySet[Store]
+
+    def condition(self, store_field: str = "store") -> models.Q:
+        """The filter on a store-owned table's `store_field` that keeps exactly the records in scope."""
+        if self.network:
+            return models.Q(**{f"{store_field}__active": True, f"{store_field}__region__active": True})
+        return models.Q(**{f"{store_field}__in": self.stores.values("pk")})
+
+
+def store_scope(user: User | AnonymousUser, action: Action) -> StoreScope:
+    """The scope of `user` for `action`: the single source of every scope check."""
+    return StoreScope(network=has_network_scope(user, action), stores=stores_for(user, action))
+
+
 def scope_by_store(queryset: models.QuerySet[_M], user: User | AnonymousUser, action: Action,
                    *, store_field: str = "store") -> models.QuerySet[_M]:
     """Narrow any store-owned queryset to what `user` may `action` on.
 
-    Business models expose this as `.for_user(user, action)` on their queryset; this function is the
-    single implementation behind all of them.
+    Business models expose this as `.for_user(user, action)` on their queryset; it is `store_scope`
+    applied to the queryset.
     """
-    if has_network_scope(user, action):
-        return queryset.filter(**{f"{store_field}__active": True})
-    return queryset.filter(**{f"{store_field}__in": stores_for(user, action).values("pk")})
+    return queryset.filter(store_scope(user, action).condition(store_field))
 
 
 def can(user: User | AnonymousUser, action: Action, store: Store) -> bool:
