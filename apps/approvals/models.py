@@ -133,6 +133,9 @@ class ApprovalRequest(models.Model):
     currency = models.CharField(max_length=16, blank=True)
     requester_odoo_id = models.PositiveIntegerField(null=True, blank=True)
     requester_name = models.CharField(max_length=150, blank=True)
+    requester_odoo_ids = models.JSONField(
+        default=list, blank=True, help_text="Odoo users who made the request (creator, requester fields, an "
+                                            "expense's employee): none of them may decide it.")
     odoo_state = models.CharField(max_length=32, blank=True)
     odoo_open = models.BooleanField(default=True, help_text="Still waiting in Odoo (matches the feed).")
     requested_at = models.DateTimeField(default=timezone.now)

@@ -124,10 +124,12 @@ def authority_check(user: User | AnonymousUser, request: ApprovalRequest) -> Non
 
 
 def is_requester(user: User | AnonymousUser, request: ApprovalRequest) -> bool:
-    """Segregation of duties: is this person the Odoo user who raised the request?"""
-    if not user.is_authenticated or request.requester_odoo_id is None:
+    """Segregation of duties: is this person any of the Odoo users who made the request (its creator,
+    its requester fields, an expense's employee; see `apps.approvals.requesters`)?"""
+    odoo_ids = {*request.requester_odoo_ids, request.requester_odoo_id} - {None}
+    if not user.is_authenticated or not odoo_ids:
         return False
-    return OdooUserLink.objects.filter(user_id=user.pk, odoo_user_id=request.requester_odoo_id).exists()
+    return OdooUserLink.objects.filter(user_id=user.pk, odoo_user_id__in=odoo_ids).exists()
 
 
 @transaction.atomic

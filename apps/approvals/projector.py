@@ -14,6 +14,7 @@ from typing import Any
 from django.utils import timezone
 
 from apps.approvals.models import ApprovalRequest, ApprovalStatus
+from apps.approvals.requesters import links_prefetch, requester_fields, requester_ids
 from apps.odoo_gateway import m2o_id, parse_odoo_datetime_or_none
 from apps.sync.models import Feed, MirrorRecord
 from apps.sync.projectors import BatchResult
@@ -54,7 +55,9 @@ def reference_of(name: str, odoo_id: int) -> str:
 
 def _fill(request: ApprovalRequest, record: MirrorRecord) -> None:
     feed, values = record.feed, record.values
-    requester = values.get(feed_setting(feed, "requester_field", "user_id"))
+    requesters = requester_ids(feed, values)
+    shown = next((field for field in requester_fields(feed)[::-1] if isinstance(values.get(field), list)), "")
+    requester = values.get(shown) if shown else None
     request.kind, request.kind_label, request.odoo_model = feed.slug, feed.name, feed.odoo_model
     request.reference = reference_of(_text(values.get(feed_setting(feed, "reference_field", "name"))), record.odoo_id)
     request.partner = _text(values.get(feed_setting(feed, "partner_field", "partner_id"))
@@ -62,6 +65,7 @@ def _fill(request: ApprovalRequest, record: MirrorRecord) -> None:
     request.amount = _amount(values.get(feed_setting(feed, "amount_field", "amount_total")))
     request.currency = _text(values.get(feed_setting(feed, "currency_field", "currency_id")))[:16]
     request.requester_odoo_id = m2o_id(requester) if isinstance(requester, list) else None
+    request.requester_odoo_ids = requesters
     request.requester_name = _text(requester)[:150]
     request.odoo_state = state_of(feed, values)[:32]
     date_field = feed_setting(feed, "requested_at_field", "")
@@ -89,6 +93,7 @@ def approvals_project(batch: BatchResult) -> None:
     from apps.approvals.policy import policy_apply
 
     now = timezone.now()
+    links_prefetch(batch.feed, batch.upserted)
     records = [record for record in (*batch.upserted, *batch.closed) if record.store_id is not None]
     existing = {request.mirror_id: request for request in ApprovalRequest.objects.select_for_update()
                 .select_related("store").filter(mirror__in=[record.pk for record in records])}
