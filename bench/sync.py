@@ -1,14 +1,23 @@
-"""Sync overhead: a full and an incremental sync against a bare batched search_read of the same
-records through the same gateway, in the same run (target: at most 1.1x; round trips per incremental run
-at most ceil(changed / batch) + 2).
+"""Sync overhead: a full and an incremental sync of a feed against a bare batched search_read of the same
+records through the same gateway, in the same run, reading the same pages (the engine's paging).
 
-    .venv/bin/python bench/sync.py --records 10000 100000
+Three feeds: the engine alone (a feed kind with no projector), the incident feed (project.task, with
+its projector: an incident per record created in Odoo, triage of its title) and an approval feed
+(customer refunds, with its projector: an approval request per record under the approval policy).
+Targets: a first import at most 1.5x the bare read with a projector (1.1x without); round trips per
+incremental run at most ceil(changed / batch) + 2.
+
+    .venv/bin/python bench/sync.py --records 10000
+    .venv/bin/python bench/sync.py --records 10000 --feeds engine incidents
+
+CT_BENCH_SANDBOX_DIR runs the sandbox from another checkout (e.g. a release's, while the tree changes).
 """
 
 from __future__ import annotations
 
 import argparse
 import math
+import os
 import socket
 import subprocess
 import sys
@@ -20,21 +29,22 @@ from typing import Any
 
 from _django import ROOT, bench_database
 
-FIELDS = ["name", "stage_id", "state", "priority", "user_ids", "project_id", "date_deadline", "x_store_warehouse_id"]
+TASK_FIELDS = ["name", "stage_id", "state", "priority", "user_ids", "project_id", "date_deadline",
+               "x_store_warehouse_id"]
+FEEDS = ("engine", "incidents", "approvals")
 
 
-def bare_read(gateway: Any, domain: list[Any], batch: int) -> tuple[float, int, int]:
-    """The baseline: keyset-paged search_read of the same records and fields, nothing else."""
-    calls, started, fetched, page = gateway.rpc_count, time.perf_counter(), 0, domain
-    while True:
-        rows = gateway.search_read("project.task", page, ["write_date", *FIELDS], order="write_date asc, id asc",
-                                   limit=batch)
+def bare_read(gateway: Any, model: str, domain: list[Any], fields: list[str], batch: int) -> tuple[float, int, int]:
+    """The baseline: the engine's pages of the same records and fields (apps.sync.paging), nothing else."""
+    from apps.sync.paging import Position, step
+
+    calls, started, fetched = gateway.rpc_count, time.perf_counter(), 0
+    position: Position | None = Position()
+    while position is not None:
+        rows = gateway.search_read(model, [*domain, *position.domain()], ["write_date", *fields],
+                                   order=position.order, limit=batch)
         fetched += len(rows)
-        if len(rows) < batch:
-            break
-        last = rows[-1]
-        page = [*domain, "|", ["write_date", ">", last["write_date"]], "&",
-                ["write_date", "=", last["write_date"]], ["id", ">", last["id"]]]
+        position = step(position, rows, batch).next
     return time.perf_counter() - started, gateway.rpc_count - calls, fetched
 
 
@@ -45,7 +55,8 @@ def sandbox_process() -> Iterator[str]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    process = subprocess.Popen([sys.executable, "-m", "apps.odoo_sandbox", "--port", str(port)], cwd=ROOT,
+    process = subprocess.Popen([sys.executable, "-m", "apps.odoo_sandbox", "--port", str(port)],
+                               cwd=os.environ.get("CT_BENCH_SANDBOX_DIR", ROOT),
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -61,70 +72,123 @@ def sandbox_process() -> Iterator[str]:
         process.wait(timeout=10)
 
 
-def seed(gateway: Any, count: int) -> int:
+def seed_tasks(gateway: Any, count: int) -> tuple[list[Any], list[int]]:
+    """`count` tasks in one project, created a thousand per call (one write_date stamp per call)."""
     project = gateway.create("project.project", {"name": f"Bench {count}"})
-    rows = [{"name": f"Incident {i}", "project_id": project, "x_store_warehouse_id": 2 + i % 24}
-            for i in range(count)]
+    rows = [{"name": title, "project_id": project, "x_store_warehouse_id": 2 + i % 24}
+            for i, title in enumerate(_titles(count))]
+    ids: list[int] = []
     for start in range(0, count, 1000):
-        gateway.call("project.task", "create", None, rows[start:start + 1000])
-    return project
+        ids += gateway.call("project.task", "create", None, rows[start:start + 1000])
+    return [["project_id", "=", project]], ids
 
 
-def measure(count: int, batch: int) -> dict[str, Any]:
+def seed_refunds(gateway: Any, count: int) -> tuple[list[Any], list[int]]:
+    """`count` draft customer refunds with one line each, tagged by `ref`."""
+    partner = gateway.search("res.partner", [["customer_rank", ">", 0]], limit=1) \
+        or gateway.search("res.partner", [], limit=1)
+    product = gateway.search("product.product", [["sale_ok", "=", True]], limit=1)[0]
+    ref = f"bench-{count}-{time.time_ns()}"
+    rows = [{"move_type": "out_refund", "partner_id": partner[0], "ref": ref, "x_store_warehouse_id": 2 + i % 24,
+             "invoice_line_ids": [[0, 0, {"product_id": product, "quantity": 1, "price_unit": 20 + i % 400}]]}
+            for i in range(count)]
+    ids: list[int] = []
+    for start in range(0, count, 1000):
+        ids += gateway.call("account.move", "create", None, rows[start:start + 1000])
+    return [["move_type", "=", "out_refund"], ["ref", "=", ref]], ids
+
+
+def _titles(count: int) -> list[str]:
+    """Incident titles like a store's: the incident projector triages each by its words."""
+    words = ["Freezer alarm in aisle", "Broken glass door at entrance", "Spill near checkout", "Shoplifter seen at",
+             "Leaking roof above bakery", "Till not printing receipts at", "Trolley bay damaged outside",
+             "Customer fell near produce"]
+    return [f"{words[i % len(words)]} {i}" for i in range(count)]
+
+
+def bench_feed(kind: str, gateway: Any, count: int, batch: int) -> tuple[Any, list[Any], list[int]]:
+    from apps.sync.feeds import BUILTIN_FEEDS
+    from apps.sync.models import Feed, FeedKind
+
+    if kind == "approvals":
+        domain, ids = seed_refunds(gateway, count)
+        definition = next(f for f in BUILTIN_FEEDS if f["slug"] == "customer-refunds")
+    else:
+        domain, ids = seed_tasks(gateway, count)
+        definition = next(f for f in BUILTIN_FEEDS if f["slug"] == "incident-tasks")
+    columns = {field.name for field in Feed._meta.get_fields()} - {"slug", "name", "base_domain"}
+    values = {key: value for key, value in definition.items() if key in columns}
+    if kind == "engine":
+        values["kind"] = FeedKind.HEALTH  # no projector: the engine and the mirror alone
+    feed = Feed.objects.create(slug=f"bench-{kind}-{count}", name=f"Bench {kind}", base_domain=domain,
+                               batch_size=batch, **values)
+    return feed, domain, ids
+
+
+def measure(kind: str, count: int, batch: int, url: str) -> dict[str, Any]:
     from apps.odoo_gateway import OdooConfig, OdooGateway
-    from apps.organisation.demo import demo_network_seed
     from apps.sync.engine import feed_sync
-    from apps.sync.models import Feed, MirrorRecord
+    from apps.sync.models import MirrorRecord
 
-    with sandbox_process() as url:
-        demo_network_seed(password_for=lambda username: "bench-password-not-used")
-        gateway = OdooGateway(OdooConfig(url=url, db="retail", login="admin", password="admin", timeout=600))
-        gateway.version()
-        project = seed(gateway, count)
-        domain = [["project_id", "=", project]]
-        # Kind "health" has no projector: this measures the engine and the mirror, not a domain app's rows.
-        feed = Feed.objects.create(slug=f"bench-{count}", name="Bench", kind="health", odoo_model="project.task",
-                                   base_domain=domain, domain=[["state", "not in", ["1_done", "1_canceled"]]],
-                                   fields=FIELDS, store_field="x_store_warehouse_id", batch_size=batch)
-        base_s, base_calls, base_rows = bare_read(gateway, domain, batch)
-        started = time.perf_counter()
-        full = feed_sync(feed, full=True, gateway=gateway)
-        full_s = time.perf_counter() - started
-        assert full.status == "ok", full.error
-        assert MirrorRecord.objects.filter(feed=feed).count() == count
-        time.sleep(feed.overlap_seconds + 0.5)
-        settle = feed_sync(feed, gateway=gateway)  # reads the overlap window behind the full pass once
-        assert settle.status == "ok", settle.error
-        changed = max(1, count // 100)
-        ids = sorted(gateway.search("project.task", domain))[:changed]
-        time.sleep(1.1)  # a later write_date second, as real edits would have
-        gateway.write("project.task", ids, {"priority": "1"})
-        inc_base_s, inc_base_calls, _ = bare_read(gateway, [*domain, ["id", "in", ids]], batch)
-        started = time.perf_counter()
-        incremental = feed_sync(feed, gateway=gateway)
-        inc_s = time.perf_counter() - started
-        assert incremental.status == "ok", incremental.error
-        return {"records": count, "base_s": base_s, "base_calls": base_calls, "base_rows": base_rows,
-                "full_s": full_s, "full_calls": full.rpc_calls, "changed": changed, "inc_fetched": incremental.fetched,
-                "inc_base_s": inc_base_s, "inc_base_calls": inc_base_calls, "inc_s": inc_s,
-                "inc_calls": incremental.rpc_calls, "batch": batch,
-                "inc_budget": math.ceil(incremental.fetched / batch) + 2}
+    gateway = OdooGateway(OdooConfig(url=url, db="retail", login="admin", password="admin", timeout=600))
+    gateway.version()
+    feed, domain, ids = bench_feed(kind, gateway, count, batch)
+    open_domain = [*domain, *feed.domain]
+    base_s, base_calls, base_rows = bare_read(gateway, feed.odoo_model, open_domain, feed.fetch_fields, batch)
+    started = time.perf_counter()
+    full = feed_sync(feed, full=True, gateway=gateway)
+    full_s = time.perf_counter() - started
+    assert full.status == "ok", full.error
+    assert MirrorRecord.objects.filter(feed=feed).count() == count == base_rows
+    time.sleep(feed.overlap_seconds + 0.5)
+    settle = feed_sync(feed, gateway=gateway)  # reads the overlap window behind the full pass once
+    assert settle.status == "ok", settle.error
+    time.sleep(feed.overlap_seconds + 0.5)
+    settle = feed_sync(feed, gateway=gateway)  # and now nothing
+    assert settle.status == "ok", settle.error
+    changed = max(1, count // 100)
+    picked = sorted(ids)[::100][:changed]
+    time.sleep(1.1)  # a later write_date second, as real edits would have
+    if kind == "approvals":
+        gateway.write("account.move", picked, {"invoice_date": "2025-01-15"})
+    else:
+        gateway.write("project.task", picked, {"priority": "1"})
+    inc_base_s, inc_base_calls, _ = bare_read(gateway, feed.odoo_model, [*domain, ["id", "in", picked]],
+                                              feed.fetch_fields, batch)
+    started = time.perf_counter()
+    incremental = feed_sync(feed, gateway=gateway)
+    inc_s = time.perf_counter() - started
+    assert incremental.status == "ok", incremental.error
+    return {"feed": kind, "records": count, "base_s": base_s, "base_calls": base_calls, "full_s": full_s,
+            "full_calls": full.rpc_calls, "changed": changed, "inc_fetched": incremental.fetched,
+            "inc_base_s": inc_base_s, "inc_base_calls": inc_base_calls, "inc_s": inc_s,
+            "inc_calls": incremental.rpc_calls, "batch": batch,
+            "inc_budget": math.ceil(incremental.fetched / batch) + 2}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--records", type=int, nargs="+", default=[10_000])
     parser.add_argument("--batch", type=int, default=500, help="search_read page size (the feed's batch_size)")
+    parser.add_argument("--feeds", nargs="+", choices=FEEDS, default=list(FEEDS))
     args = parser.parse_args()
-    with bench_database():
-        print(f"{'records':>8} {'batch':>5} {'bare s':>8} {'full s':>8} {'ratio':>6} {'calls':>11} | "
-              f"{'changed':>7} {'bare s':>7} {'inc s':>7} {'ratio':>6} {'calls/budget':>12}", flush=True)
+    with bench_database(), sandbox_process() as url:
+        from apps.organisation.demo import demo_network_seed
+
+        demo_network_seed(password_for=lambda username: "bench-password-not-used")
+        if "incidents" in args.feeds:
+            from apps.incidents.triage.classifier import model_get
+
+            model_get()  # trained (or loaded) before timing: the projector triages with it, as in production
+        print(f"{'feed':>9} {'records':>8} {'batch':>5} {'bare s':>8} {'full s':>8} {'ratio':>6} {'calls':>11} | "
+              f"{'changed':>7} {'fetched':>7} {'bare s':>7} {'inc s':>7} {'ratio':>6} {'calls/budget':>12}", flush=True)
         for count in args.records:
-            r = measure(count, args.batch)
-            print(f"{r['records']:>8} {r['batch']:>5} {r['base_s']:>8.2f} {r['full_s']:>8.2f} "
-                  f"{r['full_s'] / r['base_s']:>6.2f} {r['full_calls']:>5}/{r['base_calls']:<5} | "
-                  f"{r['changed']:>7} {r['inc_base_s']:>7.3f} {r['inc_s']:>7.3f} {r['inc_s'] / r['inc_base_s']:>6.2f} "
-                  f"{r['inc_calls']:>5}/{r['inc_budget']:<6}", flush=True)
+            for kind in args.feeds:
+                r = measure(kind, count, args.batch, url)
+                print(f"{r['feed']:>9} {r['records']:>8} {r['batch']:>5} {r['base_s']:>8.2f} {r['full_s']:>8.2f} "
+                      f"{r['full_s'] / r['base_s']:>6.2f} {r['full_calls']:>5}/{r['base_calls']:<5} | "
+                      f"{r['changed']:>7} {r['inc_fetched']:>7} {r['inc_base_s']:>7.3f} {r['inc_s']:>7.3f} "
+                      f"{r['inc_s'] / r['inc_base_s']:>6.2f} {r['inc_calls']:>5}/{r['inc_budget']:<6}", flush=True)
 
 
 if __name__ == "__main__":

@@ -63,22 +63,34 @@ def _matches(rule: ApprovalPolicy, *, kind: str, amount: Decimal, store: Store, 
     return not store_ids or store.pk in store_ids
 
 
+class PolicyBook:
+    """The active rules, read once: the projector puts a whole batch of requests under the policy
+    without a query per request."""
+
+    def __init__(self) -> None:
+        self.rules = [(rule, {item.pk for item in rule.stores.all()})
+                      for rule in ApprovalPolicy.objects.filter(active=True).prefetch_related("stores")]
+
+    def terms_for(self, *, kind: str, amount: Decimal, store: Store) -> Terms:
+        """The first active rule, by priority, that matches kind, amount band, region and store group."""
+        for rule, store_ids in self.rules:
+            if _matches(rule, kind=kind, amount=amount, store=store, store_ids=store_ids):
+                return Terms(policy=rule, label=str(rule), version=rule.version,
+                             auto_approve_below=rule.auto_approve_below, tier1_role=rule.tier1_role,
+                             tier1_sla=timedelta(hours=float(rule.tier1_sla_hours)), tier2_role=rule.tier2_role,
+                             tier2_sla_hours=rule.tier2_sla_hours, approvals_needed=2 if rule.dual_approval else 1,
+                             allow_bulk=rule.allow_bulk)
+        return _default_terms()
+
+
 def policy_terms_for(*, kind: str, amount: Decimal, store: Store) -> Terms:
     """The first active rule, by priority, that matches kind, amount band, region and store group."""
-    for rule in ApprovalPolicy.objects.filter(active=True).prefetch_related("stores"):
-        store_ids = {item.pk for item in rule.stores.all()}
-        if _matches(rule, kind=kind, amount=amount, store=store, store_ids=store_ids):
-            return Terms(policy=rule, label=str(rule), version=rule.version,
-                         auto_approve_below=rule.auto_approve_below, tier1_role=rule.tier1_role,
-                         tier1_sla=timedelta(hours=float(rule.tier1_sla_hours)), tier2_role=rule.tier2_role,
-                         tier2_sla_hours=rule.tier2_sla_hours, approvals_needed=2 if rule.dual_approval else 1,
-                         allow_bulk=rule.allow_bulk)
-    return _default_terms()
+    return PolicyBook().terms_for(kind=kind, amount=amount, store=store)
 
 
-def policy_apply(request: ApprovalRequest, *, now: datetime) -> Terms:
+def policy_apply(request: ApprovalRequest, *, now: datetime, book: PolicyBook | None = None) -> Terms:
     """Put a (new or reopened) request under the current policy: tier 1, its deadline and reminder."""
-    terms = policy_terms_for(kind=request.kind, amount=abs(request.amount), store=request.store)
+    terms = (book or PolicyBook()).terms_for(kind=request.kind, amount=abs(request.amount), store=request.store)
     request.policy = terms.policy
     request.policy_label = terms.label
     request.policy_version = terms.version

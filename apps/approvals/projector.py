@@ -16,6 +16,7 @@ from django.utils import timezone
 from apps.approvals.models import ApprovalRequest, ApprovalStatus
 from apps.approvals.requesters import links_prefetch, requester_fields, requester_ids
 from apps.odoo_gateway import m2o_id, parse_odoo_datetime_or_none
+from apps.organisation.models import Store
 from apps.sync.models import Feed, MirrorRecord
 from apps.sync.projectors import BatchResult
 
@@ -88,15 +89,22 @@ def closed_outcome(feed: Feed, record: MirrorRecord) -> str:
 
 
 def approvals_project(batch: BatchResult) -> None:
-    """Create or refresh requests for open records; close the ones Odoo decided elsewhere."""
+    """Create or refresh requests for open records; close the ones Odoo decided elsewhere.
+
+    One batch, a fixed number of statements: the policy is read once, new requests are inserted in one
+    `bulk_create` and changed ones written in one `bulk_update`, so a first import costs about what
+    reading it from Odoo costs."""
     from apps.approvals.decisions import decision_auto
-    from apps.approvals.policy import policy_apply
+    from apps.approvals.policy import PolicyBook, policy_apply
 
     now = timezone.now()
-    links_prefetch(batch.feed, batch.upserted)
     records = [record for record in (*batch.upserted, *batch.closed) if record.store_id is not None]
     existing = {request.mirror_id: request for request in ApprovalRequest.objects.select_for_update()
                 .select_related("store").filter(mirror__in=[record.pk for record in records])}
+    stores = Store.objects.in_bulk({record.store_id for record in batch.upserted if record.store_id is not None})
+    book: PolicyBook | None = None
+    fresh_requests: list[ApprovalRequest] = []
+    changed: list[ApprovalRequest] = []
     auto: list[tuple[ApprovalRequest, Any]] = []
     for record in batch.upserted:
         if record.store_id is None:
@@ -106,9 +114,10 @@ def approvals_project(batch: BatchResult) -> None:
         fresh = request is None
         if request is None:
             request = ApprovalRequest(mirror=record, feed=batch.feed, odoo_id=record.odoo_id,
-                                      store_id=record.store_id)
+                                      store=stores[record.store_id])
         reopened = not fresh and not request.odoo_open
-        request.store_id = record.store_id
+        if request.store_id != record.store_id:
+            request.store = stores[record.store_id]
         _fill(request, record)
         request.odoo_open = True
         if reopened:
@@ -116,12 +125,11 @@ def approvals_project(batch: BatchResult) -> None:
             request.status, request.closed_outcome, request.decided_at = ApprovalStatus.OPEN, "", None
             request.assignee = None
         if fresh or reopened:
-            terms = policy_apply(request, now=now)
-            request.save()
+            book = book or PolicyBook()
+            terms = policy_apply(request, now=now, book=book)
             if terms.auto_approve_below is not None and abs(request.amount) < terms.auto_approve_below:
                 auto.append((request, terms))
-        else:
-            request.save()
+        (fresh_requests if fresh else changed).append(request)
     for record in batch.closed:
         request = existing.get(record.pk)
         if request is None:
@@ -132,6 +140,14 @@ def approvals_project(batch: BatchResult) -> None:
         if request.status in (ApprovalStatus.OPEN, ApprovalStatus.CONFLICT):
             request.status = ApprovalStatus.CLOSED
             request.closed_outcome = closed_outcome(batch.feed, record)
-        request.save()
+        changed.append(request)
+    ApprovalRequest.objects.bulk_create(fresh_requests)
+    for request in changed:
+        request.updated_at = now  # auto_now is not applied by bulk_update
+    ApprovalRequest.objects.bulk_update(changed, _PROJECTED_FIELDS)
     for request, terms in auto:
         decision_auto(request=request, terms=terms)
+
+
+_PROJECTED_FIELDS = [field.name for field in ApprovalRequest._meta.concrete_fields
+                     if not field.primary_key and field.name not in ("created_at", "mirror", "feed", "odoo_id")]

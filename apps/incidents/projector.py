@@ -9,8 +9,10 @@ for a store become incidents too, so a store sees everything open against it.
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any
 
+from django.db.models.signals import post_save
 from django.utils import timezone
 
 from apps.incidents import conf
@@ -40,6 +42,9 @@ def reference_in(name: Any) -> str | None:
 
 
 def incidents_project(batch: BatchResult) -> None:
+    """Follow Odoo on linked incidents and create the ones Odoo opened for a store: a fixed number of
+    statements per batch (one bulk insert, one bulk update, one triage pass over the new titles), so
+    a first import of thousands of Odoo tasks costs about what reading them costs."""
     model = batch.feed.odoo_model
     if model not in TARGETS:
         return
@@ -50,24 +55,33 @@ def incidents_project(batch: BatchResult) -> None:
     wanted = {ref for r in records if r.odoo_id not in linked and (ref := reference_in(r.values.get("name")))}
     by_reference = {incident.reference: incident for incident in
                     StoreIncident.objects.filter(reference__in=wanted, odoo_model=model, odoo_id__isnull=True)}
-    stores: set[int] = set()
+    now = timezone.now()
+    new: list[MirrorRecord] = []
+    followed: list[StoreIncident] = []
+    dirty: set[str] = set()
     for record in records:
         incident = linked.get(record.odoo_id) or by_reference.get(reference_in(record.values.get("name")) or "")
         closed = record.odoo_id in closed_ids
         if incident is None:
-            if closed or record.store_id is None:
-                continue
-            incident = _incident_from_odoo(model, record, store_id=record.store_id)
-        else:
-            _follow(incident, model, record, closed=closed)
-        stores.add(incident.store_id)
+            if not closed and record.store_id is not None:
+                new.append(record)
+            continue
+        changed = _follow(incident, model, record, closed=closed, now=now)
+        if changed:
+            dirty.update(changed)
+            followed.append(incident)
+    if followed:
+        StoreIncident.objects.bulk_update(followed, [*dirty, "odoo_synced_at", "updated_at"])
+    created = _incidents_from_odoo(model, new, now=now)
+    stores = {incident.store_id for incident in (*followed, *created)}
     for store_id in stores:
         panels_changed(store_id=store_id, topics=[TOPIC])
 
 
-def _follow(incident: StoreIncident, model: str, record: MirrorRecord, *, closed: bool) -> None:
-    """Bring the incident in line with Odoo, the system of record. A record that left the feed for a
-    reason its fields do not show (a changed domain) counts as resolved."""
+def _follow(incident: StoreIncident, model: str, record: MirrorRecord, *, closed: bool, now: datetime) -> list[str]:
+    """Bring the incident in line with Odoo, the system of record; returns the fields changed (the
+    caller writes the batch). A record that left the feed for a reason its fields do not show (a
+    changed domain) counts as resolved."""
     changes: dict[str, Any] = mirror_fields(model, record.values)
     status = status_from_values(model, record.values, deleted=closed and record.close_reason == DELETED)
     if closed and status in OPEN_STATUSES:
@@ -79,14 +93,13 @@ def _follow(incident: StoreIncident, model: str, record: MirrorRecord, *, closed
     if status in OPEN_STATUSES:
         changes["closed_at"] = None
     elif incident.closed_at is None:
-        changes["closed_at"] = timezone.now()
+        changes["closed_at"] = now
     dirty = [name for name, value in changes.items() if getattr(incident, name) != value]
-    if not dirty:
-        return
     for name in dirty:
         setattr(incident, name, changes[name])
-    incident.odoo_synced_at = timezone.now()
-    incident.save(update_fields=[*dirty, "odoo_synced_at", "updated_at"])
+    if dirty:
+        incident.odoo_synced_at = incident.updated_at = now  # bulk_update does not apply auto_now
+    return dirty
 
 
 _KEYWORDS = {category: set(re.findall(r"[a-z]{4,}", EXAMPLES[Category(category)].lower()))
@@ -98,36 +111,51 @@ def _keyword_guess(title: str) -> str:
     return max(OTHER_CATEGORIES, key=lambda category: len(words & _KEYWORDS[category]))
 
 
-def _triage_guess(title: str) -> tuple[str, float | None]:
-    """A category for a task created in Odoo, from the local model only if it is already trained:
-    this runs inside the sync transaction, which must never wait for training or an HTTP service (nor
-    start it: the report form or `manage.py triage_train` do). Until the model is ready, the taxonomy's
-    example words give a rough guess, flagged for a person."""
+def _triage_guesses(titles: list[str]) -> list[tuple[str, float | None]]:
+    """A category for each task created in Odoo, from the local model only if it is already trained,
+    in one pass over the batch: this runs inside the sync transaction, which must never wait for
+    training or an HTTP service (nor start it: the report form or `manage.py triage_train` do). Until
+    the model is ready, the taxonomy's example words give a rough guess, flagged for a person."""
     from apps.incidents.triage.classifier import model_if_ready
 
+    if not titles:
+        return []
     model = model_if_ready()
     if model is None:
-        return _keyword_guess(title), None
-    prediction = model.predict(title, categories=OTHER_CATEGORIES)
-    return prediction.category, prediction.category_confidence
+        return [(_keyword_guess(title), None) for title in titles]
+    return [(category, confidence) for category, confidence in model.categorize(titles, categories=OTHER_CATEGORIES)]
 
 
-def _incident_from_odoo(model: str, record: MirrorRecord, *, store_id: int) -> StoreIncident:
-    values = record.values
-    title = str(values.get("name") or f"{model} {record.odoo_id}")[:120]
-    category, confidence = category_guess(model, values), 1.0
-    if not category:
-        category, guessed = _triage_guess(title)
-        confidence = guessed if guessed is not None else 0.0
-    urgency = urgency_guess(model, values)
-    status = status_from_values(model, values)
-    return StoreIncident.objects.create(
-        reference=f"{_PREFIX.get(model, 'ODOO')}-{record.odoo_id}", store_id=store_id,
-        source=IncidentSource.ODOO, category=category, urgency=urgency, title=title, status=status,
-        odoo_model=model, odoo_id=record.odoo_id, deadline=sla_deadline(record.first_seen_at, urgency),
-        created_at=record.first_seen_at, odoo_synced_at=timezone.now(),
-        needs_manual_triage=confidence < conf.TRIAGE_MIN_CONFIDENCE, triage_confidence=confidence,
-        **mirror_fields(model, values))
+def _incidents_from_odoo(model: str, records: list[MirrorRecord], *, now: datetime) -> list[StoreIncident]:
+    """Incidents for records Odoo opened for a store, inserted in one statement. `post_save` is sent
+    for each, as `save()` would, so the outbound webhook tap still publishes `incident.created`."""
+    if not records:
+        return []
+    titles = [str(r.values.get("name") or f"{model} {r.odoo_id}")[:120] for r in records]
+    ruled = [category_guess(model, r.values) for r in records]
+    guesses = iter(_triage_guesses([title for title, category in zip(titles, ruled, strict=True) if not category]))
+    incidents = []
+    for record, title, category in zip(records, titles, ruled, strict=True):
+        confidence: float | None = 1.0
+        if not category:
+            category, confidence = next(guesses)
+        confidence = confidence if confidence is not None else 0.0
+        values = record.values
+        urgency = urgency_guess(model, values)
+        assert record.store_id is not None
+        incidents.append(StoreIncident(
+            reference=f"{_PREFIX.get(model, 'ODOO')}-{record.odoo_id}", store_id=record.store_id,
+            created_at=record.first_seen_at,
+            source=IncidentSource.ODOO, category=category, urgency=urgency, title=title,
+            status=status_from_values(model, values), odoo_model=model, odoo_id=record.odoo_id,
+            deadline=sla_deadline(record.first_seen_at, urgency), odoo_synced_at=now,
+            needs_manual_triage=confidence < conf.TRIAGE_MIN_CONFIDENCE, triage_confidence=confidence,
+            **mirror_fields(model, values)))
+    StoreIncident.objects.bulk_create(incidents)
+    for incident in incidents:
+        post_save.send(sender=StoreIncident, instance=incident, created=True, update_fields=None, raw=False,
+                       using=incident._state.db)
+    return incidents
 
 
 def register() -> None:

@@ -108,8 +108,8 @@ class Heartbeat:
                 except LeaseLost:
                     logger.warning("Sync run %s lost its lease; it stops at its next batch", self.lease.run_id)
                     return
-                except Exception:  # a busy database must not kill the heartbeat: the next beat retries
-                    logger.exception("Could not renew the lease of sync run %s", self.lease.run_id)
+                except Exception as exc:  # a busy database must not kill the heartbeat: the next beat retries
+                    logger.warning("Could not renew the lease of sync run %s: %s", self.lease.run_id, exc)
                     close_old_connections()
         finally:
             connection.close()

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db.models.signals import post_save
 from django.urls import NoReverseMatch, reverse
 
-from apps.webhooks.services import event_publish
+from apps.webhooks.services import _any_active, event_publish
 
 logger = logging.getLogger(__name__)
 FINAL_WRITEBACK = ("applied", "conflict", "failed", "dead")
@@ -30,6 +30,8 @@ def _never_breaks_the_change(tap: Callable[..., None]) -> Callable[..., None]:
 
     @functools.wraps(tap)
     def guarded(*args: Any, **kwargs: Any) -> None:
+        if not _any_active():
+            return  # nobody subscribed: no payload to build (a first import creates thousands of incidents)
         try:
             tap(*args, **kwargs)
         except Exception:

@@ -235,5 +235,6 @@ def test_it_guesses_tasks_created_in_odoo_from_taxonomy_words_until_the_model_is
     from apps.incidents import projector
 
     monkeypatch.setattr(classifier, "model_if_ready", lambda: None)
-    assert projector._triage_guess("Saturday late shift not covered") == ("staffing", None)
-    assert projector._triage_guess("Fire exit blocked by cages")[0] == "safety_security"
+    guesses = projector._triage_guesses(["Saturday late shift not covered", "Fire exit blocked by cages"])
+    assert guesses[0] == ("staffing", None)
+    assert guesses[1][0] == "safety_security"

@@ -23,6 +23,7 @@ FILE_NAME = "incident-triage.joblib"
 WHY_WORDS = 4
 _lock = threading.Lock()
 _cached: TriageModel | None = None
+_versions: dict[tuple[str, int, int], str] = {}
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,19 @@ class TriageModel:
                           urgency=str(self.urgency.classes_[urg_best]), urgency_confidence=float(urg_probs[urg_best]),
                           why=self._why(text, best))
 
+    def categorize(self, texts: list[str], *, categories: tuple[str, ...] = ()) -> list[tuple[str, float]]:
+        """Best category (among `categories` when given) and its probability for each text, in one
+        pass over all of them: the sync projector triages a whole batch of Odoo's incidents at once."""
+        if not texts:
+            return []
+        classes = list(self.category.classes_)
+        allowed = [i for i, label in enumerate(classes) if not categories or label in categories]
+        found = []
+        for probs in self.category.predict_proba(texts):
+            best = max(allowed, key=lambda i: probs[i])
+            found.append((str(classes[best]), float(probs[best])))
+        return found
+
     def _why(self, text: str, class_index: int) -> tuple[str, ...]:
         words = self.category.named_steps["features"].transformer_list[0][1]
         model = self.category.named_steps["model"]
@@ -118,9 +132,16 @@ def model_evaluate(model: TriageModel, examples: list[Example]) -> dict[str, Hea
 
 
 def model_version(data_file: Path = DATA_FILE) -> str:
+    """Names the data and scikit-learn a model was trained with. The hash is kept per file state:
+    `model_if_ready` asks on every sync batch, and hashing the labelled set each time costs more than
+    the batch."""
     import sklearn
 
-    return f"local-{FAMILY}-{dataset_hash(data_file)[:10]}-sk{sklearn.__version__}"
+    stat = data_file.stat()
+    key = (str(data_file), stat.st_mtime_ns, stat.st_size)
+    if key not in _versions:
+        _versions[key] = f"local-{FAMILY}-{dataset_hash(data_file)[:10]}-sk{sklearn.__version__}"
+    return _versions[key]
 
 
 def model_path() -> Path:
