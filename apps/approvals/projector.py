@@ -98,6 +98,7 @@ def approvals_project(batch: BatchResult) -> None:
     from apps.approvals.policy import PolicyBook, policy_apply
 
     now = timezone.now()
+    links_prefetch(batch.feed, batch.upserted)
     records = [record for record in (*batch.upserted, *batch.closed) if record.store_id is not None]
     existing = {request.mirror_id: request for request in ApprovalRequest.objects.select_for_update()
                 .select_related("store").filter(mirror__in=[record.pk for record in records])}
