@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -11,23 +10,13 @@ from django.utils import timezone
 
 from apps.approvals.decisions import decisions_bulk_approve
 from apps.approvals.models import ApprovalRequest
-from apps.odoo_gateway import OdooConfig, OdooGateway
+from apps.odoo_gateway import OdooGateway
 from apps.writeback.models import WriteBack, WriteBackStatus
 from apps.writeback.services import writebacks_dispatch
 from tests.approvals.support import approvals_sync, calls_of, new_po, run_writebacks
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 COUNT = 100
-
-
-@pytest.fixture
-def impatient(odoo_server) -> Iterator[OdooGateway]:  # type: ignore[no-untyped-def]
-    """A worker's gateway with a short timeout and quick read retries, so faults cost seconds, not minutes."""
-    gateway = OdooGateway(OdooConfig(url=odoo_server.url, db=odoo_server.db, login="admin", password="admin",
-                                     timeout=1.0, retries=2), backoff=0.01)
-    yield gateway
-    odoo_server.faults.reset()
-    gateway.close()
 
 
 def decide_burst(world, odoo, odoo_server) -> list[int]:  # type: ignore[no-untyped-def]

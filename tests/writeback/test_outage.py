@@ -3,7 +3,6 @@ applied once, in order), dead-lettered with a reason and a word to operations be
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 import pytest
@@ -14,23 +13,13 @@ from django.utils import timezone
 from apps.approvals.decisions import decisions_bulk_approve
 from apps.approvals.models import ApprovalRequest, ApprovalStatus
 from apps.notifications.models import Notification
-from apps.odoo_gateway import OdooConfig, OdooGateway
+from apps.odoo_gateway import OdooGateway
 from apps.writeback.models import OdooOutage, WriteBack, WriteBackStatus
 from apps.writeback.services import writebacks_dispatch
 from tests.approvals.support import approvals_sync, calls_of, new_po, signed_in
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 COUNT = 12
-
-
-@pytest.fixture
-def worker_gateway(odoo_server) -> Iterator[OdooGateway]:  # type: ignore[no-untyped-def]
-    """A worker's gateway with a short timeout and quick read retries."""
-    gateway = OdooGateway(OdooConfig(url=odoo_server.url, db=odoo_server.db, login="admin", password="admin",
-                                     timeout=2.0, retries=1), backoff=0.01)
-    yield gateway
-    odoo_server.faults.reset()
-    gateway.close()
 
 
 def decide(world, odoo, odoo_server) -> list[int]:  # type: ignore[no-untyped-def]
@@ -66,14 +55,14 @@ def run_through(start: datetime, minutes: float, step_seconds: float, gateway: O
 
 
 def test_it_waits_out_a_30_minute_outage_and_applies_every_decision_once_in_order(
-        world, odoo, odoo_server, worker_gateway) -> None:  # type: ignore[no-untyped-def]
+        world, odoo, odoo_server, impatient) -> None:  # type: ignore[no-untyped-def]
     orders = decide(world, odoo, odoo_server)
     approvals_before = calls_of(odoo_server, "purchase.order", "button_approve")
     odoo_server.faults.down = True
     start = timezone.now()
     with time_machine.travel(start, tick=False):
-        writebacks_dispatch(gateway=worker_gateway)
-    moment = run_through(start, 30, 20, worker_gateway)
+        writebacks_dispatch(gateway=impatient)
+    moment = run_through(start, 30, 20, impatient)
 
     rows = list(WriteBack.objects.order_by("created_at", "pk"))
     assert {row.status for row in rows} == {WriteBackStatus.WAITING}
@@ -90,7 +79,7 @@ def test_it_waits_out_a_30_minute_outage_and_applies_every_decision_once_in_orde
     assert page.content.decode().count("waiting for Odoo (unreachable since") == COUNT
 
     odoo_server.faults.down = False
-    run_through(moment, 6, 20, worker_gateway)
+    run_through(moment, 6, 20, impatient)
     assert WriteBack.objects.filter(status=WriteBackStatus.APPLIED).count() == COUNT
     assert not OdooOutage.objects.filter(unreachable_since__isnull=False).exists()
     assert calls_of(odoo_server, "purchase.order", "button_approve") - approvals_before == COUNT
@@ -100,14 +89,14 @@ def test_it_waits_out_a_30_minute_outage_and_applies_every_decision_once_in_orde
 
 
 def test_it_dead_letters_after_80_hours_down_with_a_reason_and_tells_operations(
-        world, odoo, odoo_server, worker_gateway) -> None:  # type: ignore[no-untyped-def]
+        world, odoo, odoo_server, impatient) -> None:  # type: ignore[no-untyped-def]
     orders = decide(world, odoo, odoo_server)
     approvals_before = calls_of(odoo_server, "purchase.order", "button_approve")
     odoo_server.faults.down = True
     start = timezone.now()
-    moment = run_through(start, 71 * 60, 1800, worker_gateway)
+    moment = run_through(start, 71 * 60, 1800, impatient)
     assert set(WriteBack.objects.values_list("status", flat=True)) == {WriteBackStatus.WAITING}  # within 72 h
-    run_through(moment, 9 * 60, 1800, worker_gateway)
+    run_through(moment, 9 * 60, 1800, impatient)
 
     rows = list(WriteBack.objects.all())
     assert {row.status for row in rows} == {WriteBackStatus.DEAD}
@@ -128,10 +117,10 @@ def test_it_dead_letters_after_80_hours_down_with_a_reason_and_tells_operations(
 
 
 def test_it_fails_a_permanent_refusal_at_once_without_pausing_the_outbox(
-        world, odoo, odoo_server, worker_gateway) -> None:  # type: ignore[no-untyped-def]
+        world, odoo, odoo_server, impatient) -> None:  # type: ignore[no-untyped-def]
     orders = decide(world, odoo, odoo_server)[:1]
     odoo_server.execute("admin", "purchase.order", "button_cancel", [orders])  # moved elsewhere in Odoo
-    writebacks_dispatch(gateway=worker_gateway)
+    writebacks_dispatch(gateway=impatient)
     row = WriteBack.objects.get(odoo_id=orders[0])
     assert row.status == WriteBackStatus.CONFLICT
     assert row.attempts == 1
