@@ -9,6 +9,7 @@ from django.db import transaction
 
 from apps.integration.conf import STORE_FIELD  # the field odoo_setup adds where Odoo has no warehouse link
 from apps.sync.domain import validate_domain
+from apps.sync.feed_history import BEFORE_VERSIONS
 from apps.sync.models import Feed, FeedKind
 
 BUILTIN_FEEDS: list[dict[str, Any]] = [
@@ -138,7 +139,7 @@ def _kept(feed: Feed, key: str, definition: dict[str, Any]) -> bool:
     if key in feed.tuned_fields:
         return True
     if feed.builtin_version == 0:
-        previous = definition.get("previous", {})
+        previous = definition.get("previous", BEFORE_VERSIONS.get(feed.slug, {}))
         return key not in previous or getattr(feed, key) != previous[key]
     return False
 

@@ -89,3 +89,26 @@ def test_the_admin_records_which_definition_fields_operations_tuned() -> None:
     feed.refresh_from_db()
     assert feed.name == "Refunds to post (tuned)"
     assert feed.tuned_fields == ["name"]  # batch_size is not part of the definition
+
+
+def test_a_portal_from_before_versions_gets_the_corrected_definitions_unless_tuned() -> None:
+    """Rows as the earlier release created them (no version): untouched ones take the new fields and
+    settings; one whose settings operations changed keeps them."""
+    from apps.sync.feed_history import BEFORE_VERSIONS
+
+    Feed.objects.all().delete()
+    for slug, before in BEFORE_VERSIONS.items():
+        current = definition(slug)
+        values = {k: current[k] for k in feeds.DEFINITION_FIELDS if k in current} | before
+        Feed.objects.create(slug=slug, builtin_version=0, **values)
+    tuned = Feed.objects.get(slug="purchase-orders")
+    tuned.settings = {**tuned.settings, "amount_field": "amount_untaxed"}
+    tuned.save()
+    report = feeds_ensure()
+    refunds = Feed.objects.get(slug="customer-refunds")
+    assert refunds.fields == definition("customer-refunds")["fields"]
+    assert refunds.settings == definition("customer-refunds")["settings"]
+    orders = Feed.objects.get(slug="purchase-orders")
+    assert orders.settings["amount_field"] == "amount_untaxed"  # operations' change kept
+    assert orders.fields == definition("purchase-orders")["fields"]  # untouched: upgraded
+    assert any("purchase-orders" in line and "kept operations' settings" in line for line in report)
