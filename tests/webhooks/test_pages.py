@@ -147,3 +147,34 @@ def test_it_pins_the_page_query_counts(network: Network, receiver: Receiver,  # 
         assert client.get("/webhooks/").status_code == 200
     with django_assert_max_num_queries(17):
         assert client.get(f"/webhooks/{subs[0].pk}/").status_code == 200
+
+
+def test_it_creates_a_paused_subscription_when_active_is_unticked(network: Network, receiver: Receiver) -> None:
+    response = signed_in(network.ops).post("/webhooks/new/", {"name": "later", "url": receiver.url,
+                                                              "events": ["*"]})
+    assert response.status_code == 201
+    assert not WebhookSubscription.objects.get().active
+    assert event_publish("incident.created", {"incident": {"reference": "CT-P"}}, network.store_a) is None
+    assert not WebhookDelivery.objects.exists()
+
+
+def test_it_deletes_a_subscription_and_audits_it(network: Network, receiver: Receiver) -> None:
+    from apps.audit.models import AuditEvent
+
+    sub, _ = subscribe(network.ops, receiver.url, name="old n8n")
+    event_publish("incident.created", {"incident": {"reference": "CT-D"}}, network.store_a)
+    for who in ("manager_a", "regional_north", "hq"):
+        assert signed_in(getattr(network, who)).post(f"/webhooks/{sub.pk}/delete/").status_code == 403
+    client = signed_in(network.ops)
+    assert 'data-confirm="Delete old n8n' in client.get(f"/webhooks/{sub.pk}/").content.decode()
+    response = client.post(f"/webhooks/{sub.pk}/delete/")
+    assert response.status_code == 302
+    assert not WebhookSubscription.objects.exists()
+    assert not WebhookDelivery.objects.exists()
+    audit = AuditEvent.objects.get(action="webhook.subscription_deleted")
+    assert audit.actor == network.ops
+    assert audit.before["name"] == "old n8n"
+    assert audit.before["deliveries"] == 1
+    assert "secret" not in audit.before
+    assert client.get(f"/webhooks/{sub.pk}/").status_code == 404
+    assert client.post(f"/webhooks/{sub.pk}/delete/").status_code == 404
