@@ -1,4 +1,5 @@
-"""Settings of the webhook hint endpoint, read strictly from the environment (see README "Odoo sync").
+"""Settings of the sync engine (the feed lease) and the webhook hint endpoint, read strictly from the
+environment (see README "Odoo sync").
 
 Code reads these as `conf.NAME` at call time, so a test can change one with monkeypatch.
 """
@@ -14,3 +15,9 @@ HINT_RATE_PER_MINUTE = env.integer("CT_HINT_RATE_PER_MINUTE", 600, minimum=1)
 # Refused hints (bad token, signature, shape) per minute from one address before every further call
 # from it is answered 429 without being looked at: a scanner or a misconfigured sender cannot flood.
 HINT_REFUSALS_PER_MINUTE = env.integer("CT_HINT_REFUSALS_PER_MINUTE", 20, minimum=1)
+
+# A running sync renews its feed's lease every CT_SYNC_LEASE_RENEW_SECONDS (each batch does too); a
+# lease not renewed for CT_SYNC_LEASE_SECONDS is taken over by the next run, which marks the silent
+# run interrupted. Longer than any pause of a live worker, shorter than operations will wait.
+SYNC_LEASE_SECONDS = env.decimal("CT_SYNC_LEASE_SECONDS", 60.0, minimum=1.0)
+SYNC_LEASE_RENEW_SECONDS = env.decimal("CT_SYNC_LEASE_RENEW_SECONDS", 15.0, minimum=0.1)

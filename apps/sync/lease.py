@@ -2,10 +2,10 @@
 that died (a killed worker, a hung process) never holds it for long.
 
 The holder renews the lease in the transaction of every batch it applies, and from a timer thread
-while a batch or an Odoo read is slow. A lease not renewed for `LEASE_SECONDS` is free: the next run
-takes it with a compare-and-set, marks the dead run interrupted and continues from the cursor, which
-only ever moved with committed batches. A holder that comes back after losing its lease finds out at
-its next renewal, inside the batch's transaction, so it can never commit anything afterwards.
+while a batch or an Odoo read is slow. A lease not renewed for `conf.SYNC_LEASE_SECONDS` (60 s) is
+free: the next run takes it with a compare-and-set, marks the dead run interrupted and continues
+from the cursor, which only ever moved with committed batches. A holder that comes back after losing
+its lease finds out at its next renewal, inside the batch's transaction, so it commits nothing more.
 """
 
 from __future__ import annotations
@@ -18,11 +18,10 @@ from datetime import datetime, timedelta
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
+from apps.sync import conf
 from apps.sync.models import Feed, RunStatus, SyncRun
 
 logger = logging.getLogger(__name__)
-LEASE_SECONDS = 60.0
-RENEW_SECONDS = 15.0
 
 
 class LeaseLost(RuntimeError):
@@ -30,7 +29,7 @@ class LeaseLost(RuntimeError):
 
 
 def _expiry() -> datetime:
-    return timezone.now() + timedelta(seconds=LEASE_SECONDS)
+    return timezone.now() + timedelta(seconds=conf.SYNC_LEASE_SECONDS)
 
 
 @dataclass
@@ -57,9 +56,9 @@ class Lease:
             interrupted = SyncRun.objects.filter(pk=held["lease_run_id"], status=RunStatus.RUNNING).first()
         if interrupted is not None:
             interrupted.status, interrupted.finished_at = RunStatus.INTERRUPTED, now
-            interrupted.error = (f"Interrupted: the run stopped renewing its lease (last renewed before "
-                                 f"{held['lease_expires_at']:%Y-%m-%d %H:%M:%S} UTC minus {LEASE_SECONDS:g} s); "
-                                 f"run {run.pk} took the feed over from the last applied batch.")
+            interrupted.error = (f"Interrupted: the run stopped renewing its lease, which lapsed at "
+                                 f"{held['lease_expires_at']:%Y-%m-%d %H:%M:%S} UTC; run {run.pk} took the feed "
+                                 "over from the last applied batch.")
             interrupted.save(update_fields=["status", "finished_at", "error"])
             logger.warning("Sync of feed %s: run %s was interrupted; run %s continues", feed.slug,
                            interrupted.pk, run.pk)
@@ -84,8 +83,8 @@ class Lease:
 
 
 class Heartbeat:
-    """Renews the lease every `RENEW_SECONDS` from a thread while a batch or a read is slow, so only a
-    dead or hung process loses its feed. Use as a context manager around the run."""
+    """Renews the lease every `conf.SYNC_LEASE_RENEW_SECONDS` from a thread while a batch or a read is
+    slow, so only a dead or hung process loses its feed. Use as a context manager around the run."""
 
     def __init__(self, lease: Lease) -> None:
         self.lease = lease
@@ -102,7 +101,7 @@ class Heartbeat:
 
     def _beat(self) -> None:
         try:
-            while not self._stop.wait(RENEW_SECONDS):
+            while not self._stop.wait(conf.SYNC_LEASE_RENEW_SECONDS):
                 try:
                     self.lease.renew()
                 except LeaseLost:

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from apps.sync import lease as lease_module
+from apps.sync import conf
 from apps.sync.engine import feed_sync
 from apps.sync.lease import Lease
 from apps.sync.models import Feed, MirrorRecord, RunKind, RunStatus, SyncRun
@@ -97,7 +97,7 @@ def test_a_run_that_lost_its_lease_commits_nothing_more_and_leaves_the_feed_to_i
 
 @pytest.mark.django_db(transaction=True)
 def test_the_heartbeat_renews_the_lease_while_a_batch_is_slow(monkeypatch, db) -> None:
-    monkeypatch.setattr(lease_module, "RENEW_SECONDS", 0.1)
+    monkeypatch.setattr(conf, "SYNC_LEASE_RENEW_SECONDS", 0.1)
     purchase = Feed.objects.create(slug="slow", name="Slow", kind="health", odoo_model="purchase.order")
     run = SyncRun.objects.create(feed=purchase, kind=RunKind.FULL)
     claimed = Lease.claim(purchase, run)
@@ -110,3 +110,51 @@ def test_the_heartbeat_renews_the_lease_while_a_batch_is_slow(monkeypatch, db) -
     assert renewed is not None
     assert renewed > first
     assert claimed.release()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_killed_worker_process_loses_its_feed_to_the_next_run(odoo, odoo_server, demo_stores, monkeypatch) -> None:
+    """A real `sync_odoo` process killed (SIGKILL) in the middle of a first import: its lease holds
+    the feed while it is fresh, then the next run takes over and finishes the import."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a worker process shares the test database only on PostgreSQL (CI sets DATABASE_URL)")
+    purchase = feed("purchase-orders", batch_size=2)
+    total = len(odoo_ids(odoo, "purchase.order", [["state", "=", "to approve"]]))
+    odoo_server.faults.latency = 0.3  # a slow Odoo: the worker is still importing when it is killed
+    database = connection.settings_dict
+    env = {**os.environ, "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/"
+                                         f"{database['NAME']}",
+           "ODOO_URL": odoo_server.url, "ODOO_DB": odoo_server.db, "ODOO_LOGIN": "admin", "ODOO_PASSWORD": "admin",
+           "CT_SYNC_LEASE_SECONDS": "2", "CT_SYNC_LEASE_RENEW_SECONDS": "0.3"}
+    env.pop("REDIS_URL", None)
+    worker = subprocess.Popen([sys.executable, "manage.py", "sync_odoo", "--feed", purchase.slug, "--no-reconcile"],
+                              cwd=Path(__file__).resolve().parents[2], env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while MirrorRecord.objects.filter(feed=purchase).count() < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert MirrorRecord.objects.filter(feed=purchase).count() >= 2, "the worker applied no batch"
+    finally:
+        worker.send_signal(signal.SIGKILL)
+        worker.wait(timeout=10)
+    odoo_server.faults.latency = 0
+    dead = SyncRun.objects.get(feed=purchase, status=RunStatus.RUNNING)
+    assert feed_sync(purchase).status == RunStatus.SKIPPED  # its lease is still fresh
+    purchase.refresh_from_db()
+    assert purchase.lease_expires_at is not None
+    time.sleep(max(0.0, (purchase.lease_expires_at - timezone.now()).total_seconds()) + 0.1)
+    taker = feed_sync(purchase)
+    assert taker.status == RunStatus.OK, taker.error
+    assert taker.kind == RunKind.FULL
+    dead.refresh_from_db()
+    assert dead.status == RunStatus.INTERRUPTED
+    assert MirrorRecord.objects.filter(feed=purchase).open().count() == total
