@@ -25,7 +25,7 @@ from apps.incidents.odoo_records import (
     urgency_guess,
 )
 from apps.incidents.taxonomy import EXAMPLES, MAINTENANCE_CATEGORIES, Category
-from apps.live.broadcast import panels_changed
+from apps.live.broadcast import stores_panels_changed
 from apps.sync.mirror import DELETED
 from apps.sync.models import MirrorRecord
 from apps.sync.projectors import BatchResult
@@ -73,9 +73,7 @@ def incidents_project(batch: BatchResult) -> None:
     if followed:
         StoreIncident.objects.bulk_update(followed, [*dirty, "odoo_synced_at", "updated_at"])
     created = _incidents_from_odoo(model, new, now=now)
-    stores = {incident.store_id for incident in (*followed, *created)}
-    for store_id in stores:
-        panels_changed(store_id=store_id, topics=[TOPIC])
+    stores_panels_changed(store_ids={incident.store_id for incident in (*followed, *created)}, topics=[TOPIC])
 
 
 def _follow(incident: StoreIncident, model: str, record: MirrorRecord, *, closed: bool, now: datetime) -> list[str]:
