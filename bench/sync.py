@@ -126,12 +126,16 @@ def bench_feed(kind: str, gateway: Any, count: int, batch: int) -> tuple[Any, li
 
 
 def measure(kind: str, count: int, batch: int, url: str) -> dict[str, Any]:
+    from apps.integration.services import store_field_install
     from apps.odoo_gateway import OdooConfig, OdooGateway
     from apps.sync.engine import feed_sync
     from apps.sync.models import MirrorRecord
+    from tests.odoo_ready import STORE_FIELD_MODELS
 
     gateway = OdooGateway(OdooConfig(url=url, db="retail", login="admin", password="admin", timeout=600))
     gateway.version()
+    for model in STORE_FIELD_MODELS:  # a stock Odoo: the store field as `odoo_setup` adds it
+        store_field_install(gateway, model)
     feed, domain, ids = bench_feed(kind, gateway, count, batch)
     open_domain = [*domain, *feed.domain]
     base_s, base_calls, base_rows = bare_read(gateway, feed.odoo_model, open_domain, feed.fetch_fields, batch)

@@ -64,10 +64,14 @@ def rule_filter_domain(feeds: Iterable[Feed]) -> str | None:
     return repr(ored)
 
 
+LOG_FIELDS = ("write_date", "write_uid", "create_date", "create_uid")
+
+
 def rule_trigger_fields(feeds: Iterable[Feed]) -> list[str]:
     """The fields whose change matters to a feed: what the feeds fetch (the store field included),
-    `write_date` aside since every write changes it."""
-    names = [name for feed in feeds for name in feed.fetch_fields if name != "write_date"]
+    Odoo's log fields aside: every write stamps them, so as triggers they would fire on any write
+    (the one who wrote a count is read with it anyway)."""
+    names = [name for feed in feeds for name in feed.fetch_fields if name not in LOG_FIELDS]
     return list(dict.fromkeys(names))
 
 

@@ -19,7 +19,7 @@ from apps.incidents.odoo_records import create_values
 from apps.incidents.photos import photo_clean
 from apps.incidents.services import incident_comment_add
 from apps.writeback.models import WriteBack, WriteBackStatus
-from apps.writeback.services import writeback_run
+from apps.writeback.services import writeback_run, writebacks_dispatch
 from tests.factories import Network
 from tests.incidents.conftest import photo_bytes, run_create, submit, upload
 
@@ -92,13 +92,17 @@ def test_it_confirms_while_odoo_is_down_and_delivers_exactly_once_when_it_is_bac
     incident = submit(network.manager_a, network.store_a, photos=[photo()])
     assert incident.status == IncidentStatus.QUEUED
     writeback = run_create(incident, odoo)
-    assert writeback.status == WriteBackStatus.RETRYING
+    assert writeback.status == WriteBackStatus.WAITING  # an outage is waited out, never counted
     assert "unavailable" in writeback.last_error.lower()
-    assert writeback_run(writeback.pk, gateway=odoo) is None  # not due yet: backoff
+    calls = odoo_server.rpc_count
+    held = writeback_run(writeback.pk, gateway=odoo)  # the outbox is paused: held without a call
+    assert held is not None
+    assert held.status == WriteBackStatus.WAITING
+    assert odoo_server.rpc_count == calls
     odoo_server.faults.down = False
     with time_machine.travel(timezone.now() + timedelta(minutes=10), tick=True):
-        writeback = writeback_run(writeback.pk, gateway=odoo)
-    assert writeback is not None
+        assert writebacks_dispatch(gateway=odoo) == 1  # one probe, Odoo answers, the row goes
+    writeback.refresh_from_db()
     assert writeback.status == WriteBackStatus.APPLIED, writeback.last_error
     assert writeback.attempts == 2
     records = records_named(odoo_server, "maintenance.request", incident.reference)
@@ -133,11 +137,11 @@ def test_it_survives_flaky_odoo_with_lost_answers_and_still_makes_exactly_one_re
     try:
         with time_machine.travel(timezone.now(), tick=True) as traveller:
             for _ in range(20):
-                result = writeback_run(writeback.pk, gateway=odoo)
-                assert result is not None
-                if result.status == WriteBackStatus.APPLIED:
+                writebacks_dispatch(gateway=odoo)  # as the worker's periodic pass: probes, then applies
+                writeback.refresh_from_db()
+                if writeback.status == WriteBackStatus.APPLIED:
                     break
-                assert result.status == WriteBackStatus.RETRYING, result.last_error
+                assert writeback.status in (WriteBackStatus.WAITING, WriteBackStatus.RETRYING), writeback.last_error
                 traveller.shift(timedelta(minutes=10))
     finally:
         odoo_server.faults.lost_reply_rate = 0.0

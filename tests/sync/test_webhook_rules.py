@@ -17,6 +17,7 @@ from apps.sync.feeds import feeds_ensure
 from apps.sync.hints import hint_path
 from apps.sync.models import Feed
 from apps.sync.webhooks import (
+    LOG_FIELDS,
     RULE_PREFIX,
     rule_filter_domain,
     rule_trigger_fields,
@@ -74,7 +75,7 @@ def test_it_narrows_each_rule_to_the_feeds_records_and_fetched_fields(
     quant = rules["stock.quant"]  # three feeds, one base domain: no OR of copies
     assert quant["trigger"] == "on_create_or_write"
     assert quant["filter_domain"] == "[('location_id.usage', '=', 'internal')]"
-    fetched = {f for feed in Feed.objects.filter(odoo_model="stock.quant") for f in feed.fetch_fields} - {"write_date"}
+    fetched = {f for feed in Feed.objects.filter(odoo_model="stock.quant") for f in feed.fetch_fields} - set(LOG_FIELDS)
     assert quant["trigger_fields"] == known_fields(odoo_server, "stock.quant", fetched)
     assert {"inventory_quantity", "quantity", "warehouse_id"} <= quant["trigger_fields"]
     assert "write_date" not in quant["trigger_fields"]
