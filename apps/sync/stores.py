@@ -1,7 +1,9 @@
-"""How a mirrored record finds its store: through a warehouse many2one, directly or one hop away."""
+"""How a mirrored record finds its store: through a warehouse many2one, directly or one hop away, or
+(feed setting `store_link = "company"`) through a company that only one store has."""
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from apps.odoo_gateway import OdooGateway, m2o_id
@@ -22,6 +24,13 @@ class StoreResolver:
         self.gateway = gateway
         self.by_warehouse = dict(Store.objects.filter(odoo_warehouse_id__isnull=False)
                                  .values_list("odoo_warehouse_id", "pk"))
+        if (feed.settings or {}).get("store_link") == "company":
+            # A retailer with a company per store: the link ends at a res.company, and a company maps to
+            # a store only when exactly one store has it (a shared company says nothing of the store).
+            companies = Counter(Store.objects.filter(odoo_company_id__isnull=False)
+                                .values_list("odoo_company_id", flat=True))
+            self.by_warehouse = {company: pk for company, pk in Store.objects.filter(odoo_company_id__isnull=False)
+                                 .values_list("odoo_company_id", "pk") if companies[company] == 1}
         self.via_cache = _VIA_CACHE.setdefault((feed.store_via_model, feed.store_via_field), {})
 
     def prepare(self, records: list[dict[str, Any]]) -> None:
