@@ -105,7 +105,11 @@ def _minute_key(prefix: str, address: str | None) -> str:
 
 def _counted(key: str) -> int:
     cache.add(key, 0, timeout=120)
-    return cache.incr(key)
+    try:
+        return cache.incr(key)
+    except ValueError:  # gone between the two calls (expired, evicted, a flushed cache): start over
+        cache.set(key, 1, timeout=120)
+        return 1
 
 
 def hint_rate_exceeded(*, source_ip: str | None) -> bool:

@@ -129,3 +129,15 @@ def test_identical_hints_at_once_collapse_onto_one_row_without_an_error() -> Non
     assert not errors
     assert statuses == [202] * senders
     assert PendingRefetch.objects.get(odoo_model="purchase.order", odoo_id=42).hints == senders
+
+
+def test_a_counter_gone_between_its_creation_and_its_count_starts_over(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A flushed or evicted cache key must never turn a hint into a server error."""
+    from django.core.cache import cache
+
+    from apps.sync import hints
+
+    monkeypatch.setattr(cache, "add", lambda *args, **kwargs: True)  # created, then gone at once
+    cache.delete("sync:probe-counter")
+    assert hints._counted("sync:probe-counter") == 1
+    assert cache.get("sync:probe-counter") == 1
