@@ -26,12 +26,12 @@ from apps.incidents.taxonomy import (
     task_priority,
     urgency_from_priority,
 )
+from apps.integration.conf import STORE_FIELD
 from apps.odoo_gateway import format_odoo_datetime, m2o_id, m2o_name
 
 if TYPE_CHECKING:
     from apps.incidents.models import StoreIncident
 
-STORE_FIELD = "x_store_warehouse_id"
 TASK_CLOSED_STATES = ("1_done", "1_canceled")
 NEW_STAGE_PREFIXES = ("new", "to do", "backlog", "open")
 MAINTENANCE_PRIORITY_LABELS = {"0": "Very low", "1": "Low", "2": "Normal", "3": "High"}  # Odoo's own labels

@@ -82,9 +82,8 @@ def readiness_check(gateway: OdooGateway) -> Readiness:
         context = gateway.call("res.users", "context_get", None)
         report.transport = gateway.transport_name or ""
         report.uid = int(context["uid"]) if isinstance(context, dict) and context.get("uid") else None
-        if report.uid:
-            users = gateway.read("res.users", [report.uid], ["login", "name"])
-            report.user = str(users[0].get("login") or users[0].get("name")) if users else ""
+        users = gateway.read("res.users", [report.uid], ["login", "name", "company_id"]) if report.uid else []
+        report.user = str(users[0].get("login") or users[0].get("name")) if users else ""
         feeds = list(Feed.objects.filter(enabled=True))
         installed = _installed_models(gateway, {f.odoo_model for f in feeds})
         report.findings += _feed_models(feeds, installed)
@@ -94,7 +93,7 @@ def readiness_check(gateway: OdooGateway) -> Readiness:
         report.warehouses = gateway.search_read("stock.warehouse", [], ["name", "code", "company_id"], order="id asc")
         report.findings += _stores(report.warehouses)
         if "purchase.order" in installed and any(f.odoo_model == "purchase.order" for f in feeds):
-            report.findings.append(_purchase_two_step(gateway, report.uid))
+            report.findings.append(_purchase_two_step(gateway, m2o_id(users[0].get("company_id")) if users else None))
     except (OdooUnavailable, OdooAuthError) as exc:
         report.findings.append(Finding("Connection", False, f"Odoo did not answer the checks: {type(exc).__name__}",
                                        advice=f"{exc}. Check ODOO_URL, ODOO_DB and the integration user's "
@@ -128,10 +127,17 @@ def _rights(gateway: OdooGateway, uid: int | None, installed: set[str]) -> list[
         return [Finding("Rights", False, "Could not tell which Odoo user the portal signs in as",
                         advice="res.users.context_get answered without a uid.")]
     findings = []
+    held: dict[str, bool] = {}  # several features rest on one group (Settings): ask Odoo once per group
+
+    def has(group: str) -> bool:
+        if group not in held:
+            held[group] = bool(gateway.call("res.users", "has_group", [uid], group_ext_id=group))
+        return held[group]
+
     for right in conf.RIGHTS:
         if right.models and not set(right.models) & installed:
             continue
-        granted = any(gateway.call("res.users", "has_group", [uid], group_ext_id=group) for group in right.groups)
+        granted = any(has(group) for group in right.groups)
         if granted:
             findings.append(Finding("Rights", True, f"{right.feature}: granted"))
         else:
@@ -226,9 +232,7 @@ def _stores(warehouses: list[dict[str, Any]]) -> list[Finding]:
     return findings
 
 
-def _purchase_two_step(gateway: OdooGateway, uid: int | None) -> Finding:
-    users = gateway.read("res.users", [uid], ["company_id"]) if uid else []
-    company = m2o_id(users[0].get("company_id")) if users else None
+def _purchase_two_step(gateway: OdooGateway, company: int | None) -> Finding:
     rows = gateway.read("res.company", [company], ["po_double_validation", "po_double_validation_amount"]) \
         if company else []
     two_step = bool(rows) and rows[0].get("po_double_validation") == "two_step"

@@ -20,7 +20,7 @@ from apps.integration.selectors import VIEW_NAME, Readiness, assignable
 from apps.odoo_gateway import OdooError, OdooGateway, m2o_id
 from apps.organisation.models import Region, Store, validate_timezone
 from apps.sync.models import Feed, MirrorRecord
-from apps.writeback.models import PENDING, WriteBack, WriteBackStatus
+from apps.writeback.models import IN_FLIGHT, WriteBack
 from apps.writeback.services import writeback_enqueue
 
 if TYPE_CHECKING:
@@ -213,7 +213,6 @@ def stores_map_by_code(warehouses: list[dict[str, Any]]) -> list[str]:
 # -- assigning a store to a record no store claimed -----------------------------------------------------
 
 ASSIGN_KIND = "integration.store_assign"
-UNDER_WAY = (*PENDING, WriteBackStatus.IN_PROGRESS)  # an assignment still on its way
 
 
 class AssignRefused(ValueError):
@@ -234,7 +233,7 @@ def unassigned_assign(*, record: MirrorRecord, store: Store, actor: User, reques
     if not store.active or store.odoo_warehouse_id is None:
         raise AssignRefused(f"{store} has no Odoo warehouse (or is closed): map it first.")
     if WriteBack.objects.select_for_update().filter(kind=ASSIGN_KIND, odoo_model=record.feed.odoo_model,
-                                                    odoo_id=record.odoo_id, status__in=UNDER_WAY).exists():
+                                                    odoo_id=record.odoo_id, status__in=IN_FLIGHT).exists():
         raise AssignRefused("A store is already being written to this record in Odoo.")
     writeback = writeback_enqueue(
         kind=ASSIGN_KIND, idempotency_key=f"store-assign:{record.feed.odoo_model}:{record.odoo_id}:{store.pk}",

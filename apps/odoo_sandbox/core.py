@@ -217,9 +217,10 @@ def tag_stores(sandbox: Sandbox, field: str) -> int:
     by_target: dict[tuple[str, int], list[int]] = {}
     for (model, rec_id), warehouse in sandbox.store_tags.items():
         by_target.setdefault((model, warehouse), []).append(rec_id)
+    tagged_models = {model for model, _ in by_target if model in env and field in env[model].fields_get([field])}
     with sandbox.store.transaction():
         for (model, warehouse), ids in sorted(by_target.items()):
-            if model not in env or field not in env[model].fields_get([field]):
+            if model not in tagged_models:
                 continue
             live = [rec_id for rec_id in ids if sandbox.store.get(model, rec_id) is not None]
             if live:

@@ -75,10 +75,18 @@ def feed_sync(feed: Feed, *, full: bool = False, gateway: OdooGateway | None = N
         start = Position(feed.cursor_write_date, feed.cursor_id) if feed.cursor_write_date else Position()
         poll_started = min(poll_started, dead.started_at)  # changes made while it ran are still ahead
         run.save(update_fields=["kind"])
+    return _leased(feed, run, lease, gateway, lambda: _sync_batches(
+        feed, run, gateway, lease, first=first, start=start, progress=progress), poll_started=poll_started)
+
+
+def _leased(feed: Feed, run: SyncRun, lease: Lease, gateway: OdooGateway, work: Callable[[], None], *,
+            poll_started: datetime | None = None) -> SyncRun:
+    """Do a run's work under its lease, count its round trips and record how it ended. Odoo's refusals,
+    a stalled page or a lost lease end the run as failed; anything else is recorded and raised."""
     calls_before = gateway.rpc_count
     try:
         with lease.keep_alive():
-            _sync_batches(feed, run, gateway, lease, first=first, start=start, progress=progress)
+            work()
     except (OdooError, PagingStalled, LeaseLost) as exc:
         logger.warning("Sync of %s stopped: %s", feed.slug, exc)
         run.rpc_calls = gateway.rpc_count - calls_before
@@ -168,23 +176,15 @@ def feed_reconcile(feed: Feed, *, gateway: OdooGateway | None = None) -> SyncRun
     lease = Lease.claim(feed, run)
     if lease is None:
         return _skipped(run)
-    calls_before = gateway.rpc_count
-    try:
-        with lease.keep_alive():
-            in_odoo = set(gateway.search(feed.odoo_model, list(feed.base_domain) + list(feed.domain)))
-            mirrored_open = set(MirrorRecord.objects.filter(feed=feed).open().values_list("odoo_id", flat=True))
-            left = mirrored_open - in_odoo
-            missed = in_odoo - mirrored_open  # never seen, or closed here but open again in Odoo
-            refetch_by_id(feed, sorted(left | missed), gateway=gateway, run=run, lease=lease)
-    except (OdooError, LeaseLost) as exc:
-        run.rpc_calls = gateway.rpc_count - calls_before
-        return _finish(run, lease, error=f"{type(exc).__name__}: {exc}")
-    except BaseException as exc:
-        run.rpc_calls = gateway.rpc_count - calls_before
-        _finish(run, lease, error=f"{type(exc).__name__}: {exc}")
-        raise
-    run.rpc_calls = gateway.rpc_count - calls_before
-    return _finish(run, lease)
+
+    def work() -> None:
+        in_odoo = set(gateway.search(feed.odoo_model, list(feed.base_domain) + list(feed.domain)))
+        mirrored_open = set(MirrorRecord.objects.filter(feed=feed).open().values_list("odoo_id", flat=True))
+        left = mirrored_open - in_odoo
+        missed = in_odoo - mirrored_open  # never seen, or closed here but open again in Odoo
+        refetch_by_id(feed, sorted(left | missed), gateway=gateway, run=run, lease=lease)
+
+    return _leased(feed, run, lease, gateway, work)
 
 
 def refetch_by_id(feed: Feed, ids: list[int], *, gateway: OdooGateway, run: SyncRun | None = None,

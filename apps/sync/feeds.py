@@ -129,8 +129,8 @@ DEFINITION_FIELDS = ("name", "kind", "odoo_model", "base_domain", "domain", "fie
 
 
 def _definition(definition: dict[str, Any]) -> dict[str, Any]:
-    return {key: definition.get(key, "" if key.startswith("store_") else None) for key in DEFINITION_FIELDS
-            if key in definition or key.startswith("store_")}
+    """The row values a definition sets; a store link it leaves out is empty, not the row's old one."""
+    return {key: definition.get(key, "") for key in DEFINITION_FIELDS if key in definition or key.startswith("store_")}
 
 
 def _kept(feed: Feed, key: str, definition: dict[str, Any]) -> bool:
