@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "apps.approvals",
     "apps.incidents",
     "apps.operations",
+    "apps.directives",
     "apps.health",
     "apps.notifications",
     "apps.dashboards",

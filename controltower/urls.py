@@ -15,6 +15,7 @@ urlpatterns = [
     path("approvals/", include("apps.approvals.urls")),
     path("incidents/", include("apps.incidents.urls")),
     path("exceptions/", include("apps.operations.urls")),
+    path("directives/", include("apps.directives.urls")),
     path("health/", include("apps.health.urls")),
     path("integration/", include("apps.integration.urls")),
     path("audit/", include("apps.audit.urls")),

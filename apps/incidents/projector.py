@@ -26,6 +26,7 @@ from apps.incidents.odoo_records import (
 )
 from apps.incidents.taxonomy import EXAMPLES, MAINTENANCE_CATEGORIES, Category
 from apps.live.broadcast import stores_panels_changed
+from apps.odoo_gateway import m2o_name
 from apps.sync.mirror import DELETED
 from apps.sync.models import MirrorRecord
 from apps.sync.projectors import BatchResult
@@ -41,6 +42,13 @@ def reference_in(name: Any) -> str | None:
     return match.group(1) if match else None
 
 
+def _directive_task(model: str, values: dict[str, Any]) -> bool:
+    """Store directives' tasks carry the store field too, but they are directives, not incidents."""
+    from apps.directives.conf import PROJECT
+
+    return model == "project.task" and m2o_name(values.get("project_id")) == PROJECT
+
+
 def incidents_project(batch: BatchResult) -> None:
     """Follow Odoo on linked incidents and create the ones Odoo opened for a store: a fixed number of
     statements per batch (one bulk insert, one bulk update, one triage pass over the new titles), so
@@ -49,7 +57,7 @@ def incidents_project(batch: BatchResult) -> None:
     if model not in TARGETS:
         return
     closed_ids = {record.odoo_id for record in batch.closed}
-    records = [*batch.upserted, *batch.closed]
+    records = [r for r in (*batch.upserted, *batch.closed) if not _directive_task(model, r.values)]
     linked = {incident.odoo_id: incident for incident in
               StoreIncident.objects.filter(odoo_model=model, odoo_id__in=[r.odoo_id for r in records])}
     wanted = {ref for r in records if r.odoo_id not in linked and (ref := reference_in(r.values.get("name")))}

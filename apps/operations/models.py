@@ -25,6 +25,12 @@ class ExceptionKind(models.TextChoices):
     NEGATIVE_STOCK = "negative_stock", "Negative stock"
     LATE_RECEIPT = "late_receipt", "Late receipt"
     OVERDUE_ACTIVITY = "overdue_activity", "Overdue activity"
+    DIRECTIVE_OVERDUE = "directive_overdue", "Directive not ready"
+
+
+# Kinds a person cannot resolve or snooze here: they close through their own workflow (a directive's
+# exception closes only when the region approves the store's completion).
+CLOSED_ELSEWHERE = {"directive_overdue": "It closes when the region approves the store's directive."}
 
 
 class Severity(models.IntegerChoices):

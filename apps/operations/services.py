@@ -22,6 +22,7 @@ from apps.operations import conf
 from apps.operations.enrichment import document_stores_resolve, product_costs_refresh
 from apps.operations.models import (
     ACTIVE_STATUSES,
+    CLOSED_ELSEWHERE,
     EventAction,
     ExceptionEvent,
     ExceptionKind,
@@ -67,6 +68,8 @@ def _locked(exception: OpsException, actor: User) -> OpsException:
 
 
 def _require_active(exception: OpsException, verb: str) -> None:
+    if exception.kind in CLOSED_ELSEWHERE and verb in ("snoozed", "resolved"):
+        raise ExceptionStateConflict(f"This exception cannot be {verb} here. {CLOSED_ELSEWHERE[exception.kind]}")
     if exception.status not in ACTIVE_STATUSES:
         raise ExceptionStateConflict(f"This exception is {exception.get_status_display().lower()}: "
                                      f"it cannot be {verb}.")

@@ -47,6 +47,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("Dashboard", "dashboards:home", any_store),
     NavItem("Incidents", "incidents:list", any_store),
     NavItem("Approvals", "approvals:inbox", any_store),
+    NavItem("Directives", "directives:list", any_store),
     NavItem("Audit", "audit:events", sees_network),
     NavItem("Exceptions", "operations:list", any_store),
     NavItem("Health", "health:page", sees_network),

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 
+from apps.directives.conf import PROJECT as DIRECTIVE_PROJECT
 from apps.integration.conf import STORE_FIELD  # the field odoo_setup adds where Odoo has no warehouse link
 from apps.sync.domain import validate_domain
 from apps.sync.feed_history import BEFORE_VERSIONS
@@ -75,6 +76,16 @@ BUILTIN_FEEDS: list[dict[str, Any]] = [
         "odoo_model": "project.task", "base_domain": [[STORE_FIELD, "!=", False]],
         "domain": [["state", "not in", ["1_done", "1_canceled"]]],
         "fields": ["name", "stage_id", "state", "priority", "user_ids", "project_id", "date_deadline", STORE_FIELD],
+        "store_field": STORE_FIELD,
+    },
+    # Store directives (apps.directives): the store tasks of the directives project, so a task closed,
+    # reopened or cancelled in Odoo comes back to the store's copy. Subtasks carry no store field.
+    {
+        "version": 1, "slug": "directive-tasks", "name": "Store directive tasks", "kind": FeedKind.DIRECTIVE,
+        "odoo_model": "project.task",
+        "base_domain": [["project_id.name", "=", DIRECTIVE_PROJECT], ["parent_id", "=", False]],
+        "domain": [["state", "not in", ["1_done", "1_canceled"]]],
+        "fields": ["name", "state", "date_deadline", "project_id", STORE_FIELD],
         "store_field": STORE_FIELD,
     },
     # Operational exceptions (apps.operations): `settings.exception_kind` picks the rules. Conditions

@@ -13,6 +13,7 @@ class FeedKind(models.TextChoices):
     INCIDENT = "incident", "Store incident"
     EXCEPTION = "exception", "Operational exception"
     HEALTH = "health", "Health signal"
+    DIRECTIVE = "directive", "Store directive"
 
 
 class Feed(models.Model):

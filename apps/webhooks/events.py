@@ -27,6 +27,9 @@ EVENT_TYPES: dict[str, str] = {
     "incident.created": "A store incident was reported in the portal or appeared from Odoo.",
     "exception.opened": "An operational exception opened (or reopened when its condition returned).",
     "exception.closed": "An exception was resolved by a person or cleared in Odoo.",
+    "directive.published": "A directive was published to its stores.",
+    "directive.store_completed": "A store's directive was approved by the region (or closed in Odoo).",
+    "directive.overdue": "A store had not finished a directive by its due time.",
     "health.changed": "A workflow health signal changed status (ok, degraded, failing).",
     "ping": "A test event sent from the subscription page.",
 }

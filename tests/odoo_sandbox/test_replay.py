@@ -16,9 +16,9 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def replay(url: str, db: str) -> subprocess.CompletedProcess[str]:
+def replay(url: str, db: str, *extra: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, str(REPLAY), "--url", url, "--db", db, "--timeout", "20"],
+        [sys.executable, str(REPLAY), "--url", url, "--db", db, "--timeout", "20", *extra],
         capture_output=True,
         text=True,
         timeout=300,
@@ -38,3 +38,12 @@ def test_it_passes_the_contract_without_the_retail_network() -> None:
     with running_sandbox(seed_network=False) as odoo:
         run = replay(odoo.url, odoo.db)
         assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_it_answers_the_staged_directive_tasks_scenario_like_odoo_18() -> None:
+    """A store task with checklist subtasks, one closed with a photo; the parent counts them."""
+    with running_sandbox(seed_network=False) as odoo:
+        run = replay(odoo.url, odoo.db, "--scenarios", str(REPLAY.parent / "scenarios-next"), "--only",
+                     "directive_tasks")
+        assert run.returncode == 0, run.stdout + run.stderr
+        assert "1 passed, 0 failed" in run.stdout

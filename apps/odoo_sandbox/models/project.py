@@ -13,6 +13,7 @@ from ..fields import (
     Integer,
     Many2many,
     Many2one,
+    One2many,
     Row,
     Selection,
 )
@@ -91,6 +92,13 @@ class ProjectTags(Model):
     }
 
 
+def _subtasks(env: Env, row: Row, closed_only: bool) -> int:
+    """Odoo 18 counts a task's subtasks (non-stored): active children, and those in a closed state."""
+    return sum(1 for t in env.store.table("project.task").values()
+               if t.get("parent_id") == row["id"] and t.get("active", True)
+               and (not closed_only or t.get("state") in CLOSED_STATES))
+
+
 def _default_stage(env: Env, project_id: Any) -> Any:
     if not project_id:
         return False
@@ -123,6 +131,10 @@ class ProjectTask(MailThread):
         "date_deadline": Datetime("Deadline"),
         "date_last_stage_update": Datetime("Last Stage Update", default=lambda env: env.now()),
         "parent_id": Many2one("project.task", "Parent Task"),
+        "child_ids": One2many("project.task", "parent_id", "Sub-tasks"),
+        "subtask_count": Integer("Sub-task Count", compute=lambda env, row, _m: _subtasks(env, row, False)),
+        "closed_subtask_count": Integer("Closed Sub-tasks Count",
+                                        compute=lambda env, row, _m: _subtasks(env, row, True)),
         "company_id": Many2one("res.company", "Company", default=1),
         "active": Boolean("Active", default=True),
     }

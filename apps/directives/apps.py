@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class DirectivesConfig(AppConfig):
+    name = "apps.directives"
+    verbose_name = "Store directives"
+
+    def ready(self) -> None:
+        # The outbox executors and outcomes, and the projector of the directive-tasks feed.
+        from apps.directives import executors, projector
+
+        executors.register()
+        projector.register()

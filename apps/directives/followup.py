@@ -1,0 +1,176 @@
+"""Deadlines of directives, driven by beat: a reminder to the store before its due time, the regional
+manager told at the due time (`directive.overdue`), HQ after `CT_DIRECTIVE_HQ_ESCALATION_HOURS`; and
+for a directive with a launch time, one `directive_overdue` exception per store not ready, its
+severity rising as the launch approaches, closed only when the region approves the store.
+
+Each notice is claimed with a conditional UPDATE in the transaction that sends it, so a second run
+(or two beat processes) never sends it twice.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from apps.audit.services import audit_record
+from apps.directives import conf
+from apps.directives.models import OPEN_COPY_STATUSES, WORKABLE_STATUSES, DirectiveStatus, StoreDirective
+from apps.live.broadcast import panels_changed
+from apps.operations.models import EventAction, ExceptionEvent, ExceptionKind, ExceptionStatus, OpsException, Severity
+from apps.organisation.roles import Role
+from apps.webhooks.services import event_publish
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+    from django.db.models import QuerySet
+
+EXCEPTION_MODEL = "directives.storedirective"  # the exception points at the store's copy, not an Odoo record
+EXCEPTION_TOPIC = "exception"
+
+
+@dataclass
+class FollowupRun:
+    reminded: int = 0
+    overdue: int = 0
+    escalated: int = 0
+    exceptions_opened: int = 0
+    exceptions_raised: int = 0
+
+
+def people(role: Role, **where: object) -> QuerySet[User]:
+    return get_user_model().objects.filter(is_active=True, role_grants__role=role,
+                                           **{f"role_grants__{k}": v for k, v in where.items()}).distinct()
+
+
+def _claim(copy: StoreDirective, field: str, now: datetime) -> bool:
+    return bool(StoreDirective.objects.filter(pk=copy.pk, status__in=WORKABLE_STATUSES,
+                                              **{f"{field}__isnull": True}).update(**{field: now}))
+
+
+def _notify(copy: StoreDirective, recipients: QuerySet[User], subject: str) -> None:
+    from apps.notifications.services import notify
+
+    due = timezone.localtime(copy.due_at, timezone=_zone(copy))
+    notify(recipients=list(recipients), subject=subject, store=copy.store, link=copy.get_absolute_url(),
+           body=f"Due {due:%d %b %H:%M} store time. {copy.answers.count()} of {copy.directive.items.count()} "
+                f"items answered.")
+
+
+def _zone(copy: StoreDirective) -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(copy.store.timezone)
+
+
+def directives_followup(*, now: datetime | None = None) -> FollowupRun:
+    """One pass: reminders, due-time notices, HQ escalations, and the launch exceptions."""
+    now = now or timezone.now()
+    run = FollowupRun()
+    live = StoreDirective.objects.filter(directive__status=DirectiveStatus.PUBLISHED, status__in=WORKABLE_STATUSES
+                                         ).select_related("store", "directive")
+    for copy in live.filter(reminded_at__isnull=True, due_at__gt=now,
+                            due_at__lte=now + timedelta(hours=conf.REMINDER_HOURS)):
+        with transaction.atomic():
+            if _claim(copy, "reminded_at", now):
+                _notify(copy, people(Role.STORE_MANAGER, store=copy.store),
+                        f"Reminder: {copy.directive.title} is due soon ({copy.store.code})")
+                run.reminded += 1
+    for copy in live.filter(overdue_notified_at__isnull=True, due_at__lte=now):
+        with transaction.atomic():
+            if _claim(copy, "overdue_notified_at", now):
+                _notify(copy, people(Role.REGIONAL_MANAGER, region=copy.store.region_id),
+                        f"Overdue: {copy.store.code} has not finished {copy.directive.title}")
+                event_publish("directive.overdue", {
+                    "directive": {"id": copy.directive_id, "title": copy.directive.title},
+                    "copy": {"id": copy.pk, "status": copy.status, "due_at": copy.due_at,
+                             "launch_at": copy.launch_at}}, copy.store, dedupe_key=f"directive.overdue:{copy.pk}")
+                panels_changed(store_id=copy.store_id, topics=["directives"])
+                run.overdue += 1
+    hq_after = now - timedelta(hours=conf.HQ_ESCALATION_HOURS)
+    for copy in live.filter(hq_notified_at__isnull=True, due_at__lte=hq_after):
+        with transaction.atomic():
+            if _claim(copy, "hq_notified_at", now):
+                _notify(copy, people(Role.HQ_EXECUTIVE),
+                        f"Escalated: {copy.store.code} is {conf.HQ_ESCALATION_HOURS:g} h past due on "
+                        f"{copy.directive.title}")
+                audit_record(action="directive.escalated", target=copy, store=copy.store, actor_label="schedule",
+                             after={"tier": "hq"})
+                run.escalated += 1
+    opened, raised = launch_exceptions(now=now)
+    run.exceptions_opened, run.exceptions_raised = opened, raised
+    return run
+
+
+def launch_severity(copy: StoreDirective, now: datetime) -> int:
+    """Low while the launch is far, rising as it approaches; critical once it has passed."""
+    assert copy.launch_at is not None
+    left = (copy.launch_at - now).total_seconds() / 3600
+    if left <= 0:
+        return Severity.CRITICAL
+    if left <= conf.LAUNCH_HIGH_HOURS:
+        return Severity.HIGH
+    if left <= conf.LAUNCH_MEDIUM_HOURS:
+        return Severity.MEDIUM
+    return Severity.LOW
+
+
+def launch_exceptions(*, now: datetime) -> tuple[int, int]:
+    """A store not ready once its due time (or the launch) has passed has one exception; its severity
+    follows the clock. Returns (opened, severity raised)."""
+    opened = raised = 0
+    late = (StoreDirective.objects.filter(directive__status=DirectiveStatus.PUBLISHED, status__in=OPEN_COPY_STATUSES,
+                                          launch_at__isnull=False)
+            .filter(Q(due_at__lte=now) | Q(launch_at__lte=now)).select_related("store", "directive"))
+    existing = {e.odoo_id: e for e in OpsException.objects.filter(
+        kind=ExceptionKind.DIRECTIVE_OVERDUE, odoo_model=EXCEPTION_MODEL, odoo_id__in=[c.pk for c in late])}
+    for copy in late:
+        severity = launch_severity(copy, now)
+        exception = existing.get(copy.pk)
+        launch = copy.launch_at
+        assert launch is not None
+        with transaction.atomic():
+            if exception is None:
+                exception = OpsException.objects.create(
+                    store=copy.store, kind=ExceptionKind.DIRECTIVE_OVERDUE, odoo_model=EXCEPTION_MODEL,
+                    odoo_id=copy.pk, title=f"{copy.directive.title}: not ready",
+                    detail=f"Launch {timezone.localtime(launch, _zone(copy)):%d %b %H:%M} store time; "
+                           f"{copy.get_status_display().lower()}", severity=severity, opened_at=now,
+                    started_at=min(copy.due_at, launch), deadline=launch)
+                ExceptionEvent.objects.create(exception=exception, action=EventAction.OPENED,
+                                              to_status=ExceptionStatus.OPEN, severity=severity, at=now)
+                opened += 1
+            elif exception.is_active and severity > exception.severity:
+                OpsException.objects.filter(pk=exception.pk).update(severity=severity, updated_at=now)
+                ExceptionEvent.objects.create(exception=exception, action=EventAction.ESCALATED,
+                                              from_status=exception.status, to_status=exception.status,
+                                              severity=severity, at=now, note="Launch approaching")
+                raised += 1
+            else:
+                continue
+            panels_changed(store_id=copy.store_id, topics=[EXCEPTION_TOPIC, "directives"])
+    return opened, raised
+
+
+def overdue_exception_close(copy: StoreDirective, *, actor: User | None, note: str) -> bool:
+    """The only way a `directive_overdue` exception closes: the region approved the store (or the
+    directive was cancelled). Called inside the approving transaction."""
+    exception = OpsException.objects.select_for_update().filter(
+        kind=ExceptionKind.DIRECTIVE_OVERDUE, odoo_model=EXCEPTION_MODEL, odoo_id=copy.pk).first()
+    if exception is None or not exception.is_active:
+        return False
+    before = exception.status
+    now = timezone.now()
+    exception.status, exception.resolved_at, exception.resolution_note = ExceptionStatus.RESOLVED, now, note
+    exception.condition_active = False
+    exception.save(update_fields=["status", "resolved_at", "resolution_note", "condition_active", "updated_at"])
+    ExceptionEvent.objects.create(exception=exception, action=EventAction.RESOLVED, actor=actor, from_status=before,
+                                  to_status=exception.status, severity=exception.severity, note=note, at=now)
+    audit_record(action="exception.resolved", target=exception, actor=actor, store=copy.store,
+                 before={"status": before}, after={"status": exception.status}, message=note)
+    panels_changed(store_id=copy.store_id, topics=[EXCEPTION_TOPIC])
+    return True
