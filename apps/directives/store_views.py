@@ -55,10 +55,13 @@ def _act(request: HttpRequest, pk: int, action: Any, *, item_id: int | None = No
     try:
         action(copy, item)
     except ValidationError as exc:
-        errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+        problems = exc.message_dict if hasattr(exc, "error_dict") else {"general": exc.messages}
+        errors = {("general" if key == "__all__" else key): value for key, value in problems.items()}
+        if item_id is None or "item" in errors:
+            errors = {"general": [m for value in errors.values() for m in value]}
         return _render_copy(request, pk, status=400, errors=errors, error_item=item_id)
     except DirectiveRefused as exc:
-        return _render_copy(request, pk, status=409, errors={"__all__": [str(exc)]}, error_item=item_id)
+        return _render_copy(request, pk, status=409, errors={"general": [str(exc)]}, error_item=item_id)
     if request.headers.get("HX-Request"):
         return _render_copy(request, pk)
     return redirect(copy)

@@ -60,6 +60,15 @@ def _owner(request: HttpRequest) -> Region | None:
     return next((o for o in owners if o is not None and o.code == wanted), owners[0])
 
 
+def _form_errors(form: DirectiveForm, exc: ValidationError | DirectiveRefused) -> None:
+    """A service's refusal onto the form: by field where the form has it, on top otherwise."""
+    if isinstance(exc, DirectiveRefused) or not hasattr(exc, "error_dict"):
+        form.add_error(None, exc.messages if isinstance(exc, ValidationError) else str(exc))
+        return
+    for name, problems in exc.message_dict.items():
+        form.add_error(name if name in form.fields else None, problems)
+
+
 def _form_context(form: DirectiveForm, **extra: Any) -> dict[str, Any]:
     return {"form": form, "kinds": ItemKind.choices, "blank_rows": range(3), **extra}
 
@@ -78,7 +87,7 @@ def directive_new(request: HttpRequest) -> HttpResponse:
             directive = directive_create(author=request.user, draft=form.draft(request.POST),  # type: ignore[arg-type]
                                          attachments=request.FILES.getlist("attachments"), request=request)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            _form_errors(form, exc)
         else:
             messages.success(request, "Draft saved. Publish it to send it to the stores.")
             return redirect(directive)
@@ -105,7 +114,7 @@ def directive_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
             directive_edit(directive=directive, actor=request.user, draft=form.draft(request.POST),  # type: ignore[arg-type]
                            request=request)
         except (ValidationError, DirectiveRefused) as exc:
-            form.add_error(None, exc.messages if isinstance(exc, ValidationError) else str(exc))
+            _form_errors(form, exc)
         else:
             messages.success(request, "Directive updated.")
             return redirect(directive)
