@@ -17,7 +17,7 @@ from tests.live.test_consumer import connect_as
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _return_one(net: Network, media: Any) -> Any:
+def _return_one(net: Network) -> Any:
     directive = publish(net.hq)
     copy = complete(copy_of(directive, net.store_a), net.manager_a)
     return lambda: item_review(copy=copy, item=directive.items.get(kind=ItemKind.PHOTO), actor=net.regional_north,
@@ -29,10 +29,10 @@ async def _drain(communicator: Any) -> None:
         await communicator.receive_json_from()
 
 
-async def test_a_returned_item_reaches_the_store_live_and_no_other_store(settings: Any, _media: Any) -> None:
+async def test_a_returned_item_reaches_the_store_live_and_no_other_store(settings: Any) -> None:
     settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     net = await database_sync_to_async(make_network)()
-    give_back = await database_sync_to_async(_return_one)(net, _media)
+    give_back = await database_sync_to_async(_return_one)(net)
     own, other, region = (await connect_as(net.manager_a), await connect_as(net.manager_c),
                           await connect_as(net.regional_north))
     for communicator in (own, other, region):
