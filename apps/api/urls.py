@@ -10,6 +10,7 @@ from apps.api import views
 from apps.api.docs import ApiDocsView
 from apps.api.endpoints.approvals import ApprovalRequestViewSet
 from apps.api.endpoints.audit import AuditEventViewSet
+from apps.api.endpoints.directives import CompleteItemView, DirectiveViewSet, ReviewItemView, SubmitView
 from apps.api.endpoints.health import HealthView
 from apps.api.endpoints.incidents import IncidentPhotoView, IncidentViewSet
 from apps.api.endpoints.operations import OpsExceptionViewSet
@@ -26,6 +27,7 @@ router.register("approvals", ApprovalRequestViewSet, basename="approval")
 router.register("incidents", IncidentViewSet, basename="incident")
 router.register("exceptions", OpsExceptionViewSet, basename="exception")
 router.register("audit", AuditEventViewSet, basename="audit")
+router.register("directives", DirectiveViewSet, basename="directive")
 
 urlpatterns = [
     path("", ApiRootView.as_view(), name="root"),
@@ -34,6 +36,11 @@ urlpatterns = [
     path("me/", MeView.as_view(), name="me"),
     path("health/", HealthView.as_view(), name="health"),
     path("incidents/photos/<uuid:photo_id>/", IncidentPhotoView.as_view(), name="incident-photo"),
+    path("directives/copies/<int:copy_id>/items/<int:item_id>/complete/", CompleteItemView.as_view(),
+         name="directive-item-complete"),
+    path("directives/copies/<int:copy_id>/items/<int:item_id>/review/", ReviewItemView.as_view(),
+         name="directive-item-review"),
+    path("directives/copies/<int:copy_id>/submit/", SubmitView.as_view(), name="directive-copy-submit"),
     path("tokens/ui/", views.tokens_page, name="tokens"),
     path("tokens/ui/new/", views.token_new, name="token_new"),
     path("tokens/ui/<int:pk>/revoke/", views.token_revoke_view, name="token_revoke"),

@@ -11,7 +11,7 @@ from rest_framework.reverse import reverse
 from apps.api.base import ApiView
 
 RESOURCES = ["me", "store-list", "region-list", "approval-list", "incident-list", "exception-list", "health",
-             "audit-list"]
+             "audit-list", "directive-list"]
 
 
 class RootSerializer(serializers.Serializer):
