@@ -37,3 +37,9 @@ class Command(BaseCommand):
                               f"{history.open} still open ({history.overdue} overdue)")
         else:
             self.stdout.write("Demo history: already there, nothing added")
+        from apps.directives.demo import demo_directives_seed
+
+        directives = demo_directives_seed()
+        if directives.created:
+            self.stdout.write(f"Demo directives: {directives.directives} published, {directives.started} store "
+                              f"copies started, {directives.in_review} in review, {directives.approved} done")
