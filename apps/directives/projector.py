@@ -18,6 +18,7 @@ from apps.directives.models import CopyStatus, ReviewStatus, StoreDirective
 from apps.live.broadcast import stores_panels_changed
 from apps.sync.mirror import DELETED
 from apps.sync.projectors import BatchResult
+from apps.webhooks.services import event_publish
 
 TOPIC = "directives"
 _REFERENCE = re.compile(r"\[CT-DIR-([A-Z0-9]{10})\]")
@@ -52,6 +53,11 @@ def directives_project(batch: BatchResult) -> None:
         if state == DONE and copy.status not in (CopyStatus.APPROVED, CopyStatus.CANCELLED):
             copy.status, copy.closed_in_odoo, copy.approved_at = CopyStatus.APPROVED, True, now
             overdue_exception_close(copy, actor=None, note="Task closed in Odoo.")
+            event_publish("directive.store_completed", {
+                "directive": {"id": copy.directive_id, "title": copy.directive.title},
+                "copy": {"id": copy.pk, "status": copy.status, "due_at": copy.due_at, "approved_at": now,
+                         "closed_in_odoo": True, "on_time": None}},
+                copy.store, dedupe_key=f"directive.store_completed:{copy.pk}:{now:%Y%m%d%H%M%S%f}")
         elif state in (CANCELLED, "deleted") and copy.status != CopyStatus.CANCELLED:
             copy.status = CopyStatus.CANCELLED
             overdue_exception_close(copy, actor=None, note="Task cancelled in Odoo.")
