@@ -12,9 +12,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from apps.directives.checklists import Answer, copy_approve_all, copy_submit, item_answer, item_review
 from apps.directives.models import Directive, ItemKind, StoreDirective
 from apps.directives.services import DirectiveDraft, ItemSpec, directive_create, directive_publish
+from apps.directives.services.checklists import Answer, copy_approve_all, copy_submit, item_answer, item_review
 from apps.incidents.photos import photo_clean
 from apps.organisation.roles import Role
 
@@ -45,9 +45,10 @@ def _answer_all(copy: StoreDirective, actor: object, upto: int | None = None) ->
     for index, item in enumerate(copy.directive.items.all()):
         if upto is not None and index >= upto:
             return
-        answer = {ItemKind.YES_NO: Answer(value="yes"), ItemKind.NUMBER: Answer(value=str(4 + index)),
-                  ItemKind.TEXT: Answer(value="done"), ItemKind.PHOTO: _photo((40 * index % 255, 120, 90))}[item.kind]
-        item_answer(copy=copy, item=item, actor=actor, answer=answer)  # type: ignore[arg-type]
+        answers: dict[str, Answer] = {
+            ItemKind.YES_NO: Answer(value="yes"), ItemKind.NUMBER: Answer(value=str(4 + index)),
+            ItemKind.TEXT: Answer(value="done"), ItemKind.PHOTO: _photo((40 * index % 255, 120, 90))}
+        item_answer(copy=copy, item=item, actor=actor, answer=answers[item.kind])  # type: ignore[arg-type]
 
 
 def demo_directives_seed() -> DemoDirectives:

@@ -9,9 +9,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
 
-from apps.directives.checklists import Answer
 from apps.directives.models import ItemKind, TargetMode
 from apps.directives.services import DirectiveDraft, ItemSpec
+from apps.directives.services.checklists import Answer
 from apps.incidents.forms import ACCEPT
 from apps.incidents.forms import MultiplePhotoInput as MultipleFileInput
 from apps.incidents.photos import photo_clean

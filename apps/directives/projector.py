@@ -31,7 +31,7 @@ def _copy_key(name: Any) -> str | None:
 
 
 def directives_project(batch: BatchResult) -> None:
-    from apps.directives.followup import overdue_exception_close
+    from apps.directives.services.followup import overdue_exception_close
 
     records = [*batch.upserted, *batch.closed]
     if not records:

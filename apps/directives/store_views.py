@@ -13,9 +13,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.directives import selectors
-from apps.directives.checklists import copy_approve_all, copy_submit, item_answer, item_review
 from apps.directives.forms import AnswerForm, ReviewForm
 from apps.directives.services import DirectiveRefused
+from apps.directives.services.checklists import copy_approve_all, copy_submit, item_answer, item_review
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from apps.directives import followup, services
+from apps.directives import services
+from apps.directives.services import followup
 
 
 @shared_task(name="directives.followup", ignore_result=True)

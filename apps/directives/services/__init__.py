@@ -1,6 +1,6 @@
 """Writing directives: drafting, editing before any store started, publishing, cancelling, and the
-scheduled runs of templates. Store answers and the region's review are in `checklists.py`; what goes
-to Odoo, and how, in `executors.py`.
+scheduled runs of templates. Store answers and the region's review are in `checklists.py`, deadlines
+in `followup.py`; what goes to Odoo, and how, in `../executors.py`.
 
 Every change is audited; publishing creates the stores' copies and their Odoo tasks (through the
 outbox) in the same transaction.
@@ -243,7 +243,7 @@ def directive_payload(directive: Directive) -> dict[str, Any]:
 @transaction.atomic
 def directive_cancel(*, directive: Directive, actor: User, request: HttpRequest | None = None) -> Directive:
     """Called off: open copies are cancelled (their Odoo tasks too), their exceptions resolved."""
-    from apps.directives.followup import overdue_exception_close
+    from apps.directives.services.followup import overdue_exception_close
 
     directive = _locked(directive, actor)
     if directive.status == DirectiveStatus.CANCELLED:

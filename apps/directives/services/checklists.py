@@ -154,7 +154,7 @@ def copy_submit(*, copy: StoreDirective, actor: User, request: HttpRequest | Non
 def _settle(copy: StoreDirective, actor: User, request: HttpRequest | None) -> None:
     """After a review: any item returned → back to the store; every item approved → done (the Odoo
     task closes, the overdue exception closes, `directive.store_completed` goes out)."""
-    from apps.directives.followup import overdue_exception_close
+    from apps.directives.services.followup import overdue_exception_close
 
     reviews = list(copy.answers.values_list("review_status", flat=True))
     if ReviewStatus.RETURNED in reviews:
