@@ -10,9 +10,9 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from apps.directives.checklists import Answer, copy_submit, item_answer
 from apps.directives.models import Directive, ItemKind, StoreDirective
 from apps.directives.services import DirectiveDraft, ItemSpec, directive_create, directive_publish
+from apps.directives.services.checklists import Answer, copy_submit, item_answer
 from apps.incidents.photos import photo_clean
 from apps.writeback.models import WriteBack
 from apps.writeback.services import writeback_run

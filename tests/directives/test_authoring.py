@@ -9,7 +9,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from apps.audit.models import AuditEvent
-from apps.directives.checklists import Answer, item_answer
 from apps.directives.models import CopyStatus, DirectiveStatus, DirectiveTemplate, StoreDirective, TargetMode
 from apps.directives.services import (
     DirectiveRefused,
@@ -19,6 +18,7 @@ from apps.directives.services import (
     directive_publish,
     templates_run,
 )
+from apps.directives.services.checklists import Answer, item_answer
 from tests.directives.conftest import copy_of, draft, publish, tomorrow
 from tests.factories import Network
 

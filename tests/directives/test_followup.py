@@ -7,9 +7,9 @@ from datetime import time, timedelta
 
 import pytest
 
-from apps.directives.checklists import copy_approve_all
-from apps.directives.followup import EXCEPTION_MODEL, directives_followup
 from apps.directives.models import StoreDirective
+from apps.directives.services.checklists import copy_approve_all
+from apps.directives.services.followup import EXCEPTION_MODEL, directives_followup
 from apps.notifications.models import Notification
 from apps.operations.models import ExceptionStatus, OpsException, Severity
 from apps.operations.services import ExceptionStateConflict, exception_resolve, exception_snooze

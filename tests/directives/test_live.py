@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from channels.db import database_sync_to_async
 
-from apps.directives.checklists import item_review
 from apps.directives.models import ItemKind
+from apps.directives.services.checklists import item_review
 from tests.directives.conftest import complete, copy_of, publish
 from tests.factories import Network, make_network
 from tests.live.test_consumer import connect_as

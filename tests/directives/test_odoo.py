@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from apps.directives import conf
-from apps.directives.checklists import Answer, copy_approve_all, item_answer, item_review
 from apps.directives.models import CopyStatus, ItemKind, StoreDirective
+from apps.directives.services.checklists import Answer, copy_approve_all, item_answer, item_review
 from apps.integration.conf import STORE_FIELD
 from apps.organisation.models import Store
 from apps.sync.engine import feed_sync
@@ -117,7 +117,7 @@ def test_a_returned_item_reopens_its_subtask_and_approval_closes_the_store_task(
     assert "Label wrong, redo" in reopened["description"]
     item_answer(copy=copy, item=photo_item, actor=network.manager_a, answer=Answer(photo=a_photo()))
     complete(copy, network.manager_a, submit=False)
-    from apps.directives.checklists import copy_submit
+    from apps.directives.services.checklists import copy_submit
 
     copy_submit(copy=copy, actor=network.manager_a)
     copy_approve_all(copy=copy, actor=network.regional_north)

@@ -158,7 +158,7 @@ def test_hq_drafts_and_publishes_from_the_form_and_a_store_cannot(network: Netwo
 
 def test_the_readiness_panel_and_export_put_the_worst_stores_first(network: Network, directive: Directive) -> None:
     copy = complete(copy_of(directive, network.store_b), network.regional_north)  # N02 has no store manager
-    from apps.directives.checklists import copy_approve_all
+    from apps.directives.services.checklists import copy_approve_all
 
     copy_approve_all(copy=copy, actor=network.regional_north)
     hq = client_for(network.hq)

@@ -7,9 +7,9 @@ from datetime import time, timedelta
 import pytest
 from django.utils import timezone
 
-from apps.directives.checklists import Answer, copy_approve_all, item_answer
 from apps.directives.models import CopyStatus, ItemKind, ReadinessSummary, StoreDirective
 from apps.directives.selectors import readiness
+from apps.directives.services.checklists import Answer, copy_approve_all, item_answer
 from apps.directives.summary import readiness_summary
 from tests.directives.conftest import complete, copy_of, publish
 from tests.factories import Network

@@ -26,7 +26,6 @@ from apps.api.base import ApiReadViewSet, ApiView, request_body
 from apps.api.endpoints.organisation import StoreRefSerializer
 from apps.api.errors import Conflict
 from apps.api.schema import choice_field
-from apps.directives.checklists import copy_submit, item_answer, item_review
 from apps.directives.forms import AnswerForm
 from apps.directives.models import (
     ChecklistItem,
@@ -40,6 +39,7 @@ from apps.directives.models import (
 )
 from apps.directives.selectors import directives_for
 from apps.directives.services import DirectiveRefused
+from apps.directives.services.checklists import copy_submit, item_answer, item_review
 from apps.organisation.roles import Action
 
 
