@@ -150,6 +150,14 @@ class OpsException(models.Model):
         """The record's form in Odoo (the legacy hash URL works from Odoo 16 to 19)."""
         return f"/web#model={self.odoo_model}&id={self.odoo_id}&view_type=form"
 
+    def portal_path(self) -> str | None:
+        """Where an exception raised by the portal itself (not by an Odoo record) is worked."""
+        if self.kind == ExceptionKind.DIRECTIVE_OVERDUE:
+            from django.urls import reverse
+
+            return reverse("directives:copy", args=[self.odoo_id])
+        return None
+
 
 class EventAction(models.TextChoices):
     OPENED = "opened", "Opened"

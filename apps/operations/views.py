@@ -86,6 +86,7 @@ def _card(request: HtmxRequest, exception: OpsException, *, status: int = 200, e
             "exception": exception, "events": exception_events(exception), "can_operate": operate,
             "error": error, "notice": notice, "now": timezone.now(),
             "odoo_url": f"{settings.ODOO_URL.rstrip('/')}{exception.odoo_path()}" if settings.ODOO_URL else "",
+            "portal_path": exception.portal_path(),
             "writebacks": WriteBack.objects.filter(source_type=OpsException._meta.label_lower,
                                                    source_id=str(exception.pk)).order_by("-created_at")[:10],
             "snooze_form": SnoozeForm(), "resolve_form": ResolveForm(),

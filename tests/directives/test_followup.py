@@ -84,3 +84,19 @@ def test_it_reminds_the_store_then_tells_the_region_then_hq_each_once(network: N
     assert completed.payload["copy"]["on_time"] is True  # submitted before its due time (tomorrow)
     assert subscription.deliveries.count() == 6
     assert StoreDirective.objects.filter(directive=directive, status="approved").count() == 1
+
+
+def test_the_exception_page_points_at_the_store_checklist_instead_of_resolving(network: Network) -> None:
+    from django.urls import reverse
+
+    from tests.directives.conftest import client_for
+
+    directive = publish(network.hq, due_on=tomorrow(), due_time=time(9, 0), launch_on=tomorrow(),
+                        launch_time=time(12, 0))
+    copy = copy_of(directive, network.store_a)
+    directives_followup(now=copy.due_at + timedelta(minutes=5))
+    exception = OpsException.objects.get(kind="directive_overdue", store=network.store_a)
+    page = client_for(network.manager_a).get(reverse("operations:detail", args=[exception.pk])).content.decode()
+    assert reverse("directives:copy", args=[copy.pk]) in page
+    assert "closes when the region approves" in page
+    assert reverse("operations:resolve", args=[exception.pk]) not in page
