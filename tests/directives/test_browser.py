@@ -1,5 +1,5 @@
 """The whole journey in headless Chromium over the real ASGI stack (HTTP + websocket): HQ publishes a
-directive → the store completes it on a 390×844 phone with a photo → the region returns one item →
+directive → the store completes it on a 390x844 phone with a photo → the region returns one item →
 the store sees it returned live and redoes it → the region approves → HQ's readiness panel shows
 100 % live, without a reload."""
 
