@@ -110,7 +110,7 @@ def test_hq_to_store_to_region_and_back_live(server: AsgiServer, tmp_path: Path)
             photo_card.locator("button", has_text="Return").click()
             expect(reviewer.locator("#copy-status")).to_have_text("Returned for rework")
 
-            expect(phone.locator(".returned-note")).to_contain_text("Label wrong, redo", timeout=3_000)
+            expect(phone.locator(".returned-note")).to_contain_text("Label wrong, redo", timeout=8_000)
             assert phone.evaluate("window.notReloaded") is True
             phone.set_input_files("input[name=photo]", str(picture))
             phone.click("text=Replace photo")
@@ -120,7 +120,7 @@ def test_hq_to_store_to_region_and_back_live(server: AsgiServer, tmp_path: Path)
             reviewer.reload()
             reviewer.click("text=Approve every waiting item")
             expect(reviewer.locator("#copy-status")).to_have_text("Done")
-            expect(panel.locator(".readiness-percent")).to_have_text("100 %", timeout=5_000)
+            expect(panel.locator(".readiness-percent")).to_have_text("100 %", timeout=8_000)
             assert dashboard.evaluate("window.notReloaded") is True
         finally:
             browser.close()
