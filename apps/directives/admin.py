@@ -2,12 +2,10 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from apps.directives.models import Directive, DirectiveTemplate, ReadinessSummary, StoreDirective
+from apps.directives.models import ChecklistItem, Directive, DirectiveTemplate, ReadinessSummary, StoreDirective
 
 
 class ChecklistItemInline(admin.TabularInline):
-    from apps.directives.models import ChecklistItem
-
     model = ChecklistItem
     extra = 0
 

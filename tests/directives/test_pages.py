@@ -171,3 +171,24 @@ def test_the_readiness_panel_and_export_put_the_worst_stores_first(network: Netw
     region = client_for(network.regional_north).get(reverse("directives:readiness_panel") + "?region=NORTH")
     assert "50 %" in region.content.decode()
     assert client_for(network.nobody).get(reverse("directives:readiness_panel")).status_code == 403
+
+
+def test_an_author_attaches_a_planogram_and_only_people_in_scope_open_it(network: Network) -> None:
+    directive = publish(network.regional_north, owner_region=network.north)
+    pdf = upload("planogram.pdf", b"%PDF-1.4 planogram", "application/pdf")
+    assert client_for(network.regional_south).post(reverse("directives:attach", args=[directive.pk]),
+                                                   {"attachments": [pdf]}).status_code == 404
+    fake = upload("planogram.pdf", b"MZ not a pdf", "application/pdf")
+    refused = client_for(network.regional_north).post(reverse("directives:attach", args=[directive.pk]),
+                                                      {"attachments": [fake]})
+    assert refused.status_code == 400
+    assert "not a PDF, JPEG or PNG" in refused.content.decode()
+    pdf = upload("planogram.pdf", b"%PDF-1.4 planogram", "application/pdf")
+    assert client_for(network.regional_north).post(reverse("directives:attach", args=[directive.pk]),
+                                                   {"attachments": [pdf]}).status_code == 302
+    attachment = directive.attachments.get()
+    url = reverse("directives:attachment", args=[attachment.pk])
+    served = client_for(network.manager_a).get(url)
+    assert served.status_code == 200
+    assert served["Content-Type"] == "application/pdf"
+    assert client_for(network.manager_c).get(url).status_code == 404
