@@ -192,3 +192,25 @@ def test_an_author_attaches_a_planogram_and_only_people_in_scope_open_it(network
     assert served.status_code == 200
     assert served["Content-Type"] == "application/pdf"
     assert client_for(network.manager_c).get(url).status_code == 404
+
+
+def test_the_readiness_panel_costs_the_same_queries_for_more_stores(network: Network) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import make_store
+
+    hq = client_for(network.hq)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as seen:
+            assert hq.get(reverse("directives:readiness_panel")).status_code == 200
+        return len(seen.captured_queries)
+
+    publish(network.hq)
+    few = queries()
+    for number in range(12):
+        make_store(network.south, f"X{number:02d}", 100 + number)
+    directive = publish(network.hq, title="Later, to more stores", due_on=timezone.localdate())
+    complete(copy_of(directive, network.store_a), network.manager_a)
+    assert queries() == few
