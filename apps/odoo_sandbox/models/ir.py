@@ -132,6 +132,6 @@ class IrAttachment(Model):
 
 def _res_name(env: Env, row: Row) -> Any:
     model, res_id = row.get("res_model"), row.get("res_id")
-    if model in env and res_id:
+    if isinstance(model, str) and model in env and res_id:
         return env.display_name(str(model), int(res_id)) or False
     return False
