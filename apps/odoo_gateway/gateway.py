@@ -3,7 +3,8 @@
 Rules it enforces, and why:
 
 - **Transport from the server version.** Odoo 19+ with an API key gets JSON-2 (JSON-RPC is
-  deprecated there and gone in 22); anything older, or no key, gets JSON-RPC. Config can force one.
+  deprecated there, and the 19.0 server announces its removal in 20); anything older, or no key, gets
+  JSON-RPC (readiness and the health page then say "JSON-RPC is removed in Odoo 20: set an API key").
 - **Retries only where they are safe.** A read that fails transiently (`OdooUnavailable`) is tried
   again with a short backoff. A write or business method is never repeated here: after a timeout we
   cannot know whether Odoo applied it, and the outbox above re-checks and re-applies idempotently.
@@ -123,7 +124,7 @@ class OdooGateway:
             if self.config.api_key:
                 return Json2Transport(self.config, self._counter, client=self._http)
             logger.warning(
-                "Odoo %s deprecates JSON-RPC (removed in 22): configure ODOO_API_KEY to use JSON-2",
+                "Odoo %s deprecates JSON-RPC (removed in Odoo 20): set ODOO_API_KEY to use JSON-2",
                 version,
             )
         return JsonRpcTransport(self.config, self._counter, server_version=f"{version.major}.{version.minor}")

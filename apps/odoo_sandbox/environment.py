@@ -48,13 +48,13 @@ class Env:
     def __getitem__(self, model: str) -> Any:
         """An empty recordset of `model` (typed Any: models add their own methods, as in Odoo)."""
         cls = _registry().get(model)
-        if cls is None or self.sandbox.major > cls._until:
+        if cls is None or not cls._since <= self.sandbox.major <= cls._until:
             raise errors.UserError(f"Object {model} doesn't exist")
         return cls(self, [])
 
     def __contains__(self, model: str) -> bool:
         cls = _registry().get(model)
-        return cls is not None and self.sandbox.major <= cls._until
+        return cls is not None and cls._since <= self.sandbox.major <= cls._until
 
     def sudo(self) -> Env:
         return Env(self.sandbox, self.uid, self.context, su=True)

@@ -151,6 +151,11 @@ def _base(env: Env) -> None:
             },
             f"base.user_{login}",
         )
+    if "res.users.apikeys" in env:  # each user's key (Sandbox.api_key_for): an admin's persistent, others 90 days
+        expires = (env.sandbox.store.now_dt() + dt.timedelta(days=90)).strftime("%Y-%m-%d %H:%M:%S")
+        for login, _name, _password, user_groups in USERS:
+            mk(env, "res.users.apikeys", {"name": f"{login} sandbox key", "user_id": env.sandbox.uid_of(login),
+                                          "expiration_date": False if "base.group_system" in user_groups else expires})
     for index, name in enumerate(VENDORS):
         mk(
             env,

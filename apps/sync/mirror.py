@@ -77,3 +77,19 @@ def batch_apply(feed: Feed, rows: list[dict[str, Any]], resolver: StoreResolver,
         project(result)
         stores_panels_changed(store_ids=result.store_ids, topics=[feed.kind])
     return result
+
+
+@transaction.atomic
+def mirror_close_open(feed: Feed, reason: str = DELETED) -> int:
+    """Close every open record of a feed, as if deleted in Odoo (its model is gone: a built-in feed
+    switched to another Odoo version's definition), so the domain rows close with them."""
+    now = timezone.now()
+    records = list(MirrorRecord.objects.select_for_update().filter(feed=feed, closed_at__isnull=True))
+    for record in records:
+        record.closed_at, record.close_reason, record.synced_at = now, reason, now
+    MirrorRecord.objects.bulk_update(records, ["closed_at", "close_reason", "synced_at"])
+    if records:
+        result = BatchResult(feed=feed, closed=records)
+        project(result)
+        stores_panels_changed(store_ids=result.store_ids, topics=[feed.kind])
+    return len(records)
