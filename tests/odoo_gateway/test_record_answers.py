@@ -25,7 +25,7 @@ APPS = Path(__file__).resolve().parents[2] / "apps"
 RAW_ANSWERS = {
     ("approvals/executors.py", "action_refuse"): "an action dict: only checked for a wizard",
     ("approvals/executors.py", "method"): "the feed's approve/reject method: {}, False, None or a wizard action",
-    ("incidents/delivery.py", "archive_equipment_request"): "not used",
+    ("incidents/executors.py", "archive_equipment_request"): "not used",
     ("integration/selectors.py", "context_get"): "the user's context (a dict)",
     ("integration/selectors.py", "has_group"): "a boolean",
     ("sync/webhooks.py", "unlink"): "not used",
