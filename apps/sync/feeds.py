@@ -1,4 +1,4 @@
-"""The built-in feeds for Odoo Community 16 to 19. They are rows like any configured feed, created or
+"""The built-in feeds for Odoo Community 17 to 19. They are rows like any configured feed, created or
 refreshed by `feeds_ensure` so operations can tune them in the admin.
 
 A definition that differs on Odoo 19 carries its changes under `odoo_19`: expenses are approved one
@@ -15,6 +15,7 @@ from django.db import transaction
 from apps.integration.conf import STORE_FIELD  # the field odoo_setup adds where Odoo has no warehouse link
 from apps.sync.domain import validate_domain
 from apps.sync.feed_history import BEFORE_VERSIONS
+from apps.sync.mirror import mirror_close_open
 from apps.sync.models import Feed, FeedKind
 
 BUILTIN_FEEDS: list[dict[str, Any]] = [
@@ -195,10 +196,9 @@ def feeds_ensure(major: int | None = None) -> list[str]:
             Feed.objects.create(slug=definition["slug"], builtin_version=version, odoo_series=series, **values)
             continue
         if series != held:
-            line = _switch_series(feed, _definition(builtin_definition(definition, held)), values, series, version)
+            line = _switch_series(feed, _definition(builtin_definition(definition, held)), values, series)
             report += [line] if line else []
-            continue
-        if feed.odoo_series != series:
+        elif feed.odoo_series != series:
             feed.odoo_series = series
             feed.save(update_fields=["odoo_series"])
         if feed.builtin_version >= version:
@@ -217,17 +217,15 @@ def feeds_ensure(major: int | None = None) -> list[str]:
     return report
 
 
-def _switch_series(feed: Feed, before: dict[str, Any], after: dict[str, Any], series: str, version: int) -> str:
+def _switch_series(feed: Feed, before: dict[str, Any], after: dict[str, Any], series: str) -> str:
     """Bring a feed to another Odoo series' definition: what the version changes is replaced (even when
     tuned: a tuned domain of a model that is gone means nothing), the rest is kept. A new model starts
     from an empty cursor, and the open records of the old one close."""
-    from apps.sync.mirror import mirror_close_open
-
     changed = [key for key, value in after.items() if before.get(key) != value]
     for key in changed:
         setattr(feed, key, after[key])
     feed.tuned_fields = [key for key in feed.tuned_fields if key not in changed]
-    feed.odoo_series, feed.builtin_version = series, version
+    feed.odoo_series = series  # an older definition version is upgraded after, as in any series
     closed = 0
     if "odoo_model" in changed:
         feed.cursor_write_date, feed.cursor_id, feed.last_poll_started_at = None, 0, None
