@@ -112,6 +112,10 @@ def test_it_answers_401_with_www_authenticate_and_html_for_a_wrong_database_or_t
     assert b"No database is selected" in page
     status, page, headers = json2(odoo19, "res.partner", "search_count", {"domain": []}, Content_Type="text/plain")
     assert (status, headers["Accept"]) == (415, "application/json")
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        urllib.request.urlopen(f"{odoo19.url}/json/2/res.partner/search_count", timeout=10)  # a GET
+    answer = json.loads(caught.value.read())
+    assert (caught.value.code, answer["message"]) == (404, "Did you mean POST /json/2/res.partner/<method>?")
 
 
 def test_it_silently_does_nothing_for_a_record_method_without_ids_or_a_list_body(odoo19: SandboxServer) -> None:
