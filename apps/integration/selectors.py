@@ -155,7 +155,7 @@ def _key_expiry(gateway: OdooGateway, uid: int) -> tuple[dt.date, str] | None:
         return conf.API_KEY_EXPIRES, "ODOO_API_KEY_EXPIRES"
     try:
         keys = gateway.search_read("res.users.apikeys", [["user_id", "=", uid]], ["name", "expiration_date"])
-    except OdooError:  # only Settings admins may read keys; then the setting is the only source
+    except OdooError:  # the user may not read its keys: then the setting is the only source
         return None
     dated = sorted((stamp.date(), str(key.get("name") or key["id"])) for key in keys
                    if (stamp := parse_odoo_datetime_or_none(key.get("expiration_date"))) is not None)
