@@ -105,7 +105,8 @@ def batched() -> Iterator[None]:
 
 @contextmanager
 def recording() -> Iterator[list[Event]]:
-    """Every event emitted inside, in order (for tests and diagnostics)."""
+    """Every event emitted inside, in order: for tests, and for a caller that must know whether a
+    step already said what happened (the exception projector)."""
     recorded: list[Event] = []
     recorders = _stack("recorders")
     recorders.append(recorded)
