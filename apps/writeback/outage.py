@@ -99,8 +99,10 @@ def writebacks_hold(outage: OdooOutage, pk: int | None = None) -> int:
         status=WriteBackStatus.WAITING,
         waiting_since=Coalesce(F("waiting_since"), Value(outage.unreachable_since, output_field=DateTimeField())),
         last_error=error, updated_at=timezone.now())
-    for row, store_id in held:
-        events.emit(WriteBackDeferred(writeback_id=row, status=WriteBackStatus.WAITING, reason=error, store=store_id))
+    with events.batched():  # the whole outbox may pause at once: one notice pass
+        for row, store_id in held:
+            events.emit(WriteBackDeferred(writeback_id=row, status=WriteBackStatus.WAITING, reason=error,
+                                          store=store_id))
     return count
 
 

@@ -210,8 +210,10 @@ def writebacks_recover() -> int:
     count = WriteBack.objects.filter(pk__in=[pk for pk, _ in lost], status=WriteBackStatus.IN_PROGRESS,
                                      claimed_at__lt=lease).update(
         status=WriteBackStatus.RETRYING, next_attempt_at=timezone.now(), last_error=error)
-    for pk, store_id in lost:
-        events.emit(WriteBackDeferred(writeback_id=pk, status=WriteBackStatus.RETRYING, reason=error, store=store_id))
+    with events.batched():
+        for pk, store_id in lost:
+            events.emit(WriteBackDeferred(writeback_id=pk, status=WriteBackStatus.RETRYING, reason=error,
+                                          store=store_id))
     return count
 
 

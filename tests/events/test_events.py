@@ -249,3 +249,32 @@ def test_health_changes_emit_once_per_pass(network: Network) -> None:
         signals_record([reading], categories=["outbox"])  # nothing changed the second time
     assert [e.keys for e in recorded] == [("outbox",)]
     assert type(recorded[0]) is HealthSignalsChanged
+
+
+def test_every_app_registry_is_installed_and_listed_in_the_readme() -> None:
+    import importlib
+    from pathlib import Path
+
+    from apps.live.broadcast import _CHANGE_LISTENERS
+    from apps.sync.projectors import projectors_for
+    from apps.writeback.executors import executor_for
+    from apps.writeback.services import _OUTCOMES
+
+    root = Path(__file__).resolve().parents[2]
+    readme = (root / "README.md").read_text().split("### Registries", 1)[1].split("\n### ", 1)[0]
+    found = sorted(root.glob("apps/*/registry.py"))
+    assert len(found) >= 8
+    for path in found:
+        name = path.relative_to(root).as_posix()
+        assert f"`{name}`" in readme, f"README's Registries table misses {name}"
+        registry = importlib.import_module(name.removesuffix(".py").replace("/", "."))
+        for kind, projector in getattr(registry, "PROJECTORS", {}).items():
+            assert projector in projectors_for(kind)
+        for kind, executor in getattr(registry, "EXECUTORS", {}).items():
+            assert executor_for(kind) is executor
+        for kind, outcome in getattr(registry, "OUTCOMES", {}).items():
+            assert outcome in _OUTCOMES[kind]
+        for subscriber in getattr(registry, "SUBSCRIBERS", []):
+            assert subscriber in bus._SUBSCRIBERS
+        for listener in getattr(registry, "CHANGE_LISTENERS", []):
+            assert listener in _CHANGE_LISTENERS
