@@ -33,13 +33,10 @@ from apps.events.types import (
 )
 from apps.writeback.models import WriteBack, WriteBackStatus
 from tests.api.support import make_approval, make_exception
+from tests.events.support import of
 from tests.factories import Network
 
 pytestmark = pytest.mark.django_db
-
-
-def of(kind: type[Event], recorded: list[Event]) -> list[Any]:
-    return [event for event in recorded if type(event) is kind]
 
 
 # -- the catalogue ---------------------------------------------------------------------------------

@@ -10,7 +10,6 @@ import pytest
 
 from apps import events
 from apps.events.types import (
-    Event,
     ExceptionOpened,
     ExceptionResolved,
     FeedBatchSynced,
@@ -20,13 +19,10 @@ from apps.events.types import (
 from apps.incidents.models import IncidentSource, StoreIncident
 from apps.live import broadcast
 from apps.operations.models import ExceptionKind, OpsException
+from tests.events.support import of
 from tests.operations.builders import feeds_ready, sync
 
 pytestmark = pytest.mark.django_db
-
-
-def of(kind: type[Event], recorded: list[Event]) -> list[Any]:
-    return [event for event in recorded if type(event) is kind]
 
 
 def test_incidents_from_odoo_emit_once_per_incident_and_one_notice_per_store(
