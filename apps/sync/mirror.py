@@ -75,10 +75,14 @@ def batch_apply(feed: Feed, rows: list[dict[str, Any]], resolver: StoreResolver,
     result.upserted[:0] = created
     result.created_count = len(created)
     if result.upserted or result.closed:
-        with events.batched():  # the projector's events and the batch's own: one notice pass after commit
-            project(result)
-            events.emit(FeedBatchSynced(feed_kind=feed.kind, store_ids=frozenset(result.store_ids)))
+        _project(result)
     return result
+
+
+def _project(result: BatchResult) -> None:
+    with events.batched():  # the projector's events and the batch's own: one notice pass after commit
+        project(result)
+        events.emit(FeedBatchSynced(feed_kind=result.feed.kind, store_ids=frozenset(result.store_ids)))
 
 
 @transaction.atomic
@@ -91,7 +95,5 @@ def mirror_close_open(feed: Feed, reason: str = DELETED) -> int:
         record.closed_at, record.close_reason, record.synced_at = now, reason, now
     MirrorRecord.objects.bulk_update(records, ["closed_at", "close_reason", "synced_at"])
     if records:
-        result = BatchResult(feed=feed, closed=records)
-        project(result)
-        stores_panels_changed(store_ids=result.store_ids, topics=[feed.kind])
+        _project(BatchResult(feed=feed, closed=records))
     return len(records)
