@@ -9,7 +9,7 @@ class DirectivesConfig(AppConfig):
 
     def ready(self) -> None:
         # The outbox executors and outcomes, and the projector of the directive-tasks feed.
-        from apps.directives import executors, projector
+        from apps.directives import registry
+        from controltower.registries import registry_install
 
-        executors.register()
-        projector.register()
+        registry_install(registry)

@@ -238,17 +238,3 @@ def create_outcome(writeback: WriteBack) -> None:
 
 def followup_outcome(writeback: WriteBack) -> None:
     panels_changed(store_id=writeback.store_id, topics=[TOPIC])
-
-
-def register() -> None:
-    """Called from DirectivesConfig.ready()."""
-    from apps.writeback.executors import executor_register
-    from apps.writeback.services import outcome_register
-
-    executor_register(KIND_CREATE, task_create_execute)
-    executor_register(KIND_ITEM, item_execute)
-    executor_register(KIND_TASK, task_execute)
-    outcome_register(KIND_CREATE, create_outcome)
-    outcome_register(KIND_ITEM, followup_outcome)
-    outcome_register(KIND_TASK, followup_outcome)
-

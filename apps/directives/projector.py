@@ -13,12 +13,13 @@ from typing import Any
 
 from django.utils import timezone
 
+from apps import events
 from apps.audit.services import audit_record
 from apps.directives.models import CopyStatus, ReviewStatus, StoreDirective
+from apps.events.types import DirectiveStoreCompleted
 from apps.live.broadcast import stores_panels_changed
 from apps.sync.mirror import DELETED
 from apps.sync.projectors import BatchResult
-from apps.webhooks.services import event_publish
 
 TOPIC = "directives"
 _REFERENCE = re.compile(r"\[CT-DIR-([A-Z0-9]{10})\]")
@@ -53,11 +54,7 @@ def directives_project(batch: BatchResult) -> None:
         if state == DONE and copy.status not in (CopyStatus.APPROVED, CopyStatus.CANCELLED):
             copy.status, copy.closed_in_odoo, copy.approved_at = CopyStatus.APPROVED, True, now
             overdue_exception_close(copy, actor=None, note="Task closed in Odoo.")
-            event_publish("directive.store_completed", {
-                "directive": {"id": copy.directive_id, "title": copy.directive.title},
-                "copy": {"id": copy.pk, "status": copy.status, "due_at": copy.due_at, "approved_at": now,
-                         "closed_in_odoo": True, "on_time": None}},
-                copy.store, dedupe_key=f"directive.store_completed:{copy.pk}:{now:%Y%m%d%H%M%S%f}")
+            events.emit(DirectiveStoreCompleted(copy=copy))
         elif state in (CANCELLED, "deleted") and copy.status != CopyStatus.CANCELLED:
             copy.status = CopyStatus.CANCELLED
             overdue_exception_close(copy, actor=None, note="Task cancelled in Odoo.")
@@ -75,9 +72,3 @@ def directives_project(batch: BatchResult) -> None:
                          before=before, after={**copy.snapshot(), "odoo_state": state})
             changed.add(copy.store_id)
     stores_panels_changed(store_ids=changed, topics=[TOPIC])
-
-
-def register() -> None:
-    from apps.sync.projectors import projector_register
-
-    projector_register("directive", directives_project)

@@ -12,7 +12,9 @@ from django.conf import settings
 from apps.health import conf
 from apps.health.models import HealthSignal, SignalCategory, SignalStatus
 from apps.health.readings import Reading, graded
+from apps.integration.conf import JSON_RPC_REMOVED
 from apps.odoo_gateway import OdooError, OdooGateway, parse_odoo_datetime_or_none
+from apps.odoo_gateway.links import odoo_list_path, odoo_record_path
 from apps.sync.hints import webhook_token
 from apps.sync.webhooks import webhook_rules_present
 
@@ -40,10 +42,24 @@ def odoo_readings(gateway: OdooGateway, *, now: datetime, previous: dict[str, He
     readings = [Reading("odoo.connection", "Odoo answers the portal", SignalCategory.ODOO_CONNECTION, SignalStatus.OK,
                         "every health call answered → ok", detail=f"Odoo {version}, checks took {elapsed:.2f} s",
                         value=round(elapsed, 3))]
+    readings.append(transport_reading(gateway.version().major, gateway.transport_name or ""))
     readings += [r for cron in crons if (r := cron_reading(cron, now=now, previous=previous)) is not None]
     readings.append(mail_reading(failed_mail, latest_mail))
     readings.append(webhook_rules_reading(rules))
     return readings
+
+
+def transport_reading(major: int, transport: str) -> Reading:
+    """JSON-2 first: Odoo 19 deprecates JSON-RPC (and logs every call), Odoo 20 removes it. Without an
+    API key the portal still works on 19 over JSON-RPC, but not for long: said here, not in a log."""
+    label, rule = "Odoo API: JSON-2 with an API key", "Odoo 19 over JSON-RPC → degraded; Odoo 20+ → failing"
+    if major >= 19 and transport != "json2":
+        return Reading("odoo.api", label, SignalCategory.ODOO_CONNECTION,
+                       SignalStatus.FAILING if major >= 20 else SignalStatus.DEGRADED, rule,
+                       detail=f"{JSON_RPC_REMOVED} (ODOO_API_KEY; README, Connect your Odoo)",
+                       data={"major": major, "transport": transport})
+    return Reading("odoo.api", label, SignalCategory.ODOO_CONNECTION, SignalStatus.OK, rule,
+                   detail=f"Odoo {major} over {transport}", data={"major": major, "transport": transport})
 
 
 def cron_reading(cron: dict[str, Any], *, now: datetime, previous: dict[str, HealthSignal]) -> Reading | None:
@@ -81,7 +97,7 @@ def cron_reading(cron: dict[str, Any], *, now: datetime, previous: dict[str, Hea
         status, rule = SignalStatus.OK, "active, no failures, nextcall not overdue → ok"
         detail = f"Next run {nextcall:%d %b %H:%M} UTC" if nextcall else "No next run planned"
     return Reading(key, label, SignalCategory.ODOO_CRON, status, rule, detail=detail, value=float(failures),
-                   odoo_path=f"/web#model=ir.cron&id={cron['id']}&view_type=form", data=data)
+                   odoo_path=odoo_record_path("ir.cron", cron["id"]), data=data)
 
 
 def mail_reading(failed: int, latest: list[dict[str, Any]]) -> Reading:
@@ -92,7 +108,7 @@ def mail_reading(failed: int, latest: list[dict[str, Any]]) -> Reading:
                    graded(failed, degraded=1, failing=conf.MAIL_FAILING),
                    f"mail.mail in exception: ≥ 1 → degraded, ≥ {conf.MAIL_FAILING} → failing",
                    detail=f"{failed} failed emails" + (f" (latest: {reasons})" if reasons else ""), value=float(failed),
-                   odoo_path="/web#model=mail.mail&view_type=list")
+                   odoo_path=odoo_list_path("mail.mail"))
 
 
 def webhook_rules_reading(rules: dict[str, bool] | None) -> Reading:
@@ -106,7 +122,7 @@ def webhook_rules_reading(rules: dict[str, bool] | None) -> Reading:
         else f"Rules present for {len(rules)} models"
     return Reading("odoo.webhook-rules", label, category, SignalStatus.DEGRADED if missing else SignalStatus.OK,
                    "a mirrored model without the portal's automation rule → degraded", detail=detail,
-                   value=float(len(missing)), odoo_path="/web#model=base.automation&view_type=list",
+                   value=float(len(missing)), odoo_path=odoo_list_path("base.automation"),
                    data={"missing": missing})
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from apps import events
 from apps.audit.services import audit_record
 from apps.directives import conf
 from apps.directives.executors import copy_state_enqueue, task_create_enqueue
@@ -34,11 +35,11 @@ from apps.directives.models import (
     TargetMode,
 )
 from apps.directives.richtext import sanitise
+from apps.events.types import DirectivePublished
 from apps.live.broadcast import stores_panels_changed
 from apps.organisation.models import Region, Store
 from apps.organisation.roles import Action
 from apps.organisation.scope import has_network_scope, regions_for
-from apps.webhooks.services import event_publish
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -225,19 +226,10 @@ def directive_publish(*, directive: Directive, actor: User | None, request: Http
         task_create_enqueue(copy, created_by=actor)
     audit_record(action="directive.published", target=locked, actor=actor, actor_label="" if actor else "schedule",
                  request=request, after={**locked.snapshot(), "stores": len(copies)})
-    event_publish("directive.published", {"directive": directive_payload(locked), "stores": [s.code for s in stores]},
-                  None, dedupe_key=f"directive.published:{locked.pk}")
+    events.emit(DirectivePublished(directive=locked, store_codes=tuple(s.code for s in stores)))
     stores_panels_changed(store_ids={s.pk for s in stores}, topics=[TOPIC])
     return locked
 
-
-def directive_payload(directive: Directive) -> dict[str, Any]:
-    from django.conf import settings
-
-    return {"id": directive.pk, "reference": directive.reference, "title": directive.title,
-            "due_on": directive.due_on, "due_time": directive.due_time, "launch_on": directive.launch_on,
-            "launch_time": directive.launch_time, "status": directive.status,
-            "url": f"{settings.SITE_URL}{directive.get_absolute_url()}"}
 
 
 @transaction.atomic

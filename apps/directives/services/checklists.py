@@ -14,6 +14,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from apps import events
 from apps.audit.services import audit_record
 from apps.directives.executors import copy_state_enqueue, item_enqueue
 from apps.directives.models import (
@@ -27,10 +28,10 @@ from apps.directives.models import (
     StoreDirective,
 )
 from apps.directives.services import TOPIC, DirectiveRefused
+from apps.events.types import DirectiveStoreCompleted
 from apps.live.broadcast import panels_changed
 from apps.organisation.roles import Action
 from apps.organisation.scope import can
-from apps.webhooks.services import event_publish
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -175,11 +176,7 @@ def _settle(copy: StoreDirective, actor: User, request: HttpRequest | None) -> N
     if status == CopyStatus.APPROVED:
         copy_state_enqueue(copy, created_by=actor, reason="approved")
         overdue_exception_close(copy, actor=actor, note="Approved by the region.")
-        event_publish("directive.store_completed", {
-            "directive": {"id": copy.directive_id, "title": copy.directive.title},
-            "copy": {"id": copy.pk, "status": copy.status, "due_at": copy.due_at, "submitted_at": copy.submitted_at,
-                     "approved_at": copy.approved_at, "on_time": copy.on_time}},
-            copy.store, dedupe_key=f"directive.store_completed:{copy.pk}:{copy.approved_at:%Y%m%d%H%M%S%f}")
+        events.emit(DirectiveStoreCompleted(copy=copy))
 
 
 @transaction.atomic

@@ -19,13 +19,14 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from apps import events
 from apps.audit.services import audit_record
 from apps.directives import conf
 from apps.directives.models import OPEN_COPY_STATUSES, WORKABLE_STATUSES, DirectiveStatus, StoreDirective
+from apps.events.types import DirectiveOverdue, ExceptionOpened, ExceptionResolved, ExceptionUpdated
 from apps.live.broadcast import panels_changed
 from apps.operations.models import EventAction, ExceptionEvent, ExceptionKind, ExceptionStatus, OpsException, Severity
 from apps.organisation.roles import Role
-from apps.webhooks.services import event_publish
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -85,10 +86,7 @@ def directives_followup(*, now: datetime | None = None) -> FollowupRun:
             if _claim(copy, "overdue_notified_at", now):
                 _notify(copy, people(Role.REGIONAL_MANAGER, region=copy.store.region_id),
                         f"Overdue: {copy.store.code} has not finished {copy.directive.title}")
-                event_publish("directive.overdue", {
-                    "directive": {"id": copy.directive_id, "title": copy.directive.title},
-                    "copy": {"id": copy.pk, "status": copy.status, "due_at": copy.due_at,
-                             "launch_at": copy.launch_at}}, copy.store, dedupe_key=f"directive.overdue:{copy.pk}")
+                events.emit(DirectiveOverdue(copy=copy))
                 panels_changed(store_id=copy.store_id, topics=["directives"])
                 run.overdue += 1
     hq_after = now - timedelta(hours=conf.HQ_ESCALATION_HOURS)
@@ -141,14 +139,17 @@ def launch_exceptions(*, now: datetime) -> tuple[int, int]:
                     detail=f"Launch {timezone.localtime(launch, _zone(copy)):%d %b %H:%M} store time; "
                            f"{copy.get_status_display().lower()}", severity=severity, opened_at=now,
                     started_at=min(copy.due_at, launch), deadline=launch)
-                ExceptionEvent.objects.create(exception=exception, action=EventAction.OPENED,
-                                              to_status=ExceptionStatus.OPEN, severity=severity, at=now)
+                opened_row = ExceptionEvent.objects.create(exception=exception, action=EventAction.OPENED,
+                                                           to_status=ExceptionStatus.OPEN, severity=severity, at=now)
+                events.emit(ExceptionOpened(exception=exception, change=opened_row))
                 opened += 1
             elif exception.is_active and severity > exception.severity:
                 OpsException.objects.filter(pk=exception.pk).update(severity=severity, updated_at=now)
-                ExceptionEvent.objects.create(exception=exception, action=EventAction.ESCALATED,
-                                              from_status=exception.status, to_status=exception.status,
-                                              severity=severity, at=now, note="Launch approaching")
+                raised_row = ExceptionEvent.objects.create(exception=exception, action=EventAction.ESCALATED,
+                                                           from_status=exception.status, to_status=exception.status,
+                                                           severity=severity, at=now, note="Launch approaching")
+                exception.severity = severity
+                events.emit(ExceptionUpdated(exception=exception, change=raised_row))
                 raised += 1
             else:
                 continue
@@ -168,8 +169,10 @@ def overdue_exception_close(copy: StoreDirective, *, actor: User | None, note: s
     exception.status, exception.resolved_at, exception.resolution_note = ExceptionStatus.RESOLVED, now, note
     exception.condition_active = False
     exception.save(update_fields=["status", "resolved_at", "resolution_note", "condition_active", "updated_at"])
-    ExceptionEvent.objects.create(exception=exception, action=EventAction.RESOLVED, actor=actor, from_status=before,
-                                  to_status=exception.status, severity=exception.severity, note=note, at=now)
+    change = ExceptionEvent.objects.create(exception=exception, action=EventAction.RESOLVED, actor=actor,
+                                           from_status=before, to_status=exception.status,
+                                           severity=exception.severity, note=note, at=now)
+    events.emit(ExceptionResolved(exception=exception, change=change))
     audit_record(action="exception.resolved", target=exception, actor=actor, store=copy.store,
                  before={"status": before}, after={"status": exception.status}, message=note)
     panels_changed(store_id=copy.store_id, topics=[EXCEPTION_TOPIC])
