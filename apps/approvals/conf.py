@@ -21,3 +21,5 @@ DECIDED_VISIBLE_HOURS = env.integer("CT_APPROVAL_DECIDED_VISIBLE_HOURS", 24, min
 ODOO_LINK_STYLE = env.choice("CT_APPROVAL_ODOO_LINK_STYLE", "odoo", ("odoo", "web"))
 # The most requests one bulk approval may carry.
 BULK_LIMIT = env.integer("CT_APPROVAL_BULK_LIMIT", 200, minimum=1)
+# Approving with the single key `a` asks once more for amounts at or above this (0: always asks).
+CONFIRM_ABOVE = env.decimal("CT_APPROVAL_CONFIRM_ABOVE", 5000.0, minimum=0.0)

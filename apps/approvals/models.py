@@ -232,3 +232,15 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor_label} {self.outcome} {self.request}"
+
+    @property
+    def verb(self) -> str:
+        """The decision in the past tense, for sentences: "Approved", "Rejected"."""
+        return "Approved" if self.outcome == Outcome.APPROVE else "Rejected"
+
+    @property
+    def actor_name(self) -> str:
+        """The person's full name when the portal knows it, else the label saved with the decision."""
+        if self.actor is not None and self.actor.get_full_name():
+            return self.actor.get_full_name()
+        return self.actor_label

@@ -13,7 +13,7 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from apps.approvals import conf
-from apps.approvals.models import DECIDED, ApprovalRequest, ApprovalStatus
+from apps.approvals.models import DECIDED, ApprovalRequest, ApprovalStatus, Decision
 from apps.odoo_gateway import OdooError, OdooGateway, get_gateway
 from apps.organisation.models import Store
 from apps.organisation.roles import Action
@@ -152,6 +152,14 @@ def request_detail(user: Person, pk: int) -> ApprovalRequest:
     """One request the user may see; raises DoesNotExist (→ 404) outside the scope."""
     return requests_for(user).select_related("store", "store__region", "assignee", "writeback", "mirror",
                                              "feed").get(pk=pk)
+
+
+def decisions_to_undo(user: Person, ids: set[int]) -> list[Decision]:
+    """The person's own decisions among `ids`, on requests they may still decide (the scope choke point)."""
+    if not user.is_authenticated:
+        return []
+    return list(Decision.objects.filter(pk__in=ids, actor_id=user.pk, request__in=requests_for(user, Action.DECIDE))
+                .select_related("writeback", "request"))
 
 
 def request_history(request: ApprovalRequest) -> list[Any]:

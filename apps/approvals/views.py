@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,14 +21,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.http import reswap, retarget
+from django_htmx.http import trigger_client_event
 from django_htmx.middleware import HtmxDetails
 
-from apps.approvals import selectors
+from apps.approvals import conf, selectors
 from apps.approvals.decisions import decision_record, decision_retry, decisions_bulk_approve
-from apps.approvals.models import ApprovalRequest
+from apps.approvals.models import ApprovalRequest, Decision
 from apps.approvals.overrides import request_escalate, request_extend_deadline, request_reassign
 from apps.approvals.policy import role_rank
+from apps.approvals.undo import decisions_undo, undo_until
 from apps.organisation.roles import Action
 
 
@@ -34,9 +37,6 @@ class HtmxRequest(HttpRequest):
     """A request seen through django-htmx's middleware."""
 
     htmx: HtmxDetails
-
-
-MESSAGES = "#approval-messages"
 
 
 def _request_or_404(request: HtmxRequest, pk: int) -> ApprovalRequest:
@@ -47,12 +47,35 @@ def _request_or_404(request: HtmxRequest, pk: int) -> ApprovalRequest:
 
 
 def _refusal(request: HtmxRequest, message: str, status: int) -> HttpResponse:
-    """A clear 4xx: shown in the page's message area for htmx, as a page otherwise."""
-    response = render(request, "approvals/partials/message.html", {"message": message, "level": "error"},
-                      status=status)
+    """A clear 4xx: for htmx an error fragment that static/js/feedback.js shows next to the control
+    that sent the request (never swapped over the panel), as a page otherwise."""
     if request.htmx:
-        response = reswap(retarget(response, MESSAGES), "innerHTML")
+        return render(request, "portal/partials/error.html", {"message": message}, status=status)
+    return render(request, "approvals/refused.html", {"message": message}, status=status)
+
+
+def _toast(request: HtmxRequest, response: HttpResponse, message: str, decisions: list[Decision]) -> HttpResponse:
+    """The confirmation of a decision, with Undo while its window lasts: appended to the page's toast
+    region (out of band, aria-live) and kept until the person dismisses it."""
+    if not request.htmx:
+        messages.success(request, message)
+        return response
+    until = undo_until(decisions[0]) if decisions else None
+    toast = render(request, "approvals/partials/toast.html", {
+        "message": message, "oob": True, "undo_until": until,
+        "undo_ids": [decision.pk for decision in decisions] if until else []})
+    response.write(toast.content)
     return response
+
+
+def _decided_message(decisions: list[Decision]) -> str:
+    seconds = settings.CT_APPROVAL_UNDO_SECONDS
+    when = f" It goes to Odoo in {seconds} s unless you undo it." if seconds else ""
+    if len(decisions) == 1:
+        decision = decisions[0]
+        verb = decision.verb if decision.final else "First approval recorded for"
+        return f"{verb} {decision.request.reference}.{when if decision.final else ''}"
+    return f"Approved {len(decisions)} requests.{when}"
 
 
 def _refused(request: HtmxRequest, exc: Exception) -> HttpResponse:
@@ -93,7 +116,7 @@ def inbox_panel(request: HtmxRequest) -> HttpResponse:
 
 def _row_context(request: HtmxRequest, item: ApprovalRequest) -> dict[str, Any]:
     deciding = {item.store_id} if role_rank(request.user, item.store) >= 0 else set()
-    return {"item": item, "can_decide_ids": deciding, "now": timezone.now()}
+    return {"item": item, "can_decide_ids": deciding, "now": timezone.now(), "confirm_above": conf.CONFIRM_ABOVE}
 
 
 @login_required
@@ -145,11 +168,12 @@ def _after_action(request: HtmxRequest, item: ApprovalRequest) -> HttpResponse:
 def decide(request: HtmxRequest, pk: int) -> HttpResponse:
     item = _request_or_404(request, pk)
     try:
-        decision_record(request=item, actor=request.user, outcome=request.POST.get("outcome", ""),  # type: ignore[arg-type]
-                        comment=request.POST.get("comment", ""), http_request=request)
+        decision = decision_record(request=item, actor=request.user,  # type: ignore[arg-type]
+                                   outcome=request.POST.get("outcome", ""), comment=request.POST.get("comment", ""),
+                                   http_request=request)
     except (PermissionDenied, ValidationError) as exc:
         return _refused(request, exc)
-    return _after_action(request, item)
+    return _toast(request, _after_action(request, item), _decided_message([decision]), [decision])
 
 
 @login_required
@@ -167,11 +191,33 @@ def bulk_approve(request: HtmxRequest) -> HttpResponse:
                                            comment=request.POST.get("comment", ""), http_request=request)
     except (PermissionDenied, ValidationError) as exc:
         return _refused(request, exc)
-    if request.htmx:
-        context = _inbox_context(request)
-        context["message"] = f"Approved {len(decisions)} requests; their write-backs are queued."
-        return render(request, "approvals/inbox.html#inbox-panel", context)
-    return HttpResponseRedirect(reverse("approvals:inbox"))
+    response = (render(request, "approvals/inbox.html#inbox-panel", _inbox_context(request)) if request.htmx
+                else HttpResponseRedirect(reverse("approvals:inbox")))
+    return _toast(request, response, _decided_message(decisions), decisions)
+
+
+@login_required
+@require_POST
+def undo(request: HtmxRequest) -> HttpResponse:
+    """Take back one's own decision (or bulk decision) inside its undo window."""
+    raw = request.POST.getlist("decision")
+    if not raw or not all(value.isdigit() for value in raw):
+        return _refusal(request, "Say which decision to undo.", 400)
+    ids = {int(value) for value in raw}
+    found = selectors.decisions_to_undo(request.user, ids)
+    if len(found) != len(ids):
+        return _refusal(request, "No such decision of yours in your scope.", 404)
+    try:
+        undone = decisions_undo(decisions=found, actor=request.user, http_request=request)  # type: ignore[arg-type]
+    except (PermissionDenied, ValidationError) as exc:
+        return _refused(request, exc)
+    names = ", ".join(item.reference for item in undone[:5]) + (" …" if len(undone) > 5 else "")
+    message = f"Undone: {names} {'is' if len(undone) == 1 else 'are'} open again; nothing went to Odoo."
+    if not request.htmx:
+        messages.success(request, message)
+        return HttpResponseRedirect(reverse("approvals:inbox"))
+    response = render(request, "approvals/partials/toast.html", {"message": message, "oob": False})
+    return trigger_client_event(response, "approvals-changed")
 
 
 def _override(request: HtmxRequest, pk: int, action: str) -> HttpResponse:

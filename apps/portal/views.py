@@ -1,11 +1,10 @@
-"""The shell: home, sign-in and the page that explains a refusal."""
+"""The shell: the home page (error pages: `apps.portal.errors`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -20,10 +19,3 @@ def home(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = home_context(request)
     context["overview"] = overview_for(request.user)
     return render(request, "portal/home.html", context)
-
-
-def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    """A 403 that says what is missing: the message of the PermissionDenied raised by the check."""
-    reason = str(exception) if isinstance(exception, PermissionDenied) and str(exception) else ""
-    context: dict[str, Any] = {"reason": reason or "Your roles do not cover this page."}
-    return render(request, "portal/403.html", context, status=403)

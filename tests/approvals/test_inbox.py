@@ -164,10 +164,14 @@ def test_it_refuses_a_rejection_without_reason_with_a_clear_400(world) -> None: 
     response = signed_in(world.regional_north).post(reverse("approvals:decide", args=[north.pk]),
                                                     {"outcome": "reject", "comment": ""}, **HTMX)
     assert response.status_code == 400
-    assert response["HX-Retarget"] == "#approval-messages"
-    assert "A reason is required to reject." in response.content.decode()
+    # An error fragment (shown next to the form by feedback.js), never a page or a retarget.
+    assert "HX-Retarget" not in response
+    assert response.content.decode().strip() == (
+        '<p class="inline-error" role="alert" data-error-message>A reason is required to reject.</p>')
     bad = signed_in(world.regional_north).post(reverse("approvals:decide", args=[north.pk]), {"outcome": "maybe"})
     assert bad.status_code == 400
+    assert "<nav" in bad.content.decode()
+    assert "The decision must be approve or reject." in bad.content.decode()
     assert not Decision.objects.exists()
 
 
