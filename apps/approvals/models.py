@@ -199,6 +199,20 @@ class ApprovalRequest(models.Model):
         return self.is_open and self.deadline < timezone.now()
 
     @property
+    def is_stock_count(self) -> bool:
+        return self.odoo_model == "stock.quant"
+
+    @property
+    def amount_text(self) -> str:
+        """The amount as read: money with its currency, or for a stock count the counted difference
+        (a quantity, never shown as money)."""
+        from apps.approvals.formatting import money_text, signed_text
+
+        if self.is_stock_count:
+            return f"difference {signed_text(self.amount)}"
+        return money_text(self.amount, self.currency)
+
+    @property
     def odoo_url(self) -> str:
         from apps.approvals import conf
 

@@ -14,7 +14,6 @@ from django.utils import timezone
 
 from apps.approvals import conf
 from apps.approvals.models import DECIDED, ApprovalRequest, ApprovalStatus, Decision
-from apps.odoo_gateway import OdooError, OdooGateway, get_gateway
 from apps.organisation.models import Store
 from apps.organisation.roles import Action
 from apps.sync.models import Feed, FeedKind
@@ -26,18 +25,6 @@ if TYPE_CHECKING:
     Person = User | AnonymousUser
 
 INBOX_PAGE_SIZE = 50  # rows per inbox page: a regional inbox can hold thousands
-# Lines shown on the detail page, fetched on demand from Odoo: (line model, link field, fields, domain).
-# An invoice or refund also holds tax, payment-term, section and note lines: approvers see what was
-# sold or refunded, the product lines only.
-LINES: dict[str, tuple[str, str, list[str], list[Any]]] = {
-    "purchase.order": ("purchase.order.line", "order_id",
-                       ["name", "product_id", "product_qty", "price_unit", "price_subtotal"], []),
-    "account.move": ("account.move.line", "move_id", ["name", "product_id", "quantity", "price_unit",
-                                                      "price_subtotal"], [["display_type", "=", "product"]]),
-    "hr.expense.sheet": ("hr.expense", "sheet_id", ["name", "product_id", "quantity", "total_amount", "date"], []),
-}
-
-
 @dataclass
 class InboxFilters:
     kind: str = ""
@@ -166,37 +153,4 @@ def request_history(request: ApprovalRequest) -> list[Any]:
     from apps.audit.models import AuditEvent
 
     return list(AuditEvent.objects.filter(object_type="approvals.approvalrequest", object_id=str(request.pk))
-                .order_by("occurred_at", "id")[:100])
-
-
-def request_lines(request: ApprovalRequest, *, gateway: OdooGateway | None = None) -> tuple[list[dict[str, Any]],
-                                                                                          str]:
-    """The document's lines, read from Odoo on demand (the mirror keeps headers only).
-
-    Returns (lines, error): Odoo being down shows a message instead of failing the page.
-    """
-    if request.odoo_model == "stock.quant":
-        values = request.mirror.values
-        return [{"name": _name(values.get("product_id")), "location": _name(values.get("location_id")),
-                 "on_hand": values.get("quantity"), "counted": values.get("inventory_quantity"),
-                 "difference": values.get("inventory_diff_quantity")}], ""
-    spec = LINES.get(request.odoo_model)
-    settings = request.feed.settings or {}
-    if settings.get("lines_model"):
-        spec = (settings["lines_model"], settings.get("lines_field", ""), list(settings.get("lines_fields", [])),
-                list(settings.get("lines_domain", [])))
-    if spec is None:
-        return [], ""
-    model, link, fields, domain = spec
-    try:
-        rows = (gateway or get_gateway()).search_read(model, [[link, "=", request.odoo_id], *domain], fields,
-                                                      limit=200)
-    except OdooError as exc:
-        return [], f"Odoo could not be reached for the lines ({type(exc).__name__})."
-    return [{key: _name(value) for key, value in row.items() if key != "id"} for row in rows], ""
-
-
-def _name(value: Any) -> Any:
-    if isinstance(value, list) and len(value) == 2:
-        return value[1]
-    return "" if value is False else value
+                .select_related("actor").order_by("occurred_at", "id")[:100])

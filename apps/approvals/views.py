@@ -26,6 +26,7 @@ from django_htmx.middleware import HtmxDetails
 
 from apps.approvals import conf, selectors
 from apps.approvals.decisions import decision_record, decision_retry, decisions_bulk_approve
+from apps.approvals.lines import line_table
 from apps.approvals.models import ApprovalRequest, Decision
 from apps.approvals.overrides import request_escalate, request_extend_deadline, request_reassign
 from apps.approvals.policy import role_rank
@@ -149,8 +150,7 @@ def decision_panel(request: HtmxRequest, pk: int) -> HttpResponse:
 @require_GET
 def lines(request: HtmxRequest, pk: int) -> HttpResponse:
     item = _request_or_404(request, pk)
-    found, error = selectors.request_lines(item)
-    return render(request, "approvals/detail.html#lines", {"item": item, "lines": found, "lines_error": error})
+    return render(request, "approvals/detail.html#lines", {"item": item, "lines": line_table(item)})
 
 
 def _after_action(request: HtmxRequest, item: ApprovalRequest) -> HttpResponse:
