@@ -71,7 +71,8 @@ def test_it_tells_the_history_in_sentences(world, odoo, odoo_server) -> None:  #
     world.regional_north.first_name, world.regional_north.last_name = "Dana", "Lee"
     world.regional_north.save()
     client = signed_in(world.regional_north)
-    client.post(reverse("approvals:decide", args=[request.pk]), {"outcome": "approve", "comment": "Checked with supplier"})
+    client.post(reverse("approvals:decide", args=[request.pk]),
+                {"outcome": "approve", "comment": "Checked with supplier"})
     body = client.get(reverse("approvals:detail", args=[request.pk])).content.decode()
     stamp = timezone.localtime(request.decisions.get().created_at).strftime("%H:%M")
     assert f"<li>Approved by Dana Lee, {stamp}: Checked with supplier</li>" in body
