@@ -29,9 +29,14 @@ TOPIC = "approvals"
 
 
 def undo_until(decision: Decision) -> datetime | None:
-    """When the decision's undo window ends (None: undo is off)."""
+    """When the decision's undo window ends (None: undo is off): its write-back's hold, which starts
+    a moment after the decision."""
     seconds = settings.CT_APPROVAL_UNDO_SECONDS
-    return decision.created_at + timedelta(seconds=seconds) if seconds and decision.actor_id else None
+    if not seconds or not decision.actor_id:
+        return None
+    until = decision.created_at + timedelta(seconds=seconds)
+    held = decision.writeback.not_before if decision.writeback is not None else None
+    return max(until, held) if held is not None else until
 
 
 def _too_late(decision: Decision, request: ApprovalRequest) -> str:

@@ -32,6 +32,7 @@ from apps.approvals.overrides import request_escalate, request_extend_deadline, 
 from apps.approvals.policy import role_rank
 from apps.approvals.undo import decisions_undo, undo_until
 from apps.organisation.roles import Action
+from apps.portal.saved_views import saved_views_for
 
 
 class HtmxRequest(HttpRequest):
@@ -85,20 +86,31 @@ def _refused(request: HtmxRequest, exc: Exception) -> HttpResponse:
     return _refusal(request, str(exc) or "You cannot do this.", 403)
 
 
+BACK_KEY = "approvals.inbox_query"
+
+
 def _inbox_context(request: HtmxRequest) -> dict[str, Any]:
-    filters = selectors.inbox_filters_parse(request.GET)
-    page = selectors.inbox_page(request.user, filters)
-    filters.page = page.number
-    rows = list(page.object_list)
+    params = request.GET
+    filters = selectors.inbox_filters_parse(params)
+    listing = selectors.inbox_page(request.user, filters, params)
+    # Opening a request and coming back restores the list as it was (filters, search, sort, page).
+    request.session[BACK_KEY] = params.urlencode()[:2000]
     deciding_store_ids = set()
-    if rows:
+    if listing.rows:
         from apps.organisation.scope import stores_for
 
         deciding_store_ids = set(stores_for(request.user, Action.DECIDE).values_list("pk", flat=True))
-    return {"filters": filters, "rows": rows, "counts": selectors.inbox_counts(request.user),
-            "can_decide_ids": deciding_store_ids, "page": page, "now": timezone.now(),
-            "previous_query": filters.as_query(page=page.number - 1) if page.has_previous() else None,
-            "next_query": filters.as_query(page=page.number + 1) if page.has_next() else None}
+    counts = selectors.inbox_counts(request.user)
+    tabs = []
+    for show, label in (("open", "Open"), ("decided", "Decided")):
+        query = filters.as_querydict()
+        query.pop("show", None)
+        if show != "open":
+            query["show"] = show
+        tabs.append({"label": label, "count": counts[show], "query": query.urlencode(),
+                     "current": filters.show == show})
+    return {"filters": filters, "listing": listing, "rows": listing.rows, "tabs": tabs, "counts": counts,
+            "can_decide_ids": deciding_store_ids, "now": timezone.now(), "confirm_above": conf.CONFIRM_ABOVE}
 
 
 @login_required
@@ -106,6 +118,7 @@ def _inbox_context(request: HtmxRequest) -> dict[str, Any]:
 def inbox(request: HtmxRequest) -> HttpResponse:
     context = _inbox_context(request)
     context["choices"] = selectors.inbox_choices(request.user)
+    context["saved_views"] = saved_views_for(request.user, "approvals")
     return render(request, "approvals/inbox.html", context)
 
 
@@ -127,9 +140,9 @@ def row(request: HtmxRequest, pk: int) -> HttpResponse:
 
 
 def _detail_context(request: HtmxRequest, item: ApprovalRequest) -> dict[str, Any]:
-    return {"item": item, "decisions": list(item.decisions.select_related("writeback").all()),
+    return {"item": item, "decisions": list(item.decisions.select_related("writeback", "actor").all()),
             "can_decide": role_rank(request.user, item.store) >= 0, "now": timezone.now(),
-            "history": selectors.request_history(item)}
+            "history": selectors.request_history(item), "back_query": request.session.get(BACK_KEY, "")}
 
 
 @login_required

@@ -86,7 +86,7 @@
       event.preventDefault();
     } else if (event.key === "Enter" && row) { window.location.href = row.dataset.detailUrl; }
     else if (event.key === "/") {
-      var first = document.querySelector(".filters input[type=search], .filters select, .filters input");
+      var first = document.querySelector(".filters input[type=search]") || document.querySelector(".filters select");
       if (first) { first.focus(); event.preventDefault(); }
     }
   });
