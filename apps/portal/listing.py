@@ -29,8 +29,9 @@ MAX_QUERY = 100
 
 @dataclass(frozen=True)
 class ListSpec:
-    """What a list offers: sort keys (name → field path), the default sort ("-" for descending),
-    the fields the text search looks in, and the page size."""
+    """What a list offers: sort keys (name → field path, or several separated by commas, each with
+    "-" to run against the key's direction, e.g. "severity,-opened_at"), the default sort ("-" for
+    descending), the fields the text search looks in, and the page size. Sort fields are never null."""
 
     sorts: dict[str, str]
     default_sort: str
@@ -87,7 +88,9 @@ def listing_page(queryset: QuerySet[M], spec: ListSpec, params: QueryDict, filte
     sort = params.get("sort", spec.default_sort)
     if sort.lstrip("-") not in spec.sorts:
         sort = spec.default_sort
-    ordering = [(spec.sorts[sort.lstrip("-")], sort.startswith("-")), ("pk", sort.startswith("-"))]
+    descending = sort.startswith("-")
+    ordering = [(part.lstrip("-"), descending != part.startswith("-"))
+                for part in spec.sorts[sort.lstrip("-")].split(",")] + [("pk", descending)]
     if q:
         queryset = search(queryset, q, spec.search_fields)
     after = _decode(queryset.model, ordering, params.get("after", ""))

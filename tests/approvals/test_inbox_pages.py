@@ -5,8 +5,6 @@ after opening a request, saved views per person."""
 from __future__ import annotations
 
 import dataclasses
-import html
-import re
 from typing import Any
 
 import pytest
@@ -18,6 +16,7 @@ from apps.approvals.decisions import decision_record
 from apps.approvals.models import ApprovalRequest
 from apps.portal.models import SavedView
 from tests.approvals.support import signed_in
+from tests.listing import next_link, walk
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -30,22 +29,8 @@ def small_pages(monkeypatch: pytest.MonkeyPatch) -> int:
     return 2
 
 
-def _link(body: str, rel: str) -> str | None:
-    found = re.search(rf'<a href="\?([^"]*)" rel="{rel}">', body)
-    return html.unescape(found.group(1)) if found else None
-
-
 def _walk(client: Client, query: str) -> list[int]:
-    """Every row of the list, following the Next links from the first page."""
-    seen: list[int] = []
-    url: str | None = query
-    while url is not None:
-        response = client.get(f"{reverse('approvals:inbox')}?{url}")
-        assert response.status_code == 200
-        seen += [row.pk for row in response.context["rows"]]
-        url = _link(response.content.decode(), "next")
-        assert len(seen) < 500
-    return seen
+    return walk(client, reverse("approvals:inbox"), query, lambda response: response.context["rows"])
 
 
 def test_it_pages_the_open_tab_by_deadline_with_next_and_previous(world, small_pages) -> None:  # type: ignore[no-untyped-def]
@@ -57,8 +42,8 @@ def test_it_pages_the_open_tab_by_deadline_with_next_and_previous(world, small_p
     assert [row.pk for row in first.context["rows"]] == everything[:2]
     assert 'rel="prev"' not in first.content.decode()
     assert _walk(client, "") == everything
-    second = client.get(f"{reverse('approvals:inbox')}?{_link(first.content.decode(), 'next')}")
-    previous = _link(second.content.decode(), "prev")
+    second = client.get(f"{reverse('approvals:inbox')}?{next_link(first.content.decode(), 'next')}")
+    previous = next_link(second.content.decode(), "prev")
     assert previous is not None
     back = client.get(f"{reverse('approvals:inbox')}?{previous}")
     assert [row.pk for row in back.context["rows"]] == everything[:2]

@@ -4,8 +4,6 @@ when coming back from an incident, saved views; always inside the person's scope
 from __future__ import annotations
 
 import dataclasses
-import html
-import re
 
 import pytest
 from django.test import Client
@@ -16,6 +14,7 @@ from apps.incidents.models import StoreIncident
 from apps.portal.models import SavedView
 from tests.factories import Network
 from tests.incidents.conftest import client_for, submit
+from tests.listing import walk
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -29,22 +28,11 @@ def incidents(network: Network, monkeypatch: pytest.MonkeyPatch) -> list[StoreIn
     return made
 
 
-def _next(body: str) -> str | None:
-    found = re.search(r'<a href="\?([^"]*)" rel="next">', body)
-    return html.unescape(found.group(1)) if found else None
-
-
 @pytest.mark.parametrize(("person", "expected"), [("manager_a", 5), ("manager_c", 1), ("regional_north", 5),
                                                   ("hq", 6)])
 def test_it_pages_and_searches_within_the_scope(network: Network, incidents, person: str, expected: int) -> None:  # type: ignore[no-untyped-def]
-    client = client_for(getattr(network, person))
-    seen: list[int] = []
-    query: str | None = "q=freezer warm&sort=reported"
-    while query is not None:
-        response = client.get(f"{reverse('incidents:list')}?{query}")
-        assert response.status_code == 200
-        seen += [incident.pk for incident in response.context["incidents"]]
-        query = _next(response.content.decode())
+    seen = walk(client_for(getattr(network, person)), reverse("incidents:list"), "q=freezer warm&sort=reported",
+                lambda response: response.context["incidents"])
     scoped = StoreIncident.objects.for_user(getattr(network, person)).order_by("created_at", "pk")
     assert seen == list(scoped.values_list("pk", flat=True))
     assert len(seen) == expected
