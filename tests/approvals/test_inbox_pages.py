@@ -5,6 +5,7 @@ after opening a request, saved views per person."""
 from __future__ import annotations
 
 import dataclasses
+import re
 from typing import Any
 
 import pytest
@@ -134,3 +135,20 @@ def test_it_saves_views_per_person(world) -> None:  # type: ignore[no-untyped-de
     assert SavedView.objects.exists()
     assert client.post(delete, **HTMX).status_code == 200
     assert not SavedView.objects.exists()
+
+
+def test_it_asks_once_before_a_single_key_approval_from_the_threshold(world, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from apps.approvals import conf
+
+    requests = list(ApprovalRequest.objects.filter(status="open", store__region=world.north)
+                    .exclude(odoo_model="stock.quant").order_by("amount"))
+    low, high = requests[0], requests[-1]
+    assert low.amount < high.amount
+    monkeypatch.setattr(conf, "CONFIRM_ABOVE", float(high.amount))
+    body = signed_in(world.regional_north).get(reverse("approvals:inbox")).content.decode()
+    row = re.search(rf'<tr id="request-{high.pk}"[^>]*>', body)
+    assert row is not None
+    assert f'data-confirm="{high.amount_text}"' in row.group(0)
+    low_row = re.search(rf'<tr id="request-{low.pk}"[^>]*>', body)
+    assert low_row is not None
+    assert "data-confirm" not in low_row.group(0)
