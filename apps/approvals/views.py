@@ -25,12 +25,12 @@ from django_htmx.http import trigger_client_event
 from django_htmx.middleware import HtmxDetails
 
 from apps.approvals import conf, selectors
-from apps.approvals.decisions import decision_record, decision_retry, decisions_bulk_approve
 from apps.approvals.lines import line_table
 from apps.approvals.models import ApprovalRequest, Decision
-from apps.approvals.overrides import request_escalate, request_extend_deadline, request_reassign
 from apps.approvals.policy import role_rank
-from apps.approvals.undo import decisions_undo, undo_until
+from apps.approvals.services.decisions import decision_record, decision_retry, decisions_bulk_approve
+from apps.approvals.services.overrides import request_escalate, request_extend_deadline, request_reassign
+from apps.approvals.services.undo import decisions_undo, undo_until
 from apps.organisation.roles import Action
 from apps.portal.saved_views import saved_views_for
 

@@ -13,8 +13,8 @@ from django.test import Client
 from django.urls import reverse
 
 from apps.approvals import selectors
-from apps.approvals.decisions import decision_record
 from apps.approvals.models import ApprovalRequest
+from apps.approvals.services.decisions import decision_record
 from apps.portal.models import SavedView
 from tests.approvals.support import signed_in
 from tests.listing import next_link, walk

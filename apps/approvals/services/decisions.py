@@ -122,7 +122,7 @@ def decision_record(*, request: ApprovalRequest, actor: User, outcome: str, comm
                     http_request: HttpRequest | None = None, undoable: bool = True) -> Decision:
     """A person approves or rejects. The request is re-read under a row lock, so two approvers
     clicking at once cannot both decide it (the second gets "no longer open"). The write-back waits
-    out the undo window (`apps.approvals.undo`) unless `undoable` is false (API clients, which have
+    out the undo window (`apps.approvals.services.undo`) unless `undoable` is false (API clients, which have
     no undo)."""
     request = _locked(request)
     decision_check(request=request, actor=actor, outcome=outcome, comment=comment)
