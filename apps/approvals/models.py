@@ -182,12 +182,16 @@ class ApprovalRequest(models.Model):
     @property
     def status_label(self) -> str:
         """The truth for the person who decided: "Approved" only once Odoo has it; until then
-        "Approved here — waiting for Odoo (unreachable since 10:42)" or "— sending to Odoo"."""
+        "Approved here — goes to Odoo at 10:42:07 unless undone" (the undo window), "— sending to
+        Odoo" or "— waiting for Odoo (unreachable since 10:42)"."""
         label = self.get_status_display()
         writeback = self.writeback
         if self.status not in (ApprovalStatus.APPROVED, ApprovalStatus.REJECTED) or writeback is None \
                 or writeback.is_final:
             return label
+        if writeback.is_held:
+            assert writeback.not_before is not None
+            return f"{label} here — goes to Odoo at {timezone.localtime(writeback.not_before):%H:%M:%S} unless undone"
         if writeback.waiting_since is None:
             return f"{label} here — sending to Odoo"
         since = timezone.localtime(writeback.waiting_since)

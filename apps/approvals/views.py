@@ -32,7 +32,7 @@ from apps.approvals.services.decisions import decision_record, decision_retry, d
 from apps.approvals.services.overrides import request_escalate, request_extend_deadline, request_reassign
 from apps.approvals.services.undo import decisions_undo, undo_until
 from apps.organisation.roles import Action
-from apps.portal.saved_views import saved_views_for
+from apps.portal.saved_views import remember_list_query, saved_views_for
 
 
 class HtmxRequest(HttpRequest):
@@ -94,7 +94,7 @@ def _inbox_context(request: HtmxRequest) -> dict[str, Any]:
     filters = selectors.inbox_filters_parse(params)
     listing = selectors.inbox_page(request.user, filters, params)
     # Opening a request and coming back restores the list as it was (filters, search, sort, page).
-    request.session[BACK_KEY] = params.urlencode()[:2000]
+    remember_list_query(request, BACK_KEY)
     deciding_store_ids = set()
     if listing.rows:
         from apps.organisation.scope import stores_for

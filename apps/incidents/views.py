@@ -19,7 +19,7 @@ from apps.incidents.services.followup import incident_override
 from apps.incidents.taxonomy import EXAMPLES, Category
 from apps.incidents.triage.providers import model_warm_in_background
 from apps.organisation.roles import Action
-from apps.portal.saved_views import saved_views_for
+from apps.portal.saved_views import remember_list_query, saved_views_for
 
 MIN_TRIAGE_TEXT = 8
 BACK_KEY = "incidents.list_query"
@@ -31,7 +31,7 @@ def _list_context(request: HttpRequest) -> dict[str, Any]:
     filters = selectors.filters_parse(request.GET.dict())
     listing = selectors.incidents_for(request.user, filters, request.GET)
     # Opening an incident and coming back restores the list as it was (filters, search, sort, page).
-    request.session[BACK_KEY] = request.GET.urlencode()[:2000]
+    remember_list_query(request, BACK_KEY)
     return {"incidents": listing.rows, "listing": listing, "filters": filters}
 
 

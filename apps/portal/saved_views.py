@@ -16,6 +16,7 @@ from apps.portal.models import SavedView
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
+    from django.http import HttpRequest
 
 # What a saved view may hold, per list: filters, search and sort (a page cursor goes stale).
 KEPT = {
@@ -23,6 +24,14 @@ KEPT = {
     "incidents": ("show", "store", "manual", "q", "sort"),
 }
 MAX_VIEWS = 30
+
+
+def remember_list_query(request: HttpRequest, key: str) -> None:
+    """Keep the list's query in the session, so "back to the list" after opening an item restores it
+    (written only when it changed: a live refresh of the same list costs no session write)."""
+    query = request.GET.urlencode()[:2000]
+    if request.session.get(key) != query:
+        request.session[key] = query
 
 
 def saved_views_for(user: User | AnonymousUser, list_name: str) -> list[SavedView]:

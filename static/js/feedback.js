@@ -30,6 +30,12 @@
 
   function messageOf(xhr) {
     var text = "";
+    var type = xhr.getResponseHeader("Content-Type") || "";
+    if (type.indexOf("text/plain") === 0) text = (xhr.responseText || "").trim().slice(0, 300);
+    else if (type.indexOf("json") !== -1) {
+      try { text = String(JSON.parse(xhr.responseText).detail || ""); } catch (e) { text = ""; }
+    }
+    if (text) return text;
     try {
       var doc = new DOMParser().parseFromString(xhr.responseText || "", "text/html");
       var node = doc.querySelector("[data-error-message]") || doc.querySelector(".reason");

@@ -32,8 +32,13 @@ def _inbox(playwright: Any, base: str, username: str) -> tuple[Any, Any]:
     return browser, page
 
 
-def test_it_rejects_when_enter_is_pressed_in_the_reason_box(live_server, odoo, odoo_server, dispatched) -> None:  # type: ignore[no-untyped-def]
+def test_it_rejects_when_enter_is_pressed_in_the_reason_box(live_server, odoo, odoo_server, dispatched,
+                                                            monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from playwright.sync_api import expect, sync_playwright
+
+    from apps.approvals import conf
+
+    monkeypatch.setattr(conf, "CONFIRM_ABOVE", 5000.0)  # the orders below are 50 x 100.00
 
     network = make_network()
     first, second = _orders(odoo, odoo_server, 2)
@@ -51,10 +56,16 @@ def test_it_rejects_when_enter_is_pressed_in_the_reason_box(live_server, odoo, o
             expect(page.locator("#toasts")).to_contain_text(f"Rejected {first.reference}.")
             # Decide and next: the cursor is on the next open request.
             expect(page.locator(f"#request-{second.pk}")).to_have_class("request-row focused")
+            # Its amount is at the confirmation threshold: the single key `a` asks once, then approves.
+            page.keyboard.press("a")
+            expect(page.locator(f"#request-{second.pk} .confirm-prompt")).to_contain_text("Press a again")
+            assert in_thread(lambda: request_for("purchase.order", second.odoo_id).status) == "open"
+            page.keyboard.press("a")
+            expect(page.locator("#toasts")).to_contain_text(f"Approved {second.reference}.")
         finally:
             browser.close()
     assert in_thread(lambda: request_for("purchase.order", first.odoo_id).status) == "rejected"
-    assert in_thread(lambda: request_for("purchase.order", second.odoo_id).status) == "open"
+    assert in_thread(lambda: request_for("purchase.order", second.odoo_id).status) == "approved"
 
 
 def test_it_undoes_inside_the_window_and_applies_once_after_it(live_server, odoo, odoo_server, dispatched,

@@ -45,6 +45,7 @@ def test_it_holds_the_write_back_and_undo_leaves_odoo_untouched(
     assert 'hx-swap-oob="beforeend:#toasts"' in body
     assert f'name="decision" value="{decision.pk}"' in body
     assert "goes to Odoo in 30 s unless you undo it" in body
+    assert "Approved here — goes to Odoo at " in body  # the row says it is held
     assert writeback.not_before is not None
     assert writeback.is_held
     assert COUNTDOWNS == [30.0]
