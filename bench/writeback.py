@@ -143,7 +143,8 @@ def main() -> None:
 
         window = settings.CT_APPROVAL_UNDO_SECONDS if args.undo_seconds is None else args.undo_seconds
         r = measure(args.samples, args.bulk, window)
-    print(f"undo window {r['undo_seconds']} s: latencies count from the end of the window (the row's not_before)")
+    start = "the end of the window (the row's not_before)" if r["undo_seconds"] else "the decision (no window)"
+    print(f"undo window {r['undo_seconds']} s: latencies count from {start}")
     print(f"bare button_approve    p50 {r['bare_p50'] * 1000:7.1f} ms   p95 {r['bare_p95'] * 1000:7.1f} ms")
     print(f"window end -> applied  p50 {r['p50'] * 1000:7.1f} ms   p95 {r['p95'] * 1000:7.1f} ms   "
           f"ratio p95 {r['p95'] / r['bare_p95']:.1f}x   over baseline {(r['p95'] - r['bare_p95']) * 1000:.0f} ms "
