@@ -16,17 +16,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from apps import events
 from apps.approvals.models import ApprovalRequest, ApprovalStatus, Decision
 from apps.audit.services import audit_record
-from apps.live.broadcast import panels_changed
+from apps.events.types import ApprovalUndone
 from apps.writeback.services import writeback_withdraw
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
     from django.http import HttpRequest
-
-TOPIC = "approvals"
-
 
 def undo_until(decision: Decision) -> datetime | None:
     """When the decision's undo window ends (None: undo is off): its write-back's hold, which starts
@@ -76,11 +74,12 @@ def decisions_undo(*, decisions: Sequence[Decision], actor: User,
             request.decided_at = None
             request.writeback = previous.writeback if previous is not None else None
             request.save(update_fields=["status", "decided_at", "writeback", "updated_at"])
+        decision_id, outcome = decision.pk, decision.outcome
         decision.delete()
         audit_record(action="approval.undone", target=request, actor=actor, store=request.store,
                      request=http_request, before=before, after={"status": request.status},
                      message=f"{decision.get_outcome_display()} undone within the undo window; nothing was sent "
                              "to Odoo.")
-        panels_changed(store_id=request.store_id, topics=[TOPIC])
+        events.emit(ApprovalUndone(request=request, decision_id=decision_id, outcome=outcome, actor=actor))
         undone.append(request)
     return undone
