@@ -9,11 +9,14 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from apps import events
 from apps.approvals.models import ApprovalStatus, Decision
 from apps.audit.models import AuditEvent
+from apps.events.types import ApprovalUndone, WriteBackWithdrawn
 from apps.writeback.models import WriteBack, WriteBackStatus
 from apps.writeback.services import writeback_claim
 from tests.approvals.support import COUNTDOWNS, approvals_sync, calls_of, new_po, request_for, run_writebacks, signed_in
+from tests.events.support import of
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -54,9 +57,13 @@ def test_it_holds_the_write_back_and_undo_leaves_odoo_untouched(
     assert run_writebacks(odoo) == []
     assert writeback_claim(writeback.pk) is None
 
-    response = client.post(reverse("approvals:undo"), {"decision": decision.pk}, **HTMX)
+    with events.recording() as recorded:
+        response = client.post(reverse("approvals:undo"), {"decision": decision.pk}, **HTMX)
     assert response.status_code == 200
     assert "is open again; nothing went to Odoo" in response.content.decode()
+    assert [(e.request.pk, e.decision_id, e.outcome) for e in of(ApprovalUndone, recorded)] == [
+        (request.pk, decision.pk, "approve")]
+    assert [e.writeback_id for e in of(WriteBackWithdrawn, recorded)] == [writeback.pk]
     assert "approvals-changed" in response["HX-Trigger"]
     request.refresh_from_db()
     assert (request.status, request.decided_at, request.writeback_id) == (ApprovalStatus.OPEN, None, None)
