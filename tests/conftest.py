@@ -83,3 +83,10 @@ def _empty_cache() -> None:
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _no_undo_window(settings) -> None:  # type: ignore[no-untyped-def]
+    """Decisions' write-backs start at once unless a test is about the undo window (it sets
+    CT_APPROVAL_UNDO_SECONDS itself): most tests run the worker right after deciding."""
+    settings.CT_APPROVAL_UNDO_SECONDS = 0

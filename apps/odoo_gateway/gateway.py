@@ -213,6 +213,16 @@ class OdooGateway:
         call = RemoteCall(model, "search_count", positional=(("domain", list(domain)),), context=context)
         return as_count(self._run(call, read_only=True), call)
 
+    def field_labels(self, model: str, fields: Sequence[str]) -> dict[str, tuple[str, str]]:
+        """Each field's label as Odoo shows it and its type (`fields_get`): {"price_unit": ("Unit
+        Price", "float")}. Fields Odoo does not have are absent."""
+        call = RemoteCall(model, "fields_get", keywords={"allfields": list(fields), "attributes": ["string", "type"]})
+        answer = self._run(call, read_only=True)
+        if not isinstance(answer, dict):
+            return {}
+        return {name: (str(info.get("string") or name), str(info.get("type") or ""))
+                for name, info in answer.items() if isinstance(info, dict)}
+
     def read_group(
         self,
         model: str,

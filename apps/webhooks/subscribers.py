@@ -20,6 +20,7 @@ from django.urls import NoReverseMatch, reverse
 from apps.events import Phase, Subscriber
 from apps.events.types import (
     ApprovalDecided,
+    ApprovalUndone,
     DirectiveOverdue,
     DirectivePublished,
     DirectiveStoreCompleted,
@@ -72,6 +73,17 @@ def approval_decided(event: ApprovalDecided) -> None:
                      "system_rule": decision.system_rule, "comment": decision.comment, "tier": decision.tier,
                      "round": decision.round, "policy": decision.policy_label, "decided_at": decision.created_at},
     }, request.store, dedupe_key=f"approval.decided:{decision.pk}")
+
+
+@_never_breaks_the_change
+def approval_undone(event: ApprovalUndone) -> None:
+    request = event.request
+    event_publish("approval.undone", {
+        "request": {"id": request.pk, "reference": request.reference, "kind": request.kind,
+                    "odoo_model": request.odoo_model, "odoo_id": request.odoo_id, "status": request.status,
+                    "url": _link("approvals:detail", request.pk)},
+        "decision": {"id": event.decision_id, "outcome": event.outcome, "undone_by": event.actor.get_username()},
+    }, request.store, dedupe_key=f"approval.undone:{event.decision_id}")
 
 
 @_never_breaks_the_change
@@ -154,6 +166,7 @@ SUBSCRIBERS = [
     Subscriber(DirectiveStoreCompleted, directive_store_completed, Phase.TRANSACTION),
     Subscriber(DirectiveOverdue, directive_overdue, Phase.TRANSACTION),
     Subscriber(ApprovalDecided, approval_decided, Phase.TRANSACTION),
+    Subscriber(ApprovalUndone, approval_undone, Phase.TRANSACTION),
     Subscriber(WriteBackFinished, writeback_finished, Phase.TRANSACTION),
     Subscriber(IncidentReported, incident_reported, Phase.TRANSACTION),
     Subscriber(ExceptionOpened, exception_changed, Phase.TRANSACTION),

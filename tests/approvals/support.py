@@ -26,7 +26,14 @@ def dispatched(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
     sent: list[int] = []
     monkeypatch.setattr(apply_writeback, "delay", lambda pk: sent.append(pk))
+    # A held row (undo window) is sent for the end of its hold: captured alike, its countdown kept.
+    monkeypatch.setattr(apply_writeback, "apply_async",
+                        lambda args, countdown=0: (sent.append(args[0]), COUNTDOWNS.append(countdown)))
+    COUNTDOWNS.clear()
     return sent
+
+
+COUNTDOWNS: list[float] = []
 
 
 def signed_in(user: Any) -> Client:
