@@ -12,7 +12,6 @@ import re
 from datetime import datetime
 from typing import Any
 
-from django.db.models.signals import post_save
 from django.utils import timezone
 
 from apps.incidents import conf
@@ -26,6 +25,7 @@ from apps.incidents.odoo_records import (
 )
 from apps.incidents.taxonomy import EXAMPLES, MAINTENANCE_CATEGORIES, Category
 from apps.live.broadcast import stores_panels_changed
+from apps.sync.bulk import rows_insert, rows_update, saved_announce
 from apps.sync.mirror import DELETED
 from apps.sync.models import MirrorRecord
 from apps.sync.projectors import BatchResult
@@ -71,7 +71,7 @@ def incidents_project(batch: BatchResult) -> None:
             dirty.update(changed)
             followed.append(incident)
     if followed:
-        StoreIncident.objects.bulk_update(followed, [*dirty, "odoo_synced_at", "updated_at"])
+        rows_update(followed, [*dirty, "odoo_synced_at", "updated_at"])
     created = _incidents_from_odoo(model, new, now=now)
     stores_panels_changed(store_ids={incident.store_id for incident in (*followed, *created)}, topics=[TOPIC])
 
@@ -149,10 +149,8 @@ def _incidents_from_odoo(model: str, records: list[MirrorRecord], *, now: dateti
             deadline=sla_deadline(record.first_seen_at, urgency), odoo_synced_at=now,
             needs_manual_triage=confidence < conf.TRIAGE_MIN_CONFIDENCE, triage_confidence=confidence,
             **mirror_fields(model, values)))
-    StoreIncident.objects.bulk_create(incidents)
-    for incident in incidents:
-        post_save.send(sender=StoreIncident, instance=incident, created=True, update_fields=None, raw=False,
-                       using=incident._state.db)
+    rows_insert(incidents)
+    saved_announce(incidents)
     return incidents
 
 

@@ -35,6 +35,7 @@ from apps.operations.models import (
 )
 from apps.operations.rules import ASSESSORS, Assessment, Context, rules_ensure, severity_for, timezone_of
 from apps.organisation.models import Store
+from apps.sync.bulk import rows_insert, saved_announce
 from apps.sync.models import Feed, FeedKind, MirrorRecord
 from apps.sync.projectors import BatchResult
 
@@ -105,6 +106,7 @@ def records_apply(feed: Feed, records: list[MirrorRecord], *, kind: str, now: da
     zones = dict(Store.objects.values_list("pk", "timezone"))
     changed_stores: set[int] = set()
     changed = 0
+    opened: list[tuple[OpsException, Assessment]] = []
     for record in records:
         store_id = record.store_id
         if kind == ExceptionKind.OVERDUE_ACTIVITY:
@@ -114,13 +116,15 @@ def records_apply(feed: Feed, records: list[MirrorRecord], *, kind: str, now: da
         assessment = ASSESSORS[kind](record, ctx)
         exception = existing.get(record.odoo_id)
         if exception is None:
-            exception = _open(feed, record, kind, rule, assessment, store_id, now)
+            exception = _new(feed, record, kind, rule, assessment, store_id, now)
             if exception is None:
                 continue
+            opened.append((exception, assessment))
         elif not _follow(exception, record, rule, assessment, store_id, now):
             continue
         changed += 1
         changed_stores.add(exception.store_id)
+    _opened_write(opened, now)
     for store_id in changed_stores:
         panels_changed(store_id=store_id, topics=[TOPIC])
     return changed
@@ -172,21 +176,31 @@ def _event(exception: OpsException, action: str, *, to_status: str = "", at: dat
         severity=exception.severity, note=note[:2000], data=data or {})
 
 
-def _open(feed: Feed, record: MirrorRecord, kind: str, rule: ExceptionRule, assessment: Assessment,
-          store_id: int | None, now: datetime) -> OpsException | None:
+def _new(feed: Feed, record: MirrorRecord, kind: str, rule: ExceptionRule, assessment: Assessment,
+         store_id: int | None, now: datetime) -> OpsException | None:
+    """The exception a record raises, unsaved (`_opened_write` saves the batch's), or None."""
     if not assessment.holds or not rule.enabled or store_id is None:
         return None  # records of no store (the distribution centre, an unknown document) are not shown
     started = assessment.started_at or now
-    exception = OpsException.objects.create(
+    return OpsException(
         store_id=store_id, kind=kind, mirror=record, odoo_model=feed.odoo_model, odoo_id=record.odoo_id,
         title=assessment.title[:200], detail=assessment.detail[:300], quantity=assessment.quantity,
         value_at_risk=assessment.value, opened_at=now, started_at=started,
         severity=severity_for(rule, started_at=started, value=assessment.value, now=now),
         deadline=now + timedelta(hours=rule.deadline_hours), status=ExceptionStatus.OPEN)
-    ExceptionEvent.objects.create(exception=exception, action=EventAction.OPENED, at=now, to_status=exception.status,
-                                  severity=exception.severity, note=assessment.detail[:2000])
-    _take_odoo_snooze(exception, assessment, now)
-    return exception
+
+
+def _opened_write(opened: list[tuple[OpsException, Assessment]], now: datetime) -> None:
+    """Save a batch's new exceptions and their "opened" events in two statements (`post_save` sent
+    for each, as `create()` would), then take over snoozes set in Odoo."""
+    exceptions = rows_insert([exception for exception, _ in opened])
+    saved_announce(exceptions)
+    events = rows_insert([ExceptionEvent(exception=exception, action=EventAction.OPENED, at=now,
+                                         to_status=exception.status, severity=exception.severity,
+                                         note=assessment.detail[:2000]) for exception, assessment in opened])
+    saved_announce(events)
+    for exception, assessment in opened:
+        _take_odoo_snooze(exception, assessment, now)
 
 
 def _take_odoo_snooze(exception: OpsException, assessment: Assessment, now: datetime) -> bool:
