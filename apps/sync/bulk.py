@@ -16,8 +16,8 @@ Other databases, and models or fields this module does not know how to prepare (
 database defaults, generated columns, rows that already have a primary key), use Django's own
 `bulk_create` / `bulk_update`, with the same results.
 
-Signals are not sent here: a caller that has `post_save` receivers to honour sends them
-(`saved_announce`), as the projectors did with `bulk_create`.
+Like `bulk_create` and `bulk_update`, no model signal is sent: the projectors emit their domain
+events (`apps.events`) for the rows they wrote.
 """
 
 from __future__ import annotations
@@ -33,7 +33,6 @@ from uuid import UUID
 
 from django.db import connection, models
 from django.db.models.fields import NOT_PROVIDED, Field
-from django.db.models.signals import post_save
 from django.utils import timezone
 
 M = TypeVar("M", bound=models.Model)
@@ -222,10 +221,3 @@ def rows_update(objs: Sequence[models.Model], fields: Sequence[str]) -> int:
     params = [[obj.pk for obj in objs]]
     params += [[convert(getattr(obj, field.attname)) for obj in objs] for field, _, convert in columns]
     return pg_execute(sql, params)[1]
-
-
-def saved_announce(objs: Sequence[models.Model]) -> None:
-    """`post_save` (created) for each inserted instance, as `save()` would send it."""
-    for obj in objs:
-        post_save.send(sender=type(obj), instance=obj, created=True, update_fields=None, raw=False,
-                       using=obj._state.db)

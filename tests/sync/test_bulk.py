@@ -8,14 +8,13 @@ from decimal import Decimal
 
 import pytest
 from django.db import DataError, connection, transaction
-from django.db.models.signals import post_save
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from apps.approvals.models import ApprovalRequest, ApprovalStatus
 from apps.incidents.models import StoreIncident
 from apps.operations.models import ExceptionEvent, OpsException
-from apps.sync.bulk import _insert_plan, rows_insert, rows_update, saved_announce
+from apps.sync.bulk import _insert_plan, rows_insert, rows_update
 from apps.sync.models import Feed, FeedKind, MirrorRecord
 
 pytestmark = pytest.mark.django_db
@@ -104,22 +103,13 @@ def test_updates_write_only_the_named_fields(network, feed) -> None:
     assert rows_update([], ["status"]) == 0
 
 
-def test_saved_announce_sends_post_save_as_created(network) -> None:
-    seen: list[tuple[int, bool]] = []
-
-    def receiver(sender, instance, created, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        seen.append((instance.pk, created))
-
+def test_callable_defaults_are_taken_per_row(network) -> None:
     incidents = [StoreIncident(store=network.store_a, category="safety", urgency="high", title=f"Spill {i}",
-                               deadline=timezone.now()) for i in range(2)]
-    post_save.connect(receiver, sender=StoreIncident, dispatch_uid="test-bulk")
-    try:
-        rows_insert(incidents)
-        saved_announce(incidents)
-    finally:
-        post_save.disconnect(sender=StoreIncident, dispatch_uid="test-bulk")
-    assert seen == [(incident.pk, True) for incident in incidents]
-    assert len({incident.reference for incident in StoreIncident.objects.all()}) == 2  # callable defaults per row
+                               deadline=timezone.now()) for i in range(3)]
+    rows_insert(incidents)
+    assert sorted(StoreIncident.objects.values_list("reference", flat=True)) == \
+        sorted(incident.reference for incident in incidents)
+    assert len({incident.reference for incident in incidents}) == 3
 
 
 def test_the_projectors_models_take_the_fast_path_on_postgresql(network, feed) -> None:
