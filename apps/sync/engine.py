@@ -63,30 +63,39 @@ def feed_sync(feed: Feed, *, full: bool = False, gateway: OdooGateway | None = N
     first = full or feed.cursor_write_date is None
     calls_before = gateway.rpc_count
     poll_started = timezone.now()
-    reader = PageReader(feed, gateway, *_start(feed, first=first))  # the first page is on its way meanwhile
+    # The first page is on its way while the run is recorded and the lease taken; a feed seen busy is
+    # not read before its claim (a run skipped while a long import holds the feed costs Odoo nothing).
+    seen_free = feed.lease_expires_at is None or feed.lease_expires_at < poll_started
+    reader = PageReader(feed, gateway, *_start(feed, first=first)) if seen_free else None
     try:
         run = SyncRun.objects.create(feed=feed, kind=RunKind.FULL if first else RunKind.INCREMENTAL,
                                      cursor_before=_cursor_text(feed.cursor_write_date, feed.cursor_id))
         lease = Lease.claim(feed, run)
     except BaseException:
-        reader.close(wait=False)
+        if reader is not None:
+            reader.close(wait=False)
         raise
     if lease is None:
-        reader.close(wait=False)
+        if reader is not None:
+            reader.close(wait=False)
         return _skipped(run)
     dead = lease.interrupted
     if dead is not None and dead.kind == RunKind.FULL and not dead.cursor_before and not full:
         feed.refresh_from_db()  # the dead import's cursor: where it stopped applying
         first, run.kind = True, RunKind.FULL
-        reader.restart(*_start(feed, first=True, resume=True))
+        if reader is not None:
+            reader.restart(*_start(feed, first=True, resume=True))
+        else:
+            reader = PageReader(feed, gateway, *_start(feed, first=True, resume=True))
         poll_started = min(poll_started, dead.started_at)  # changes made while it ran are still ahead
         run.save(update_fields=["kind"])
+    pages = reader if reader is not None else PageReader(feed, gateway, *_start(feed, first=first))
 
     def work() -> None:
         try:
-            _sync_batches(feed, run, gateway, lease, reader, first=first, progress=progress)
+            _sync_batches(feed, run, gateway, lease, pages, first=first, progress=progress)
         finally:
-            reader.close()
+            pages.close()
 
     return _leased(feed, run, lease, gateway, work, poll_started=poll_started, calls_before=calls_before)
 

@@ -53,3 +53,13 @@ def test_an_incremental_run_costs_a_fixed_handful_of_statements(odoo, demo_store
     assert len(statements) <= 14, "\n".join(statements)
     assert sum(1 for sql in statements if sql.startswith('UPDATE "sync_feed"')) == 3  # claim, batch, release
     assert all(MirrorRecord.objects.get(feed=tasks, odoo_id=odoo_id).values["priority"] == "1" for odoo_id in changed)
+
+
+def test_a_run_that_finds_its_feed_busy_reads_nothing_from_odoo(odoo, demo_stores) -> None:
+    tasks = feed("incident-tasks")
+    holder = SyncRun.objects.create(feed=tasks, kind=RunKind.FULL)
+    Feed.objects.filter(pk=tasks.pk).update(lease_run=holder, lease_expires_at=timezone.now() + timedelta(seconds=30))
+    before = odoo.rpc_count
+    assert feed_sync(tasks, gateway=odoo).status == RunStatus.SKIPPED
+    assert odoo.rpc_count == before
+    assert not MirrorRecord.objects.filter(feed=tasks).exists()
