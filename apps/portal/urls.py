@@ -9,6 +9,8 @@ app_name = "portal"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("views/save/", views.saved_view_create, name="saved_view_create"),
+    path("views/<int:pk>/delete/", views.saved_view_remove, name="saved_view_remove"),
 ]
 
 # Sign-in lives at the top level (settings.LOGIN_URL = "login").
