@@ -17,6 +17,7 @@ from apps.approvals.models import ApprovalRequest, ApprovalStatus
 from apps.approvals.requesters import links_prefetch, requester_fields, requester_ids
 from apps.odoo_gateway import m2o_id, parse_odoo_datetime_or_none
 from apps.organisation.models import Store
+from apps.sync.bulk import rows_insert, rows_update
 from apps.sync.models import Feed, MirrorRecord
 from apps.sync.projectors import BatchResult
 
@@ -99,7 +100,9 @@ def approvals_project(batch: BatchResult) -> None:
 
     now = timezone.now()
     links_prefetch(batch.feed, batch.upserted)
-    records = [record for record in (*batch.upserted, *batch.closed) if record.store_id is not None]
+    new = {record.pk for record in batch.created}
+    records = [record for record in (*batch.upserted, *batch.closed) if record.store_id is not None
+               and record.pk not in new]
     existing = {request.mirror_id: request for request in ApprovalRequest.objects.select_for_update()
                 .select_related("store").filter(mirror__in=[record.pk for record in records])}
     stores = Store.objects.in_bulk({record.store_id for record in batch.upserted if record.store_id is not None})
@@ -115,8 +118,8 @@ def approvals_project(batch: BatchResult) -> None:
         request = existing.get(record.pk)
         fresh = request is None
         if request is None:
-            request = ApprovalRequest(mirror=record, feed=batch.feed, odoo_id=record.odoo_id,
-                                      store=stores[record.store_id])
+            request = ApprovalRequest(mirror_id=record.pk, feed_id=batch.feed.pk, odoo_id=record.odoo_id,
+                                      store=stores[record.store_id])  # ids: assigning instances costs more
         else:
             before[request.pk] = _projected(request)
         reopened = not fresh and not request.odoo_open
@@ -146,7 +149,7 @@ def approvals_project(batch: BatchResult) -> None:
             request.status = ApprovalStatus.CLOSED
             request.closed_outcome = closed_outcome(batch.feed, record)
         changed.append(request)
-    ApprovalRequest.objects.bulk_create(fresh_requests)
+    rows_insert(fresh_requests)
     _changes_write(changed, before, now=now)
     for request, terms in auto:
         decision_auto(request=request, terms=terms)
@@ -170,4 +173,4 @@ def _changes_write(requests: list[ApprovalRequest], before: dict[int, dict[str, 
     for request in changed:
         request.updated_at = now  # auto_now is not applied by bulk_update
     if changed:
-        ApprovalRequest.objects.bulk_update(changed, [*fields, "updated_at"])
+        rows_update(changed, [*fields, "updated_at"])

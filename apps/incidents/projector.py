@@ -27,6 +27,7 @@ from apps.incidents.odoo_records import (
 )
 from apps.incidents.taxonomy import EXAMPLES, MAINTENANCE_CATEGORIES, Category
 from apps.odoo_gateway import m2o_name
+from apps.sync.bulk import rows_insert, rows_update
 from apps.sync.mirror import DELETED
 from apps.sync.models import MirrorRecord
 from apps.sync.projectors import BatchResult
@@ -82,7 +83,7 @@ def incidents_project(batch: BatchResult) -> None:
             changes.append(IncidentStatusChanged(incident=incident, from_status=from_status) if "status" in changed
                            else IncidentUpdated(incident=incident, fields=tuple(changed)))
     if followed:
-        StoreIncident.objects.bulk_update(followed, [*dirty, "odoo_synced_at", "updated_at"])
+        rows_update(followed, [*dirty, "odoo_synced_at", "updated_at"])
     for change in changes:
         events.emit(change)
     for incident in _incidents_from_odoo(model, new, now=now):
@@ -161,6 +162,6 @@ def _incidents_from_odoo(model: str, records: list[MirrorRecord], *, now: dateti
             deadline=sla_deadline(record.first_seen_at, urgency), odoo_synced_at=now,
             needs_manual_triage=confidence < conf.TRIAGE_MIN_CONFIDENCE, triage_confidence=confidence,
             **mirror_fields(model, values)))
-    StoreIncident.objects.bulk_create(incidents)
+    rows_insert(incidents)
     return incidents
 

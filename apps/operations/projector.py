@@ -36,6 +36,7 @@ from apps.operations.models import (
 )
 from apps.operations.rules import ASSESSORS, Assessment, Context, rules_ensure, severity_for, timezone_of
 from apps.organisation.models import Store
+from apps.sync.bulk import rows_insert
 from apps.sync.models import Feed, FeedKind, MirrorRecord
 from apps.sync.projectors import BatchResult
 
@@ -108,6 +109,7 @@ def records_apply(feed: Feed, records: list[MirrorRecord], *, kind: str, now: da
     documents = _document_stores(records) if kind == ExceptionKind.OVERDUE_ACTIVITY else {}
     zones = dict(Store.objects.values_list("pk", "timezone"))
     changed = 0
+    opened: list[tuple[OpsException, Assessment]] = []
     for record in records:
         store_id = record.store_id
         if kind == ExceptionKind.OVERDUE_ACTIVITY:
@@ -117,9 +119,10 @@ def records_apply(feed: Feed, records: list[MirrorRecord], *, kind: str, now: da
         assessment = ASSESSORS[kind](record, ctx)
         exception = existing.get(record.odoo_id)
         if exception is None:
-            exception = _open(feed, record, kind, rule, assessment, store_id, now)
+            exception = _new(feed, record, kind, rule, assessment, store_id, now)
             if exception is None:
                 continue
+            opened.append((exception, assessment))
         else:
             with events.recording() as told:  # the history rows written emit their own events
                 followed = _follow(exception, record, rule, assessment, store_id, now)
@@ -128,6 +131,7 @@ def records_apply(feed: Feed, records: list[MirrorRecord], *, kind: str, now: da
             if not told:  # only figures moved
                 events.emit(ExceptionUpdated(exception=exception, change=None))
         changed += 1
+    _opened_write(opened, now)
     return changed
 
 
@@ -189,22 +193,31 @@ def _event(exception: OpsException, action: str, *, to_status: str = "", at: dat
     return change
 
 
-def _open(feed: Feed, record: MirrorRecord, kind: str, rule: ExceptionRule, assessment: Assessment,
-          store_id: int | None, now: datetime) -> OpsException | None:
+def _new(feed: Feed, record: MirrorRecord, kind: str, rule: ExceptionRule, assessment: Assessment,
+         store_id: int | None, now: datetime) -> OpsException | None:
+    """The exception a record raises, unsaved (`_opened_write` saves the batch's), or None."""
     if not assessment.holds or not rule.enabled or store_id is None:
         return None  # records of no store (the distribution centre, an unknown document) are not shown
     started = assessment.started_at or now
-    exception = OpsException.objects.create(
+    return OpsException(
         store_id=store_id, kind=kind, mirror=record, odoo_model=feed.odoo_model, odoo_id=record.odoo_id,
         title=assessment.title[:200], detail=assessment.detail[:300], quantity=assessment.quantity,
         value_at_risk=assessment.value, opened_at=now, started_at=started,
         severity=severity_for(rule, started_at=started, value=assessment.value, now=now),
         deadline=now + timedelta(hours=rule.deadline_hours), status=ExceptionStatus.OPEN)
-    change_emit(exception, ExceptionEvent.objects.create(
-        exception=exception, action=EventAction.OPENED, at=now, to_status=exception.status,
-        severity=exception.severity, note=assessment.detail[:2000]))
-    _take_odoo_snooze(exception, assessment, now)
-    return exception
+
+
+def _opened_write(opened: list[tuple[OpsException, Assessment]], now: datetime) -> None:
+    """Save a batch's new exceptions and their "opened" history rows in two statements, emit each
+    opening, then take over snoozes set in Odoo."""
+    exceptions = rows_insert([exception for exception, _ in opened])
+    history = rows_insert([ExceptionEvent(exception=exception, action=EventAction.OPENED, at=now,
+                                          to_status=exception.status, severity=exception.severity,
+                                          note=assessment.detail[:2000]) for exception, assessment in opened])
+    for exception, change in zip(exceptions, history, strict=True):
+        change_emit(exception, change)
+    for exception, assessment in opened:
+        _take_odoo_snooze(exception, assessment, now)
 
 
 def _take_odoo_snooze(exception: OpsException, assessment: Assessment, now: datetime) -> bool:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -20,7 +19,8 @@ from apps.sync.feeds import feed_error_text
 from apps.sync.lease import Lease, LeaseLost
 from apps.sync.mirror import batch_apply
 from apps.sync.models import Feed, MirrorRecord, RunKind, RunStatus, SyncRun
-from apps.sync.paging import PagingStalled, Position, step
+from apps.sync.paging import PagingStalled, Position
+from apps.sync.reader import PageReader
 from apps.sync.stores import StoreResolver
 
 logger = logging.getLogger(__name__)
@@ -61,29 +61,59 @@ def feed_sync(feed: Feed, *, full: bool = False, gateway: OdooGateway | None = N
     gateway = gateway or get_gateway()
     feed.refresh_from_db()
     first = full or feed.cursor_write_date is None
-    run = SyncRun.objects.create(feed=feed, kind=RunKind.FULL if first else RunKind.INCREMENTAL,
-                                 cursor_before=_cursor_text(feed.cursor_write_date, feed.cursor_id))
-    lease = Lease.claim(feed, run)
-    if lease is None:
-        return _skipped(run)
+    calls_before = gateway.rpc_count
     poll_started = timezone.now()
-    start: Position | None = None
+    # The first page is on its way while the run is recorded and the lease taken; a feed seen busy is
+    # not read before its claim (a run skipped while a long import holds the feed costs Odoo nothing).
+    seen_free = feed.lease_expires_at is None or feed.lease_expires_at < poll_started
+    reader = PageReader(feed, gateway, *_start(feed, first=first)) if seen_free else None
+    try:
+        run = SyncRun.objects.create(feed=feed, kind=RunKind.FULL if first else RunKind.INCREMENTAL,
+                                     cursor_before=_cursor_text(feed.cursor_write_date, feed.cursor_id))
+        lease = Lease.claim(feed, run)
+    except BaseException:
+        if reader is not None:
+            reader.close(wait=False)
+        raise
+    if lease is None:
+        if reader is not None:
+            reader.close(wait=False)
+        return _skipped(run)
     dead = lease.interrupted
     if dead is not None and dead.kind == RunKind.FULL and not dead.cursor_before and not full:
         feed.refresh_from_db()  # the dead import's cursor: where it stopped applying
         first, run.kind = True, RunKind.FULL
-        start = Position(feed.cursor_write_date, feed.cursor_id) if feed.cursor_write_date else Position()
+        if reader is not None:
+            reader.restart(*_start(feed, first=True, resume=True))
+        else:
+            reader = PageReader(feed, gateway, *_start(feed, first=True, resume=True))
         poll_started = min(poll_started, dead.started_at)  # changes made while it ran are still ahead
         run.save(update_fields=["kind"])
-    return _leased(feed, run, lease, gateway, lambda: _sync_batches(
-        feed, run, gateway, lease, first=first, start=start, progress=progress), poll_started=poll_started)
+    pages = reader if reader is not None else PageReader(feed, gateway, *_start(feed, first=first))
+
+    def work() -> None:
+        try:
+            _sync_batches(feed, run, gateway, lease, pages, first=first, progress=progress)
+        finally:
+            pages.close()
+
+    return _leased(feed, run, lease, gateway, work, poll_started=poll_started, calls_before=calls_before)
+
+
+def _start(feed: Feed, *, first: bool, resume: bool = False) -> tuple[list[Any], Position]:
+    """The domain and the first position of a pass: a first (or full) pass reads the open records from
+    the beginning, or from the cursor of a dead import it `resume`s; a later one from `_since`."""
+    if not first:
+        return list(feed.base_domain), _since(feed)
+    position = Position(feed.cursor_write_date, feed.cursor_id) if resume and feed.cursor_write_date else Position()
+    return [*feed.base_domain, *feed.domain], position
 
 
 def _leased(feed: Feed, run: SyncRun, lease: Lease, gateway: OdooGateway, work: Callable[[], None], *,
-            poll_started: datetime | None = None) -> SyncRun:
+            poll_started: datetime | None = None, calls_before: int | None = None) -> SyncRun:
     """Do a run's work under its lease, count its round trips and record how it ended. Odoo's refusals,
     a stalled page or a lost lease end the run as failed; anything else is recorded and raised."""
-    calls_before = gateway.rpc_count
+    calls_before = gateway.rpc_count if calls_before is None else calls_before
     try:
         with lease.keep_alive():
             work()
@@ -117,55 +147,37 @@ def _since(feed: Feed) -> Position:
     return Position(feed.cursor_write_date, feed.cursor_id)
 
 
-def _sync_batches(feed: Feed, run: SyncRun, gateway: OdooGateway, lease: Lease, *, first: bool,
-                  start: Position | None, progress: Progress | None) -> None:
-    """Fetch and apply batches. The next batch is fetched while the current one is written (the next
-    position is known as soon as a page arrives), so database work hides behind Odoo's latency; a
-    failed fetch surfaces only after the batches before it were applied."""
+def _sync_batches(feed: Feed, run: SyncRun, gateway: OdooGateway, lease: Lease, reader: PageReader, *,
+                  first: bool, progress: Progress | None) -> None:
+    """Apply the pages the reader brings, each in one transaction with the cursor it earned."""
     resolver = StoreResolver(feed, gateway)
-    base = list(feed.base_domain)
     if first:
-        base += list(feed.domain)
-        position = start or Position()
-        run.total_expected = gateway.search_count(feed.odoo_model, base + position.domain())
-    else:
-        position = _since(feed)
-
-    def fetch(at: Position) -> list[dict[str, Any]]:
-        return gateway.search_read(feed.odoo_model, base + at.domain(), feed.fetch_fields, order=at.order,
-                                   limit=feed.batch_size)
-
+        run.total_expected = gateway.search_count(feed.odoo_model, reader.base + reader.position.domain())
     newest: datetime | None = None
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"sync-{feed.slug}") as prefetcher:
-        pending: Future[list[dict[str, Any]]] | None = prefetcher.submit(fetch, position)
-        while pending is not None:
-            rows = pending.result()
-            learned = step(position, rows, feed.batch_size)
-            pending = prefetcher.submit(fetch, learned.next) if learned.next is not None else None
-            resolver.prepare(rows)
-            with transaction.atomic():
-                result = batch_apply(feed, rows, resolver)
-                if learned.cursor is not None:
-                    _advance_cursor(feed, *learned.cursor)
-                lease.renew()
-            if rows:
-                newest = max(newest or _EPOCH, parse_odoo_datetime(rows[-1]["write_date"]))
-            position = learned.next or position
-            run.tally(len(rows), result.created_count, len(result.upserted), len(result.closed))
-            run.cursor_after = _cursor_text(feed.cursor_write_date, feed.cursor_id)
-            if pending is not None or progress is not None:  # the last batch is saved by _finish
-                run.save(update_fields=["fetched", "created", "updated", "closed", "cursor_after", "total_expected"])
-            if progress is not None:
-                progress(run)
+    for rows, learned, more in reader.pages():
+        resolver.prepare(rows)
+        with transaction.atomic():
+            result = batch_apply(feed, rows, resolver)
+            lease.renew(**(_cursor_moved(feed, *learned.cursor) if learned.cursor is not None else {}))
+        if rows:
+            newest = max(newest or _EPOCH, parse_odoo_datetime(rows[-1]["write_date"]))
+        run.tally(len(rows), result.created_count, len(result.upserted), len(result.closed))
+        run.cursor_after = _cursor_text(feed.cursor_write_date, feed.cursor_id)
+        if more or progress is not None:  # the last batch is saved by _finish
+            run.save(update_fields=["fetched", "created", "updated", "closed", "cursor_after", "total_expected"])
+        if progress is not None:
+            progress(run)
     if newest is not None:
         run.lag_seconds = max(0.0, (timezone.now() - newest).total_seconds())
 
 
-def _advance_cursor(feed: Feed, write_date: datetime, odoo_id: int) -> None:
-    """Only forward: an overlap refetch must not move the cursor back."""
+def _cursor_moved(feed: Feed, write_date: datetime, odoo_id: int) -> dict[str, Any]:
+    """The cursor's new place, to save with the lease's renewal (one statement); only forward: an
+    overlap refetch must not move the cursor back."""
     if feed.cursor_write_date is None or (write_date, odoo_id) > (feed.cursor_write_date, feed.cursor_id):
         feed.cursor_write_date, feed.cursor_id = write_date, odoo_id
-        Feed.objects.filter(pk=feed.pk).update(cursor_write_date=write_date, cursor_id=odoo_id)
+        return {"cursor_write_date": write_date, "cursor_id": odoo_id}
+    return {}
 
 
 def feed_reconcile(feed: Feed, *, gateway: OdooGateway | None = None) -> SyncRun:

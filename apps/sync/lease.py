@@ -14,6 +14,7 @@ import logging
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import close_old_connections, connection
 from django.utils import timezone
@@ -43,14 +44,16 @@ class Lease:
         """Take the feed for `run` unless a live lease holds it; a dead holder's run is marked
         interrupted. None when the feed is busy."""
         now = timezone.now()
-        held = Feed.objects.filter(pk=feed.pk).values("lease_expires_at", "lease_run_id").get()
-        if held["lease_expires_at"] is not None and held["lease_expires_at"] >= now:
-            return None
-        taken = Feed.objects.filter(pk=feed.pk, lease_expires_at=held["lease_expires_at"],
-                                    lease_run_id=held["lease_run_id"]) \
-            .update(lease_expires_at=_expiry(), lease_run_id=run.pk, running_since=now)
-        if taken != 1:
-            return None  # another run claimed it between our read and our update
+        held: dict[str, Any] = {"lease_expires_at": feed.lease_expires_at, "lease_run_id": feed.lease_run_id}
+        taken = 0
+        if feed.lease_expires_at is None or feed.lease_expires_at < now:  # free as the caller read it: try that
+            taken = cls._take(feed, run, held, now)
+        if not taken:
+            held = dict(Feed.objects.filter(pk=feed.pk).values("lease_expires_at", "lease_run_id").get())
+            if held["lease_expires_at"] is not None and held["lease_expires_at"] >= now:
+                return None
+            if cls._take(feed, run, held, now) != 1:
+                return None  # another run claimed it between our read and our update
         interrupted = None
         if held["lease_run_id"] is not None:
             interrupted = SyncRun.objects.filter(pk=held["lease_run_id"], status=RunStatus.RUNNING).first()
@@ -64,10 +67,19 @@ class Lease:
                            interrupted.pk, run.pk)
         return cls(feed_id=feed.pk, run_id=run.pk, interrupted=interrupted)
 
-    def renew(self) -> None:
-        """Extend the lease; raise LeaseLost if another run holds it now. Called inside each batch's
-        transaction, so a run that lost the feed rolls its batch back."""
-        if not Feed.objects.filter(pk=self.feed_id, lease_run_id=self.run_id).update(lease_expires_at=_expiry()):
+    @staticmethod
+    def _take(feed: Feed, run: SyncRun, held: dict[str, Any], now: datetime) -> int:
+        """Compare and set: the lease moves to `run` only if it is still as `held` says."""
+        return Feed.objects.filter(pk=feed.pk, lease_expires_at=held["lease_expires_at"],
+                                   lease_run_id=held["lease_run_id"]) \
+            .update(lease_expires_at=_expiry(), lease_run_id=run.pk, running_since=now)
+
+    def renew(self, **changes: object) -> None:
+        """Extend the lease (and record `changes` on the feed, such as the cursor a batch earned); raise
+        LeaseLost if another run holds it now. Called inside each batch's transaction, so a run that
+        lost the feed rolls its batch back."""
+        if not Feed.objects.filter(pk=self.feed_id, lease_run_id=self.run_id).update(lease_expires_at=_expiry(),
+                                                                                      **changes):
             raise LeaseLost(f"Run {self.run_id} lost the feed's lease to another run.")
 
     def holds(self) -> bool:

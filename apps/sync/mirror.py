@@ -26,7 +26,7 @@ def _changed(record: MirrorRecord, values: dict[str, Any], store_id: int | None,
     return record.values != values or record.store_id != store_id or record.odoo_write_date != write_date
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # its callers' transaction: a savepoint would cost two round trips
 def batch_apply(feed: Feed, rows: list[dict[str, Any]], resolver: StoreResolver, *,
                 missing_ids: Iterable[int] = ()) -> BatchResult:
     """Upsert open records, close those that left the feed's domain or were deleted in Odoo.

@@ -22,6 +22,12 @@ class BatchResult:
     created_count: int = 0
 
     @property
+    def created(self) -> list[MirrorRecord]:
+        """The records new to the mirror in this batch (they come first in `upserted`): no domain row
+        can point at them yet."""
+        return self.upserted[:self.created_count]
+
+    @property
     def store_ids(self) -> set[int]:
         return {record.store_id for record in (*self.upserted, *self.closed) if record.store_id is not None}
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.db import connection
 
+from apps.sync.bulk import pg_execute
 from apps.sync.models import MirrorRecord
 
 MIRROR_FIELDS = ["values", "store", "odoo_write_date", "synced_at", "closed_at", "close_reason"]
@@ -44,12 +45,8 @@ def mirror_upsert(feed_id: int, records: list[MirrorRecord]) -> None:
         MirrorRecord.objects.bulk_create(rows, batch_size=1000, update_conflicts=True,
                                          unique_fields=["feed", "odoo_id"], update_fields=MIRROR_FIELDS)
         return
-    import psycopg
     from psycopg.types.json import Jsonb
 
-    connection.ensure_connection()
-    raw = connection.connection
-    assert raw is not None
     params = (
         feed_id,
         [r.odoo_id for r in records],
@@ -61,9 +58,8 @@ def mirror_upsert(feed_id: int, records: list[MirrorRecord]) -> None:
         [r.closed_at for r in records],
         [r.close_reason for r in records],
     )
-    with psycopg.Cursor(raw) as cursor:  # server-side binding, inside Django's open transaction
-        cursor.execute(_PG_UPSERT.format(table=MirrorRecord._meta.db_table), params)
-        ids = dict((odoo_id, pk) for pk, odoo_id in cursor.fetchall())
+    returned, _ = pg_execute(_PG_UPSERT.format(table=MirrorRecord._meta.db_table), params)
+    ids = {odoo_id: pk for pk, odoo_id in returned}
     for record in records:
         if record.pk is None:
             record.pk = ids[record.odoo_id]

@@ -85,13 +85,13 @@ class TriageModel:
         pass over all of them: the sync projector triages a whole batch of Odoo's incidents at once."""
         if not texts:
             return []
+        from apps.incidents.triage.features import pipeline_proba
+
         classes = list(self.category.classes_)
         allowed = [i for i, label in enumerate(classes) if not categories or label in categories]
-        found = []
-        for probs in self.category.predict_proba(texts):
-            best = max(allowed, key=lambda i: probs[i])
-            found.append((str(classes[best]), float(probs[best])))
-        return found
+        probs = pipeline_proba(self.category, texts)[:, allowed]
+        best = probs.argmax(axis=1)  # the first of equals, as max() picks
+        return [(str(classes[allowed[column]]), float(row[column])) for row, column in zip(probs, best, strict=True)]
 
     def _why(self, text: str, class_index: int) -> tuple[str, ...]:
         words = self.category.named_steps["features"].transformer_list[0][1]
