@@ -38,3 +38,18 @@ def test_it_passes_the_contract_without_the_retail_network() -> None:
     with running_sandbox(seed_network=False) as odoo:
         run = replay(odoo.url, odoo.db)
         assert run.returncode == 0, run.stdout + run.stderr
+
+
+NEXT = REPLAY.parent / "scenarios-next"
+
+
+def test_it_keeps_a_record_chatter_as_a_thread_like_odoo() -> None:
+    """Comments, notes and the stage change's tracking notification (scenarios-next, chatter_thread)."""
+    with running_sandbox() as odoo:
+        run = subprocess.run(
+            [sys.executable, str(REPLAY), "--url", odoo.url, "--db", odoo.db, "--timeout", "20",
+             "--scenarios", str(NEXT), "--only", "chatter_thread"],
+            capture_output=True, text=True, timeout=120, check=False,
+        )
+        assert run.returncode == 0, run.stdout + run.stderr
+        assert "1 passed, 0 failed" in run.stdout
