@@ -112,7 +112,7 @@ class MailThread(Model):
             for side, value in (("old", old.get(name)), ("new", self.row.get(name))):
                 if field.type == "many2one":
                     values[f"{side}_value_integer"] = value or 0
-                    values[f"{side}_value_char"] = self.env.display_name(field.relation, value) if value else ""
+                    values[f"{side}_value_char"] = self.env.display_name(str(field.relation), value) if value else ""
                 else:
                     values[f"{side}_value_char"] = "" if value in (None, False) else str(value)
             self.env["mail.tracking.value"].sudo()._create_one(values)
