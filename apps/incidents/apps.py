@@ -9,7 +9,8 @@ class IncidentsConfig(AppConfig):
 
     def ready(self) -> None:
         # The outbox executors and outcomes, and the mirror projector for the incident feeds.
-        from apps.incidents import delivery, projector
+        from apps.incidents import confirmation, delivery, projector
 
         delivery.register()
+        confirmation.register()
         projector.register()

@@ -171,7 +171,7 @@ def create_execute(writeback: WriteBack, gateway: OdooGateway) -> dict[str, Any]
     return {"odoo_id": odoo_id, "attachment_ids": attachments, "record": rows[0] if rows else {}}
 
 
-def _note_once(gateway: OdooGateway, writeback: WriteBack, *, model: str, odoo_id: int, body: str, marker: str,
+def note_once(gateway: OdooGateway, writeback: WriteBack, *, model: str, odoo_id: int, body: str, marker: str,
                attachment_ids: list[int] | None = None) -> int:
     """Post one chatter note, unless this write-back already did (saved step, or found by marker)."""
     if writeback.result.get("message_id"):
@@ -190,7 +190,7 @@ def _note_once(gateway: OdooGateway, writeback: WriteBack, *, model: str, odoo_i
     return message_id
 
 
-def _person(user: User | None) -> str:
+def person_name(user: User | None) -> str:
     return (user.get_full_name() or user.get_username()) if user is not None else "the portal"
 
 
@@ -206,9 +206,9 @@ def note_execute(writeback: WriteBack, gateway: OdooGateway) -> dict[str, Any]:
     attachments = [_attach(gateway, photo, incident.odoo_model, odoo_id)
                    for photo in comment.photos.select_related("incident")]
     text = comment.body or f"Added {len(attachments)} photo(s)."
-    body = f"{_person(comment.author)} ({incident.store.code}) via Control Tower:\n{text}"
+    body = f"{person_name(comment.author)} ({incident.store.code}) via Control Tower:\n{text}"
     marker = f"Control Tower comment {incident.reference}/{comment.pk}"
-    message_id = _note_once(gateway, writeback, model=incident.odoo_model, odoo_id=odoo_id, body=body,
+    message_id = note_once(gateway, writeback, model=incident.odoo_model, odoo_id=odoo_id, body=body,
                             marker=marker, attachment_ids=attachments)
     IncidentComment.objects.filter(pk=comment.pk).update(odoo_message_id=message_id)
     return {"message_id": message_id, "attachment_ids": attachments}
@@ -257,9 +257,9 @@ def override_execute(writeback: WriteBack, gateway: OdooGateway) -> dict[str, An
     if override.kind == OverrideKind.CLOSE_DUPLICATE and not target.is_closed(row):
         _close_duplicate(gateway, model, odoo_id)
     duplicate = f" of {after['duplicate_of']}" if after.get("duplicate_of") else ""
-    body = (f"{override.get_kind_display()}{duplicate} by {_person(override.actor)} in Control Tower.\n"
+    body = (f"{override.get_kind_display()}{duplicate} by {person_name(override.actor)} in Control Tower.\n"
             f"Reason: {override.reason}")
-    message_id = _note_once(gateway, writeback, model=model, odoo_id=odoo_id, body=body,
+    message_id = note_once(gateway, writeback, model=model, odoo_id=odoo_id, body=body,
                             marker=f"Control Tower override {incident.reference}/{override.pk}")
     return {"changed": sorted(changes), "message_id": message_id}
 

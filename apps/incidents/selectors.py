@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet
 from django.http import Http404
 
+from apps.incidents.confirmation import awaiting_answer
 from apps.incidents.delivery import create_key
 from apps.incidents.models import (
     OPEN_STATUSES,
     IncidentComment,
+    IncidentMessage,
     IncidentOverride,
     IncidentPhoto,
     StoreIncident,
@@ -21,7 +24,7 @@ from apps.incidents.models import (
 from apps.incidents.odoo_records import team_option
 from apps.organisation.models import Store
 from apps.organisation.roles import Action
-from apps.organisation.scope import can, stores_for
+from apps.organisation.scope import can, has_network_scope, stores_for
 from apps.sync.models import FeedKind, MirrorRecord
 from apps.writeback.models import WriteBack
 
@@ -71,6 +74,7 @@ def filter_stores(user: Person) -> list[Store]:
 
 
 def incidents_for(user: Person, filters: IncidentFilters, *, limit: int = LIST_LIMIT) -> list[StoreIncident]:
+    """Newest first: the report a person just made is at the top."""
     incidents = StoreIncident.objects.for_user(user, Action.VIEW).select_related("store")
     if filters.store_id:
         incidents = incidents.filter(store_id=filters.store_id)
@@ -80,8 +84,7 @@ def incidents_for(user: Person, filters: IncidentFilters, *, limit: int = LIST_L
         incidents = incidents.exclude(status__in=OPEN_STATUSES)
     if filters.manual_only:
         incidents = incidents.filter(needs_manual_triage=True)
-    ordering = ("deadline", "-id") if filters.show == "open" else ("-created_at", "-id")
-    return list(incidents.annotate(photo_count=Count("photos")).order_by(*ordering)[:limit])
+    return list(incidents.annotate(photo_count=Count("photos")).order_by("-created_at", "-id")[:limit])
 
 
 def incident_get(user: Person, pk: int) -> StoreIncident:
@@ -132,8 +135,32 @@ class IncidentDetail:
     delivery: WriteBack | None
     can_comment: bool
     can_override: bool
+    thread: list[IncidentMessage] = field(default_factory=list)
+    ask_fixed: bool = False  # "Fixed?" for the store
+    uses_odoo: bool = False  # the Odoo link is for people who work in Odoo, never for a store
     team_choices: list[tuple[int, str]] = field(default_factory=list)
     duplicate_choices: list[StoreIncident] = field(default_factory=list)
+
+    @property
+    def timeline(self) -> list[ThreadItem]:
+        return thread_of(self)
+
+
+@dataclass(frozen=True)
+class ThreadItem:
+    """One line of the incident's thread: a store comment, an override or answer, or Odoo's chatter."""
+
+    at: datetime
+    kind: str  # "comment", "override", "odoo"
+    entry: IncidentComment | IncidentOverride | IncidentMessage
+
+
+def thread_of(detail: IncidentDetail) -> list[ThreadItem]:
+    """The portal's own rows and the mirrored chatter, oldest first, as one conversation."""
+    items = [ThreadItem(c.created_at, "comment", c) for c in detail.comments]
+    items += [ThreadItem(o.created_at, "override", o) for o in detail.overrides]
+    items += [ThreadItem(m.posted_at, "odoo", m) for m in detail.thread]
+    return sorted(items, key=lambda item: item.at)
 
 
 def incident_detail(user: Person, pk: int) -> IncidentDetail:
@@ -147,6 +174,14 @@ def incident_detail(user: Person, pk: int) -> IncidentDetail:
         delivery=WriteBack.objects.filter(idempotency_key=create_key(incident)).first(),
         can_comment=incident.is_open and can(user, Action.OPERATE, incident.store),
         can_override=can_override,
+        thread=list(incident.thread_messages.all()),
+        ask_fixed=awaiting_answer(incident) and can(user, Action.OPERATE, incident.store),
+        uses_odoo=uses_odoo(user, incident),
         team_choices=team_choices(incident) if can_override else [],
         duplicate_choices=duplicate_choices(incident) if can_override else [],
     )
+
+
+def uses_odoo(user: Person, incident: StoreIncident) -> bool:
+    """Regional managers, HQ and operations work in Odoo too; a store's people never do."""
+    return can(user, Action.DECIDE, incident.store) or has_network_scope(user, Action.VIEW)
