@@ -69,10 +69,10 @@ def incident_new(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
+            messages.success(request, f"Thank you. Incident {incident.reference} is saved and queued for Odoo.")
             if wants_json:  # the phone's send queue (an offline report sent later, or resent)
                 return JsonResponse({"id": incident.pk, "reference": incident.reference,
                                      "url": incident.get_absolute_url()}, status=201)
-            messages.success(request, f"Thank you. Incident {incident.reference} is saved and queued for Odoo.")
             return redirect(incident)
     if wants_json:
         return JsonResponse({"errors": {name: [str(message) for message in errors]
