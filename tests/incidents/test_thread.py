@@ -112,7 +112,8 @@ def test_it_reopens_in_odoo_once_with_the_stores_reason(odoo: Any, odoo_server: 
     writeback = WriteBack.objects.get(pk=answer.writeback_id)
     writes_before = calls(odoo_server, "maintenance.request", "write")
     done = writeback_run(writeback.pk, gateway=odoo)
-    assert done is not None and done.status == WriteBackStatus.APPLIED, done.last_error if done else None
+    assert done is not None
+    assert done.status == WriteBackStatus.APPLIED, done.last_error
     answer_execute(WriteBack.objects.get(pk=writeback.pk), odoo)  # a retry after a lost reply
     assert calls(odoo_server, "maintenance.request", "write") == writes_before + 1
     [record] = odoo_server.execute("admin", "maintenance.request", "read", [[incident.odoo_id]],
