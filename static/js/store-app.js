@@ -17,8 +17,9 @@
 
   function askBackgroundSync() {
     if (!("serviceWorker" in navigator)) return Promise.resolve(false);
-    return navigator.serviceWorker.ready.then(function (reg) {
-      return reg.sync ? reg.sync.register(Q.SYNC_TAG).then(function () { return true; }) : false;
+    // getRegistration, not ready: `ready` never settles where no worker could be installed.
+    return navigator.serviceWorker.getRegistration("/").then(function (reg) {
+      return reg && reg.active && reg.sync ? reg.sync.register(Q.SYNC_TAG).then(function () { return true; }) : false;
     }).catch(function () { return false; });
   }
 
