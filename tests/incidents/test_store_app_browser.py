@@ -1,4 +1,4 @@
-"""The store app end to end on a 390×844 phone in Debian's Chromium, Odoo being the sandbox over HTTP.
+"""The store app end to end on a 390x844 phone in Debian's Chromium, Odoo being the sandbox over HTTP.
 
 1. A report with a photo made with no signal (the browser context offline) is kept on the phone,
    shown as waiting to send, and sent by itself when the signal returns: exactly one incident in the
@@ -78,7 +78,7 @@ def test_it_keeps_a_report_made_offline_and_sends_it_once_when_back_online(
 
     network = make_network()
     picture = tmp_path / "freezer.jpg"
-    picture.write_bytes(photo_bytes(size=(3000, 2000)))  # downscaled on the phone to 2048 × 1365
+    picture.write_bytes(photo_bytes(size=(3000, 2000)))  # downscaled on the phone to 2048 x 1365
     creates = calls(odoo_server, "maintenance.request", "create")
     with sync_playwright() as playwright:
         browser = launch(playwright)
