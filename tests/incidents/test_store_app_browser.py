@@ -12,30 +12,24 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from apps.incidents.confirmation import answer_execute
-from apps.incidents.models import IncidentOverride, IncidentPhoto, OverrideKind, StoreIncident
+from apps.incidents.models import IncidentPhoto, StoreIncident
 from apps.incidents.thread import threads_pull
 from apps.writeback.models import WriteBack
-from apps.writeback.services import writeback_run
 from tests.browser import BROWSER_MARKS, in_thread, launch, sign_in
 from tests.dashboards.asgi_server import AsgiServer, shared_sqlite_connection
 from tests.factories import make_network
 from tests.incidents.conftest import photo_bytes, run_create, submit
 from tests.incidents.test_mirror import stage_id, sync
+from tests.incidents.test_thread import calls, reopen_applied_twice
 
 pytestmark = BROWSER_MARKS
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
-
-
-def calls(server: Any, model: str, method: str) -> int:
-    return sum(1 for call in list(server.sandbox.calls) if call.model == model and call.method == method)
 
 
 def odoo_records(server: Any, reference: str) -> list[dict[str, Any]]:
@@ -218,20 +212,4 @@ def test_it_shows_odoo_chatter_live_and_reopens_once_when_the_store_says_not_fix
         finally:
             browser.close()
 
-    def apply_twice() -> None:
-        answer = IncidentOverride.objects.get(incident=incident, kind=OverrideKind.REOPEN)
-        assert writeback_run(answer.writeback_id, gateway=odoo) is not None  # type: ignore[arg-type]
-        answer_execute(WriteBack.objects.get(pk=answer.writeback_id), odoo)  # retried after a lost reply
-
-    writes = calls(odoo_server, "maintenance.request", "write")
-    in_thread(apply_twice)
-    assert calls(odoo_server, "maintenance.request", "write") == writes + 1
-    [record] = odoo_server.execute("admin", "maintenance.request", "read", [[incident.odoo_id]],
-                                   {"fields": ["stage_id", "close_date"]})
-    assert record["stage_id"][1] == "New Request"
-    assert record["close_date"] is False
-    notes = odoo_server.execute("admin", "mail.message", "search_count", [[
-        ["model", "=", "maintenance.request"], ["res_id", "=", incident.odoo_id], ["body", "ilike", "Still reading"]]])
-    assert notes == 1
-    assert re.search(r"Reopened by the store", in_thread(lambda: str(IncidentOverride.objects.get(
-        incident=incident, kind=OverrideKind.REOPEN))))
+    in_thread(lambda: reopen_applied_twice(incident, odoo, odoo_server, reason="Still reading -10C"))

@@ -35,6 +35,25 @@ def calls(server: Any, model: str, method: str) -> int:
     return sum(1 for call in list(server.sandbox.calls) if call.model == model and call.method == method)
 
 
+def reopen_applied_twice(incident: Any, odoo: Any, odoo_server: Any, *, reason: str) -> None:
+    """Run the reopen's write-back, then its executor once more (a retry after a lost reply): Odoo has
+    the record back in an open stage, written once, and one note with the reason."""
+    answer = IncidentOverride.objects.get(incident=incident, kind=OverrideKind.REOPEN)
+    writes = calls(odoo_server, "maintenance.request", "write")
+    done = writeback_run(answer.writeback_id, gateway=odoo)  # type: ignore[arg-type]
+    assert done is not None
+    assert done.status == WriteBackStatus.APPLIED, done.last_error
+    answer_execute(WriteBack.objects.get(pk=answer.writeback_id), odoo)
+    assert calls(odoo_server, "maintenance.request", "write") == writes + 1
+    [record] = odoo_server.execute("admin", "maintenance.request", "read", [[incident.odoo_id]],
+                                   {"fields": ["stage_id", "close_date"]})
+    assert record["stage_id"][1] == "New Request"
+    assert record["close_date"] is False
+    notes = odoo_server.execute("admin", "mail.message", "search_count", [[
+        ["model", "=", "maintenance.request"], ["res_id", "=", incident.odoo_id], ["body", "ilike", reason]]])
+    assert notes == 1
+
+
 def resolved_incident(network: Network, odoo: Any, odoo_server: Any) -> Any:
     incident = submit(network.manager_a, network.store_a)
     run_create(incident, odoo)
@@ -108,22 +127,7 @@ def test_it_reopens_in_odoo_once_with_the_stores_reason(odoo: Any, odoo_server: 
     assert incident.status == IncidentStatus.IN_PROGRESS
     assert incident.closed_at is None
 
-    answer = IncidentOverride.objects.get(incident=incident, kind=OverrideKind.REOPEN)
-    writeback = WriteBack.objects.get(pk=answer.writeback_id)
-    writes_before = calls(odoo_server, "maintenance.request", "write")
-    done = writeback_run(writeback.pk, gateway=odoo)
-    assert done is not None
-    assert done.status == WriteBackStatus.APPLIED, done.last_error
-    answer_execute(WriteBack.objects.get(pk=writeback.pk), odoo)  # a retry after a lost reply
-    assert calls(odoo_server, "maintenance.request", "write") == writes_before + 1
-    [record] = odoo_server.execute("admin", "maintenance.request", "read", [[incident.odoo_id]],
-                                   {"fields": ["stage_id", "close_date"]})
-    assert record["stage_id"][1] == "New Request"
-    assert record["close_date"] is False
-    notes = odoo_server.execute("admin", "mail.message", "search_read", [[
-        ["model", "=", "maintenance.request"], ["res_id", "=", incident.odoo_id],
-        ["body", "ilike", "Still reading -10C"]]], {"fields": ["body"]})
-    assert len(notes) == 1
+    reopen_applied_twice(incident, odoo, odoo_server, reason="Still reading -10C")
     threads_pull(odoo)  # the reopen's stage change shows as a status line, the note does not come back
     texts = [m.status_text or m.body_html for m in IncidentMessage.objects.filter(incident=incident)]
     assert "Stage: Repaired → New Request" in texts
