@@ -179,17 +179,24 @@
         return Q.draftClear();
       }).then(function () {
         text(status, "Saved on this phone — waiting to send.");
-        return askBackgroundSync();
-      }).then(showQueue).then(flush).then(function (results) {
+        return showQueue();
+      }).then(flush).then(function (results) {
         var result = results && results[report.key];
         if (result && result.state === "sent") {
           text(status, "Sent.");
           window.location.assign(result.url);
-          return;
+          return null;
         }
-        if (result && result.state === "refused") text(status, "Not sent: see below.");
-        else text(status, "Saved on this phone — waiting to send. It goes by itself when there is signal.");
         if (button) button.disabled = false;
+        if (result && result.state === "refused") { text(status, "Not sent: see below."); return null; }
+        return Q.all().then(function (left) {
+          if (!left.some(function (r) { return r.key === report.key; })) {  // another tab or the worker sent it
+            window.location.assign("/store/");
+            return null;
+          }
+          text(status, "Saved on this phone — waiting to send. It goes by itself when there is signal.");
+          return askBackgroundSync();  // only now: a sync asked for while online would race this send
+        });
       }).catch(function () {
         text(status, "This phone could not keep the report: please try again.");
         if (button) button.disabled = false;

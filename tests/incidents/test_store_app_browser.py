@@ -37,13 +37,13 @@ def odoo_records(server: Any, reference: str) -> list[dict[str, Any]]:
                           {"fields": ["name"]})
 
 
-def fill_report(page: Any, picture: Path | None = None) -> None:
+def fill_report(page: Any, pictures: list[Path] | None = None) -> None:
     page.fill("#id_title", "Freezer aisle 4 warm, ice cream going soft")
     page.select_option("#id_category", "refrigeration")
     page.select_option("#id_urgency", "high")
-    if picture is not None:
-        page.set_input_files("#id_photos", str(picture))
-        page.locator("#photo-list li").first.wait_for()
+    if pictures:
+        page.set_input_files("#id_photos", [str(picture) for picture in pictures])
+        page.locator("#photo-list li").nth(len(pictures) - 1).wait_for()
 
 
 def wait_for_service_worker(page: Any) -> None:
@@ -73,6 +73,8 @@ def test_it_keeps_a_report_made_offline_and_sends_it_once_when_back_online(
     network = make_network()
     picture = tmp_path / "freezer.jpg"
     picture.write_bytes(photo_bytes(size=(3000, 2000)))  # downscaled on the phone to 2048 x 1365
+    blurred = tmp_path / "blurred.jpg"
+    blurred.write_bytes(photo_bytes(size=(640, 480)))
     creates = calls(odoo_server, "maintenance.request", "create")
     with sync_playwright() as playwright:
         browser = launch(playwright)
@@ -87,7 +89,16 @@ def test_it_keeps_a_report_made_offline_and_sends_it_once_when_back_online(
 
             context.set_offline(True)
             page.goto(f"{live_server.url}/incidents/new/")  # opens from the copy the service worker kept
-            fill_report(page, picture)
+            fill_report(page, [blurred, picture])
+            page.get_by_role("button", name="Remove photo 1").click()  # the blurred one goes
+            expect(page.locator("#photo-list li")).to_have_count(1)
+            expect(page.locator("#photo-list")).to_contain_text("freezer.jpg")
+            shown = "document.querySelector('#photo-list img').naturalWidth"
+            for _ in range(50):  # the preview is drawn from the downscaled copy (a blob: URL the CSP allows)
+                if page.evaluate(shown) > 0:
+                    break
+                page.wait_for_timeout(100)
+            assert page.evaluate(shown) == 2048
             page.click("[data-submit]")
             expect(page.locator("[data-queue-count]")).to_have_text("1 report waiting to send")
             expect(page.locator("[data-queue-list]")).to_contain_text("Waiting to send")

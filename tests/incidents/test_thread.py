@@ -120,9 +120,11 @@ def test_it_reopens_in_odoo_once_with_the_stores_reason(odoo: Any, odoo_server: 
     assert refused.status_code == 400
     assert "Say what is still wrong" in refused.content.decode()
     assert client_for(network.manager_c).post(url, {"reason": "x"}).status_code == 404
+    odoo_server.execute("admin", "maintenance.request", "write", [[incident.odoo_id], {"duration": 1.5}])
     assert client_for(network.manager_a).post(url, {"reason": "Still reading -10C"}).status_code == 302
     again = client_for(network.manager_a).post(url, {"reason": "Twice"})
     assert again.status_code == 400  # already open again: nothing more is queued
+    sync("maintenance-requests", odoo)  # Odoo's record, changed before the reopen, is still closed there
     incident.refresh_from_db()
     assert incident.status == IncidentStatus.IN_PROGRESS
     assert incident.closed_at is None
