@@ -337,8 +337,8 @@ X_FRAME_OPTIONS = "DENY"
 # Images also from blob: URLs: the store app previews photos made on the phone before they are sent.
 CONTENT_SECURITY_POLICY = {"DIRECTIVES": {
     "default-src": [SELF], "script-src": [SELF, NONCE], "style-src": [SELF, NONCE],
-    "img-src": [SELF, "data:", "blob:"], "font-src": [SELF], "connect-src": [SELF], "object-src": [NONE], "base-uri": [SELF], "form-action": [SELF],
-    "frame-ancestors": [NONE]}}
+    "img-src": [SELF, "data:", "blob:"], "font-src": [SELF], "connect-src": [SELF], "object-src": [NONE],
+    "base-uri": [SELF], "form-action": [SELF], "frame-ancestors": [NONE]}}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if PRODUCTION:
