@@ -9,8 +9,7 @@ class IncidentsConfig(AppConfig):
 
     def ready(self) -> None:
         # The outbox executors and outcomes, and the mirror projector for the incident feeds.
-        from apps.incidents import confirmation, delivery, projector
+        from apps.incidents import registry
+        from controltower.registries import registry_install
 
-        delivery.register()
-        confirmation.register()
-        projector.register()
+        registry_install(registry)

@@ -11,8 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet
 from django.http import Http404
 
-from apps.incidents.confirmation import awaiting_answer
-from apps.incidents.delivery import create_key
+from apps.incidents.executors import create_key
 from apps.incidents.models import (
     OPEN_STATUSES,
     IncidentComment,
@@ -22,6 +21,7 @@ from apps.incidents.models import (
     StoreIncident,
 )
 from apps.incidents.odoo_records import team_option
+from apps.incidents.services.confirmation import awaiting_answer
 from apps.organisation.models import Store
 from apps.organisation.roles import Action
 from apps.organisation.scope import can, has_network_scope, stores_for

@@ -6,7 +6,7 @@ import logging
 
 from celery import shared_task
 
-from apps.incidents import followup, thread
+from apps.incidents.services import followup, thread
 from apps.odoo_gateway import OdooUnavailable, get_gateway
 
 logger = logging.getLogger(__name__)

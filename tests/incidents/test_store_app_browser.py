@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from apps.incidents.models import IncidentPhoto, StoreIncident
-from apps.incidents.thread import threads_pull
+from apps.incidents.services.thread import threads_pull
 from apps.writeback.models import WriteBack
 from tests.browser import BROWSER_MARKS, in_thread, launch, sign_in
 from tests.dashboards.asgi_server import AsgiServer, shared_sqlite_connection

@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from apps.incidents.confirmation import answer_execute
+from apps.incidents.executors import answer_execute
 from apps.incidents.models import IncidentMessage, IncidentOverride, IncidentStatus, OverrideKind, ThreadEntryKind
 from apps.incidents.services import incident_comment_add
-from apps.incidents.thread import threads_pull
+from apps.incidents.services.thread import threads_pull
 from apps.writeback.models import WriteBack, WriteBackStatus
 from apps.writeback.services import writeback_run
 from tests.factories import Network

@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
+from apps import events
 from apps.audit.services import audit_record
+from apps.events.types import IncidentWriteBackFinished
 from apps.incidents.models import (
     IncidentComment,
     IncidentOverride,
@@ -29,6 +31,7 @@ from apps.incidents.odoo_records import (
     MAINTENANCE_REQUEST,
     PROJECT_TASK,
     TARGETS,
+    TASK_CLOSED_STATES,
     create_values,
     mirror_fields,
     reference_marker,
@@ -36,7 +39,6 @@ from apps.incidents.odoo_records import (
     team_name_for,
 )
 from apps.incidents.taxonomy import TASK_TAGS
-from apps.live.broadcast import panels_changed
 from apps.odoo_gateway import OdooGateway, format_odoo_datetime, m2o_id
 from apps.writeback.executors import WriteBackConflict, WriteBackRefused, save_progress
 from apps.writeback.models import WriteBack, WriteBackStatus
@@ -49,7 +51,7 @@ logger = logging.getLogger(__name__)
 KIND_CREATE = "incident.create"
 KIND_NOTE = "incident.note"
 KIND_OVERRIDE = "incident.override"
-TOPIC = "incidents"
+KIND_ANSWER = "incident.store_answer"  # "Fixed?": the store confirms or reopens (services/confirmation.py)
 
 
 def create_key(incident: StoreIncident) -> str:
@@ -264,6 +266,68 @@ def override_execute(writeback: WriteBack, gateway: OdooGateway) -> dict[str, An
     return {"changed": sorted(changes), "message_id": message_id}
 
 
+# -- the store's answer to "Fixed?" ----------------------------------------------------------------------------------
+
+def _open_stage(gateway: OdooGateway, model: str, row: dict[str, Any]) -> int | None:
+    if model == MAINTENANCE_REQUEST:
+        found = gateway.search("maintenance.stage", [["done", "=", False]], order="sequence asc, id asc", limit=1)
+    elif model == PROJECT_TASK and m2o_id(row.get("project_id")):
+        found = gateway.search("project.task.type", [["project_ids", "in", [m2o_id(row["project_id"])]],
+                                                     ["fold", "=", False]], order="sequence asc, id asc", limit=1)
+    else:
+        found = []
+    return found[0] if found else None
+
+
+def _reopen_values(gateway: OdooGateway, model: str, row: dict[str, Any]) -> dict[str, Any]:
+    """What puts the record back in work, respecting the contract: a maintenance request reopens by
+    moving to a stage that is not done (Odoo then clears `close_date`) and unarchiving; a task's
+    `state` is separate from its stage, so both are written."""
+    if model == MAINTENANCE_REQUEST:
+        if not (row.get("close_date") or row.get("archive")):
+            return {}
+        stage = _open_stage(gateway, model, row)
+        return {**({"stage_id": stage} if stage else {}), **({"archive": False} if row.get("archive") else {})}
+    if model == PROJECT_TASK:
+        if row.get("state") not in TASK_CLOSED_STATES:
+            return {}
+        stage = _open_stage(gateway, model, row)
+        return {"state": "01_in_progress", **({"stage_id": stage} if stage else {})}
+    raise WriteBackRefused(f"Reopening a {model} is not supported; reopen it in Odoo.")
+
+
+FIELDS = {MAINTENANCE_REQUEST: ["stage_id", "close_date", "archive"], PROJECT_TASK: ["stage_id", "state", "project_id"]}
+
+
+def answer_execute(writeback: WriteBack, gateway: OdooGateway) -> dict[str, Any]:
+    """Reopen (when still closed) and note the answer. Re-reading first makes a retry after a lost
+    reply a no-op for the stage; the note is found by its marker."""
+    answer = (IncidentOverride.objects.select_related("incident__store", "actor")
+              .filter(pk=writeback.payload.get("override_id")).first())
+    if answer is None:
+        raise WriteBackRefused("The store's answer no longer exists in the portal.")
+    incident = answer.incident
+    model, odoo_id = incident.odoo_model, writeback.odoo_id or incident.odoo_id
+    if not odoo_id:
+        raise WriteBackRefused("The incident is not in Odoo.")
+    changes: dict[str, Any] = {}
+    if answer.kind == OverrideKind.REOPEN:
+        rows = gateway.read(model, [odoo_id], FIELDS.get(model, ["stage_id"]))
+        if not rows:
+            raise WriteBackConflict(f"{model} {odoo_id} no longer exists in Odoo.")
+        changes = _reopen_values(gateway, model, rows[0])
+        if changes:
+            gateway.write(model, [odoo_id], changes)
+        body = f"Not fixed: reopened by {person_name(answer.actor)} ({incident.store.code}) in Control Tower.\n" \
+               f"Reason: {answer.reason}"
+        marker = f"Control Tower reopen {incident.reference}/{answer.pk}"
+    else:
+        body = f"Fix confirmed by {person_name(answer.actor)} ({incident.store.code}) in Control Tower."
+        marker = f"Control Tower fixed {incident.reference}/{answer.pk}"
+    message_id = note_once(gateway, writeback, model=model, odoo_id=odoo_id, body=body, marker=marker)
+    return {"changed": sorted(changes), "message_id": message_id}
+
+
 # -- outcomes (inside the transaction that records the final status) -------------------------------
 
 def create_outcome(writeback: WriteBack) -> None:
@@ -289,22 +353,9 @@ def create_outcome(writeback: WriteBack) -> None:
     elif incident.status == IncidentStatus.QUEUED:
         incident.status = IncidentStatus.UNDELIVERED
         incident.save(update_fields=["status", "updated_at"])
-    panels_changed(store_id=incident.store_id, topics=[TOPIC])
+    events.emit(IncidentWriteBackFinished(writeback=writeback, store=incident.store_id, incident=incident))
 
 
 def followup_outcome(writeback: WriteBack) -> None:
-    panels_changed(store_id=writeback.store_id, topics=[TOPIC])
-
-
-def register() -> None:
-    """Called from IncidentsConfig.ready()."""
-    from apps.writeback.executors import executor_register
-    from apps.writeback.services import outcome_register
-
-    executor_register(KIND_CREATE, create_execute)
-    executor_register(KIND_NOTE, note_execute)
-    executor_register(KIND_OVERRIDE, override_execute)
-    outcome_register(KIND_CREATE, create_outcome)
-    outcome_register(KIND_NOTE, followup_outcome)
-    outcome_register(KIND_OVERRIDE, followup_outcome)
+    events.emit(IncidentWriteBackFinished(writeback=writeback, store=writeback.store_id))
 
