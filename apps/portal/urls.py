@@ -12,6 +12,8 @@ urlpatterns = [
     path("store/", views.store_home, name="store"),
     path("store/panel/", views.store_panel, name="store_panel"),
     path("sw.js", views.service_worker, name="service_worker"),
+    path("views/save/", views.saved_view_create, name="saved_view_create"),
+    path("views/<int:pk>/delete/", views.saved_view_remove, name="saved_view_remove"),
 ]
 
 # Sign-in lives at the top level (settings.LOGIN_URL = "login").
