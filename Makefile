@@ -36,6 +36,7 @@ bench: $(STAMP)  ## Benchmarks (set DATABASE_URL to run them on PostgreSQL; REDI
 	$(PY) bench/dashboards.py
 	$(PY) bench/fanout.py
 	$(PY) bench/hint_rules.py
+	$(PY) bench/store_app.py
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .mypy_cache .ruff_cache

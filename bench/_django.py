@@ -34,3 +34,35 @@ def bench_database() -> Iterator[None]:
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+@contextmanager
+def web_process(env: dict[str, str], cwd: Path = ROOT) -> Iterator[tuple[str, int]]:
+    """The portal's web process as deployed (uvicorn) on a free port; yields its base URL and pid once
+    `/healthz` answers, and stops it afterwards."""
+    import socket
+    import subprocess
+    import time
+    import urllib.request
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "uvicorn", "controltower.asgi:application", "--host",
+                               "127.0.0.1", "--port", str(port), "--log-level", "warning", "--no-access-log"],
+                              env=env, cwd=str(cwd))
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"{base}/healthz", timeout=2).read()
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise SystemExit("the web process did not start") from None
+                time.sleep(0.2)
+        yield base, server.pid
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

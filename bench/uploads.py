@@ -14,8 +14,6 @@ from __future__ import annotations
 import io
 import os
 import re
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -78,6 +76,7 @@ def main() -> None:
     import django
 
     django.setup()
+    from _django import web_process
     from django.conf import settings
     from django.core.management import call_command
     from django.test import Client
@@ -90,26 +89,9 @@ def main() -> None:
     client = Client()
     client.force_login(network.manager_a)
     session = client.cookies["sessionid"].value
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
     env = {**os.environ, "DJANGO_DEBUG": "false", "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
            "CT_STATIC_ROOT": tempfile.mkdtemp(prefix="ct-bench-static-")}
-    server = subprocess.Popen([sys.executable, "-m", "uvicorn", "controltower.asgi:application", "--host",
-                               "127.0.0.1", "--port", str(port), "--log-level", "warning", "--no-access-log"],
-                              env=env, cwd=str(settings.BASE_DIR))
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/healthz", timeout=2).read()
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise SystemExit("the web process did not start") from None
-                time.sleep(0.2)
-
+    with web_process(env, settings.BASE_DIR) as (base, pid):
         def report(files: list[tuple[str, bytes, str]]) -> int:
             page = urllib.request.urlopen(urllib.request.Request(
                 f"{base}/incidents/new/", headers={"Cookie": f"sessionid={session}"}), timeout=60)
@@ -133,19 +115,16 @@ def main() -> None:
               f"(limit {conf.PHOTO_MAX_BYTES / 2**20:g} MB each), target <= +{TARGET_MB:g} MB")
         for kind, label in (("png", "PNG with transparency"), ("jpg", "camera JPEG")):
             batch = photos(kind, conf.MAX_PHOTOS, conf.PHOTO_MAX_PIXELS, conf.PHOTO_MAX_BYTES)
-            before, _ = rss_mb(server.pid)
-            peak_reset(server.pid)
+            before, _ = rss_mb(pid)
+            peak_reset(pid)
             started = time.perf_counter()
             status = report(batch)
             elapsed = time.perf_counter() - started
-            after, peak = rss_mb(server.pid)
+            after, peak = rss_mb(pid)
             size = sum(len(content) for _, content, _ in batch) / 2**20
             verdict = "ok" if peak - before <= TARGET_MB else "OVER"
             print(f"  {label:22} {size:5.1f} MB upload  HTTP {status}  {elapsed:4.1f} s  RSS before {before:6.1f} MB  "
                   f"peak {peak:6.1f} MB  after {after:6.1f} MB  peak delta {peak - before:+6.1f} MB  [{verdict}]")
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):

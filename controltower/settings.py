@@ -344,10 +344,11 @@ X_FRAME_OPTIONS = "DENY"
 # Content-Security-Policy on every page (django-csp): scripts and styles from our own static files
 # only, never inline, except a tag carrying the request's nonce (the API docs page); websockets and
 # htmx requests to this origin; no frames, plugins or foreign form targets. See README "Security".
+# Images also from blob: URLs: the store app previews photos made on the phone before they are sent.
 CONTENT_SECURITY_POLICY = {"DIRECTIVES": {
-    "default-src": [SELF], "script-src": [SELF, NONCE], "style-src": [SELF, NONCE], "img-src": [SELF, "data:"],
-    "font-src": [SELF], "connect-src": [SELF], "object-src": [NONE], "base-uri": [SELF], "form-action": [SELF],
-    "frame-ancestors": [NONE]}}
+    "default-src": [SELF], "script-src": [SELF, NONCE], "style-src": [SELF, NONCE],
+    "img-src": [SELF, "data:", "blob:"], "font-src": [SELF], "connect-src": [SELF], "object-src": [NONE],
+    "base-uri": [SELF], "form-action": [SELF], "frame-ancestors": [NONE]}}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if PRODUCTION:

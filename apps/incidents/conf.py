@@ -52,6 +52,11 @@ MAINTENANCE_TEAMS = _pairs(
     "refrigeration:Refrigeration Contractors,facilities:Store Maintenance,pos_it:IT & Tills",
 )
 
+# The two-way thread and the store app.
+THREAD_INTERVAL = env.decimal("CT_INCIDENT_THREAD_INTERVAL", 10.0, minimum=1)  # seconds between chatter pulls
+THREAD_NOTES = env.flag("CT_INCIDENT_THREAD_NOTES", True)  # Odoo's logged notes shown to the store too
+THREAD_FOLLOW_CLOSED_DAYS = env.integer("CT_INCIDENT_THREAD_CLOSED_DAYS", 14, minimum=0)
+
 # Triage.
 TRIAGE_PROVIDER = env.choice("CT_INCIDENT_TRIAGE_PROVIDER", "local", ("local", "http"))
 TRIAGE_URL = env.url("CT_INCIDENT_TRIAGE_URL", schemes=("http", "https"))

@@ -31,6 +31,7 @@ from apps.incidents.odoo_records import (
     MAINTENANCE_REQUEST,
     PROJECT_TASK,
     TARGETS,
+    TASK_CLOSED_STATES,
     create_values,
     mirror_fields,
     reference_marker,
@@ -50,6 +51,7 @@ logger = logging.getLogger(__name__)
 KIND_CREATE = "incident.create"
 KIND_NOTE = "incident.note"
 KIND_OVERRIDE = "incident.override"
+KIND_ANSWER = "incident.store_answer"  # "Fixed?": the store confirms or reopens (services/confirmation.py)
 
 
 def create_key(incident: StoreIncident) -> str:
@@ -171,7 +173,7 @@ def create_execute(writeback: WriteBack, gateway: OdooGateway) -> dict[str, Any]
     return {"odoo_id": odoo_id, "attachment_ids": attachments, "record": rows[0] if rows else {}}
 
 
-def _note_once(gateway: OdooGateway, writeback: WriteBack, *, model: str, odoo_id: int, body: str, marker: str,
+def note_once(gateway: OdooGateway, writeback: WriteBack, *, model: str, odoo_id: int, body: str, marker: str,
                attachment_ids: list[int] | None = None) -> int:
     """Post one chatter note, unless this write-back already did (saved step, or found by marker)."""
     if writeback.result.get("message_id"):
@@ -187,7 +189,7 @@ def _note_once(gateway: OdooGateway, writeback: WriteBack, *, model: str, odoo_i
     return message_id
 
 
-def _person(user: User | None) -> str:
+def person_name(user: User | None) -> str:
     return (user.get_full_name() or user.get_username()) if user is not None else "the portal"
 
 
@@ -203,9 +205,9 @@ def note_execute(writeback: WriteBack, gateway: OdooGateway) -> dict[str, Any]:
     attachments = [_attach(gateway, photo, incident.odoo_model, odoo_id)
                    for photo in comment.photos.select_related("incident")]
     text = comment.body or f"Added {len(attachments)} photo(s)."
-    body = f"{_person(comment.author)} ({incident.store.code}) via Control Tower:\n{text}"
+    body = f"{person_name(comment.author)} ({incident.store.code}) via Control Tower:\n{text}"
     marker = f"Control Tower comment {incident.reference}/{comment.pk}"
-    message_id = _note_once(gateway, writeback, model=incident.odoo_model, odoo_id=odoo_id, body=body,
+    message_id = note_once(gateway, writeback, model=incident.odoo_model, odoo_id=odoo_id, body=body,
                             marker=marker, attachment_ids=attachments)
     IncidentComment.objects.filter(pk=comment.pk).update(odoo_message_id=message_id)
     return {"message_id": message_id, "attachment_ids": attachments}
@@ -254,10 +256,72 @@ def override_execute(writeback: WriteBack, gateway: OdooGateway) -> dict[str, An
     if override.kind == OverrideKind.CLOSE_DUPLICATE and not target.is_closed(row):
         _close_duplicate(gateway, model, odoo_id)
     duplicate = f" of {after['duplicate_of']}" if after.get("duplicate_of") else ""
-    body = (f"{override.get_kind_display()}{duplicate} by {_person(override.actor)} in Control Tower.\n"
+    body = (f"{override.get_kind_display()}{duplicate} by {person_name(override.actor)} in Control Tower.\n"
             f"Reason: {override.reason}")
-    message_id = _note_once(gateway, writeback, model=model, odoo_id=odoo_id, body=body,
+    message_id = note_once(gateway, writeback, model=model, odoo_id=odoo_id, body=body,
                             marker=f"Control Tower override {incident.reference}/{override.pk}")
+    return {"changed": sorted(changes), "message_id": message_id}
+
+
+# -- the store's answer to "Fixed?" ----------------------------------------------------------------------------------
+
+def _open_stage(gateway: OdooGateway, model: str, row: dict[str, Any]) -> int | None:
+    if model == MAINTENANCE_REQUEST:
+        found = gateway.search("maintenance.stage", [["done", "=", False]], order="sequence asc, id asc", limit=1)
+    elif model == PROJECT_TASK and m2o_id(row.get("project_id")):
+        found = gateway.search("project.task.type", [["project_ids", "in", [m2o_id(row["project_id"])]],
+                                                     ["fold", "=", False]], order="sequence asc, id asc", limit=1)
+    else:
+        found = []
+    return found[0] if found else None
+
+
+def _reopen_values(gateway: OdooGateway, model: str, row: dict[str, Any]) -> dict[str, Any]:
+    """What puts the record back in work, respecting the contract: a maintenance request reopens by
+    moving to a stage that is not done (Odoo then clears `close_date`) and unarchiving; a task's
+    `state` is separate from its stage, so both are written."""
+    if model == MAINTENANCE_REQUEST:
+        if not (row.get("close_date") or row.get("archive")):
+            return {}
+        stage = _open_stage(gateway, model, row)
+        return {**({"stage_id": stage} if stage else {}), **({"archive": False} if row.get("archive") else {})}
+    if model == PROJECT_TASK:
+        if row.get("state") not in TASK_CLOSED_STATES:
+            return {}
+        stage = _open_stage(gateway, model, row)
+        return {"state": "01_in_progress", **({"stage_id": stage} if stage else {})}
+    raise WriteBackRefused(f"Reopening a {model} is not supported; reopen it in Odoo.")
+
+
+FIELDS = {MAINTENANCE_REQUEST: ["stage_id", "close_date", "archive"], PROJECT_TASK: ["stage_id", "state", "project_id"]}
+
+
+def answer_execute(writeback: WriteBack, gateway: OdooGateway) -> dict[str, Any]:
+    """Reopen (when still closed) and note the answer. Re-reading first makes a retry after a lost
+    reply a no-op for the stage; the note is found by its marker."""
+    answer = (IncidentOverride.objects.select_related("incident__store", "actor")
+              .filter(pk=writeback.payload.get("override_id")).first())
+    if answer is None:
+        raise WriteBackRefused("The store's answer no longer exists in the portal.")
+    incident = answer.incident
+    model, odoo_id = incident.odoo_model, writeback.odoo_id or incident.odoo_id
+    if not odoo_id:
+        raise WriteBackRefused("The incident is not in Odoo.")
+    changes: dict[str, Any] = {}
+    if answer.kind == OverrideKind.REOPEN:
+        rows = gateway.read(model, [odoo_id], FIELDS.get(model, ["stage_id"]))
+        if not rows:
+            raise WriteBackConflict(f"{model} {odoo_id} no longer exists in Odoo.")
+        changes = _reopen_values(gateway, model, rows[0])
+        if changes:
+            gateway.write(model, [odoo_id], changes)
+        body = f"Not fixed: reopened by {person_name(answer.actor)} ({incident.store.code}) in Control Tower.\n" \
+               f"Reason: {answer.reason}"
+        marker = f"Control Tower reopen {incident.reference}/{answer.pk}"
+    else:
+        body = f"Fix confirmed by {person_name(answer.actor)} ({incident.store.code}) in Control Tower."
+        marker = f"Control Tower fixed {incident.reference}/{answer.pk}"
+    message_id = note_once(gateway, writeback, model=model, odoo_id=odoo_id, body=body, marker=marker)
     return {"changed": sorted(changes), "message_id": message_id}
 
 

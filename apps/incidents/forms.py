@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 
 from apps.incidents import conf
-from apps.incidents.models import OverrideKind, StoreIncident
+from apps.incidents.models import REGIONAL_OVERRIDES, StoreIncident
 from apps.incidents.photos import CleanPhoto, photo_clean, uploads_check
 from apps.incidents.services import IncidentReport
 from apps.incidents.services.followup import OverrideChange
@@ -69,6 +69,9 @@ class IncidentForm(forms.Form):
                                                                   "EAN 5012345678900"}))
     photos = PhotosField(label=f"Photos (up to {conf.MAX_PHOTOS})")
     suggestion_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    client_key = forms.RegexField(regex=r"^[A-Za-z0-9_-]{8,64}$", required=False, widget=forms.HiddenInput,
+                                  error_messages={"invalid": "The report's key must be 8 to 64 letters, digits, "
+                                                             "'-' or '_'."})
 
     def __init__(self, *args: Any, stores: QuerySet[Store], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -79,14 +82,16 @@ class IncidentForm(forms.Form):
             self.initial.setdefault("store", first.pk)
         if stores.count() == 1:
             field.widget = forms.HiddenInput()
-        self.fields["photos"].widget.attrs.update({"data-max-photos": conf.MAX_PHOTOS,
-                                                   "data-max-bytes": conf.PHOTO_MAX_BYTES})
+        # The phone's camera first; any picture it can read is downscaled to a JPEG there (store-app.js).
+        self.fields["photos"].widget.attrs.update({"data-max-photos": conf.MAX_PHOTOS, "capture": "environment",
+                                                   "accept": "image/*", "data-max-bytes": conf.PHOTO_MAX_BYTES})
 
     def report(self) -> IncidentReport:
         data = self.cleaned_data
         return IncidentReport(store=data["store"], title=data["title"], description=data["description"],
                               equipment_ref=data["equipment_ref"], category=data["category"],
-                              urgency=data["urgency"], photos=data["photos"], suggestion_id=data["suggestion_id"])
+                              urgency=data["urgency"], photos=data["photos"], suggestion_id=data["suggestion_id"],
+                              client_key=data["client_key"])
 
 
 class CommentForm(forms.Form):
@@ -107,7 +112,7 @@ class CommentForm(forms.Form):
 
 
 class OverrideForm(forms.Form):
-    kind = forms.ChoiceField(choices=OverrideKind.choices, label="Change")
+    kind = forms.ChoiceField(choices=[(kind.value, kind.label) for kind in REGIONAL_OVERRIDES], label="Change")
     reason = forms.CharField(max_length=500, label="Reason", widget=forms.Textarea(attrs={"rows": 2}),
                              error_messages={"required": "Give the reason for the override."})
     urgency = forms.ChoiceField(choices=[("", "—"), *Urgency.choices], required=False, label="New urgency")
@@ -132,3 +137,9 @@ class OverrideForm(forms.Form):
         return OverrideChange(kind=data["kind"], reason=data["reason"], urgency=data.get("urgency") or "",
                               team_id=team_id, team_name=self.team_names.get(team_id, "") if team_id else "",
                               deadline=data.get("deadline"), duplicate_of=data.get("duplicate_of"))
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(max_length=1000, label="What is still wrong?",
+                             widget=forms.Textarea(attrs={"rows": 2, "placeholder": "e.g. Still reading -10C"}),
+                             error_messages={"required": "Say what is still wrong: the technician reads it in Odoo."})

@@ -104,6 +104,11 @@ class StoreIncident(models.Model):
     # Triage.
     needs_manual_triage = models.BooleanField(default=False, db_index=True)
     triage_confidence = models.FloatField(null=True, blank=True)
+    # The phone's own key for a report (made before it is first sent): a resend is the same incident.
+    client_key = models.CharField(max_length=64, blank=True)
+    # "Fixed?": the store confirms Odoo's closure, or reopens it with a reason.
+    fix_confirmed_at = models.DateTimeField(null=True, blank=True)
+    reopened_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -114,6 +119,8 @@ class StoreIncident(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["odoo_model", "odoo_id"], condition=models.Q(odoo_id__isnull=False),
                                     name="unique_incident_odoo_record"),
+            models.UniqueConstraint(fields=["store", "submitted_by", "client_key"],
+                                    condition=~models.Q(client_key=""), name="unique_incident_client_key"),
         ]
         indexes = [models.Index(fields=["store", "status"])]
 
@@ -152,6 +159,20 @@ class StoreIncident(models.Model):
 
         target = TARGETS.get(self.odoo_model)
         return target.priority_label(self.odoo_priority) if target and self.odoo_priority else ""
+
+    @property
+    def status_words(self) -> str:
+        """Where it stands, in the store's words (see `wording`)."""
+        from apps.incidents.wording import status_words
+
+        return status_words(self)
+
+    @property
+    def urgency_words(self) -> str:
+        """The urgency now, Odoo's priority read through the one mapping (see `wording`)."""
+        from apps.incidents.wording import urgency_now, urgency_words
+
+        return urgency_words(urgency_now(self))
 
     def photo_room(self) -> int:
         """Photos a comment may still add: checked before any upload is decoded."""
@@ -239,6 +260,12 @@ class OverrideKind(models.TextChoices):
     REASSIGN_TEAM = "reassign_team", "Reassign team"
     EXTEND_DEADLINE = "extend_deadline", "Extend the deadline"
     CLOSE_DUPLICATE = "close_duplicate", "Close as duplicate"
+    CONFIRM_FIXED = "confirm_fixed", "Confirmed fixed by the store"
+    REOPEN = "reopen", "Reopened by the store"
+
+
+REGIONAL_OVERRIDES = (OverrideKind.REPRIORITISE, OverrideKind.REASSIGN_TEAM, OverrideKind.EXTEND_DEADLINE,
+                      OverrideKind.CLOSE_DUPLICATE)
 
 
 class IncidentOverride(models.Model):
@@ -308,3 +335,48 @@ class TriageSuggestion(models.Model):
         if not self.final_category:
             return None
         return self.final_category == self.category and self.final_urgency == self.urgency
+
+
+class ThreadEntryKind(models.TextChoices):
+    COMMENT = "comment", "Message"
+    NOTE = "note", "Note"
+    STATUS = "status", "Status"
+
+
+class IncidentMessageQuerySet(ScopedQuerySet["IncidentMessage"]):
+    store_field = "incident__store"
+
+
+class IncidentMessage(models.Model):
+    """A message of the incident's Odoo chatter (a technician's or HQ's comment, or a stage change),
+    mirrored into the portal's thread. The body is sanitised HTML: Odoo's HTML is never trusted."""
+
+    incident = models.ForeignKey(StoreIncident, on_delete=models.CASCADE, related_name="thread_messages")
+    odoo_message_id = models.PositiveIntegerField()
+    kind = models.CharField(max_length=8, choices=ThreadEntryKind.choices)
+    author_name = models.CharField(max_length=150, blank=True)
+    body_html = models.TextField(blank=True)
+    status_text = models.CharField(max_length=250, blank=True)
+    posted_at = models.DateTimeField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = IncidentMessageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["posted_at", "odoo_message_id"]
+        constraints = [models.UniqueConstraint(fields=["incident", "odoo_message_id"],
+                                               name="unique_incident_odoo_message")]
+
+    def __str__(self) -> str:
+        return f"{self.incident.reference} message {self.odoo_message_id}"
+
+
+class ThreadCursor(models.Model):
+    """How far the chatter of one Odoo model has been read (message ids only grow)."""
+
+    odoo_model = models.CharField(max_length=64, unique=True)
+    last_message_id = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.odoo_model} > {self.last_message_id}"

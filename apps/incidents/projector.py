@@ -100,10 +100,14 @@ def _follow(incident: StoreIncident, model: str, record: MirrorRecord, *, closed
         status = IncidentStatus.RESOLVED
     if incident.status == IncidentStatus.CLOSED and incident.closed_reason == "duplicate" and status in OPEN_STATUSES:
         status = IncidentStatus.CLOSED  # the portal closed it; Odoo has not caught up yet
+    if (incident.reopened_at and status not in OPEN_STATUSES and incident.status in OPEN_STATUSES
+            and record.odoo_write_date and record.odoo_write_date < incident.reopened_at):
+        status = incident.status  # the store reopened it ("Fixed?" no); Odoo has not caught up yet
     changes["status"] = status
     changes["odoo_id"] = record.odoo_id
     if status in OPEN_STATUSES:
         changes["closed_at"] = None
+        changes["fix_confirmed_at"] = None  # open again: the next closure asks "Fixed?" again
     elif incident.closed_at is None:
         changes["closed_at"] = now
     dirty = [name for name, value in changes.items() if getattr(incident, name) != value]

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from apps.incidents import conf
+
 BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "escalate-overdue-incidents": {"task": "incidents.escalate", "schedule": 60.0},
+    "pull-incident-threads": {"task": "incidents.pull_threads", "schedule": conf.THREAD_INTERVAL},
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import uuid
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
@@ -15,14 +16,16 @@ from apps.incidents.executors import create_key
 from apps.incidents.models import (
     OPEN_STATUSES,
     IncidentComment,
+    IncidentMessage,
     IncidentOverride,
     IncidentPhoto,
     StoreIncident,
 )
 from apps.incidents.odoo_records import team_option
+from apps.incidents.services.confirmation import awaiting_answer
 from apps.organisation.models import Store
 from apps.organisation.roles import Action
-from apps.organisation.scope import can, stores_for
+from apps.organisation.scope import can, has_network_scope, stores_for
 from apps.portal.listing import Listing, ListSpec, listing_page
 from apps.sync.models import FeedKind, MirrorRecord
 from apps.writeback.models import WriteBack
@@ -83,8 +86,8 @@ def filter_stores(user: Person) -> list[Store]:
 
 
 def incidents_for(user: Person, filters: IncidentFilters, params: QueryDict) -> Listing[StoreIncident]:
-    """One keyset page of the person's incidents, filtered, searched and sorted as asked (closed
-    ones newest first unless another sort is asked for)."""
+    """One keyset page of the person's incidents, filtered, searched and sorted as asked (newest
+    first unless another sort is asked for: the report a person just made is at the top)."""
     incidents = StoreIncident.objects.for_user(user, Action.VIEW).select_related("store")
     if filters.store_id:
         incidents = incidents.filter(store_id=filters.store_id)
@@ -94,7 +97,7 @@ def incidents_for(user: Person, filters: IncidentFilters, params: QueryDict) -> 
         incidents = incidents.exclude(status__in=OPEN_STATUSES)
     if filters.manual_only:
         incidents = incidents.filter(needs_manual_triage=True)
-    spec = INCIDENT_LIST if filters.show == "open" else dataclasses.replace(INCIDENT_LIST, default_sort="-reported")
+    spec = dataclasses.replace(INCIDENT_LIST, default_sort="-reported")
     return listing_page(incidents.annotate(photo_count=Count("photos")), spec, params, filters.as_querydict())
 
 
@@ -146,8 +149,32 @@ class IncidentDetail:
     delivery: WriteBack | None
     can_comment: bool
     can_override: bool
+    thread: list[IncidentMessage] = field(default_factory=list)
+    ask_fixed: bool = False  # "Fixed?" for the store
+    uses_odoo: bool = False  # the Odoo link is for people who work in Odoo, never for a store
     team_choices: list[tuple[int, str]] = field(default_factory=list)
     duplicate_choices: list[StoreIncident] = field(default_factory=list)
+
+    @property
+    def timeline(self) -> list[ThreadItem]:
+        return thread_of(self)
+
+
+@dataclass(frozen=True)
+class ThreadItem:
+    """One line of the incident's thread: a store comment, an override or answer, or Odoo's chatter."""
+
+    at: datetime
+    kind: str  # "comment", "override", "odoo"
+    entry: IncidentComment | IncidentOverride | IncidentMessage
+
+
+def thread_of(detail: IncidentDetail) -> list[ThreadItem]:
+    """The portal's own rows and the mirrored chatter, oldest first, as one conversation."""
+    items = [ThreadItem(c.created_at, "comment", c) for c in detail.comments]
+    items += [ThreadItem(o.created_at, "override", o) for o in detail.overrides]
+    items += [ThreadItem(m.posted_at, "odoo", m) for m in detail.thread]
+    return sorted(items, key=lambda item: item.at)
 
 
 def incident_detail(user: Person, pk: int) -> IncidentDetail:
@@ -161,6 +188,14 @@ def incident_detail(user: Person, pk: int) -> IncidentDetail:
         delivery=WriteBack.objects.filter(idempotency_key=create_key(incident)).first(),
         can_comment=incident.is_open and can(user, Action.OPERATE, incident.store),
         can_override=can_override,
+        thread=list(incident.thread_messages.all()),
+        ask_fixed=awaiting_answer(incident) and can(user, Action.OPERATE, incident.store),
+        uses_odoo=uses_odoo(user, incident),
         team_choices=team_choices(incident) if can_override else [],
         duplicate_choices=duplicate_choices(incident) if can_override else [],
     )
+
+
+def uses_odoo(user: Person, incident: StoreIncident) -> bool:
+    """Regional managers, HQ and operations work in Odoo too; a store's people never do."""
+    return can(user, Action.DECIDE, incident.store) or has_network_scope(user, Action.VIEW)

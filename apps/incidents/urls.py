@@ -15,5 +15,7 @@ urlpatterns = [
     path("<int:pk>/panel/", views.incident_panel, name="panel"),
     path("<int:pk>/comments/", views.incident_comment, name="comment"),
     path("<int:pk>/override/", views.incident_override_view, name="override"),
+    path("<int:pk>/fixed/", views.incident_fixed, name="fixed"),
+    path("<int:pk>/reopen/", views.incident_reopen_view, name="reopen"),
     path("photos/<uuid:photo_id>/", views.incident_photo, name="photo"),
 ]

@@ -8,13 +8,14 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.incidents import conf, selectors
-from apps.incidents.forms import CommentForm, IncidentForm, OverrideForm
+from apps.incidents.forms import CommentForm, IncidentForm, OverrideForm, ReopenForm
 from apps.incidents.services import incident_comment_add, incident_submit, incident_text, triage_suggest
+from apps.incidents.services.confirmation import incident_fix_confirm, incident_reopen
 from apps.incidents.services.followup import incident_override
 from apps.incidents.taxonomy import EXAMPLES, Category
 from apps.incidents.triage.providers import model_warm_in_background
@@ -67,6 +68,7 @@ def incident_new(request: HttpRequest) -> HttpResponse:
         model_warm_in_background()  # the first suggestion should not wait for training
         return render(request, "incidents/new.html", _new_context(IncidentForm(stores=stores)))
     form = IncidentForm(request.POST, request.FILES, stores=stores)
+    wants_json = "application/json" in request.headers.get("Accept", "")
     if form.is_valid():
         try:
             incident = incident_submit(user=request.user, report=form.report(), request=request)  # type: ignore[arg-type]
@@ -74,7 +76,13 @@ def incident_new(request: HttpRequest) -> HttpResponse:
             form.add_error(None, exc)
         else:
             messages.success(request, f"Thank you. Incident {incident.reference} is saved and queued for Odoo.")
+            if wants_json:  # the phone's send queue (an offline report sent later, or resent)
+                return JsonResponse({"id": incident.pk, "reference": incident.reference,
+                                     "url": incident.get_absolute_url()}, status=201)
             return redirect(incident)
+    if wants_json:
+        return JsonResponse({"errors": {name: [str(message) for message in errors]
+                                        for name, errors in form.errors.items()}}, status=400)
     context = _new_context(form)
     context["photos_dropped"] = bool(request.FILES)
     return render(request, "incidents/new.html", context, status=400)
@@ -102,6 +110,7 @@ def _detail_context(request: HttpRequest, pk: int, **forms: Any) -> dict[str, An
     context: dict[str, Any] = {"detail": detail, "incident": detail.incident, "now_overdue":
                                detail.incident.is_overdue(), "max_photos": conf.MAX_PHOTOS,
                                "back_query": request.session.get(BACK_KEY, "")}
+    context["reopen_form"] = forms.get("reopen_form") or ReopenForm()
     context["comment_form"] = forms.get("comment_form") or CommentForm()
     context["override_form"] = forms.get("override_form") or OverrideForm(teams=detail.team_choices,
                                                                           duplicates=detail.duplicate_choices)
@@ -155,6 +164,40 @@ def incident_override_view(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"{override.get_kind_display()} recorded; it is sent to Odoo.")
             return redirect(incident)
     return render(request, "incidents/detail.html", _detail_context(request, pk, override_form=form), status=400)
+
+
+@login_required
+@require_POST
+def incident_fixed(request: HttpRequest, pk: int) -> HttpResponse:
+    """"Fixed?" — yes."""
+    incident = selectors.incident_get(request.user, pk)
+    selectors.incident_require(request.user, incident, Action.OPERATE)
+    try:
+        incident_fix_confirm(incident=incident, user=request.user, request=request)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Thank you: the fix is confirmed, and the team is told.")
+    return redirect(incident)
+
+
+@login_required
+@require_POST
+def incident_reopen_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """"Fixed?" — no: reopened with the reason, here and in Odoo."""
+    incident = selectors.incident_get(request.user, pk)
+    selectors.incident_require(request.user, incident, Action.OPERATE)
+    form = ReopenForm(request.POST)
+    if form.is_valid():
+        try:
+            incident_reopen(incident=incident, user=request.user, reason=form.cleaned_data["reason"],  # type: ignore[arg-type]
+                            request=request)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Reopened: the team sees your reason.")
+            return redirect(incident)
+    return render(request, "incidents/detail.html", _detail_context(request, pk, reopen_form=form), status=400)
 
 
 @login_required

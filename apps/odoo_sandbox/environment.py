@@ -162,4 +162,6 @@ class Env:
             return bool(raw)
         if kind == "datetime" and isinstance(raw, str):
             return raw[:19]  # create_date/write_date keep microseconds; Odoo reads them to the second
+        if kind == "html" and raw == "":
+            return ""  # a stored empty body (a tracking notification) reads as "", an unset one as False
         return raw if raw not in (None, "") else False

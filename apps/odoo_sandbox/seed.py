@@ -239,6 +239,10 @@ def _chatter_types(env: Env) -> None:
     mk(env, "mail.message.subtype", {"name": "Discussions", "sequence": 0}, "mail.mt_comment")
     mk(env, "mail.message.subtype", {"name": "Note", "internal": True, "sequence": 100}, "mail.mt_note")
     mk(env, "mail.message.subtype", {"name": "Activities", "internal": True, "sequence": 90}, "mail.mt_activities")
+    mk(env, "mail.message.subtype", {"name": "Status Changed", "res_model": "maintenance.request", "sequence": 20},
+       "maintenance.mt_req_status")
+    mk(env, "mail.message.subtype", {"name": "Stage Changed", "res_model": "project.task", "sequence": 20},
+       "project.mt_task_stage")
     for ref, name, icon in (
         ("email", "Email", "fa-envelope"),
         ("call", "Call", "fa-phone"),

@@ -34,6 +34,17 @@ def decides(user: Person) -> bool:
     return regions_for(user, Action.DECIDE).exists()
 
 
+def beyond_store(user: Person) -> bool:
+    """Regions or the network: approvals, the exceptions queue and the API are for these people. A
+    store's people act on their exceptions from the store home."""
+    return decides(user) or sees_network(user)
+
+
+def store_only(user: Person) -> bool:
+    """People whose roles are all store roles: their home is the store app (`/store/`)."""
+    return stores_for(user, Action.OPERATE).exists() and not beyond_store(user)
+
+
 def administers(user: Person) -> bool:
     return has_network_scope(user, Action.ADMINISTER)
 
@@ -44,14 +55,15 @@ def sees_network(user: Person) -> bool:
 
 NAV_ITEMS: list[NavItem] = [
     NavItem("Home", "portal:home", any_store),
+    NavItem("Report an incident", "incidents:new", store_only),
     NavItem("Dashboard", "dashboards:home", any_store),
     NavItem("Incidents", "incidents:list", any_store),
-    NavItem("Approvals", "approvals:inbox", any_store),
+    NavItem("Approvals", "approvals:inbox", beyond_store),
     NavItem("Directives", "directives:list", any_store),
     NavItem("Audit", "audit:events", sees_network),
-    NavItem("Exceptions", "operations:list", any_store),
+    NavItem("Exceptions", "operations:list", beyond_store),
     NavItem("Health", "health:page", sees_network),
-    NavItem("API & webhooks", "api:tokens", any_store),
+    NavItem("API & webhooks", "api:tokens", beyond_store),
 ]
 
 

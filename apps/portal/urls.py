@@ -9,6 +9,9 @@ app_name = "portal"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("store/", views.store_home, name="store"),
+    path("store/panel/", views.store_panel, name="store_panel"),
+    path("sw.js", views.service_worker, name="service_worker"),
     path("views/save/", views.saved_view_create, name="saved_view_create"),
     path("views/<int:pk>/delete/", views.saved_view_remove, name="saved_view_remove"),
 ]

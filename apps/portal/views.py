@@ -5,24 +5,32 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
+from apps.organisation.roles import Action
+from apps.organisation.scope import stores_for
 from apps.portal.errors import error_page
 from apps.portal.models import SavedView
+from apps.portal.navigation import store_only
 from apps.portal.saved_views import saved_view_delete, saved_view_save, saved_views_for
-from apps.portal.selectors import overview_for
+from apps.portal.selectors import overview_for, store_today
+from apps.portal.shell import SHELL_PAGES, SHELL_STATIC, SHELL_VERSION
 
 LIST_URLS = {"approvals": "approvals:inbox", "incidents": "incidents:list"}
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Each person's day starts on their own dashboard's first panels, above their roles and stores."""
+    """Each person's day starts on their own dashboard's first panels, above their roles and stores;
+    a store's people start on the store app."""
     from apps.dashboards.views import home_context
+
+    if store_only(request.user):
+        return store_home(request)
 
     context: dict[str, Any] = home_context(request)
     context["overview"] = overview_for(request.user)
@@ -66,3 +74,33 @@ def saved_view_remove(request: HttpRequest, pk: int) -> HttpResponse:
     if request.htmx:  # type: ignore[attr-defined]
         return _saved_views_panel(request, list_name, request.POST.get("query", ""))
     return HttpResponseRedirect(reverse(LIST_URLS[list_name]))
+
+
+def _store_context(request: HttpRequest) -> dict[str, Any]:
+    if not stores_for(request.user, Action.OPERATE).exists():
+        raise PermissionDenied("The store app is for people who act for a store.")
+    return {"today": store_today(request.user)}
+
+
+@login_required
+@require_GET
+def store_home(request: HttpRequest) -> HttpResponse:
+    """The store app: "Report an incident" first, then what the store has open today."""
+    return render(request, "portal/store_home.html", _store_context(request))
+
+
+@login_required
+@require_GET
+def store_panel(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/store_home.html#store-today", _store_context(request))
+
+
+@require_GET
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """The store app's service worker, served from the site root so that its scope covers the store
+    pages and the report form. It holds no data of anyone: no sign-in needed to fetch it."""
+    response = render(request, "portal/sw.js", {"version": SHELL_VERSION, "shell_static": SHELL_STATIC,
+                                                "shell_pages": SHELL_PAGES}, content_type="text/javascript")
+    response["Cache-Control"] = "no-cache"
+    response["Service-Worker-Allowed"] = "/"
+    return response

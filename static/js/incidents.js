@@ -49,7 +49,9 @@
     form.querySelectorAll("select[name=category], select[name=urgency]").forEach(function (select) {
       select.addEventListener("change", function () { select.dataset.touched = "1"; select.dataset.suggested = ""; });
     });
-    var photos = form.querySelector("input[type=file]");
+    // The store app's form (store-app.js) takes photos itself: downscaled on the phone, then queued.
+    var queued = form.hasAttribute("data-queue-form");
+    var photos = queued ? null : form.querySelector("input[type=file]");
     if (photos) photos.addEventListener("change", function () { checkPhotos(photos); });
     form.addEventListener("submit", function (event) {
       var title = form.querySelector("[name=title]");
@@ -62,6 +64,7 @@
         return;
       }
       if (photos && !checkPhotos(photos)) { event.preventDefault(); return; }
+      if (queued) return;
       var button = form.querySelector("[data-submit]");
       if (button) { button.disabled = true; button.textContent = "Sending…"; }
     });

@@ -30,6 +30,18 @@ def _triage_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path
     classifier.model_forget()
 
 
+@pytest.fixture
+def eager_outbox() -> Iterator[None]:
+    """Apply write-backs right after commit, as a running worker would (and keep the embedded
+    file-system broker of the developer's var/ out of the test)."""
+    from controltower.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
 @pytest.fixture(autouse=True)
 def _media(settings: Any, tmp_path: Path) -> Path:
     settings.MEDIA_ROOT = tmp_path / "media"

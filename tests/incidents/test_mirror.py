@@ -56,8 +56,11 @@ def test_it_follows_a_maintenance_request_from_odoo_to_resolution(odoo: Any, odo
     assert incident.status == IncidentStatus.RESOLVED
     assert incident.closed_at is not None
     page = client_for(network.manager_a).get(incident.get_absolute_url()).content.decode()
-    assert "Resolved" in page
-    assert "Repaired" in page
+    assert "Done — please confirm" in page  # the store's words, and its question
+    assert "Is it fixed?" in page
+    assert "Repaired" not in page  # Odoo's stage and record are for the people who work in Odoo
+    regional = client_for(network.regional_north).get(incident.get_absolute_url()).content.decode()
+    assert "Repaired" in regional
 
 
 def test_it_tells_the_store_live_when_odoo_changes_its_incident(odoo: Any, odoo_server: Any, network: Network,

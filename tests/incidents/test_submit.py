@@ -42,7 +42,7 @@ def test_it_saves_the_incident_at_once_as_queued_with_its_outbox_row_and_audit(n
     assert AuditEvent.objects.filter(action="incident.submitted", object_id=str(incident.pk)).exists()
     page = response.content.decode()
     assert f"Incident {incident.reference} is saved and queued for Odoo" in page
-    assert "Queued" in page
+    assert "Sent — on its way to the team" in page
 
 
 def test_it_preselects_the_store_of_a_store_manager(network: Network) -> None:

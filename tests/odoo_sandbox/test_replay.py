@@ -47,3 +47,12 @@ def test_it_answers_the_staged_directive_tasks_scenario_like_odoo_18() -> None:
                      "directive_tasks")
         assert run.returncode == 0, run.stdout + run.stderr
         assert "1 passed, 0 failed" in run.stdout
+
+
+def test_it_keeps_a_record_chatter_as_a_thread_like_odoo() -> None:
+    """Comments, notes and the stage change's tracking notification (scenarios-next, chatter_thread)."""
+    with running_sandbox() as odoo:
+        run = replay(odoo.url, odoo.db, "--scenarios", str(REPLAY.parent / "scenarios-next"), "--only",
+                     "chatter_thread")
+        assert run.returncode == 0, run.stdout + run.stderr
+        assert "1 passed, 0 failed" in run.stdout

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from apps import events
@@ -49,6 +49,7 @@ class IncidentReport:
     urgency: str = ""
     photos: list[CleanPhoto] = field(default_factory=list)
     suggestion_id: int | None = None
+    client_key: str = ""  # made by the phone before the first try: a resend is the same report
 
     @property
     def text(self) -> str:
@@ -100,6 +101,9 @@ def incident_submit(*, user: User, report: IncidentReport, request: HttpRequest 
     while Odoo is down; the outbox creates it in Odoo when it can."""
     if not can(user, Action.OPERATE, report.store):
         raise PermissionDenied(f"You cannot report incidents for {report.store}.")
+    sent_before = _sent_before(user, report)
+    if sent_before is not None:
+        return sent_before
     if len(report.photos) > conf.MAX_PHOTOS:
         raise ValidationError({"photos": f"Add at most {conf.MAX_PHOTOS} photos."})
     suggestion = _suggestion_for(user, report)
@@ -109,8 +113,22 @@ def incident_submit(*, user: User, report: IncidentReport, request: HttpRequest 
                for name, value in (("category", category), ("urgency", urgency)) if not value}
     if missing:
         raise ValidationError(missing)
-    return _incident_save(user=user, report=report, category=category, urgency=urgency, suggestion=suggestion,
-                          request=request)
+    try:
+        return _incident_save(user=user, report=report, category=category, urgency=urgency, suggestion=suggestion,
+                              request=request)
+    except IntegrityError:
+        sent_before = _sent_before(user, report)  # the same report arrived twice at once: one of them won
+        if sent_before is None:
+            raise
+        return sent_before
+
+
+def _sent_before(user: User, report: IncidentReport) -> StoreIncident | None:
+    """A phone resends a report whose answer it never got (the signal dropped after the upload): the
+    person's key for it finds the incident the first try made, so the resend creates nothing."""
+    if not report.client_key:
+        return None
+    return StoreIncident.objects.filter(store=report.store, submitted_by=user, client_key=report.client_key).first()
 
 
 @transaction.atomic
@@ -121,6 +139,7 @@ def _incident_save(*, user: User, report: IncidentReport, category: str, urgency
     incident = StoreIncident.objects.create(
         store=report.store, category=category, urgency=urgency, title=report.title.strip(),
         description=report.description.strip(), equipment_ref=report.equipment_ref.strip(), submitted_by=user,
+        client_key=report.client_key,
         odoo_model=odoo_model_for(category), deadline=sla_deadline(now, urgency), created_at=now,
         needs_manual_triage=manual, triage_confidence=None if suggestion.manual else suggestion.confidence)
     photos = [photo_save(incident=incident, photo=photo, user=user) for photo in report.photos]

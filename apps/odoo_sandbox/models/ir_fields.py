@@ -53,6 +53,12 @@ class IrModelFields(Model):
         "help": Text("Field Help"),
     }
 
+    @classmethod
+    def _display_name(cls, env: Any, row: dict[str, Any]) -> str:
+        """Odoo names a field by its label and its model's: "Stage (Maintenance Request)"."""
+        model = env.store.get("ir.model", row.get("model_id") or 0) or {}
+        return f"{row.get('field_description') or row.get('name')} ({model.get('name') or row.get('model')})"
+
     def _prepare_create(self, vals: dict[str, Any]) -> None:
         """Check a new field as Odoo's constraints do, so that a bad row never becomes a field."""
         store = self.env.store

@@ -87,6 +87,36 @@ class MailThread(Model):
         ),
         "has_message": Boolean("Has Message", compute=lambda env, row, m: True),
     }
+    # Tracked fields and the subtype of the notification a change posts (Odoo's `tracking=True`).
+    _track_subtypes: dict[str, str] = {}
+
+    def write(self, vals: dict[str, Any]) -> bool:
+        """A change of a tracked field posts a `notification` with an empty body and tracking values,
+        as Odoo's mail.thread does after the write."""
+        tracked = [name for name in self._track_subtypes if name in vals]
+        before = {record.id: {name: record.row.get(name) for name in tracked} for record in self} if tracked else {}
+        result = super().write(vals)
+        for record in self:
+            changed = [name for name in tracked if record.row.get(name) != before[record.id][name]]
+            if changed:
+                record._post_tracking(changed, before[record.id])
+        return result
+
+    def _post_tracking(self, changed: list[str], old: dict[str, Any]) -> int:
+        message_id = self._post("", message_type="notification", subtype_xmlid=self._track_subtypes[changed[0]])
+        fields = self.env["ir.model.fields"].sudo()
+        for name in changed:
+            field = self._field_map[name]
+            field_ids = fields._search([("model", "=", self._name), ("name", "=", name)])
+            values: dict[str, Any] = {"field_id": field_ids[0] if field_ids else False, "mail_message_id": message_id}
+            for side, value in (("old", old.get(name)), ("new", self.row.get(name))):
+                if field.type == "many2one":
+                    values[f"{side}_value_integer"] = value or 0
+                    values[f"{side}_value_char"] = self.env.display_name(str(field.relation), value) if value else ""
+                else:
+                    values[f"{side}_value_char"] = "" if value in (None, False) else str(value)
+            self.env["mail.tracking.value"].sudo()._create_one(values)
+        return message_id
 
     @rpc
     def message_post(
@@ -238,6 +268,33 @@ class MailMessage(Model):
         "partner_ids": Many2many("res.partner", "Recipients"),
         "attachment_ids": Many2many("ir.attachment", "Attachments"),
         "email_from": Char("From"),
+        "tracking_value_ids": Many2many(
+            "mail.tracking.value",
+            "Tracking values",
+            compute=lambda env, row, _m: sorted(
+                tid for tid, value in env.store.table("mail.tracking.value").items()
+                if value.get("mail_message_id") == row["id"]
+            ),
+        ),
+    }
+
+
+class MailTrackingValue(Model):
+    """One tracked field change of a notification message; like Odoo, readable by administrators only."""
+
+    _name = "mail.tracking.value"
+    _description = "Mail Tracking Value"
+    _order = "id"
+    _rec_name = "field_id"
+    _groups = ("base.group_system",)
+    _abstract = False
+    _fields = {
+        "field_id": Many2one("ir.model.fields", "Changed Field"),
+        "old_value_integer": Integer("Old Value Integer"),
+        "old_value_char": Char("Old Value Char"),
+        "new_value_integer": Integer("New Value Integer"),
+        "new_value_char": Char("New Value Char"),
+        "mail_message_id": Many2one("mail.message", "Message ID", required=True),
     }
 
 

@@ -91,6 +91,7 @@ class MaintenanceRequest(MailThread):
     _description = "Maintenance Request"
     _order = "id desc"
     _abstract = False
+    _track_subtypes = {"stage_id": "maintenance.mt_req_status"}
     _fields = {
         "name": Char("Subjects", required=True),
         "description": Html("Description"),

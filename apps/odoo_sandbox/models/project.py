@@ -116,6 +116,7 @@ class ProjectTask(MailThread):
     _description = "Task"
     _order = "priority desc, sequence, date_deadline asc, id desc"
     _abstract = False
+    _track_subtypes = {"stage_id": "project.mt_task_stage"}
     _fields = {
         "name": Char("Title", required=True),
         "description": Html("Description"),
