@@ -1,0 +1,22 @@
+"""Reads of the outbox."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+
+from apps.writeback import conf
+from apps.writeback.models import FINAL, WriteBack
+
+
+def writebacks_settled(pks: Sequence[int], *, wait_seconds: float | None = None) -> list[WriteBack]:
+    """The rows, re-read until each is final or `wait_seconds` (CT_WRITEBACK_REPLAY_WAIT_SECONDS) have
+    passed: a replay's outcome is usually known within a second, so the person who replayed is told it
+    where they pressed the button instead of having to come back."""
+    wait = conf.REPLAY_WAIT_SECONDS if wait_seconds is None else wait_seconds
+    give_up = time.monotonic() + wait
+    while True:
+        rows = list(WriteBack.objects.filter(pk__in=list(pks)).order_by("pk"))
+        if all(row.status in FINAL for row in rows) or time.monotonic() >= give_up:
+            return rows
+        time.sleep(0.2)
