@@ -25,6 +25,7 @@ class DeadlineRun:
 
 
 def _remind(request: ApprovalRequest, *, subject: str, field: str, now: datetime) -> bool:
+    from apps.notifications.models import NotificationKind
     from apps.notifications.services import notify
 
     with transaction.atomic():
@@ -32,7 +33,7 @@ def _remind(request: ApprovalRequest, *, subject: str, field: str, now: datetime
                                                  **{f"{field}__isnull": True}).update(**{field: now})
         if not claimed:
             return False
-        notify(recipients=deciders_for(request), subject=subject,
+        notify(kind=NotificationKind.APPROVAL_REMINDER, recipients=deciders_for(request), subject=subject,
                body=f"Deadline {timezone.localtime(request.deadline):%Y-%m-%d %H:%M}. Policy: {request.policy_label}.",
                link=reverse("approvals:detail", args=[request.pk]), store=request.store)
     return True

@@ -65,6 +65,7 @@ def _state(request: ApprovalRequest) -> dict[str, object]:
 def request_reassign(*, request: ApprovalRequest, actor: User, assignee: User, reason: str,
                      http_request: HttpRequest | None = None) -> ApprovalRequest:
     """Hand the request to another approver who holds the authority its tier needs."""
+    from apps.notifications.models import NotificationKind
     from apps.notifications.services import notify
 
     request = _open_for_override(request, actor, reason)
@@ -74,7 +75,8 @@ def request_reassign(*, request: ApprovalRequest, actor: User, assignee: User, r
     request.assignee = assignee
     request.save(update_fields=["assignee", "updated_at"])
     _audit("approval.reassigned", request, actor, reason, before, http_request)
-    notify(recipients=[assignee], subject=f"{request} was assigned to you", body=reason,
+    notify(kind=NotificationKind.APPROVAL_ASSIGNED, recipients=[assignee], subject=f"{request} was assigned to you",
+           body=reason,
            link=reverse("approvals:detail", args=[request.pk]), store=request.store)
     return request
 
@@ -106,9 +108,11 @@ def _escalate(request: ApprovalRequest, *, now: datetime) -> None:
 
 
 def _notify_escalated(request: ApprovalRequest, reason: str) -> None:
+    from apps.notifications.models import NotificationKind
     from apps.notifications.services import notify
 
-    notify(recipients=deciders_for(request), subject=f"Escalated to you: {request} ({request.store.code})",
+    notify(kind=NotificationKind.ESCALATION, recipients=deciders_for(request),
+           subject=f"Escalated to you: {request} ({request.store.code})",
            body=reason, link=reverse("approvals:detail", args=[request.pk]), store=request.store)
 
 

@@ -94,6 +94,7 @@ def approvals_project(batch: BatchResult) -> None:
     One batch, a fixed number of statements: the policy is read once, new requests are inserted in one
     `bulk_create` and changed ones written in one `bulk_update`, so a first import costs about what
     reading it from Odoo costs."""
+    from apps.approvals.announcements import requests_announce
     from apps.approvals.decisions import decision_auto
     from apps.approvals.policy import PolicyBook, policy_apply
 
@@ -107,6 +108,7 @@ def approvals_project(batch: BatchResult) -> None:
     fresh_requests: list[ApprovalRequest] = []
     changed: list[ApprovalRequest] = []
     auto: list[tuple[ApprovalRequest, Any]] = []
+    arrived: list[ApprovalRequest] = []
     before: dict[int, dict[str, Any]] = {}
     for record in batch.upserted:
         if record.store_id is None:
@@ -129,6 +131,7 @@ def approvals_project(batch: BatchResult) -> None:
             request.status, request.closed_outcome, request.decided_at = ApprovalStatus.OPEN, "", None
             request.assignee = None
         if fresh or reopened:
+            arrived.append(request)
             book = book or PolicyBook()
             terms = policy_apply(request, now=now, book=book)
             if terms.auto_approve_below is not None and abs(request.amount) < terms.auto_approve_below:
@@ -150,6 +153,7 @@ def approvals_project(batch: BatchResult) -> None:
     _changes_write(changed, before, now=now)
     for request, terms in auto:
         decision_auto(request=request, terms=terms)
+    requests_announce(request.pk for request in arrived)  # what auto-approval left open
 
 
 _PROJECTED_FIELDS = [field.attname for field in ApprovalRequest._meta.concrete_fields

@@ -29,6 +29,7 @@ from apps.incidents.models import (
 )
 from apps.incidents.taxonomy import Urgency
 from apps.live.broadcast import panels_changed
+from apps.notifications.models import NotificationKind
 from apps.notifications.services import notify
 from apps.organisation.roles import Action, Role
 from apps.organisation.scope import can
@@ -157,7 +158,8 @@ def incident_escalate(*, incident_id: int, tier: int, now: datetime) -> bool:
     who = "HQ" if tier == EscalationTier.HQ else "the regional manager"
     overdue = now - incident.deadline
     hours = int(overdue.total_seconds() // 3600)
-    notify(recipients=recipients, subject=f"Overdue incident at {incident.store.code}: {incident.title}",
+    notify(kind=NotificationKind.ESCALATION, recipients=recipients,
+           subject=f"Overdue incident at {incident.store.code}: {incident.title}",
            body=(f"{incident.reference} ({incident.get_urgency_display()}) is {hours} h past its deadline and "
                  f"still {incident.get_status_display().lower()}."),
            link=incident.get_absolute_url(), store=incident.store)

@@ -16,6 +16,7 @@ from django.db.models.signals import post_save
 from django.utils import timezone
 
 from apps.incidents import conf
+from apps.incidents.announcements import incident_status_announce
 from apps.incidents.models import OPEN_STATUSES, IncidentSource, IncidentStatus, StoreIncident, sla_deadline
 from apps.incidents.odoo_records import (
     TARGETS,
@@ -58,6 +59,7 @@ def incidents_project(batch: BatchResult) -> None:
     now = timezone.now()
     new: list[MirrorRecord] = []
     followed: list[StoreIncident] = []
+    moved: list[tuple[StoreIncident, str]] = []
     dirty: set[str] = set()
     for record in records:
         incident = linked.get(record.odoo_id) or by_reference.get(reference_in(record.values.get("name")) or "")
@@ -66,13 +68,17 @@ def incidents_project(batch: BatchResult) -> None:
             if not closed and record.store_id is not None:
                 new.append(record)
             continue
+        before = incident.status
         changed = _follow(incident, model, record, closed=closed, now=now)
+        if "status" in changed:
+            moved.append((incident, before))
         if changed:
             dirty.update(changed)
             followed.append(incident)
     if followed:
         StoreIncident.objects.bulk_update(followed, [*dirty, "odoo_synced_at", "updated_at"])
     created = _incidents_from_odoo(model, new, now=now)
+    incident_status_announce(moved)
     stores_panels_changed(store_ids={incident.store_id for incident in (*followed, *created)}, topics=[TOPIC])
 
 

@@ -199,12 +199,15 @@ def _tell_operations(expired: list[WriteBack], *, hours: float) -> None:
     from django.contrib.auth import get_user_model
     from django.urls import reverse
 
+    from apps.notifications.models import NotificationKind
     from apps.notifications.services import notify
     from apps.organisation.roles import Role
 
     people = get_user_model().objects.filter(is_active=True, role_grants__role=Role.OPERATIONS_ADMIN).distinct()
-    notify(recipients=list(people),
-           subject=f"{len(expired)} write-back(s) dead-lettered: Odoo unreachable for more than {hours:g} h",
+    count = len(expired)
+    notify(kind=NotificationKind.WRITEBACK_PROBLEM, recipients=list(people),
+           subject=f"{count} write-back{'s' if count != 1 else ''} dead-lettered: Odoo unreachable for more "
+                   f"than {hours:g} h",
            body="\n".join(f"{row}: {row.last_error}" for row in expired[:50]),
            link=reverse("admin:writeback_writeback_changelist") + "?status__exact=dead")
 
