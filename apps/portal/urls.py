@@ -9,6 +9,8 @@ app_name = "portal"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    # Browsers ask for /favicon.ico whatever the page says: answered, not a 404 in the log.
+    path("favicon.ico", views.favicon),
 ]
 
 # Sign-in lives at the top level (settings.LOGIN_URL = "login").

@@ -7,7 +7,8 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 
 from apps.portal.selectors import overview_for
 
@@ -20,6 +21,11 @@ def home(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = home_context(request)
     context["overview"] = overview_for(request.user)
     return render(request, "portal/home.html", context)
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the page links: send them to the icon, not to a 404."""
+    return redirect(static("favicon.svg"), permanent=True)
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

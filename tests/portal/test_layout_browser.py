@@ -23,8 +23,9 @@ pytestmark = BROWSER_MARKS
 # resort the layout allows: a table scrolling inside its card), and the page's own scroll width.
 OVERFLOW = """() => {
   const width = document.documentElement.clientWidth;
-  const name = (el) => `${el.tagName.toLowerCase()}${el.id ? "#" + el.id : ""}` +
-    `${typeof el.className === "string" && el.className.trim() ? "." + el.className.trim().split(/\\s+/).join(".") : ""}`;
+  const classes = (el) => typeof el.className === "string" && el.className.trim()
+    ? "." + el.className.trim().split(/\\s+/).join(".") : "";
+  const name = (el) => `${el.tagName.toLowerCase()}${el.id ? "#" + el.id : ""}${classes(el)}`;
   const scroller = (el) => ["auto", "scroll", "hidden"].includes(getComputedStyle(el).overflowX);
   const problems = [];
   for (const el of document.body.querySelectorAll("*")) {
