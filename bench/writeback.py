@@ -41,8 +41,8 @@ def measure(samples: int, bulk: int) -> dict[str, Any]:
     from django.conf import settings
     from django.contrib.auth import get_user_model
 
-    from apps.approvals.decisions import decision_record, decisions_bulk_approve
     from apps.approvals.models import ApprovalRequest
+    from apps.approvals.services.decisions import decision_record, decisions_bulk_approve
     from apps.odoo_gateway import get_gateway, reset_gateway
     from apps.odoo_sandbox.testing import running_sandbox
     from apps.organisation.demo import demo_network_seed

@@ -94,9 +94,9 @@ def approvals_project(batch: BatchResult) -> None:
     One batch, a fixed number of statements: the policy is read once, new requests are inserted in one
     `bulk_create` and changed ones written in one `bulk_update`, so a first import costs about what
     reading it from Odoo costs."""
-    from apps.approvals.announcements import requests_announce
-    from apps.approvals.decisions import decision_auto
     from apps.approvals.policy import PolicyBook, policy_apply
+    from apps.approvals.services.announcements import requests_announce
+    from apps.approvals.services.decisions import decision_auto
 
     now = timezone.now()
     links_prefetch(batch.feed, batch.upserted)

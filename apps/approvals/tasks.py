@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from apps.approvals.deadlines import approvals_deadlines_check
+from apps.approvals.services.deadlines import approvals_deadlines_check
 
 
 @shared_task(name="approvals.check_deadlines", ignore_result=True)

@@ -23,10 +23,10 @@ from django_htmx.http import reswap, retarget
 from django_htmx.middleware import HtmxDetails
 
 from apps.approvals import selectors
-from apps.approvals.decisions import decision_record, decision_retry, decisions_bulk_approve
 from apps.approvals.models import ApprovalRequest
-from apps.approvals.overrides import request_escalate, request_extend_deadline, request_reassign
 from apps.approvals.policy import role_rank
+from apps.approvals.services.decisions import decision_record, decision_retry, decisions_bulk_approve
+from apps.approvals.services.overrides import request_escalate, request_extend_deadline, request_reassign
 from apps.organisation.roles import Action
 
 

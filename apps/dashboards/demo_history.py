@@ -64,7 +64,7 @@ from apps.dashboards.demo_makeup import (
     store_profiles,
 )
 from apps.incidents import conf as incidents_conf
-from apps.incidents.delivery import KIND_CREATE, create_key
+from apps.incidents.executors import KIND_CREATE, create_key
 from apps.incidents.models import EscalationTier, IncidentStatus, StoreIncident
 from apps.incidents.odoo_records import odoo_model_for
 from apps.incidents.taxonomy import Category, Urgency

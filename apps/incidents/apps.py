@@ -9,7 +9,7 @@ class IncidentsConfig(AppConfig):
 
     def ready(self) -> None:
         # The outbox executors and outcomes, and the mirror projector for the incident feeds.
-        from apps.incidents import delivery, projector
+        from apps.incidents import executors, projector
 
-        delivery.register()
+        executors.register()
         projector.register()

@@ -9,10 +9,10 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 
 from apps.incidents import conf
-from apps.incidents.followup import OverrideChange
 from apps.incidents.models import OverrideKind, StoreIncident
 from apps.incidents.photos import CleanPhoto, photo_clean, uploads_check
 from apps.incidents.services import IncidentReport
+from apps.incidents.services.followup import OverrideChange
 from apps.incidents.taxonomy import Category, Urgency
 from apps.organisation.models import Store
 

@@ -2,7 +2,7 @@
 a deadline or a duplicate closure is written (respecting the recorded contract), and how an Odoo
 record reads back as an incident status.
 
-Only values are built here; the calls go through the gateway in `delivery.py`.
+Only values are built here; the calls go through the gateway in `executors.py`.
 """
 
 from __future__ import annotations

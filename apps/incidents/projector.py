@@ -16,7 +16,6 @@ from django.db.models.signals import post_save
 from django.utils import timezone
 
 from apps.incidents import conf
-from apps.incidents.announcements import incident_status_announce
 from apps.incidents.models import OPEN_STATUSES, IncidentSource, IncidentStatus, StoreIncident, sla_deadline
 from apps.incidents.odoo_records import (
     TARGETS,
@@ -25,6 +24,7 @@ from apps.incidents.odoo_records import (
     status_from_values,
     urgency_guess,
 )
+from apps.incidents.services.announcements import incident_status_announce
 from apps.incidents.taxonomy import EXAMPLES, MAINTENANCE_CATEGORIES, Category
 from apps.live.broadcast import stores_panels_changed
 from apps.sync.mirror import DELETED

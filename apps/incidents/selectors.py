@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet
 from django.http import Http404
 
-from apps.incidents.delivery import create_key
+from apps.incidents.executors import create_key
 from apps.incidents.models import (
     OPEN_STATUSES,
     IncidentComment,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from apps.incidents import followup
+from apps.incidents.services import followup
 
 
 @shared_task(name="incidents.escalate", ignore_result=True)

@@ -13,9 +13,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.incidents import conf, selectors
-from apps.incidents.followup import incident_override
 from apps.incidents.forms import CommentForm, IncidentForm, OverrideForm
 from apps.incidents.services import incident_comment_add, incident_submit, incident_text, triage_suggest
+from apps.incidents.services.followup import incident_override
 from apps.incidents.taxonomy import EXAMPLES, Category
 from apps.incidents.triage.providers import model_warm_in_background
 from apps.organisation.roles import Action

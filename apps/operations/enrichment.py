@@ -17,7 +17,7 @@ from django.utils import timezone
 from apps.odoo_gateway import OdooGateway, m2o_id
 from apps.operations import conf
 from apps.operations.models import DocumentStore, ExceptionKind, ProductCost
-from apps.operations.projection import activity_documents, feed_exception_kind
+from apps.operations.projector import activity_documents, feed_exception_kind
 from apps.sync.models import Feed, FeedKind, MirrorRecord
 from apps.sync.stores import StoreResolver
 

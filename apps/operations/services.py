@@ -28,7 +28,7 @@ from apps.operations.models import (
     ExceptionStatus,
     OpsException,
 )
-from apps.operations.projection import TOPIC, exceptions_reassess
+from apps.operations.projector import TOPIC, exceptions_reassess
 from apps.operations.rules import timezone_of
 from apps.organisation.roles import Action
 from apps.organisation.scope import can

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from apps.approvals.decisions import decision_record
 from apps.approvals.selectors import request_lines
+from apps.approvals.services.decisions import decision_record
 from apps.writeback.models import WriteBack, WriteBackStatus
 from apps.writeback.services import writeback_replay
 from tests.approvals.support import (

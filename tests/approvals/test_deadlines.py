@@ -10,9 +10,9 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 
-from apps.approvals.deadlines import approvals_deadlines_check
 from apps.approvals.models import ApprovalPolicy, ApprovalRequest
 from apps.approvals.policy import policy_save
+from apps.approvals.services.deadlines import approvals_deadlines_check
 from apps.audit.models import AuditEvent
 from apps.notifications.models import Notification, NotificationKind
 from apps.organisation.roles import Role
@@ -76,7 +76,7 @@ def test_it_reminds_at_the_share_then_at_the_deadline_then_escalates_to_hq(
 
 
 def test_it_escalates_on_request_with_a_reason_and_audits_it(world, request_with_sla) -> None:  # type: ignore[no-untyped-def]
-    from apps.approvals.overrides import request_escalate
+    from apps.approvals.services.overrides import request_escalate
 
     request_escalate(request=request_with_sla, actor=world.regional_north, reason="Above my budget")
     event = AuditEvent.objects.get(action="approval.escalated")
@@ -85,7 +85,7 @@ def test_it_escalates_on_request_with_a_reason_and_audits_it(world, request_with
 
 
 def test_it_extends_a_deadline_and_restarts_the_reminders(world, request_with_sla) -> None:  # type: ignore[no-untyped-def]
-    from apps.approvals.overrides import request_extend_deadline
+    from apps.approvals.services.overrides import request_extend_deadline
 
     later = timezone.now() + timedelta(days=2)
     request = request_extend_deadline(request=request_with_sla, actor=world.regional_north, deadline=later,

@@ -90,7 +90,7 @@ def test_it_keeps_the_inbox_query_count_flat(world, odoo, odoo_server, django_as
         new_po(odoo_server, warehouse_id=10)
     approvals_sync(odoo, ("purchase-orders",))
     for request in open_requests("purchase-orders", store=world.store_c)[:3]:
-        from apps.approvals.decisions import decision_record
+        from apps.approvals.services.decisions import decision_record
 
         decision_record(request=request, actor=world.hq, outcome="approve")
     with django_assert_max_num_queries(14):

@@ -7,9 +7,9 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from apps.approvals.decisions import decision_record, decisions_bulk_approve
 from apps.approvals.models import ApprovalPolicy, ApprovalRequest, ApprovalStatus, Decision, OdooUserLink
 from apps.approvals.policy import policy_save, policy_terms_for
+from apps.approvals.services.decisions import decision_record, decisions_bulk_approve
 from apps.audit.models import AuditEvent
 from apps.organisation.roles import Role
 from apps.writeback.models import WriteBack, WriteBackStatus

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from apps.approvals.decisions import decision_check
 from apps.approvals.models import OdooUserLink
+from apps.approvals.services.decisions import decision_check
 from tests.approvals.support import approvals_sync, new_count, new_expense_sheet, new_po, new_refund, request_for
 from tests.factories import Network
 

@@ -19,8 +19,8 @@ from apps.dashboards import kpis
 from apps.dashboards.demo_history import HISTORY_ODOO_ID_BASE, REFERENCE_PREFIX, HistorySeed, demo_history_seed
 from apps.dashboards.periods import Period
 from apps.dashboards.scope import Viewer
-from apps.incidents.followup import incidents_escalate
 from apps.incidents.models import OPEN_STATUSES, IncidentStatus, StoreIncident
+from apps.incidents.services.followup import incidents_escalate
 from apps.operations.models import ACTIVE_STATUSES, OpsException
 from apps.operations.services import exceptions_refresh
 from apps.organisation.demo import demo_network_seed

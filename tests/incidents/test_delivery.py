@@ -13,11 +13,11 @@ import time_machine
 from django.utils import timezone
 
 from apps.incidents import conf
-from apps.incidents.followup import OverrideChange, incident_override
 from apps.incidents.models import IncidentStatus, StoreIncident
 from apps.incidents.odoo_records import create_values
 from apps.incidents.photos import photo_clean
 from apps.incidents.services import incident_comment_add
+from apps.incidents.services.followup import OverrideChange, incident_override
 from apps.writeback.models import WriteBack, WriteBackStatus
 from apps.writeback.services import writeback_run, writebacks_dispatch
 from tests.factories import Network

@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from apps.audit.models import AuditEvent
 from apps.incidents import conf
-from apps.incidents.followup import OverrideChange, incident_override, incidents_escalate
 from apps.incidents.models import EscalationTier, IncidentOverride, IncidentStatus, StoreIncident
+from apps.incidents.services.followup import OverrideChange, incident_override, incidents_escalate
 from apps.notifications.models import Notification
 from apps.organisation.models import RoleGrant
 from apps.writeback.models import WriteBack

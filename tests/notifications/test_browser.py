@@ -33,7 +33,7 @@ def server(monkeypatch: pytest.MonkeyPatch, settings: Any) -> Iterator[AsgiServe
 
 
 def escalate(request: Any) -> None:
-    from apps.approvals.overrides import request_escalate
+    from apps.approvals.services.overrides import request_escalate
 
     request_escalate(request=request, actor=None, reason="Tier 1 deadline passed without a decision.")
 

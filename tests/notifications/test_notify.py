@@ -12,11 +12,11 @@ from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.core import mail
 
-from apps.approvals.announcements import requests_announce
 from apps.approvals.outcomes import approval_writeback_finished
-from apps.approvals.overrides import request_escalate
-from apps.incidents.announcements import incident_status_announce
+from apps.approvals.services.announcements import requests_announce
+from apps.approvals.services.overrides import request_escalate
 from apps.incidents.models import IncidentStatus
+from apps.incidents.services.announcements import incident_status_announce
 from apps.live.consumers import LiveConsumer
 from apps.notifications.models import Channel, Notification, NotificationKind, NotificationSettings
 from apps.notifications.services import notify

@@ -12,8 +12,9 @@ import time_machine
 from django.utils import timezone
 
 from apps.audit.models import AuditEvent
+from apps.operations.executors import activity_done, orderpoint_snooze
 from apps.operations.models import EventAction, ExceptionKind, ExceptionRule, ExceptionStatus, OpsException, Severity
-from apps.operations.projection import exceptions_reassess
+from apps.operations.projector import exceptions_reassess
 from apps.operations.services import (
     ACTIVITY_DONE_WRITEBACK,
     SNOOZE_WRITEBACK,
@@ -21,7 +22,6 @@ from apps.operations.services import (
     exception_snooze,
     exceptions_refresh,
 )
-from apps.operations.writebacks import activity_done, orderpoint_snooze
 from apps.writeback.models import WriteBack, WriteBackStatus
 from apps.writeback.services import writeback_run
 from tests.operations.builders import exceptions_of, feeds_ready, sync

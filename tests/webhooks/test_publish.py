@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.db import transaction
 
-from apps.approvals.decisions import decision_record
+from apps.approvals.services.decisions import decision_record
 from apps.health.models import SignalStatus
 from apps.health.readings import Reading, signals_record
 from apps.incidents.services import IncidentReport, incident_submit

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from apps.approvals.decisions import decisions_bulk_approve
 from apps.approvals.models import ApprovalRequest
+from apps.approvals.services.decisions import decisions_bulk_approve
 from apps.writeback.models import WriteBack, WriteBackStatus
 from apps.writeback.services import writeback_run
 from tests.approvals.support import approvals_sync, calls_of, new_po

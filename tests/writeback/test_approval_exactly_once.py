@@ -8,8 +8,8 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from apps.approvals.decisions import decisions_bulk_approve
 from apps.approvals.models import ApprovalRequest
+from apps.approvals.services.decisions import decisions_bulk_approve
 from apps.odoo_gateway import OdooGateway
 from apps.writeback.models import WriteBack, WriteBackStatus
 from apps.writeback.services import writebacks_dispatch

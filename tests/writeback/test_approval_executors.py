@@ -8,8 +8,8 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from apps.approvals.decisions import decision_record
 from apps.approvals.models import ApprovalStatus
+from apps.approvals.services.decisions import decision_record
 from apps.odoo_gateway import get_gateway, reset_gateway
 from apps.writeback.models import WriteBack, WriteBackStatus
 from apps.writeback.services import writeback_claim, writeback_run, writebacks_recover

@@ -10,8 +10,8 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.approvals.decisions import decisions_bulk_approve
 from apps.approvals.models import ApprovalRequest, ApprovalStatus
+from apps.approvals.services.decisions import decisions_bulk_approve
 from apps.notifications.models import Notification
 from apps.odoo_gateway import OdooGateway
 from apps.writeback.models import OdooOutage, WriteBack, WriteBackStatus

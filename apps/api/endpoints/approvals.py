@@ -27,8 +27,8 @@ from apps.api.endpoints.organisation import StoreRefSerializer
 from apps.api.errors import Conflict
 from apps.api.filters import IsoDateTimeFilter
 from apps.api.schema import choice_field
-from apps.approvals.decisions import MAX_COMMENT, decision_record
 from apps.approvals.models import ApprovalRequest, ApprovalStatus, Decision, Outcome
+from apps.approvals.services.decisions import MAX_COMMENT, decision_record
 from apps.organisation.roles import Action
 
 

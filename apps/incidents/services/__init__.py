@@ -1,6 +1,6 @@
 """Writes for store incidents: reporting one, logging triage suggestions, comments and photos.
 
-Overrides and SLA escalation are in `followup.py`; what reaches Odoo, and how, is in `delivery.py`.
+Overrides and SLA escalation are in `followup.py`; what reaches Odoo, and how, is in `apps/incidents/executors.py`.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from apps.audit.services import audit_record
 from apps.incidents import conf
-from apps.incidents.delivery import KIND_CREATE, create_key, note_enqueue
+from apps.incidents.executors import KIND_CREATE, create_key, note_enqueue
 from apps.incidents.models import IncidentComment, IncidentPhoto, StoreIncident, TriageSuggestion, sla_deadline
 from apps.incidents.odoo_records import odoo_model_for
 from apps.incidents.photos import CleanPhoto

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from apps.audit.services import audit_record
 from apps.incidents import conf
-from apps.incidents.delivery import override_enqueue
+from apps.incidents.executors import override_enqueue
 from apps.incidents.models import (
     EscalationTier,
     IncidentOverride,

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.approvals.models import ApprovalRequest, ApprovalStatus
-from apps.approvals.overrides import deciders_for, request_escalate
+from apps.approvals.services.overrides import deciders_for, request_escalate
 
 
 @dataclass

@@ -12,7 +12,7 @@ from typing import Any
 from apps.live.broadcast import panels_changed
 from apps.odoo_gateway import OdooGateway
 from apps.operations.models import EventAction, ExceptionEvent, OpsException
-from apps.operations.projection import TOPIC
+from apps.operations.projector import TOPIC
 from apps.writeback.executors import WriteBackRefused
 from apps.writeback.models import WriteBack, WriteBackStatus
 
