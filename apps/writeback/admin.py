@@ -8,22 +8,9 @@ from django.http import HttpRequest
 
 from apps.organisation.roles import Action
 from apps.organisation.scope import has_network_scope
-from apps.writeback.models import WriteBack, WriteBackStatus
-from apps.writeback.selectors import writebacks_settled
+from apps.writeback.models import WriteBack
+from apps.writeback.selectors import replay_outcome, writebacks_settled
 from apps.writeback.services import writeback_replay
-
-
-def replay_outcome(row: WriteBack) -> tuple[int, str]:
-    """The admin message for one replayed row: its level and words."""
-    name = f"Write-back {row.pk} ({row.odoo_model}{f' {row.odoo_id}' if row.odoo_id else ''})"
-    if row.status == WriteBackStatus.APPLIED:
-        return messages.SUCCESS, f"{name}: applied in Odoo."
-    if row.status in (WriteBackStatus.FAILED, WriteBackStatus.CONFLICT, WriteBackStatus.DEAD):
-        reason = row.last_error or "no reason given"
-        return messages.ERROR, f"{name}: {row.get_status_display().lower()} again: {reason}"
-    if row.is_waiting_for_odoo:
-        return messages.WARNING, f"{name}: waiting for Odoo, which is not answering; it is applied when Odoo is back."
-    return messages.INFO, f"{name}: queued; the worker has not sent it yet (its status here changes when it has)."
 
 
 @admin.register(WriteBack)
@@ -55,6 +42,8 @@ class WriteBackAdmin(admin.ModelAdmin[WriteBack]):
                                   messages.WARNING)
             else:
                 replayed.append(row.pk)
+        levels = {"applied": messages.SUCCESS, "refused": messages.ERROR, "waiting": messages.WARNING,
+                  "queued": messages.INFO}
         for row in writebacks_settled(replayed):
-            level, text = replay_outcome(row)
-            self.message_user(request, text, level)
+            outcome, text = replay_outcome(row)
+            self.message_user(request, text, levels[outcome])
