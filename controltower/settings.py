@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "apps.events",
     "apps.audit",
     "apps.organisation",
     "apps.portal",
@@ -295,6 +296,10 @@ ODOO_PASSWORD = env.text("ODOO_PASSWORD", "" if PRODUCTION else "admin")
 ODOO_API_KEY = env.text("ODOO_API_KEY")
 ODOO_TRANSPORT = env.choice("ODOO_TRANSPORT", "auto", ("auto", "jsonrpc", "json2"))
 ODOO_TIMEOUT = env.decimal("ODOO_TIMEOUT", 10.0, minimum=0.1)
+# Links into Odoo (apps.odoo_gateway.links): "odoo" → /odoo/<model>/<id> (17.2+), "web" → /web#id=..&model=..
+# The older CT_APPROVAL_ODOO_LINK_STYLE is its default, so existing configurations keep their links.
+ODOO_LINK_STYLE = env.choice("CT_ODOO_LINK_STYLE", env.choice("CT_APPROVAL_ODOO_LINK_STYLE", "odoo", ("odoo", "web")),
+                             ("odoo", "web"))
 if PRODUCTION and not (ODOO_URL and ODOO_DB and ODOO_LOGIN and (ODOO_PASSWORD or ODOO_API_KEY)):
     raise ImproperlyConfigured(
         "ODOO_URL, ODOO_DB, ODOO_LOGIN and ODOO_PASSWORD or ODOO_API_KEY must be set in production."

@@ -17,7 +17,5 @@ if REMINDER_SHARE >= 1.0:
 DEADLINE_CHECK_SECONDS = env.integer("CT_APPROVAL_DEADLINE_CHECK_SECONDS", 60, minimum=5)
 # Decided requests stay in the inbox this long so the approver sees the write-back reach Odoo.
 DECIDED_VISIBLE_HOURS = env.integer("CT_APPROVAL_DECIDED_VISIBLE_HOURS", 24, minimum=0)
-# Links to Odoo: "odoo" gives /odoo/<model>/<id> (Odoo 17.2+), "web" gives /web#id=..&model=.. (older).
-ODOO_LINK_STYLE = env.choice("CT_APPROVAL_ODOO_LINK_STYLE", "odoo", ("odoo", "web"))
 # The most requests one bulk approval may carry.
 BULK_LIMIT = env.integer("CT_APPROVAL_BULK_LIMIT", 200, minimum=1)

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from apps.odoo_gateway.links import odoo_record_url
 from apps.organisation.roles import Role
 from apps.organisation.scope import ScopedQuerySet
 
@@ -200,12 +201,7 @@ class ApprovalRequest(models.Model):
 
     @property
     def odoo_url(self) -> str:
-        from apps.approvals import conf
-
-        base = settings.ODOO_URL.rstrip("/")
-        if conf.ODOO_LINK_STYLE == "web":
-            return f"{base}/web#id={self.odoo_id}&model={self.odoo_model}&view_type=form"
-        return f"{base}/odoo/{self.odoo_model}/{self.odoo_id}"
+        return odoo_record_url(self.odoo_model, self.odoo_id)
 
 
 class Decision(models.Model):

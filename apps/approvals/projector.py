@@ -13,8 +13,10 @@ from typing import Any
 
 from django.utils import timezone
 
+from apps import events
 from apps.approvals.models import ApprovalRequest, ApprovalStatus
 from apps.approvals.requesters import links_prefetch, requester_fields, requester_ids
+from apps.events.types import ApprovalsArrived
 from apps.odoo_gateway import m2o_id, parse_odoo_datetime_or_none
 from apps.organisation.models import Store
 from apps.sync.models import Feed, MirrorRecord
@@ -95,7 +97,6 @@ def approvals_project(batch: BatchResult) -> None:
     `bulk_create` and changed ones written in one `bulk_update`, so a first import costs about what
     reading it from Odoo costs."""
     from apps.approvals.policy import PolicyBook, policy_apply
-    from apps.approvals.services.announcements import requests_announce
     from apps.approvals.services.decisions import decision_auto
 
     now = timezone.now()
@@ -153,7 +154,10 @@ def approvals_project(batch: BatchResult) -> None:
     _changes_write(changed, before, now=now)
     for request, terms in auto:
         decision_auto(request=request, terms=terms)
-    requests_announce(request.pk for request in arrived)  # what auto-approval left open
+    approved = {request.pk for request, _ in auto}
+    waiting = [request for request in arrived if request.pk not in approved]  # for a person to decide
+    if waiting:
+        events.emit(ApprovalsArrived(requests=tuple(waiting)))
 
 
 _PROJECTED_FIELDS = [field.attname for field in ApprovalRequest._meta.concrete_fields

@@ -11,12 +11,12 @@ class DashboardsConfig(AppConfig):
         from django.db import connections
         from django.db.backends.signals import connection_created
 
+        from apps.dashboards import registry
         from apps.dashboards.aggregates import sqlite_functions_register
-        from apps.dashboards.cache import stores_changed
-        from apps.live.broadcast import change_listener_register
+        from controltower.registries import registry_install
 
         connection_created.connect(sqlite_functions_register, dispatch_uid="dashboards.sqlite_percentile")
-        change_listener_register(stores_changed)
+        registry_install(registry)
         for connection in connections.all(initialized_only=True):  # opened before ready() ran
             if connection.connection is not None:
                 sqlite_functions_register(None, connection)

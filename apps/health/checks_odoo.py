@@ -13,6 +13,7 @@ from apps.health import conf
 from apps.health.models import HealthSignal, SignalCategory, SignalStatus
 from apps.health.readings import Reading, graded
 from apps.odoo_gateway import OdooError, OdooGateway, parse_odoo_datetime_or_none
+from apps.odoo_gateway.links import odoo_list_path, odoo_record_path
 from apps.sync.hints import webhook_token
 from apps.sync.webhooks import webhook_rules_present
 
@@ -81,7 +82,7 @@ def cron_reading(cron: dict[str, Any], *, now: datetime, previous: dict[str, Hea
         status, rule = SignalStatus.OK, "active, no failures, nextcall not overdue → ok"
         detail = f"Next run {nextcall:%d %b %H:%M} UTC" if nextcall else "No next run planned"
     return Reading(key, label, SignalCategory.ODOO_CRON, status, rule, detail=detail, value=float(failures),
-                   odoo_path=f"/web#model=ir.cron&id={cron['id']}&view_type=form", data=data)
+                   odoo_path=odoo_record_path("ir.cron", cron["id"]), data=data)
 
 
 def mail_reading(failed: int, latest: list[dict[str, Any]]) -> Reading:
@@ -92,7 +93,7 @@ def mail_reading(failed: int, latest: list[dict[str, Any]]) -> Reading:
                    graded(failed, degraded=1, failing=conf.MAIL_FAILING),
                    f"mail.mail in exception: ≥ 1 → degraded, ≥ {conf.MAIL_FAILING} → failing",
                    detail=f"{failed} failed emails" + (f" (latest: {reasons})" if reasons else ""), value=float(failed),
-                   odoo_path="/web#model=mail.mail&view_type=list")
+                   odoo_path=odoo_list_path("mail.mail"))
 
 
 def webhook_rules_reading(rules: dict[str, bool] | None) -> Reading:
@@ -106,7 +107,7 @@ def webhook_rules_reading(rules: dict[str, bool] | None) -> Reading:
         else f"Rules present for {len(rules)} models"
     return Reading("odoo.webhook-rules", label, category, SignalStatus.DEGRADED if missing else SignalStatus.OK,
                    "a mirrored model without the portal's automation rule → degraded", detail=detail,
-                   value=float(len(missing)), odoo_path="/web#model=base.automation&view_type=list",
+                   value=float(len(missing)), odoo_path=odoo_list_path("base.automation"),
                    data={"missing": missing})
 
 

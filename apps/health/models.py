@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
+
+from apps.odoo_gateway.links import odoo_link
 
 
 class SignalStatus(models.TextChoices):
@@ -63,9 +64,8 @@ class HealthSignal(models.Model):
 
     @property
     def odoo_url(self) -> str:
-        """Where to act on it in Odoo (the legacy hash URLs work from Odoo 16 to 19)."""
-        base = settings.ODOO_URL.rstrip("/") if settings.ODOO_URL else ""
-        return f"{base}{self.odoo_path}" if base and self.odoo_path else ""
+        """Where to act on it in Odoo."""
+        return odoo_link(self.odoo_path)
 
 
 class HealthEvent(models.Model):

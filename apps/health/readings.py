@@ -10,11 +10,11 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from apps.events import emit
+from apps.events.types import HealthSignalsChanged
 from apps.health import conf
 from apps.health.models import HealthEvent, HealthSignal, SignalStatus
-from apps.live.broadcast import panels_changed
 
-TOPIC = "health"
 FIELDS = ["label", "category", "status", "rule", "detail", "value", "odoo_path", "action_url", "data", "observed_at",
           "changed_at", "retired_at"]
 
@@ -87,7 +87,7 @@ def signals_record(readings: Iterable[Reading], *, categories: Iterable[str],
     HealthSignal.objects.bulk_update(updated, FIELDS)
     HealthEvent.objects.bulk_create(events)
     if events:
-        panels_changed(store_id=None, topics=[TOPIC])
+        emit(HealthSignalsChanged(keys=tuple(event.signal.key for event in events)))
     return signals
 
 

@@ -9,7 +9,7 @@ class IncidentsConfig(AppConfig):
 
     def ready(self) -> None:
         # The outbox executors and outcomes, and the mirror projector for the incident feeds.
-        from apps.incidents import executors, projector
+        from apps.incidents import registry
+        from controltower.registries import registry_install
 
-        executors.register()
-        projector.register()
+        registry_install(registry)

@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
+from apps import events
 from apps.audit.services import audit_record
+from apps.events.types import IncidentWriteBackFinished
 from apps.incidents.models import (
     IncidentComment,
     IncidentOverride,
@@ -36,7 +38,6 @@ from apps.incidents.odoo_records import (
     team_name_for,
 )
 from apps.incidents.taxonomy import TASK_TAGS
-from apps.live.broadcast import panels_changed
 from apps.odoo_gateway import OdooGateway, format_odoo_datetime, m2o_id
 from apps.writeback.executors import WriteBackConflict, WriteBackRefused, save_progress
 from apps.writeback.models import WriteBack, WriteBackStatus
@@ -49,7 +50,6 @@ logger = logging.getLogger(__name__)
 KIND_CREATE = "incident.create"
 KIND_NOTE = "incident.note"
 KIND_OVERRIDE = "incident.override"
-TOPIC = "incidents"
 
 
 def create_key(incident: StoreIncident) -> str:
@@ -289,22 +289,9 @@ def create_outcome(writeback: WriteBack) -> None:
     elif incident.status == IncidentStatus.QUEUED:
         incident.status = IncidentStatus.UNDELIVERED
         incident.save(update_fields=["status", "updated_at"])
-    panels_changed(store_id=incident.store_id, topics=[TOPIC])
+    events.emit(IncidentWriteBackFinished(writeback=writeback, store=incident.store_id, incident=incident))
 
 
 def followup_outcome(writeback: WriteBack) -> None:
-    panels_changed(store_id=writeback.store_id, topics=[TOPIC])
-
-
-def register() -> None:
-    """Called from IncidentsConfig.ready()."""
-    from apps.writeback.executors import executor_register
-    from apps.writeback.services import outcome_register
-
-    executor_register(KIND_CREATE, create_execute)
-    executor_register(KIND_NOTE, note_execute)
-    executor_register(KIND_OVERRIDE, override_execute)
-    outcome_register(KIND_CREATE, create_outcome)
-    outcome_register(KIND_NOTE, followup_outcome)
-    outcome_register(KIND_OVERRIDE, followup_outcome)
+    events.emit(IncidentWriteBackFinished(writeback=writeback, store=writeback.store_id))
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from apps.incidents import conf
 from apps.incidents.taxonomy import Category, Urgency
+from apps.odoo_gateway.links import odoo_record_url
 from apps.organisation.scope import ScopedQuerySet
 
 _REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read aloud over the phone
@@ -143,9 +144,7 @@ class StoreIncident(models.Model):
 
     @property
     def odoo_url(self) -> str:
-        if not self.odoo_id or not settings.ODOO_URL:
-            return ""
-        return f"{settings.ODOO_URL}/web#id={self.odoo_id}&model={self.odoo_model}&view_type=form"
+        return odoo_record_url(self.odoo_model, self.odoo_id)
 
     @property
     def odoo_priority_label(self) -> str:

@@ -12,9 +12,10 @@ import re
 from datetime import datetime
 from typing import Any
 
-from django.db.models.signals import post_save
 from django.utils import timezone
 
+from apps import events
+from apps.events.types import Event, IncidentReported, IncidentStatusChanged, IncidentUpdated
 from apps.incidents import conf
 from apps.incidents.models import OPEN_STATUSES, IncidentSource, IncidentStatus, StoreIncident, sla_deadline
 from apps.incidents.odoo_records import (
@@ -24,14 +25,11 @@ from apps.incidents.odoo_records import (
     status_from_values,
     urgency_guess,
 )
-from apps.incidents.services.announcements import incident_status_announce
 from apps.incidents.taxonomy import EXAMPLES, MAINTENANCE_CATEGORIES, Category
-from apps.live.broadcast import stores_panels_changed
 from apps.sync.mirror import DELETED
 from apps.sync.models import MirrorRecord
 from apps.sync.projectors import BatchResult
 
-TOPIC = "incidents"
 _REFERENCE = re.compile(r"\[(CT-[A-Z0-9]{8})\]")
 _PREFIX = {"maintenance.request": "MR", "project.task": "TASK", "helpdesk.ticket": "TICKET"}
 OTHER_CATEGORIES = tuple(value for value in Category.values if value not in MAINTENANCE_CATEGORIES)
@@ -59,7 +57,7 @@ def incidents_project(batch: BatchResult) -> None:
     now = timezone.now()
     new: list[MirrorRecord] = []
     followed: list[StoreIncident] = []
-    moved: list[tuple[StoreIncident, str]] = []
+    changes: list[Event] = []
     dirty: set[str] = set()
     for record in records:
         incident = linked.get(record.odoo_id) or by_reference.get(reference_in(record.values.get("name")) or "")
@@ -68,18 +66,19 @@ def incidents_project(batch: BatchResult) -> None:
             if not closed and record.store_id is not None:
                 new.append(record)
             continue
-        before = incident.status
+        from_status = incident.status
         changed = _follow(incident, model, record, closed=closed, now=now)
-        if "status" in changed:
-            moved.append((incident, before))
         if changed:
             dirty.update(changed)
             followed.append(incident)
+            changes.append(IncidentStatusChanged(incident=incident, from_status=from_status) if "status" in changed
+                           else IncidentUpdated(incident=incident, fields=tuple(changed)))
     if followed:
         StoreIncident.objects.bulk_update(followed, [*dirty, "odoo_synced_at", "updated_at"])
-    created = _incidents_from_odoo(model, new, now=now)
-    incident_status_announce(moved)
-    stores_panels_changed(store_ids={incident.store_id for incident in (*followed, *created)}, topics=[TOPIC])
+    for change in changes:
+        events.emit(change)
+    for incident in _incidents_from_odoo(model, new, now=now):
+        events.emit(IncidentReported(incident=incident))
 
 
 def _follow(incident: StoreIncident, model: str, record: MirrorRecord, *, closed: bool, now: datetime) -> list[str]:
@@ -131,8 +130,7 @@ def _triage_guesses(titles: list[str]) -> list[tuple[str, float | None]]:
 
 
 def _incidents_from_odoo(model: str, records: list[MirrorRecord], *, now: datetime) -> list[StoreIncident]:
-    """Incidents for records Odoo opened for a store, inserted in one statement. `post_save` is sent
-    for each, as `save()` would, so the outbound webhook tap still publishes `incident.created`."""
+    """Incidents for records Odoo opened for a store, inserted in one statement."""
     if not records:
         return []
     titles = [str(r.values.get("name") or f"{model} {r.odoo_id}")[:120] for r in records]
@@ -156,13 +154,5 @@ def _incidents_from_odoo(model: str, records: list[MirrorRecord], *, now: dateti
             needs_manual_triage=confidence < conf.TRIAGE_MIN_CONFIDENCE, triage_confidence=confidence,
             **mirror_fields(model, values)))
     StoreIncident.objects.bulk_create(incidents)
-    for incident in incidents:
-        post_save.send(sender=StoreIncident, instance=incident, created=True, update_fields=None, raw=False,
-                       using=incident._state.db)
     return incidents
 
-
-def register() -> None:
-    from apps.sync.projectors import projector_register
-
-    projector_register("incident", incidents_project)

@@ -10,6 +10,7 @@ class IntegrationConfig(AppConfig):
     verbose_name = "Odoo integration"
 
     def ready(self) -> None:
-        from apps.integration import executors
+        from apps.integration import registry
+        from controltower.registries import registry_install
 
-        executors.register()
+        registry_install(registry)

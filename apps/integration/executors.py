@@ -8,7 +8,7 @@ from typing import Any
 from apps.odoo_gateway import OdooGateway, m2o_id
 from apps.sync.engine import refetch_by_id
 from apps.sync.models import Feed
-from apps.writeback.executors import WriteBackRefused, executor_register
+from apps.writeback.executors import WriteBackRefused
 from apps.writeback.models import WriteBack
 
 
@@ -26,8 +26,3 @@ def store_assign_execute(writeback: WriteBack, gateway: OdooGateway) -> dict[str
         refetch_by_id(feed, [writeback.odoo_id], gateway=gateway)
     return {"written": written, "warehouse_id": warehouse}
 
-
-def register() -> None:
-    from apps.integration.services import ASSIGN_KIND
-
-    executor_register(ASSIGN_KIND, store_assign_execute)

@@ -14,6 +14,7 @@ class LiveConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_out
         from django.db.models.signals import post_delete, post_save, pre_save
 
+        from apps.live import registry
         from apps.live.broadcast import (
             scope_changed_on_account,
             scope_changed_on_grant,
@@ -22,6 +23,9 @@ class LiveConfig(AppConfig):
             store_before_save,
         )
         from apps.organisation.models import RoleGrant, Store
+        from controltower.registries import registry_install
+
+        registry_install(registry)  # live notices from domain events
 
         user_logged_out.connect(session_closed_on_logout, dispatch_uid="live.session_closed")
         post_save.connect(scope_changed_on_grant, sender=RoleGrant, dispatch_uid="live.grant_saved")

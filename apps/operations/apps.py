@@ -17,17 +17,9 @@ class OperationsConfig(AppConfig):
     verbose_name = "Operational exceptions"
 
     def ready(self) -> None:
-        from apps.operations import executors, services
-        from apps.operations.projector import exceptions_project
-        from apps.sync.models import FeedKind
-        from apps.sync.projectors import projector_register
-        from apps.writeback.executors import executor_register
-        from apps.writeback.services import outcome_register
+        from apps.operations import registry
+        from controltower.registries import registry_install
 
-        projector_register(FeedKind.EXCEPTION, exceptions_project)
-        executor_register(services.SNOOZE_WRITEBACK, executors.orderpoint_snooze)
-        executor_register(services.ACTIVITY_DONE_WRITEBACK, executors.activity_done)
-        outcome_register(services.SNOOZE_WRITEBACK, executors.writeback_outcome)
-        outcome_register(services.ACTIVITY_DONE_WRITEBACK, executors.writeback_outcome)
+        registry_install(registry)
         # Severity rules exist as soon as the tables do; operations tune them in the admin.
         post_migrate.connect(_ensure_rules, sender=self)

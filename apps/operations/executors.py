@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from apps.live.broadcast import panels_changed
 from apps.odoo_gateway import OdooGateway
 from apps.operations.models import EventAction, ExceptionEvent, OpsException
-from apps.operations.projector import TOPIC
+from apps.operations.projector import change_emit
 from apps.writeback.executors import WriteBackRefused
 from apps.writeback.models import WriteBack, WriteBackStatus
 
@@ -54,9 +53,8 @@ def writeback_outcome(writeback: WriteBack) -> None:
     label = "Orderpoint snoozed in Odoo" if writeback.odoo_model == ORDERPOINT else "Activity marked done in Odoo"
     if writeback.status != WriteBackStatus.APPLIED:
         label = f"Odoo write-back {writeback.get_status_display().lower()}"
-    ExceptionEvent.objects.create(
+    change_emit(exception, ExceptionEvent.objects.create(
         exception=exception, action=EventAction.WRITEBACK, from_status=exception.status,
         to_status=exception.status, severity=exception.severity,
         note=f"{label}: {writeback.last_error}" if writeback.last_error else label,
-        data={"writeback": writeback.pk, "status": writeback.status})
-    panels_changed(store_id=exception.store_id, topics=[TOPIC])
+        data={"writeback": writeback.pk, "status": writeback.status}))

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from apps.odoo_gateway.links import odoo_record_url
 from apps.organisation.scope import ScopedQuerySet
 
 
@@ -140,9 +141,10 @@ class OpsException(models.Model):
     def age(self, now: datetime | None = None) -> timedelta:
         return (now or timezone.now()) - self.started_at
 
-    def odoo_path(self) -> str:
-        """The record's form in Odoo (the legacy hash URL works from Odoo 16 to 19)."""
-        return f"/web#model={self.odoo_model}&id={self.odoo_id}&view_type=form"
+    @property
+    def odoo_url(self) -> str:
+        """The record's form in Odoo."""
+        return odoo_record_url(self.odoo_model, self.odoo_id)
 
 
 class EventAction(models.TextChoices):

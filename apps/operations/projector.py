@@ -19,7 +19,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from apps.live.broadcast import panels_changed
+from apps import events
+from apps.events.types import ExceptionOpened, ExceptionResolved, ExceptionUpdated
 from apps.odoo_gateway import m2o_id
 from apps.operations.models import (
     ACTIVE_STATUSES,
@@ -38,7 +39,6 @@ from apps.organisation.models import Store
 from apps.sync.models import Feed, FeedKind, MirrorRecord
 from apps.sync.projectors import BatchResult
 
-TOPIC = "exception"  # the same topic the sync engine sends for exception feeds
 CHUNK = 500
 
 
@@ -68,7 +68,7 @@ def exceptions_reassess(*, now: datetime | None = None) -> int:
             Q(closed_at__isnull=True) | Q(ops_exception__condition_active=True)
             | Q(ops_exception__status=ExceptionStatus.SNOOZED)).values_list("pk", flat=True))
         for start in range(0, len(ids), CHUNK):
-            with transaction.atomic():
+            with transaction.atomic(), events.batched():  # one live notice pass per chunk
                 records = list(MirrorRecord.objects.filter(pk__in=ids[start:start + CHUNK]))
                 changed += records_apply(feed, records, kind=kind, now=now)
     return changed
@@ -80,6 +80,12 @@ def snoozes_expire(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     expired = list(OpsException.objects.select_for_update()
                    .filter(status=ExceptionStatus.SNOOZED, snoozed_until__lte=now))
+    with events.batched():
+        _snoozes_end(expired, now)
+    return len(expired)
+
+
+def _snoozes_end(expired: list[OpsException], now: datetime) -> None:
     for exception in expired:
         after = ExceptionStatus.OPEN if exception.condition_active else ExceptionStatus.CLOSED
         _event(exception, EventAction.SNOOZE_EXPIRED, to_status=after, at=now,
@@ -89,8 +95,6 @@ def snoozes_expire(*, now: datetime | None = None) -> int:
         if after == ExceptionStatus.CLOSED:
             exception.closed_at = now
         exception.save(update_fields=["status", "closed_at", "updated_at"])
-        panels_changed(store_id=exception.store_id, topics=[TOPIC])
-    return len(expired)
 
 
 def records_apply(feed: Feed, records: list[MirrorRecord], *, kind: str, now: datetime) -> int:
@@ -103,7 +107,6 @@ def records_apply(feed: Feed, records: list[MirrorRecord], *, kind: str, now: da
     costs = _costs(records)
     documents = _document_stores(records) if kind == ExceptionKind.OVERDUE_ACTIVITY else {}
     zones = dict(Store.objects.values_list("pk", "timezone"))
-    changed_stores: set[int] = set()
     changed = 0
     for record in records:
         store_id = record.store_id
@@ -117,12 +120,14 @@ def records_apply(feed: Feed, records: list[MirrorRecord], *, kind: str, now: da
             exception = _open(feed, record, kind, rule, assessment, store_id, now)
             if exception is None:
                 continue
-        elif not _follow(exception, record, rule, assessment, store_id, now):
-            continue
+        else:
+            with events.recording() as told:  # the history rows written emit their own events
+                followed = _follow(exception, record, rule, assessment, store_id, now)
+            if not followed:
+                continue
+            if not told:  # only figures moved
+                events.emit(ExceptionUpdated(exception=exception, change=None))
         changed += 1
-        changed_stores.add(exception.store_id)
-    for store_id in changed_stores:
-        panels_changed(store_id=store_id, topics=[TOPIC])
     return changed
 
 
@@ -164,12 +169,24 @@ def _activity_store(record: MirrorRecord, documents: dict[tuple[str, int], int |
     return documents.get((str(model), res_id))
 
 
+def change_emit(exception: OpsException, change: ExceptionEvent) -> None:
+    """Each history row is one domain event: opening, ending, or anything else."""
+    if change.action in (EventAction.OPENED, EventAction.REOPENED):
+        events.emit(ExceptionOpened(exception=exception, change=change))
+    elif change.action in (EventAction.RESOLVED, EventAction.CLOSED):
+        events.emit(ExceptionResolved(exception=exception, change=change))
+    else:
+        events.emit(ExceptionUpdated(exception=exception, change=change))
+
+
 def _event(exception: OpsException, action: str, *, to_status: str = "", at: datetime | None = None,
            note: str = "", data: dict[str, object] | None = None) -> ExceptionEvent:
-    return ExceptionEvent.objects.create(
+    change = ExceptionEvent.objects.create(
         exception=exception, action=action, at=at or timezone.now(),
         from_status=exception.status if exception.pk else "", to_status=to_status or exception.status,
         severity=exception.severity, note=note[:2000], data=data or {})
+    change_emit(exception, change)
+    return change
 
 
 def _open(feed: Feed, record: MirrorRecord, kind: str, rule: ExceptionRule, assessment: Assessment,
@@ -183,8 +200,9 @@ def _open(feed: Feed, record: MirrorRecord, kind: str, rule: ExceptionRule, asse
         value_at_risk=assessment.value, opened_at=now, started_at=started,
         severity=severity_for(rule, started_at=started, value=assessment.value, now=now),
         deadline=now + timedelta(hours=rule.deadline_hours), status=ExceptionStatus.OPEN)
-    ExceptionEvent.objects.create(exception=exception, action=EventAction.OPENED, at=now, to_status=exception.status,
-                                  severity=exception.severity, note=assessment.detail[:2000])
+    change_emit(exception, ExceptionEvent.objects.create(
+        exception=exception, action=EventAction.OPENED, at=now, to_status=exception.status,
+        severity=exception.severity, note=assessment.detail[:2000]))
     _take_odoo_snooze(exception, assessment, now)
     return exception
 

@@ -16,7 +16,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.audit.services import audit_record
-from apps.live.broadcast import panels_changed
 from apps.odoo_gateway import OdooError, OdooGateway, format_odoo_date, get_gateway
 from apps.operations import conf
 from apps.operations.enrichment import document_stores_resolve, product_costs_refresh
@@ -28,7 +27,7 @@ from apps.operations.models import (
     ExceptionStatus,
     OpsException,
 )
-from apps.operations.projector import TOPIC, exceptions_reassess
+from apps.operations.projector import change_emit, exceptions_reassess
 from apps.operations.rules import timezone_of
 from apps.organisation.roles import Action
 from apps.organisation.scope import can
@@ -83,7 +82,7 @@ def _record(exception: OpsException, action: str, *, actor: User, before: str, r
     audit_record(action=f"exception.{action}", target=exception, actor=actor, store=exception.store,
                  request=request, before={"status": before}, message=note,
                  after={"status": exception.status, "owner": owner, **(data or {})})
-    panels_changed(store_id=exception.store_id, topics=[TOPIC])
+    change_emit(exception, event)
     return event
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -85,7 +84,7 @@ def _card(request: HtmxRequest, exception: OpsException, *, status: int = 200, e
         context = {
             "exception": exception, "events": exception_events(exception), "can_operate": operate,
             "error": error, "notice": notice, "now": timezone.now(),
-            "odoo_url": f"{settings.ODOO_URL.rstrip('/')}{exception.odoo_path()}" if settings.ODOO_URL else "",
+            "odoo_url": exception.odoo_url,
             "writebacks": WriteBack.objects.filter(source_type=OpsException._meta.label_lower,
                                                    source_id=str(exception.pk)).order_by("-created_at")[:10],
             "snooze_form": SnoozeForm(), "resolve_form": ResolveForm(),

@@ -9,7 +9,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from apps.live.broadcast import stores_panels_changed
+from apps import events
+from apps.events.types import FeedBatchSynced
 from apps.odoo_gateway import parse_odoo_datetime
 from apps.sync.domain import matches
 from apps.sync.models import Feed, MirrorRecord
@@ -74,6 +75,7 @@ def batch_apply(feed: Feed, rows: list[dict[str, Any]], resolver: StoreResolver,
     result.upserted[:0] = created
     result.created_count = len(created)
     if result.upserted or result.closed:
-        project(result)
-        stores_panels_changed(store_ids=result.store_ids, topics=[feed.kind])
+        with events.batched():  # the projector's events and the batch's own: one notice pass after commit
+            project(result)
+            events.emit(FeedBatchSynced(feed_kind=feed.kind, store_ids=frozenset(result.store_ids)))
     return result

@@ -8,6 +8,7 @@ class WebhooksConfig(AppConfig):
     verbose_name = "Outbound webhooks"
 
     def ready(self) -> None:
-        from apps.webhooks.taps import taps_connect
+        from apps.webhooks import registry
+        from controltower.registries import registry_install
 
-        taps_connect()
+        registry_install(registry)

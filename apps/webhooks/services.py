@@ -1,7 +1,8 @@
 """Publishing events and managing subscriptions.
 
-`event_publish` is the one door for other apps: call it inside the transaction of the change (the
-event and its deliveries then exist exactly when the change committed), or from `on_commit`.
+`event_publish` is the one door: the subscribers in `subscribers.py` call it for domain events, inside
+the transaction of the change (the event and its deliveries then exist exactly when the change
+committed); `harvest.py` calls it for health changes.
 Deliveries start after commit; `apps.webhooks.delivery` sends, signs and retries them.
 """
 

@@ -22,6 +22,8 @@ from django.db.models import DateTimeField, F, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from apps import events
+from apps.events.types import WriteBackDeferred
 from apps.odoo_gateway import OdooError, OdooGateway, OdooUnavailable
 from apps.writeback.models import PENDING, OdooOutage, WriteBack, WriteBackStatus
 
@@ -91,10 +93,17 @@ def writebacks_hold(outage: OdooOutage, pk: int | None = None) -> int:
     rows = WriteBack.objects.filter(status__in=PENDING)
     if pk is not None:
         rows = rows.filter(pk=pk)
-    return rows.update(status=WriteBackStatus.WAITING,
-                       waiting_since=Coalesce(F("waiting_since"),
-                                              Value(outage.unreachable_since, output_field=DateTimeField())),
-                       last_error=f"Odoo unavailable: {outage.last_error}", updated_at=timezone.now())
+    held = list(rows.values_list("pk", "store_id"))
+    error = f"Odoo unavailable: {outage.last_error}"
+    count = WriteBack.objects.filter(pk__in=[row for row, _ in held], status__in=PENDING).update(
+        status=WriteBackStatus.WAITING,
+        waiting_since=Coalesce(F("waiting_since"), Value(outage.unreachable_since, output_field=DateTimeField())),
+        last_error=error, updated_at=timezone.now())
+    with events.batched():  # the whole outbox may pause at once: one notice pass
+        for row, store_id in held:
+            events.emit(WriteBackDeferred(writeback_id=row, status=WriteBackStatus.WAITING, reason=error,
+                                          store=store_id))
+    return count
 
 
 def writeback_hold(pk: int, outage: OdooOutage) -> WriteBack | None:

@@ -11,8 +11,9 @@ from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
+from apps import events
 from apps.audit.services import audit_record
-from apps.live.broadcast import panels_changed
+from apps.events.types import WriteBackDeferred, WriteBackFinished, WriteBackQueued, WriteBacksDeadLettered
 from apps.odoo_gateway import OdooError, OdooGateway, OdooUnavailable, get_gateway
 from apps.writeback.executors import WriteBackConflict, WriteBackRefused, executor_for
 from apps.writeback.models import PENDING, WriteBack, WriteBackStatus
@@ -26,7 +27,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 Outcome = Callable[[WriteBack], None]
 _OUTCOMES: dict[str, list[Outcome]] = {}
-TOPIC = "writebacks"
 
 
 def outcome_register(kind: str, callback: Outcome) -> None:
@@ -50,7 +50,7 @@ def writeback_enqueue(*, kind: str, idempotency_key: str, odoo_model: str, odoo_
     )
     if created:
         transaction.on_commit(lambda: _dispatch(writeback.pk))
-        panels_changed(store_id=store.pk if store else None, topics=[TOPIC])
+        events.emit(WriteBackQueued(writeback=writeback))
     return writeback
 
 
@@ -111,8 +111,13 @@ def _wait_for_odoo(writeback: WriteBack, error: str, gateway: OdooGateway) -> Wr
         logger.warning("Odoo unreachable since %s; the outbox waits (next probe %s)", outage.unreachable_since,
                        outage.next_probe_at)
     writeback.refresh_from_db()
-    panels_changed(store_id=writeback.store_id, topics=[TOPIC])
+    _deferred(writeback)
     return writeback
+
+
+def _deferred(writeback: WriteBack) -> None:
+    events.emit(WriteBackDeferred(writeback_id=writeback.pk, status=writeback.status, reason=writeback.last_error,
+                                  store=writeback.store_id))
 
 
 def _retry_or_dead(writeback: WriteBack, error: str) -> WriteBack:
@@ -123,7 +128,7 @@ def _retry_or_dead(writeback: WriteBack, error: str) -> WriteBack:
         status=WriteBackStatus.RETRYING, last_error=error, next_attempt_at=timezone.now() + writeback.backoff(),
         updated_at=timezone.now())
     writeback.refresh_from_db()
-    panels_changed(store_id=writeback.store_id, topics=[TOPIC])
+    _deferred(writeback)
     return writeback
 
 
@@ -141,7 +146,7 @@ def _finish(writeback: WriteBack, status: str, *, error: str = "", result: dict[
                  after=writeback.summary(), message=error)
     for callback in _OUTCOMES.get(writeback.kind, []):
         callback(writeback)
-    panels_changed(store_id=writeback.store_id, topics=[TOPIC])
+    events.emit(WriteBackFinished(writeback=writeback))
     return writeback
 
 
@@ -191,33 +196,25 @@ def writebacks_expire() -> int:
             f"({writeback.last_error.removeprefix('Odoo unavailable: ')}). Check that the decision still "
             f"stands, then replay it.")))
     if expired:
-        _tell_operations(expired, hours=hours)
+        events.emit(WriteBacksDeadLettered(writebacks=tuple(expired), window_hours=hours))
     return len(expired)
-
-
-def _tell_operations(expired: list[WriteBack], *, hours: float) -> None:
-    from django.contrib.auth import get_user_model
-    from django.urls import reverse
-
-    from apps.notifications.models import NotificationKind
-    from apps.notifications.services import notify
-    from apps.organisation.roles import Role
-
-    people = get_user_model().objects.filter(is_active=True, role_grants__role=Role.OPERATIONS_ADMIN).distinct()
-    count = len(expired)
-    notify(kind=NotificationKind.WRITEBACK_PROBLEM, recipients=list(people),
-           subject=f"{count} write-back{'s' if count != 1 else ''} dead-lettered: Odoo unreachable for more "
-                   f"than {hours:g} h",
-           body="\n".join(f"{row}: {row.last_error}" for row in expired[:50]),
-           link=reverse("admin:writeback_writeback_changelist") + "?status__exact=dead")
 
 
 def writebacks_recover() -> int:
     """Rows stuck in progress longer than the lease belong to a worker that died mid-call: retry them.
     The executors re-read Odoo first, so a change that did reach Odoo is not applied twice."""
     lease = timezone.now() - timedelta(seconds=settings.CT_WRITEBACK_LEASE_SECONDS)
-    return WriteBack.objects.filter(status=WriteBackStatus.IN_PROGRESS, claimed_at__lt=lease).update(
-        status=WriteBackStatus.RETRYING, next_attempt_at=timezone.now(), last_error="Worker lost; retrying.")
+    lost = list(WriteBack.objects.filter(status=WriteBackStatus.IN_PROGRESS, claimed_at__lt=lease)
+                .values_list("pk", "store_id"))
+    error = "Worker lost; retrying."
+    count = WriteBack.objects.filter(pk__in=[pk for pk, _ in lost], status=WriteBackStatus.IN_PROGRESS,
+                                     claimed_at__lt=lease).update(
+        status=WriteBackStatus.RETRYING, next_attempt_at=timezone.now(), last_error=error)
+    with events.batched():
+        for pk, store_id in lost:
+            events.emit(WriteBackDeferred(writeback_id=pk, status=WriteBackStatus.RETRYING, reason=error,
+                                          store=store_id))
+    return count
 
 
 @transaction.atomic
@@ -231,5 +228,6 @@ def writeback_replay(*, writeback: WriteBack, actor: User, request: Any = None) 
     writeback.refresh_from_db()
     audit_record(action="writeback.replayed", target=writeback, actor=actor, store=writeback.store,
                  request=request, before=before, after=writeback.summary())
+    events.emit(WriteBackQueued(writeback=writeback, replayed=True))
     transaction.on_commit(lambda: _dispatch(writeback.pk))
     return writeback

@@ -12,14 +12,15 @@ from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.core import mail
 
+from apps.approvals.models import ApprovalRequest, ApprovalStatus
 from apps.approvals.outcomes import approval_writeback_finished
-from apps.approvals.services.announcements import requests_announce
 from apps.approvals.services.overrides import request_escalate
+from apps.events.types import ApprovalsArrived, IncidentStatusChanged
 from apps.incidents.models import IncidentStatus
-from apps.incidents.services.announcements import incident_status_announce
 from apps.live.consumers import LiveConsumer
 from apps.notifications.models import Channel, Notification, NotificationKind, NotificationSettings
 from apps.notifications.services import notify
+from apps.notifications.subscribers import approvals_arrived, incident_status_changed
 from apps.writeback.models import WriteBackStatus
 from apps.writeback.services import writeback_enqueue
 from tests.dashboards import builders
@@ -62,8 +63,7 @@ def test_new_requests_reach_their_deciders_once_per_batch(network: Network) -> N
     one = builders.approval(network.store_a, reference="P1")
     two = builders.approval(network.store_b, reference="P2")
     south = builders.approval(network.store_c, reference="P3")
-    decided = builders.approval(network.store_a, reference="P4", decided_after=timedelta(hours=1))
-    assert requests_announce([one.pk, two.pk, south.pk, decided.pk]) == 2
+    approvals_arrived([ApprovalsArrived(requests=(one, two)), ApprovalsArrived(requests=(south,))])
     assert subjects(network.regional_north) == ["2 new approvals for you"]
     assert f"{one} (N01)" in Notification.objects.get(user=network.regional_north).body
     assert subjects(network.regional_south) == [f"New approval for you: {south} (S01)"]
@@ -89,7 +89,8 @@ def test_an_incident_status_change_tells_the_store_managers(network: Network) ->
     other = builders.incident(network.store_c, title="Door")
     incident.status = IncidentStatus.IN_PROGRESS
     other.status = IncidentStatus.RESOLVED
-    assert incident_status_announce([(incident, IncidentStatus.IN_ODOO), (other, IncidentStatus.IN_PROGRESS)]) == 2
+    incident_status_changed([IncidentStatusChanged(incident=incident, from_status=IncidentStatus.IN_ODOO),
+                             IncidentStatusChanged(incident=other, from_status=IncidentStatus.IN_PROGRESS)])
     note = Notification.objects.get(user=network.manager_a)
     assert note.subject == f"{incident.reference} is now in progress: Freezer warm"
     assert note.body == "Status changed in Odoo from in Odoo to in progress."
@@ -114,3 +115,16 @@ async def test_the_bell_rings_on_my_group_only() -> None:
     assert await theirs.receive_nothing(timeout=0.3)
     for tab in tabs:
         await tab.disconnect()
+
+
+def test_a_sync_tells_each_decider_once_of_what_it_brought(network: Network, odoo) -> None:  # type: ignore[no-untyped-def]
+    from tests.approvals.support import approvals_sync
+
+    approvals_sync(odoo, ("purchase-orders",))
+    north = Notification.objects.filter(user=network.regional_north, kind=NotificationKind.APPROVAL_ASSIGNED)
+    assert north.count() == 1  # however many requests the batch brought
+    opened = ApprovalRequest.objects.filter(store__region=network.north, status=ApprovalStatus.OPEN).count()
+    assert north.get().subject in (f"{opened} new approvals for you", )
+    assert not Notification.objects.filter(user__in=[network.manager_a, network.ops]).exists()
+    approvals_sync(odoo, ("purchase-orders",))  # nothing new in Odoo: nobody is told again
+    assert north.count() == 1

@@ -130,10 +130,11 @@ def test_it_publishes_new_incidents(network: Network) -> None:
 
 def test_it_publishes_exceptions_opening_and_closing(network: Network) -> None:
     from apps.operations.models import ExceptionEvent
+    from apps.operations.projector import change_emit
 
     subscribe(network.ops, URL, ["exception.opened", "exception.closed"])
     exception = make_exception(network.store_c)
-    ExceptionEvent.objects.create(exception=exception, action="opened", to_status="open")
+    change_emit(exception, ExceptionEvent.objects.create(exception=exception, action="opened", to_status="open"))
     exception_resolve(exception=exception, actor=network.manager_c, note="Booked in")
     events = {e.event_type: e for e in WebhookEvent.objects.all()}
     assert set(events) == {"exception.opened", "exception.closed"}
@@ -157,13 +158,13 @@ def test_it_publishes_health_changes_after_the_cursor(network: Network) -> None:
 def test_it_never_lets_a_failing_publication_undo_the_decision(network: Network,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     from apps.approvals.models import Decision
-    from apps.webhooks import taps
+    from apps.webhooks import subscribers
     from tests.api.support import make_approval
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("receiver catalogue exploded")
 
-    monkeypatch.setattr(taps, "event_publish", broken)
+    monkeypatch.setattr(subscribers, "event_publish", broken)
     request = make_approval(network.store_a, 7100)
     decision_record(request=request, actor=network.regional_north, outcome="approve")
     assert Decision.objects.filter(request=request).count() == 1

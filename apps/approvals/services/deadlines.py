@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
+from apps import events
 from apps.approvals.models import ApprovalRequest, ApprovalStatus
 from apps.approvals.services.overrides import deciders_for, request_escalate
+from apps.events.types import ApprovalReminderDue
 
 
 @dataclass
@@ -25,17 +26,12 @@ class DeadlineRun:
 
 
 def _remind(request: ApprovalRequest, *, subject: str, field: str, now: datetime) -> bool:
-    from apps.notifications.models import NotificationKind
-    from apps.notifications.services import notify
-
     with transaction.atomic():
         claimed = ApprovalRequest.objects.filter(pk=request.pk, status=ApprovalStatus.OPEN,
                                                  **{f"{field}__isnull": True}).update(**{field: now})
         if not claimed:
             return False
-        notify(kind=NotificationKind.APPROVAL_REMINDER, recipients=deciders_for(request), subject=subject,
-               body=f"Deadline {timezone.localtime(request.deadline):%Y-%m-%d %H:%M}. Policy: {request.policy_label}.",
-               link=reverse("approvals:detail", args=[request.pk]), store=request.store)
+        events.emit(ApprovalReminderDue(request=request, subject=subject, recipients=tuple(deciders_for(request))))
     return True
 
 

@@ -16,11 +16,12 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from apps import events
 from apps.approvals import conf
 from apps.approvals.models import ApprovalRequest, ApprovalStatus, Decision, Outcome
 from apps.approvals.policy import authority_check, is_requester
 from apps.audit.services import audit_record
-from apps.live.broadcast import panels_changed
+from apps.events.types import ApprovalDecided, ApprovalRetried
 from apps.organisation.roles import Action
 from apps.writeback.services import writeback_enqueue
 
@@ -31,7 +32,6 @@ if TYPE_CHECKING:
     from apps.approvals.policy import Terms
 
 WRITEBACK_KIND = "approval"
-TOPIC = "approvals"
 MAX_COMMENT = 2000
 
 
@@ -107,7 +107,7 @@ def _record(request: ApprovalRequest, *, outcome: str, comment: str, actor: User
                  after={"status": request.status, "decision": decision.pk, "final": final,
                         "policy": request.policy_label, "tier": request.tier, "system_rule": system_rule},
                  message=decision.comment)
-    panels_changed(store_id=request.store_id, topics=[TOPIC])
+    events.emit(ApprovalDecided(request=request, decision=decision))
     return decision
 
 
@@ -177,5 +177,5 @@ def decision_retry(*, request: ApprovalRequest, actor: User, http_request: HttpR
                 ApprovalRequest.objects.filter(pk=request.pk).update(
                     status=ApprovalStatus.APPROVED if decided.outcome == Outcome.APPROVE else ApprovalStatus.REJECTED,
                     updated_at=timezone.now())
-        panels_changed(store_id=request.store_id, topics=[TOPIC])
+        events.emit(ApprovalRetried(request=request, writeback=writeback))
     return writeback

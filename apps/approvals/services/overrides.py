@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
+from apps import events
 from apps.approvals.models import DECIDING_ROLES, ApprovalRequest, ApprovalStatus
 from apps.approvals.policy import deadline_set, role_rank
 from apps.audit.services import audit_record
-from apps.live.broadcast import panels_changed
+from apps.events.types import ApprovalDeadlineExtended, ApprovalEscalated, ApprovalReassigned
 from apps.organisation.models import RoleGrant
 from apps.organisation.roles import Role
 
@@ -53,7 +53,6 @@ def _audit(action: str, request: ApprovalRequest, actor: User | None, reason: st
              "required_role": request.required_role}
     audit_record(action=action, target=request, actor=actor, actor_label=actor_label, store=request.store,
                  request=http_request, before=before, after=after, message=reason.strip())
-    panels_changed(store_id=request.store_id, topics=["approvals"])
 
 
 def _state(request: ApprovalRequest) -> dict[str, object]:
@@ -65,9 +64,6 @@ def _state(request: ApprovalRequest) -> dict[str, object]:
 def request_reassign(*, request: ApprovalRequest, actor: User, assignee: User, reason: str,
                      http_request: HttpRequest | None = None) -> ApprovalRequest:
     """Hand the request to another approver who holds the authority its tier needs."""
-    from apps.notifications.models import NotificationKind
-    from apps.notifications.services import notify
-
     request = _open_for_override(request, actor, reason)
     if role_rank(assignee, request.store) < DECIDING_ROLES.index(Role(request.required_role)):
         raise ValidationError(f"{assignee.get_username()} cannot decide {request} (tier {request.tier}).")
@@ -75,9 +71,7 @@ def request_reassign(*, request: ApprovalRequest, actor: User, assignee: User, r
     request.assignee = assignee
     request.save(update_fields=["assignee", "updated_at"])
     _audit("approval.reassigned", request, actor, reason, before, http_request)
-    notify(kind=NotificationKind.APPROVAL_ASSIGNED, recipients=[assignee], subject=f"{request} was assigned to you",
-           body=reason,
-           link=reverse("approvals:detail", args=[request.pk]), store=request.store)
+    events.emit(ApprovalReassigned(request=request, assignee=assignee, reason=reason))
     return request
 
 
@@ -95,6 +89,7 @@ def request_extend_deadline(*, request: ApprovalRequest, actor: User, deadline: 
     deadline_set(request, start=now, deadline=deadline)
     request.save()
     _audit("approval.deadline_extended", request, actor, reason, before, http_request)
+    events.emit(ApprovalDeadlineExtended(request=request, reason=reason))
     return request
 
 
@@ -105,15 +100,6 @@ def _escalate(request: ApprovalRequest, *, now: datetime) -> None:
     request.escalated_at = now
     deadline_set(request, start=now, deadline=now + timedelta(hours=float(request.escalation_sla_hours)))
     request.save()
-
-
-def _notify_escalated(request: ApprovalRequest, reason: str) -> None:
-    from apps.notifications.models import NotificationKind
-    from apps.notifications.services import notify
-
-    notify(kind=NotificationKind.ESCALATION, recipients=deciders_for(request),
-           subject=f"Escalated to you: {request} ({request.store.code})",
-           body=reason, link=reverse("approvals:detail", args=[request.pk]), store=request.store)
 
 
 @transaction.atomic
@@ -130,5 +116,5 @@ def request_escalate(*, request: ApprovalRequest, actor: User | None, reason: st
     _escalate(request, now=timezone.now())
     _audit("approval.escalated", request, actor, reason, before, http_request,
            actor_label="" if actor is not None else "system: deadline passed")
-    _notify_escalated(request, reason)
+    events.emit(ApprovalEscalated(request=request, reason=reason, recipients=tuple(deciders_for(request))))
     return request

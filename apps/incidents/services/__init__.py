@@ -15,14 +15,15 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from apps import events
 from apps.audit.services import audit_record
+from apps.events.types import IncidentCommented, IncidentReported
 from apps.incidents import conf
 from apps.incidents.executors import KIND_CREATE, create_key, note_enqueue
 from apps.incidents.models import IncidentComment, IncidentPhoto, StoreIncident, TriageSuggestion, sla_deadline
 from apps.incidents.odoo_records import odoo_model_for
 from apps.incidents.photos import CleanPhoto
 from apps.incidents.triage.providers import triage_text
-from apps.live.broadcast import panels_changed
 from apps.organisation.roles import Action
 from apps.organisation.scope import can
 from apps.writeback.services import writeback_enqueue
@@ -33,7 +34,6 @@ if TYPE_CHECKING:
 
     from apps.organisation.models import Store
 
-TOPIC = "incidents"
 SUGGESTION_REUSE = timedelta(hours=1)
 
 
@@ -131,7 +131,7 @@ def _incident_save(*, user: User, report: IncidentReport, category: str, urgency
     writeback_enqueue(kind=KIND_CREATE, idempotency_key=create_key(incident), odoo_model=incident.odoo_model,
                       odoo_id=None, payload={"incident_id": incident.pk, "photo_ids": [str(p.pk) for p in photos]},
                       store=incident.store, source=incident, created_by=user)
-    panels_changed(store_id=incident.store_id, topics=[TOPIC])
+    events.emit(IncidentReported(incident=incident))
     return incident
 
 
@@ -170,5 +170,5 @@ def incident_comment_add(*, incident: StoreIncident, author: User, body: str, ph
                  after={"comment": comment.pk, "photos": len(photos)}, message=body[:500])
     if incident.odoo_id:
         note_enqueue(comment, created_by=author)
-    panels_changed(store_id=incident.store_id, topics=[TOPIC])
+    events.emit(IncidentCommented(incident=incident, comment=comment))
     return comment

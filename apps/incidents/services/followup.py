@@ -16,7 +16,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from apps import events
 from apps.audit.services import audit_record
+from apps.events.types import IncidentEscalated, IncidentOverridden
 from apps.incidents import conf
 from apps.incidents.executors import override_enqueue
 from apps.incidents.models import (
@@ -28,9 +30,6 @@ from apps.incidents.models import (
     sla_deadline,
 )
 from apps.incidents.taxonomy import Urgency
-from apps.live.broadcast import panels_changed
-from apps.notifications.models import NotificationKind
-from apps.notifications.services import notify
 from apps.organisation.roles import Action, Role
 from apps.organisation.scope import can
 
@@ -40,7 +39,6 @@ if TYPE_CHECKING:
 
     from apps.organisation.models import Store
 
-TOPIC = "incidents"
 
 
 @dataclass(frozen=True)
@@ -120,7 +118,7 @@ def incident_override(*, incident: StoreIncident, actor: User, change: OverrideC
                  request=request, before=before, after=override.after, message=reason)
     if incident.odoo_id:
         override_enqueue(override, created_by=actor)
-    panels_changed(store_id=incident.store_id, topics=[TOPIC])
+    events.emit(IncidentOverridden(incident=incident, override=override))
     return override
 
 
@@ -158,15 +156,10 @@ def incident_escalate(*, incident_id: int, tier: int, now: datetime) -> bool:
     who = "HQ" if tier == EscalationTier.HQ else "the regional manager"
     overdue = now - incident.deadline
     hours = int(overdue.total_seconds() // 3600)
-    notify(kind=NotificationKind.ESCALATION, recipients=recipients,
-           subject=f"Overdue incident at {incident.store.code}: {incident.title}",
-           body=(f"{incident.reference} ({incident.get_urgency_display()}) is {hours} h past its deadline and "
-                 f"still {incident.get_status_display().lower()}."),
-           link=incident.get_absolute_url(), store=incident.store)
+    events.emit(IncidentEscalated(incident=incident, recipients=tuple(recipients), hours_overdue=hours))
     audit_record(action="incident.escalated", target=incident, actor_label="SLA escalation", store=incident.store,
                  before=before, after=incident.snapshot(),
                  message=f"Escalated to {who} ({len(recipients)} people notified).")
-    panels_changed(store_id=incident.store_id, topics=[TOPIC])
     return True
 
 

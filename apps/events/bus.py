@@ -1,0 +1,116 @@
+"""Emitting events and delivering them to subscribers: in the transaction, or after it commits."""
+
+from __future__ import annotations
+
+import enum
+import logging
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+
+from apps.events.types import Event
+
+logger = logging.getLogger(__name__)
+
+
+class Phase(enum.Enum):
+    TRANSACTION = "transaction"  # inside the emitting transaction: rows that must commit with the change
+    COMMIT = "commit"  # after the commit, best effort: notices, e-mails, caches
+
+
+@dataclass(frozen=True)
+class Subscriber:
+    event: type[Event] | tuple[type[Event], ...]  # the event classes it hears (their subclasses too)
+    handler: Callable[[Sequence[Any]], None]  # receives the matching events, oldest first
+    phase: Phase = Phase.COMMIT
+
+    @property
+    def name(self) -> str:
+        return f"{self.handler.__module__}.{getattr(self.handler, '__qualname__', self.handler)}"
+
+
+_SUBSCRIBERS: list[Subscriber] = []
+_local = threading.local()
+
+
+def subscribe(subscribers: Iterable[Subscriber]) -> None:
+    """Install subscribers (from an app's `registry.py`, at start-up); installing one twice is a no-op."""
+    for subscriber in subscribers:
+        if subscriber not in _SUBSCRIBERS:
+            _SUBSCRIBERS.append(subscriber)
+
+
+def subscribers_for(event_type: type[Event]) -> list[Subscriber]:
+    return [s for s in _SUBSCRIBERS if issubclass(event_type, s.event)]
+
+
+def _stack(name: str) -> list[Any]:
+    found: list[Any] | None = getattr(_local, name, None)
+    if found is None:
+        found = []
+        setattr(_local, name, found)
+    return found
+
+
+def emit(event: Event) -> None:
+    """Say that `event` happened. Call it inside the transaction of the change: transaction-phase
+    subscribers run now, commit-phase ones once it commits (never, if it rolls back)."""
+    for recorder in _stack("recorders"):
+        recorder.append(event)
+    wanted = subscribers_for(type(event))
+    for subscriber in wanted:
+        if subscriber.phase is Phase.TRANSACTION:
+            subscriber.handler([event])
+    if not any(subscriber.phase is Phase.COMMIT for subscriber in wanted):
+        return
+    batches = _stack("batches")
+    if batches:
+        batches[-1].append(event)
+    else:
+        transaction.on_commit(lambda: _after_commit([event]))
+
+
+def _after_commit(emitted: list[Event]) -> None:
+    for subscriber in list(_SUBSCRIBERS):
+        if subscriber.phase is not Phase.COMMIT:
+            continue
+        matching = [event for event in emitted if isinstance(event, subscriber.event)]
+        if not matching:
+            continue
+        try:
+            subscriber.handler(matching)
+        except Exception:  # one subscriber never stops the others, nor the change (already committed)
+            logger.exception("Subscriber %s failed on %d %s event(s)", subscriber.name, len(matching),
+                             type(matching[0]).__name__)
+
+
+@contextmanager
+def batched() -> Iterator[None]:
+    """Events emitted inside reach each commit-phase subscriber in one call after commit (a sync batch:
+    one live notice pass for thousands of records). Use it inside the transaction of the change."""
+    batch: list[Event] = []
+    batches = _stack("batches")
+    batches.append(batch)
+    try:
+        yield
+    finally:
+        batches.pop()
+    if batch:
+        transaction.on_commit(lambda: _after_commit(batch))
+
+
+@contextmanager
+def recording() -> Iterator[list[Event]]:
+    """Every event emitted inside, in order: for tests, and for a caller that must know whether a
+    step already said what happened (the exception projector)."""
+    recorded: list[Event] = []
+    recorders = _stack("recorders")
+    recorders.append(recorded)
+    try:
+        yield recorded
+    finally:  # by identity: two recordings holding the same events are still two
+        del recorders[next(i for i, found in enumerate(recorders) if found is recorded)]

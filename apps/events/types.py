@@ -1,0 +1,344 @@
+"""Every domain event of the portal, with its payload.
+
+Each event is a frozen dataclass: its fields are the payload (model instances as they are after the
+change, inside the emitting transaction), documented in the `Payload:` section of its docstring.
+`store_id` names the store the change concerns (None: network-wide). Who emits each one and who
+subscribes is in README "Development" → "Events".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from apps.approvals.models import ApprovalRequest, Decision
+    from apps.incidents.models import IncidentComment, IncidentOverride, StoreIncident
+    from apps.operations.models import ExceptionEvent, OpsException
+    from apps.writeback.models import WriteBack
+
+
+@dataclass(frozen=True)
+class Event:
+    """Base class of every domain event (subscribe to it to hear all of them)."""
+
+    @property
+    def store_id(self) -> int | None:
+        return None
+
+
+# -- approvals -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _ApprovalEvent(Event):
+    request: ApprovalRequest
+
+    @property
+    def store_id(self) -> int | None:
+        return self.request.store_id
+
+
+@dataclass(frozen=True)
+class ApprovalDecided(_ApprovalEvent):
+    """A decision was recorded: by a person, in bulk (one event per request) or by a system rule.
+
+    Payload: `request` (its status is approved/rejected when the decision was final, still open
+    when a second approval is needed), `decision` (the new `Decision` row).
+    """
+
+    decision: Decision
+
+
+@dataclass(frozen=True)
+class ApprovalsArrived(Event):
+    """A sync batch brought requests that wait for a decision: new ones, or ones Odoo sent back for a
+    new round, still open after auto-approval.
+
+    Payload: `requests` (the open requests of the batch, with their store, tier role and assignee).
+    """
+
+    requests: tuple[ApprovalRequest, ...]
+
+
+@dataclass(frozen=True)
+class ApprovalReassigned(_ApprovalEvent):
+    """A request was handed to another approver, with a reason.
+
+    Payload: `request`, `assignee` (the new approver), `reason`.
+    """
+
+    assignee: User
+    reason: str
+
+
+@dataclass(frozen=True)
+class ApprovalDeadlineExtended(_ApprovalEvent):
+    """A request's deadline was moved later, with a reason (reminders restart).
+
+    Payload: `request` (with its new deadline), `reason`.
+    """
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class ApprovalEscalated(_ApprovalEvent):
+    """A request went to the escalation tier (a person's override or its deadline passing).
+
+    Payload: `request` (at its new tier), `reason`, `recipients` (the people who now decide it).
+    """
+
+    reason: str
+    recipients: tuple[User, ...]
+
+
+@dataclass(frozen=True)
+class ApprovalReminderDue(_ApprovalEvent):
+    """A request is close to (or at) its deadline without a decision; marked on the request, so once.
+
+    Payload: `request`, `subject` (what to tell), `recipients` (who can decide it now).
+    """
+
+    subject: str
+    recipients: tuple[User, ...]
+
+
+@dataclass(frozen=True)
+class ApprovalWriteBackFinished(_ApprovalEvent):
+    """The write-back of a request's decision reached a final status (a conflict marks the request).
+
+    Payload: `request` (status conflict when Odoo had moved on), `writeback` (applied, conflict,
+    failed or dead).
+    """
+
+    writeback: WriteBack
+
+
+@dataclass(frozen=True)
+class ApprovalRetried(_ApprovalEvent):
+    """A decided request's failed write-back was sent again (a conflict returns to its decision).
+
+    Payload: `request` (status as decided again), `writeback` (queued again).
+    """
+
+    writeback: WriteBack
+
+
+# -- write-backs (the outbox) ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _WriteBackEvent(Event):
+    writeback: WriteBack
+
+    @property
+    def store_id(self) -> int | None:
+        return self.writeback.store_id
+
+
+@dataclass(frozen=True)
+class WriteBackQueued(_WriteBackEvent):
+    """A change for Odoo was queued: a new outbox row, or a replayed one.
+
+    Payload: `writeback` (status queued), `replayed` (True when a person sent it again).
+    """
+
+    replayed: bool = False
+
+
+@dataclass(frozen=True)
+class WriteBackDeferred(Event):
+    """An outbox row will be tried later: Odoo is away (waiting), a crash is retried, or its worker
+    died (recovered). Bulk paths emit one event per row.
+
+    Payload: `writeback_id`, `status` (waiting or retrying), `reason`, `store` (its store id, or None).
+    """
+
+    writeback_id: int
+    status: str
+    reason: str
+    store: int | None
+
+    @property
+    def store_id(self) -> int | None:
+        return self.store
+
+
+@dataclass(frozen=True)
+class WriteBackFinished(_WriteBackEvent):
+    """An outbox row reached a final status, after the owning app's outcome ran in the same transaction.
+
+    Payload: `writeback` (status applied, conflict, failed or dead; `last_error`, `attempts`, `result`).
+    """
+
+
+@dataclass(frozen=True)
+class WriteBacksDeadLettered(Event):
+    """Rows were dead-lettered because Odoo stayed unreachable past the outage window.
+
+    Payload: `writebacks` (the rows, status dead), `window_hours`.
+    """
+
+    writebacks: tuple[WriteBack, ...]
+    window_hours: float
+
+
+# -- incidents -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _IncidentEvent(Event):
+    incident: StoreIncident
+
+    @property
+    def store_id(self) -> int | None:
+        return self.incident.store_id
+
+
+@dataclass(frozen=True)
+class IncidentReported(_IncidentEvent):
+    """A store incident exists: reported in the portal, or opened in Odoo for a store (from the sync).
+
+    Payload: `incident` (source portal or odoo, status, deadline, category, urgency).
+    """
+
+
+@dataclass(frozen=True)
+class IncidentStatusChanged(_IncidentEvent):
+    """Odoo moved an incident to another status (stage, closure, deletion), seen by the sync.
+
+    Payload: `incident` (with its new status), `from_status`.
+    """
+
+    from_status: str
+
+
+@dataclass(frozen=True)
+class IncidentUpdated(_IncidentEvent):
+    """Odoo changed an incident's other fields (assignee, priority, team, stage name...).
+
+    Payload: `incident`, `fields` (the names of the fields that changed).
+    """
+
+    fields: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class IncidentCommented(_IncidentEvent):
+    """The store added a comment or photos to its incident.
+
+    Payload: `incident`, `comment` (the new `IncidentComment`).
+    """
+
+    comment: IncidentComment
+
+
+@dataclass(frozen=True)
+class IncidentOverridden(_IncidentEvent):
+    """A regional manager or HQ reprioritised, reassigned, extended or closed an incident as a duplicate.
+
+    Payload: `incident` (after the override), `override` (kind, reason, before and after).
+    """
+
+    override: IncidentOverride
+
+
+@dataclass(frozen=True)
+class IncidentEscalated(_IncidentEvent):
+    """An overdue incident was escalated to the region or HQ (once per tier).
+
+    Payload: `incident` (its `escalation_tier`), `recipients` (who must act), `hours_overdue`.
+    """
+
+    recipients: tuple[User, ...]
+    hours_overdue: int
+
+
+@dataclass(frozen=True)
+class IncidentWriteBackFinished(Event):
+    """An incident's write-back reached a final status: its creation in Odoo (the incident then holds
+    its Odoo id and status in_odoo, or undelivered), a chatter note, or an override.
+
+    Payload: `writeback` (its kind and final status), `store` (the store id), `incident` (the
+    incident for a creation, None for notes and overrides).
+    """
+
+    writeback: WriteBack
+    store: int | None
+    incident: StoreIncident | None = None
+
+    @property
+    def store_id(self) -> int | None:
+        return self.store
+
+
+# -- operational exceptions ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _ExceptionChange(Event):
+    exception: OpsException
+    change: ExceptionEvent | None
+
+    @property
+    def store_id(self) -> int | None:
+        return self.exception.store_id
+
+
+@dataclass(frozen=True)
+class ExceptionOpened(_ExceptionChange):
+    """An exception opened, or reopened because its Odoo condition returned.
+
+    Payload: `exception`, `change` (its history row: action opened or reopened).
+    """
+
+
+@dataclass(frozen=True)
+class ExceptionResolved(_ExceptionChange):
+    """An exception ended: resolved by a person, or closed because Odoo no longer reports it.
+
+    Payload: `exception`, `change` (its history row: action resolved or closed).
+    """
+
+
+@dataclass(frozen=True)
+class ExceptionUpdated(_ExceptionChange):
+    """Anything else about an exception changed: acknowledged, assigned, snoozed, a snooze ended,
+    severity, figures from Odoo, a write-back's outcome.
+
+    Payload: `exception`, `change` (its history row, or None when only figures moved).
+    """
+
+
+# -- health and sync -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class HealthSignalsChanged(Event):
+    """Workflow health signals changed status (or appeared, or were retired) in one pass.
+
+    Payload: `keys` (the signals whose status changed).
+    """
+
+    keys: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FeedBatchSynced(Event):
+    """A sync batch changed mirrored records of a feed (its projector ran in the same transaction).
+
+    Payload: `feed_kind` (approval, incident, exception, health...), `store_ids` (stores touched).
+    """
+
+    feed_kind: str
+    store_ids: frozenset[int]
+
+
+def all_event_types() -> list[type[Event]]:
+    """Every concrete event type (the ones services emit)."""
+    found: list[type[Event]] = []
+    pending: list[Any] = list(Event.__subclasses__())
+    while pending:
+        cls = pending.pop(0)
+        pending.extend(cls.__subclasses__())
+        if not cls.__name__.startswith("_"):
+            found.append(cls)
+    return found

@@ -1,0 +1,85 @@
+"""Live notices, from domain events: which panels each event changes, told after commit.
+
+Every subscriber here runs after the commit (`Phase.COMMIT`), so a browser never re-fetches data that
+is not there yet. Events arriving together (one `events.batched()` block, such as a sync batch) become
+one pass over the channel layer per topic. Changes that are no domain event (the webhook delivery log,
+sign-outs, scope changes) call `apps.live.broadcast` directly.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+from apps.events import Phase, Subscriber
+from apps.events.types import (
+    ApprovalDeadlineExtended,
+    ApprovalDecided,
+    ApprovalEscalated,
+    ApprovalReassigned,
+    ApprovalRetried,
+    ApprovalWriteBackFinished,
+    Event,
+    ExceptionOpened,
+    ExceptionResolved,
+    ExceptionUpdated,
+    FeedBatchSynced,
+    HealthSignalsChanged,
+    IncidentCommented,
+    IncidentEscalated,
+    IncidentOverridden,
+    IncidentReported,
+    IncidentStatusChanged,
+    IncidentUpdated,
+    IncidentWriteBackFinished,
+    WriteBackDeferred,
+    WriteBackFinished,
+    WriteBackQueued,
+)
+from apps.live.broadcast import panels_changed, stores_panels_changed
+
+# The panel topic each event changes (the topics the pages listen to).
+TOPICS: dict[type[Event], str] = {
+    ApprovalDecided: "approvals",
+    ApprovalReassigned: "approvals",
+    ApprovalDeadlineExtended: "approvals",
+    ApprovalEscalated: "approvals",
+    ApprovalWriteBackFinished: "approvals",
+    ApprovalRetried: "approvals",
+    WriteBackQueued: "writebacks",
+    WriteBackDeferred: "writebacks",
+    WriteBackFinished: "writebacks",
+    IncidentReported: "incidents",
+    IncidentStatusChanged: "incidents",
+    IncidentUpdated: "incidents",
+    IncidentCommented: "incidents",
+    IncidentOverridden: "incidents",
+    IncidentEscalated: "incidents",
+    IncidentWriteBackFinished: "incidents",
+    ExceptionOpened: "exception",
+    ExceptionResolved: "exception",
+    ExceptionUpdated: "exception",
+    HealthSignalsChanged: "health",
+}
+
+
+def panels_tell(events: Sequence[Event]) -> None:
+    """One notice per store and topic for the events that arrived together, in the order first seen."""
+    by_topic: dict[str, list[int | None]] = defaultdict(list)
+    for event in events:
+        if isinstance(event, FeedBatchSynced):
+            targets: list[int | None] = [*sorted(event.store_ids)]
+            topic = event.feed_kind
+        else:
+            targets, topic = [event.store_id], TOPICS[type(event)]
+        for store_id in targets:
+            if store_id not in by_topic[topic]:
+                by_topic[topic].append(store_id)
+    for topic, store_ids in by_topic.items():
+        if None in store_ids:  # network-wide (health)
+            panels_changed(store_id=None, topics=[topic])
+        stores_panels_changed(store_ids=[pk for pk in store_ids if pk is not None], topics=[topic])
+
+
+# One subscriber for every event with panels, so events arriving together are told in one pass.
+SUBSCRIBERS = [Subscriber((*TOPICS, FeedBatchSynced), panels_tell, Phase.COMMIT)]
