@@ -82,7 +82,8 @@ def test_no_page_is_wider_than_the_window(server: AsgiServer, width: int, tmp_pa
         network.ops: ["/webhooks/", "/api/v1/tokens/ui/", "/admin/writeback/writeback/"],
     }
     cookies = {user: session_cookie(user, server.url) for user in pages}
-    shots = Path(os.environ.get("CT_LAYOUT_SHOTS", tmp_path))
+    keep = os.environ.get("CT_LAYOUT_SHOTS")  # a folder: full-page screenshots kept there to look at
+    shots = Path(keep or tmp_path)
     problems: list[str] = []
     with sync_playwright() as playwright:
         browser = launch(playwright)
@@ -97,7 +98,7 @@ def test_no_page_is_wider_than_the_window(server: AsgiServer, width: int, tmp_pa
                     assert response.status == 200, f"{path}: {response.status}"
                     page.wait_for_load_state("networkidle")
                     name = f"{width}-{user.username}{path.replace('/', '_')}.png"
-                    page.screenshot(path=str(shots / name), full_page=True)
+                    page.screenshot(path=str(shots / name), full_page=bool(keep))
                     found = page.evaluate(OVERFLOW)
                     if found["scroll"] > found["width"] or found["problems"]:
                         problems.append(f"{user.username} {path}: page {found['scroll']} px in {found['width']} px; "
