@@ -79,7 +79,7 @@ def seed_tasks(gateway: Any, count: int) -> tuple[list[Any], list[int]]:
             for i, title in enumerate(_titles(count))]
     ids: list[int] = []
     for start in range(0, count, 1000):
-        ids += gateway.call("project.task", "create", None, rows[start:start + 1000])
+        ids += gateway.call_for_ids("project.task", "create", None, vals_list=rows[start:start + 1000])
     return [["project_id", "=", project]], ids
 
 
@@ -94,7 +94,7 @@ def seed_refunds(gateway: Any, count: int) -> tuple[list[Any], list[int]]:
             for i in range(count)]
     ids: list[int] = []
     for start in range(0, count, 1000):
-        ids += gateway.call("account.move", "create", None, rows[start:start + 1000])
+        ids += gateway.call_for_ids("account.move", "create", None, vals_list=rows[start:start + 1000])
     return [["move_type", "=", "out_refund"], ["ref", "=", ref]], ids
 
 

@@ -1,15 +1,20 @@
-"""Write-back latency: decision → applied in Odoo against the bare Odoo method call through the same
-gateway, in the same run, and 100 bulk approvals (targets: p95 ≤ baseline + 1 s; 100 bulk ≤ 10 s).
+"""Write-back latency: decision final → applied in Odoo against the bare Odoo method call through the
+same gateway, in the same run, and 100 bulk approvals (targets: p95 ≤ baseline + 250 ms; 100 bulk ≤ 5 s).
 
-The worker runs in-process (Celery eager mode): the decision's transaction commits, the task runs
-the outbox row at once, the four steps happen (re-read, call, verify, chatter note).
+A person's decision is held for the undo window (CT_APPROVAL_UNDO_SECONDS, or --undo-seconds): the
+clock starts when the window ends (the row's `not_before`), since until then nothing may go to Odoo,
+and stops at the row's `applied_at` (after the four steps: re-read, call, verify, chatter note). The
+worker runs in this process, fed by the tasks the decisions send (a countdown for a
+held row, as the broker keeps it), so it claims each row when its window ends. The run prints the
+window it ran with.
 
-    .venv/bin/python bench/writeback.py --samples 30 --bulk 100
+    .venv/bin/python bench/writeback.py --samples 30 --bulk 100 [--undo-seconds 10]
 """
 
 from __future__ import annotations
 
 import argparse
+import heapq
 import statistics
 import time
 from typing import Any
@@ -37,7 +42,29 @@ def new_orders(server: Any, count: int, warehouse_id: int) -> list[int]:
     return orders
 
 
-def measure(samples: int, bulk: int) -> dict[str, Any]:
+class Worker:
+    """One worker: takes the tasks the decisions send and runs each when its countdown ends, in the
+    order they fall due (as a Celery worker holds a countdown task until its ETA)."""
+
+    def __init__(self) -> None:
+        self.queue: list[tuple[float, int]] = []
+
+    def send(self, pk: int, countdown: float = 0) -> None:
+        heapq.heappush(self.queue, (time.monotonic() + countdown, pk))
+
+    def drain(self, until: float | None = None) -> None:
+        """Run the tasks as they fall due: all of them, or those due before `until` (then wait until it)."""
+        from apps.writeback.services import writeback_run
+
+        while self.queue and (until is None or self.queue[0][0] <= until):
+            due, pk = heapq.heappop(self.queue)
+            time.sleep(max(0.0, due - time.monotonic()))
+            writeback_run(pk)
+        if until is not None:
+            time.sleep(max(0.0, until - time.monotonic()))
+
+
+def measure(samples: int, bulk: int, undo_seconds: int) -> dict[str, Any]:
     from django.conf import settings
     from django.contrib.auth import get_user_model
 
@@ -50,10 +77,13 @@ def measure(samples: int, bulk: int) -> dict[str, Any]:
     from apps.sync.feeds import feeds_ensure
     from apps.sync.models import Feed
     from apps.writeback.models import WriteBack
-    from controltower.celery import app
+    from apps.writeback.tasks import apply_writeback
     from tests.odoo_ready import portal_ready
 
-    app.conf.task_always_eager = True
+    settings.CT_APPROVAL_UNDO_SECONDS = undo_seconds
+    worker = Worker()
+    apply_writeback.delay = lambda pk: worker.send(pk)  # type: ignore[method-assign]
+    apply_writeback.apply_async = lambda args, countdown=0: worker.send(args[0], countdown)  # type: ignore[method-assign]
     with running_sandbox(seed_network=True) as server:
         portal_ready(server)  # the store field, as odoo_setup adds it to a stock Odoo
         settings.ODOO_URL, settings.ODOO_DB = server.url, server.db
@@ -75,22 +105,28 @@ def measure(samples: int, bulk: int) -> dict[str, Any]:
             gateway.call("purchase.order", "button_approve", [order])
             bare.append(time.perf_counter() - started)
 
-        latencies = []
-        for order in decided_orders:
+        def latency(row: WriteBack) -> float:
+            assert row.applied_at is not None
+            return (row.applied_at - (row.not_before or row.created_at)).total_seconds()
+
+        decided = []
+        for order in decided_orders:  # spaced out, so no row's window ends while another is applied
             request = ApprovalRequest.objects.get(odoo_model="purchase.order", odoo_id=order)
-            started = time.perf_counter()
             decision_record(request=request, actor=approver, outcome="approve", comment="bench")
-            latencies.append(time.perf_counter() - started)
-            assert WriteBack.objects.get(odoo_id=order).status == "applied"
+            decided.append(WriteBack.objects.get(odoo_id=order).pk)
+            worker.drain(until=time.monotonic() + 0.3)  # the worker meanwhile takes what falls due
+        worker.drain()
+        latencies = [latency(row) for row in WriteBack.objects.filter(pk__in=decided)]
 
         requests = list(ApprovalRequest.objects.filter(odoo_model="purchase.order", odoo_id__in=bulk_orders))
-        started = time.perf_counter()
         decisions_bulk_approve(requests=requests, actor=approver, comment="bench bulk")
-        bulk_s = time.perf_counter() - started
+        bulk_rows = list(WriteBack.objects.filter(odoo_id__in=bulk_orders).values_list("pk", flat=True))
+        worker.drain()
+        bulk_s = max(latency(row) for row in WriteBack.objects.filter(pk__in=bulk_rows))
         applied = WriteBack.objects.filter(odoo_id__in=bulk_orders, status="applied").count()
         states = {row["state"] for row in server.execute("admin", "purchase.order", "read", [bulk_orders, ["state"]])}
         reset_gateway()
-    return {"bare_p50": statistics.median(bare), "bare_p95": percentile(bare, 0.95),
+    return {"undo_seconds": undo_seconds, "bare_p50": statistics.median(bare), "bare_p95": percentile(bare, 0.95),
             "p50": statistics.median(latencies), "p95": percentile(latencies, 0.95), "bulk": bulk,
             "bulk_s": bulk_s, "applied": applied, "states": states}
 
@@ -99,14 +135,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--samples", type=int, default=30)
     parser.add_argument("--bulk", type=int, default=100)
+    parser.add_argument("--undo-seconds", type=int, default=None,
+                        help="undo window to run with (default: CT_APPROVAL_UNDO_SECONDS)")
     args = parser.parse_args()
     with bench_database():
-        r = measure(args.samples, args.bulk)
+        from django.conf import settings
+
+        window = settings.CT_APPROVAL_UNDO_SECONDS if args.undo_seconds is None else args.undo_seconds
+        r = measure(args.samples, args.bulk, window)
+    start = "the end of the window (the row's not_before)" if r["undo_seconds"] else "the decision (no window)"
+    print(f"undo window {r['undo_seconds']} s: latencies count from {start}")
     print(f"bare button_approve    p50 {r['bare_p50'] * 1000:7.1f} ms   p95 {r['bare_p95'] * 1000:7.1f} ms")
-    print(f"decision -> applied    p50 {r['p50'] * 1000:7.1f} ms   p95 {r['p95'] * 1000:7.1f} ms   "
+    print(f"window end -> applied  p50 {r['p50'] * 1000:7.1f} ms   p95 {r['p95'] * 1000:7.1f} ms   "
           f"ratio p95 {r['p95'] / r['bare_p95']:.1f}x   over baseline {(r['p95'] - r['bare_p95']) * 1000:.0f} ms "
-          f"(target <= 1000 ms)")
-    print(f"bulk approve {r['bulk']:>4}      {r['bulk_s']:7.2f} s total (target <= 10 s), applied {r['applied']}, "
+          f"(target <= 250 ms)")
+    print(f"bulk approve {r['bulk']:>4}      {r['bulk_s']:7.2f} s from the window's end to the last applied "
+          f"(target <= 5 s), applied {r['applied']}, "
           f"Odoo states {sorted(r['states'])}")
 
 

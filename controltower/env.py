@@ -7,6 +7,7 @@ with a message naming the variable, instead of surfacing later as a confusing ru
 
 from __future__ import annotations
 
+import datetime
 import os
 from pathlib import Path
 
@@ -78,6 +79,17 @@ def decimal(name: str, default: float, *, minimum: float | None = None) -> float
     if minimum is not None and number < minimum:
         raise ImproperlyConfigured(f"{name}={number} must be at least {minimum}.")
     return number
+
+
+def date(name: str) -> datetime.date | None:
+    """A calendar day `YYYY-MM-DD`, or None when unset."""
+    value = text(name)
+    if not value:
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a date: use YYYY-MM-DD.") from exc
 
 
 def csv(name: str, default: list[str] | None = None) -> list[str]:

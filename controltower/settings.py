@@ -111,6 +111,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "apps.portal.middleware.VaryOnHtmxMiddleware",
+    "apps.portal.errors.ErrorPagesMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -321,6 +322,9 @@ CT_WRITEBACK_MAX_ATTEMPTS = env.integer("CT_WRITEBACK_MAX_ATTEMPTS", 8, minimum=
 CT_WRITEBACK_BACKOFF_SECONDS = env.decimal("CT_WRITEBACK_BACKOFF_SECONDS", 2.0, minimum=0)
 CT_WRITEBACK_BACKOFF_CAP_SECONDS = env.decimal("CT_WRITEBACK_BACKOFF_CAP_SECONDS", 300.0, minimum=0)
 CT_WRITEBACK_LEASE_SECONDS = env.integer("CT_WRITEBACK_LEASE_SECONDS", 120, minimum=5)
+# A person's approval decision is held this long before its write-back may go to Odoo, so it can be
+# undone (0: no undo, the write-back starts at once).
+CT_APPROVAL_UNDO_SECONDS = env.integer("CT_APPROVAL_UNDO_SECONDS", 10, minimum=0)
 
 # E-mail (notifications). Embedded mode prints messages to the console.
 EMAIL_BACKEND = ("django.core.mail.backends.smtp.EmailBackend" if env.text("CT_EMAIL_HOST") or PRODUCTION

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import include, path
 
-from apps.portal import views as portal_views
+from apps.portal import errors as portal_errors
 from apps.portal.urls import auth_urlpatterns
 
 urlpatterns = [
@@ -26,4 +26,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-handler403 = portal_views.permission_denied
+handler403 = portal_errors.permission_denied
+handler404 = portal_errors.page_not_found
+handler500 = portal_errors.server_error

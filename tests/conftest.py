@@ -46,13 +46,14 @@ def _stray_connections_closed(django_db_setup, django_db_blocker):  # type: igno
 
 
 @pytest.fixture(scope="module")
-def odoo_server():  # type: ignore[no-untyped-def]
+def odoo_server(request):  # type: ignore[no-untyped-def]
     """A fresh Odoo sandbox over real HTTP, seeded with the demo retail network, per test module, made
-    ready as `odoo_setup --yes` makes a stock Odoo (its store field tagged on the seeded documents)."""
+    ready as `odoo_setup --yes` makes a stock Odoo (its store field tagged on the seeded documents).
+    Odoo 18 unless a test asks for another version (`tests.odoo_versions.EVERY_ODOO`)."""
     from apps.odoo_sandbox.testing import running_sandbox
     from tests.odoo_ready import portal_ready
 
-    with running_sandbox() as server:
+    with running_sandbox(version=getattr(request, "param", None) or "18.0") as server:
         portal_ready(server)
         yield server
 
@@ -65,6 +66,8 @@ def odoo(odoo_server, settings):  # type: ignore[no-untyped-def]
     settings.ODOO_URL = odoo_server.url
     settings.ODOO_DB = odoo_server.db
     settings.ODOO_LOGIN, settings.ODOO_PASSWORD, settings.ODOO_API_KEY = "admin", "admin", ""
+    if odoo_server.sandbox.major >= 19:  # as README "Connect your Odoo" says: an API key, so JSON-2
+        settings.ODOO_API_KEY = odoo_server.api_key_for("admin")
     settings.ODOO_TRANSPORT = "auto"
     odoo_server.faults.latency, odoo_server.faults.error_rate, odoo_server.faults.down = 0, 0, False
     reset_gateway()
@@ -80,3 +83,10 @@ def _empty_cache() -> None:
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _no_undo_window(settings) -> None:  # type: ignore[no-untyped-def]
+    """Decisions' write-backs start at once unless a test is about the undo window (it sets
+    CT_APPROVAL_UNDO_SECONDS itself): most tests run the worker right after deciding."""
+    settings.CT_APPROVAL_UNDO_SECONDS = 0

@@ -19,3 +19,5 @@ DEADLINE_CHECK_SECONDS = env.integer("CT_APPROVAL_DEADLINE_CHECK_SECONDS", 60, m
 DECIDED_VISIBLE_HOURS = env.integer("CT_APPROVAL_DECIDED_VISIBLE_HOURS", 24, minimum=0)
 # The most requests one bulk approval may carry.
 BULK_LIMIT = env.integer("CT_APPROVAL_BULK_LIMIT", 200, minimum=1)
+# Approving with the single key `a` asks once more for amounts at or above this (0: always asks).
+CONFIRM_ABOVE = env.decimal("CT_APPROVAL_CONFIRM_ABOVE", 5000.0, minimum=0.0)

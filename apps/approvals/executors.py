@@ -94,8 +94,9 @@ def _call(gateway: OdooGateway, feed: Feed, writeback: WriteBack) -> Any:
         wizard_id = writeback.result.get("refuse_wizard_id")
         if wizard_id is None:
             reason = payload.get("comment") or "Refused in Control Tower"
-            wizard_id = gateway.create("hr.expense.refuse.wizard",
-                                       {"sheet_ids": [[6, 0, [odoo_id]]], "reason": reason})
+            # Odoo 16-18 refuse expense reports (`sheet_ids`), Odoo 19 expenses (`expense_ids`): the feed says.
+            field = feed.settings.get("refuse_wizard_field", "sheet_ids")
+            wizard_id = gateway.create("hr.expense.refuse.wizard", {field: [[6, 0, [odoo_id]]], "reason": reason})
             save_progress(writeback, refuse_wizard_id=wizard_id)
         return gateway.call("hr.expense.refuse.wizard", "action_refuse", [wizard_id], context=context)
     return gateway.call(writeback.odoo_model, method, [odoo_id], context=context)

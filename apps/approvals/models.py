@@ -183,12 +183,16 @@ class ApprovalRequest(models.Model):
     @property
     def status_label(self) -> str:
         """The truth for the person who decided: "Approved" only once Odoo has it; until then
-        "Approved here — waiting for Odoo (unreachable since 10:42)" or "— sending to Odoo"."""
+        "Approved here — goes to Odoo at 10:42:07 unless undone" (the undo window), "— sending to
+        Odoo" or "— waiting for Odoo (unreachable since 10:42)"."""
         label = self.get_status_display()
         writeback = self.writeback
         if self.status not in (ApprovalStatus.APPROVED, ApprovalStatus.REJECTED) or writeback is None \
                 or writeback.is_final:
             return label
+        if writeback.is_held:
+            assert writeback.not_before is not None
+            return f"{label} here — goes to Odoo at {timezone.localtime(writeback.not_before):%H:%M:%S} unless undone"
         if writeback.waiting_since is None:
             return f"{label} here — sending to Odoo"
         since = timezone.localtime(writeback.waiting_since)
@@ -198,6 +202,20 @@ class ApprovalRequest(models.Model):
     @property
     def is_overdue(self) -> bool:
         return self.is_open and self.deadline < timezone.now()
+
+    @property
+    def is_stock_count(self) -> bool:
+        return self.odoo_model == "stock.quant"
+
+    @property
+    def amount_text(self) -> str:
+        """The amount as read: money with its currency, or for a stock count the counted difference
+        (a quantity, never shown as money)."""
+        from apps.approvals.formatting import money_text, signed_text
+
+        if self.is_stock_count:
+            return f"difference {signed_text(self.amount)}"
+        return money_text(self.amount, self.currency)
 
     @property
     def odoo_url(self) -> str:
@@ -228,3 +246,15 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor_label} {self.outcome} {self.request}"
+
+    @property
+    def verb(self) -> str:
+        """The decision in the past tense, for sentences: "Approved", "Rejected"."""
+        return "Approved" if self.outcome == Outcome.APPROVE else "Rejected"
+
+    @property
+    def actor_name(self) -> str:
+        """The person's full name when the portal knows it, else the label saved with the decision."""
+        if self.actor is not None and self.actor.get_full_name():
+            return self.actor.get_full_name()
+        return self.actor_label

@@ -7,16 +7,15 @@ from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
-from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 
 from apps.approvals import conf
-from apps.approvals.models import DECIDED, ApprovalRequest, ApprovalStatus
-from apps.odoo_gateway import OdooError, OdooGateway, get_gateway
+from apps.approvals.models import DECIDED, ApprovalRequest, ApprovalStatus, Decision
 from apps.organisation.models import Store
 from apps.organisation.roles import Action
+from apps.portal.listing import Listing, ListSpec, listing_page
 from apps.sync.models import Feed, FeedKind
 from apps.writeback.models import IN_FLIGHT, WriteBackStatus
 
@@ -26,16 +25,14 @@ if TYPE_CHECKING:
     Person = User | AnonymousUser
 
 INBOX_PAGE_SIZE = 50  # rows per inbox page: a regional inbox can hold thousands
-# Lines shown on the detail page, fetched on demand from Odoo: (line model, link field, fields, domain).
-# An invoice or refund also holds tax, payment-term, section and note lines: approvers see what was
-# sold or refunded, the product lines only.
-LINES: dict[str, tuple[str, str, list[str], list[Any]]] = {
-    "purchase.order": ("purchase.order.line", "order_id",
-                       ["name", "product_id", "product_qty", "price_unit", "price_subtotal"], []),
-    "account.move": ("account.move.line", "move_id", ["name", "product_id", "quantity", "price_unit",
-                                                      "price_subtotal"], [["display_type", "=", "product"]]),
-    "hr.expense.sheet": ("hr.expense", "sheet_id", ["name", "product_id", "quantity", "total_amount", "date"], []),
-}
+# The inbox's text search: reference, partner or vendor, kind, store, requester.
+SEARCH_FIELDS = ("reference", "partner", "kind_label", "store__code", "store__name", "requester_name")
+OPEN_LIST = ListSpec(sorts={"deadline": "deadline", "amount": "amount", "reference": "reference",
+                           "store": "store__code", "requested": "requested_at"},
+                     default_sort="deadline", search_fields=SEARCH_FIELDS, page_size=INBOX_PAGE_SIZE)
+DECIDED_LIST = ListSpec(sorts={"decided": "decided_at", "amount": "amount", "reference": "reference",
+                              "store": "store__code"},
+                        default_sort="-decided", search_fields=SEARCH_FIELDS, page_size=INBOX_PAGE_SIZE)
 
 
 @dataclass
@@ -45,14 +42,13 @@ class InboxFilters:
     min_amount: Decimal | None = None
     max_amount: Decimal | None = None
     overdue: bool = False
-    show: str = "active"  # active (open + recently decided), open, decided
-    page: int = 1
+    show: str = "open"  # the tab: open (by deadline) or decided (newest decision first)
     errors: list[str] = field(default_factory=list)
 
-    def as_query(self, *, page: int | None = None) -> str:
-        """The filters as a query string, on this page or on `page` (the live refresh keeps the page)."""
+    def as_querydict(self) -> QueryDict:
+        """The filters (not the search, sort or page) as query parameters."""
         query = QueryDict(mutable=True)
-        for key in ("kind", "store", "show"):
+        for key in ("kind", "store"):
             if getattr(self, key):
                 query[key] = getattr(self, key)
         for key in ("min_amount", "max_amount"):
@@ -60,9 +56,13 @@ class InboxFilters:
                 query[key] = str(getattr(self, key))
         if self.overdue:
             query["overdue"] = "1"
-        if (page or self.page) > 1:
-            query["page"] = str(page or self.page)
-        return query.urlencode()
+        if self.show != "open":
+            query["show"] = self.show
+        return query
+
+    @property
+    def spec(self) -> ListSpec:
+        return DECIDED_LIST if self.show == "decided" else OPEN_LIST
 
 
 def _decimal(raw: str, label: str, errors: list[str]) -> Decimal | None:
@@ -78,41 +78,38 @@ def _decimal(raw: str, label: str, errors: list[str]) -> Decimal | None:
 def inbox_filters_parse(params: QueryDict) -> InboxFilters:
     """Bad filter values are reported and ignored, never a server error."""
     errors: list[str] = []
-    show = params.get("show", "active")
-    if show not in ("active", "open", "decided"):
-        errors.append("Unknown view; showing active requests.")
-        show = "active"
+    show = params.get("show", "open")
+    if show == "active":  # the former mixed view: open work comes first now
+        show = "open"
+    if show not in ("open", "decided"):
+        errors.append("Unknown tab; showing open requests.")
+        show = "open"
     return InboxFilters(kind=params.get("kind", "")[:50], store=params.get("store", "")[:16],
                         min_amount=_decimal(params.get("min_amount", ""), "Minimum amount", errors),
                         max_amount=_decimal(params.get("max_amount", ""), "Maximum amount", errors),
-                        overdue=params.get("overdue") in ("1", "on", "true"), show=show,
-                        page=_page(params.get("page", "")), errors=errors)
-
-
-def _page(raw: str) -> int:
-    """A page number; anything else is the first page (past the last one is the last one)."""
-    return int(raw) if raw.isdigit() and 0 < int(raw) < 100_000 else 1
+                        overdue=params.get("overdue") in ("1", "on", "true"), show=show, errors=errors)
 
 
 def requests_for(user: Person, action: Action = Action.VIEW) -> QuerySet[ApprovalRequest]:
     return ApprovalRequest.objects.for_user(user, action)
 
 
-def inbox_requests(user: Person, filters: InboxFilters) -> QuerySet[ApprovalRequest]:
-    """The user's requests ordered by deadline: open ones, recently decided ones so the approver sees
-    their write-back reach Odoo, and decided ones Odoo does not have yet (waiting for Odoo, failed or
-    dead-lettered), however old: a decision never leaves the inbox before it is applied."""
-    now = timezone.now()
+def _recently_decided(now: Any) -> Q:
+    """Decided recently, so the approver sees the write-back reach Odoo, or not in Odoo yet (waiting
+    for it, failed or dead-lettered), however old: a decision never leaves the inbox before it is applied."""
     unsettled = (*IN_FLIGHT, WriteBackStatus.FAILED, WriteBackStatus.DEAD)
-    recent = Q(status__in=DECIDED) & (Q(decided_at__gte=now - timedelta(hours=conf.DECIDED_VISIBLE_HOURS))
-                                      | Q(writeback__status__in=unsettled))
+    return Q(status__in=DECIDED, decided_at__isnull=False) & (
+        Q(decided_at__gte=now - timedelta(hours=conf.DECIDED_VISIBLE_HOURS)) | Q(writeback__status__in=unsettled))
+
+
+def inbox_requests(user: Person, filters: InboxFilters) -> QuerySet[ApprovalRequest]:
+    """The user's requests on the chosen tab: open ones, or the recently decided ones."""
+    now = timezone.now()
     queryset = requests_for(user)
-    if filters.show == "open":
-        queryset = queryset.filter(status=ApprovalStatus.OPEN)
-    elif filters.show == "decided":
-        queryset = queryset.filter(recent)
+    if filters.show == "decided":
+        queryset = queryset.filter(_recently_decided(now))
     else:
-        queryset = queryset.filter(Q(status=ApprovalStatus.OPEN) | recent)
+        queryset = queryset.filter(status=ApprovalStatus.OPEN)
     if filters.kind:
         queryset = queryset.filter(kind=filters.kind)
     if filters.store:
@@ -123,22 +120,22 @@ def inbox_requests(user: Person, filters: InboxFilters) -> QuerySet[ApprovalRequ
         queryset = queryset.filter(amount__lte=filters.max_amount)
     if filters.overdue:
         queryset = queryset.filter(status=ApprovalStatus.OPEN, deadline__lt=now)
-    return queryset.select_related("store", "assignee", "writeback").order_by("deadline", "id")
+    return queryset.select_related("store", "assignee", "writeback")
 
 
-def inbox_page(user: Person, filters: InboxFilters) -> Page[ApprovalRequest]:
-    """One page of the inbox: the page is rendered on the server, never every row."""
-    return Paginator(inbox_requests(user, filters), INBOX_PAGE_SIZE).get_page(filters.page)
+def inbox_page(user: Person, filters: InboxFilters, params: QueryDict) -> Listing[ApprovalRequest]:
+    """One keyset page of the tab, searched and sorted as asked: rendered on the server, never every row."""
+    return listing_page(inbox_requests(user, filters), filters.spec, params, filters.as_querydict())
 
 
 def inbox_counts(user: Person) -> dict[str, Any]:
-    """Open, overdue and per-kind counts in one query."""
+    """Open, overdue and per-kind counts in one query, and the decided tab's count in another."""
     now = timezone.now()
     open_requests = requests_for(user).filter(status=ApprovalStatus.OPEN)
     rows = list(open_requests.values("kind", "kind_label").annotate(
         total=Count("id"), overdue=Count("id", filter=Q(deadline__lt=now))).order_by("kind"))
     return {"open": sum(row["total"] for row in rows), "overdue": sum(row["overdue"] for row in rows),
-            "kinds": rows}
+            "kinds": rows, "decided": requests_for(user).filter(_recently_decided(now)).count()}
 
 
 def inbox_choices(user: Person) -> dict[str, Any]:
@@ -154,41 +151,16 @@ def request_detail(user: Person, pk: int) -> ApprovalRequest:
                                              "feed").get(pk=pk)
 
 
+def decisions_to_undo(user: Person, ids: set[int]) -> list[Decision]:
+    """The person's own decisions among `ids`, on requests they may still decide (the scope choke point)."""
+    if not user.is_authenticated:
+        return []
+    return list(Decision.objects.filter(pk__in=ids, actor_id=user.pk, request__in=requests_for(user, Action.DECIDE))
+                .select_related("writeback", "request"))
+
+
 def request_history(request: ApprovalRequest) -> list[Any]:
     from apps.audit.models import AuditEvent
 
     return list(AuditEvent.objects.filter(object_type="approvals.approvalrequest", object_id=str(request.pk))
-                .order_by("occurred_at", "id")[:100])
-
-
-def request_lines(request: ApprovalRequest, *, gateway: OdooGateway | None = None) -> tuple[list[dict[str, Any]],
-                                                                                          str]:
-    """The document's lines, read from Odoo on demand (the mirror keeps headers only).
-
-    Returns (lines, error): Odoo being down shows a message instead of failing the page.
-    """
-    if request.odoo_model == "stock.quant":
-        values = request.mirror.values
-        return [{"name": _name(values.get("product_id")), "location": _name(values.get("location_id")),
-                 "on_hand": values.get("quantity"), "counted": values.get("inventory_quantity"),
-                 "difference": values.get("inventory_diff_quantity")}], ""
-    spec = LINES.get(request.odoo_model)
-    settings = request.feed.settings or {}
-    if settings.get("lines_model"):
-        spec = (settings["lines_model"], settings.get("lines_field", ""), list(settings.get("lines_fields", [])),
-                list(settings.get("lines_domain", [])))
-    if spec is None:
-        return [], ""
-    model, link, fields, domain = spec
-    try:
-        rows = (gateway or get_gateway()).search_read(model, [[link, "=", request.odoo_id], *domain], fields,
-                                                      limit=200)
-    except OdooError as exc:
-        return [], f"Odoo could not be reached for the lines ({type(exc).__name__})."
-    return [{key: _name(value) for key, value in row.items() if key != "id"} for row in rows], ""
-
-
-def _name(value: Any) -> Any:
-    if isinstance(value, list) and len(value) == 2:
-        return value[1]
-    return "" if value is False else value
+                .select_related("actor").order_by("occurred_at", "id")[:100])

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.inbox, name="inbox"),
     path("panel/", views.inbox_panel, name="panel"),
     path("bulk-approve/", views.bulk_approve, name="bulk_approve"),
+    path("undo/", views.undo, name="undo"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/row/", views.row, name="row"),
     path("<int:pk>/decision/", views.decision_panel, name="decision_panel"),

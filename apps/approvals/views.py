@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,24 +21,24 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.http import reswap, retarget
+from django_htmx.http import trigger_client_event
 from django_htmx.middleware import HtmxDetails
 
-from apps.approvals import selectors
-from apps.approvals.models import ApprovalRequest
+from apps.approvals import conf, selectors
+from apps.approvals.lines import line_table
+from apps.approvals.models import ApprovalRequest, Decision
 from apps.approvals.policy import role_rank
 from apps.approvals.services.decisions import decision_record, decision_retry, decisions_bulk_approve
 from apps.approvals.services.overrides import request_escalate, request_extend_deadline, request_reassign
+from apps.approvals.services.undo import decisions_undo, undo_until
 from apps.organisation.roles import Action
+from apps.portal.saved_views import remember_list_query, saved_views_for
 
 
 class HtmxRequest(HttpRequest):
     """A request seen through django-htmx's middleware."""
 
     htmx: HtmxDetails
-
-
-MESSAGES = "#approval-messages"
 
 
 def _request_or_404(request: HtmxRequest, pk: int) -> ApprovalRequest:
@@ -47,12 +49,35 @@ def _request_or_404(request: HtmxRequest, pk: int) -> ApprovalRequest:
 
 
 def _refusal(request: HtmxRequest, message: str, status: int) -> HttpResponse:
-    """A clear 4xx: shown in the page's message area for htmx, as a page otherwise."""
-    response = render(request, "approvals/partials/message.html", {"message": message, "level": "error"},
-                      status=status)
+    """A clear 4xx: for htmx an error fragment that static/js/feedback.js shows next to the control
+    that sent the request (never swapped over the panel), as a page otherwise."""
     if request.htmx:
-        response = reswap(retarget(response, MESSAGES), "innerHTML")
+        return render(request, "portal/partials/error.html", {"message": message}, status=status)
+    return render(request, "approvals/refused.html", {"message": message}, status=status)
+
+
+def _toast(request: HtmxRequest, response: HttpResponse, message: str, decisions: list[Decision]) -> HttpResponse:
+    """The confirmation of a decision, with Undo while its window lasts: appended to the page's toast
+    region (out of band, aria-live) and kept until the person dismisses it."""
+    if not request.htmx:
+        messages.success(request, message)
+        return response
+    until = undo_until(decisions[0]) if decisions else None
+    toast = render(request, "approvals/partials/toast.html", {
+        "message": message, "oob": True, "undo_until": until,
+        "undo_ids": [decision.pk for decision in decisions] if until else []})
+    response.write(toast.content)
     return response
+
+
+def _decided_message(decisions: list[Decision]) -> str:
+    seconds = settings.CT_APPROVAL_UNDO_SECONDS
+    when = f" It goes to Odoo in {seconds} s unless you undo it." if seconds else ""
+    if len(decisions) == 1:
+        decision = decisions[0]
+        verb = decision.verb if decision.final else "First approval recorded for"
+        return f"{verb} {decision.request.reference}.{when if decision.final else ''}"
+    return f"Approved {len(decisions)} requests.{when}"
 
 
 def _refused(request: HtmxRequest, exc: Exception) -> HttpResponse:
@@ -61,20 +86,31 @@ def _refused(request: HtmxRequest, exc: Exception) -> HttpResponse:
     return _refusal(request, str(exc) or "You cannot do this.", 403)
 
 
+BACK_KEY = "approvals.inbox_query"
+
+
 def _inbox_context(request: HtmxRequest) -> dict[str, Any]:
-    filters = selectors.inbox_filters_parse(request.GET)
-    page = selectors.inbox_page(request.user, filters)
-    filters.page = page.number
-    rows = list(page.object_list)
+    params = request.GET
+    filters = selectors.inbox_filters_parse(params)
+    listing = selectors.inbox_page(request.user, filters, params)
+    # Opening a request and coming back restores the list as it was (filters, search, sort, page).
+    remember_list_query(request, BACK_KEY)
     deciding_store_ids = set()
-    if rows:
+    if listing.rows:
         from apps.organisation.scope import stores_for
 
         deciding_store_ids = set(stores_for(request.user, Action.DECIDE).values_list("pk", flat=True))
-    return {"filters": filters, "rows": rows, "counts": selectors.inbox_counts(request.user),
-            "can_decide_ids": deciding_store_ids, "page": page, "now": timezone.now(),
-            "previous_query": filters.as_query(page=page.number - 1) if page.has_previous() else None,
-            "next_query": filters.as_query(page=page.number + 1) if page.has_next() else None}
+    counts = selectors.inbox_counts(request.user)
+    tabs = []
+    for show, label in (("open", "Open"), ("decided", "Decided")):
+        query = filters.as_querydict()
+        query.pop("show", None)
+        if show != "open":
+            query["show"] = show
+        tabs.append({"label": label, "count": counts[show], "query": query.urlencode(),
+                     "current": filters.show == show})
+    return {"filters": filters, "listing": listing, "rows": listing.rows, "tabs": tabs, "counts": counts,
+            "can_decide_ids": deciding_store_ids, "now": timezone.now(), "confirm_above": conf.CONFIRM_ABOVE}
 
 
 @login_required
@@ -82,6 +118,7 @@ def _inbox_context(request: HtmxRequest) -> dict[str, Any]:
 def inbox(request: HtmxRequest) -> HttpResponse:
     context = _inbox_context(request)
     context["choices"] = selectors.inbox_choices(request.user)
+    context["saved_views"] = saved_views_for(request.user, "approvals")
     return render(request, "approvals/inbox.html", context)
 
 
@@ -93,7 +130,7 @@ def inbox_panel(request: HtmxRequest) -> HttpResponse:
 
 def _row_context(request: HtmxRequest, item: ApprovalRequest) -> dict[str, Any]:
     deciding = {item.store_id} if role_rank(request.user, item.store) >= 0 else set()
-    return {"item": item, "can_decide_ids": deciding, "now": timezone.now()}
+    return {"item": item, "can_decide_ids": deciding, "now": timezone.now(), "confirm_above": conf.CONFIRM_ABOVE}
 
 
 @login_required
@@ -103,9 +140,9 @@ def row(request: HtmxRequest, pk: int) -> HttpResponse:
 
 
 def _detail_context(request: HtmxRequest, item: ApprovalRequest) -> dict[str, Any]:
-    return {"item": item, "decisions": list(item.decisions.select_related("writeback").all()),
+    return {"item": item, "decisions": list(item.decisions.select_related("writeback", "actor").all()),
             "can_decide": role_rank(request.user, item.store) >= 0, "now": timezone.now(),
-            "history": selectors.request_history(item)}
+            "history": selectors.request_history(item), "back_query": request.session.get(BACK_KEY, "")}
 
 
 @login_required
@@ -126,8 +163,7 @@ def decision_panel(request: HtmxRequest, pk: int) -> HttpResponse:
 @require_GET
 def lines(request: HtmxRequest, pk: int) -> HttpResponse:
     item = _request_or_404(request, pk)
-    found, error = selectors.request_lines(item)
-    return render(request, "approvals/detail.html#lines", {"item": item, "lines": found, "lines_error": error})
+    return render(request, "approvals/detail.html#lines", {"item": item, "lines": line_table(item)})
 
 
 def _after_action(request: HtmxRequest, item: ApprovalRequest) -> HttpResponse:
@@ -145,11 +181,12 @@ def _after_action(request: HtmxRequest, item: ApprovalRequest) -> HttpResponse:
 def decide(request: HtmxRequest, pk: int) -> HttpResponse:
     item = _request_or_404(request, pk)
     try:
-        decision_record(request=item, actor=request.user, outcome=request.POST.get("outcome", ""),  # type: ignore[arg-type]
-                        comment=request.POST.get("comment", ""), http_request=request)
+        decision = decision_record(request=item, actor=request.user,  # type: ignore[arg-type]
+                                   outcome=request.POST.get("outcome", ""), comment=request.POST.get("comment", ""),
+                                   http_request=request)
     except (PermissionDenied, ValidationError) as exc:
         return _refused(request, exc)
-    return _after_action(request, item)
+    return _toast(request, _after_action(request, item), _decided_message([decision]), [decision])
 
 
 @login_required
@@ -167,11 +204,33 @@ def bulk_approve(request: HtmxRequest) -> HttpResponse:
                                            comment=request.POST.get("comment", ""), http_request=request)
     except (PermissionDenied, ValidationError) as exc:
         return _refused(request, exc)
-    if request.htmx:
-        context = _inbox_context(request)
-        context["message"] = f"Approved {len(decisions)} requests; their write-backs are queued."
-        return render(request, "approvals/inbox.html#inbox-panel", context)
-    return HttpResponseRedirect(reverse("approvals:inbox"))
+    response = (render(request, "approvals/inbox.html#inbox-panel", _inbox_context(request)) if request.htmx
+                else HttpResponseRedirect(reverse("approvals:inbox")))
+    return _toast(request, response, _decided_message(decisions), decisions)
+
+
+@login_required
+@require_POST
+def undo(request: HtmxRequest) -> HttpResponse:
+    """Take back one's own decision (or bulk decision) inside its undo window."""
+    raw = request.POST.getlist("decision")
+    if not raw or not all(value.isdigit() for value in raw):
+        return _refusal(request, "Say which decision to undo.", 400)
+    ids = {int(value) for value in raw}
+    found = selectors.decisions_to_undo(request.user, ids)
+    if len(found) != len(ids):
+        return _refusal(request, "No such decision of yours in your scope.", 404)
+    try:
+        undone = decisions_undo(decisions=found, actor=request.user, http_request=request)  # type: ignore[arg-type]
+    except (PermissionDenied, ValidationError) as exc:
+        return _refused(request, exc)
+    names = ", ".join(item.reference for item in undone[:5]) + (" …" if len(undone) > 5 else "")
+    message = f"Undone: {names} {'is' if len(undone) == 1 else 'are'} open again; nothing went to Odoo."
+    if not request.htmx:
+        messages.success(request, message)
+        return HttpResponseRedirect(reverse("approvals:inbox"))
+    response = render(request, "approvals/partials/toast.html", {"message": message, "oob": False})
+    return trigger_client_event(response, "approvals-changed")
 
 
 def _override(request: HtmxRequest, pk: int, action: str) -> HttpResponse:

@@ -15,10 +15,14 @@ from django.utils import timezone
 from apps.audit.models import AuditEvent
 from apps.organisation.roles import Action
 from apps.organisation.scope import has_network_scope
+from apps.portal.listing import Listing, ListSpec, listing_page, search
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
 
+# The trail's sorts (newest first by default) and text search (object, message, actor, action, store).
+AUDIT_LIST = ListSpec(sorts={"when": "occurred_at", "action": "action", "actor": "actor_label"}, default_sort="-when",
+                      search_fields=("object_label", "message", "actor_label", "action", "store__code"), page_size=50)
 CSV_COLUMNS = ["occurred_at", "actor", "action", "object_type", "object_id", "object", "store", "source_ip",
                "message", "before", "after"]
 
@@ -33,6 +37,9 @@ class AuditFilters:
     errors: list[str] = field(default_factory=list)
 
     def as_query(self) -> str:
+        return self.as_querydict().urlencode()
+
+    def as_querydict(self) -> QueryDict:
         query = QueryDict(mutable=True)
         for key in ("actor", "action", "store"):
             if getattr(self, key):
@@ -40,7 +47,7 @@ class AuditFilters:
         for key in ("since", "until"):
             if getattr(self, key):
                 query[key] = getattr(self, key).isoformat()
-        return query.urlencode()
+        return query
 
 
 def audit_access_check(user: User | AnonymousUser) -> None:
@@ -88,6 +95,16 @@ def audit_events(user: User | AnonymousUser, filters: AuditFilters) -> QuerySet[
         events = events.filter(occurred_at__lt=dt.datetime.combine(filters.until + dt.timedelta(days=1),
                                                                    dt.time.min, zone))
     return events
+
+
+def audit_page(user: User | AnonymousUser, filters: AuditFilters, params: QueryDict) -> Listing[AuditEvent]:
+    """One keyset page of the trail, searched and sorted as asked (no count over the whole table)."""
+    return listing_page(audit_events(user, filters), AUDIT_LIST, params, filters.as_querydict())
+
+
+def audit_export_events(user: User | AnonymousUser, filters: AuditFilters, q: str) -> QuerySet[AuditEvent]:
+    """What the export holds: the same filters and search as the page, newest first, every row."""
+    return search(audit_events(user, filters), q.strip()[:100], AUDIT_LIST.search_fields)
 
 
 def audit_actions() -> list[str]:

@@ -6,7 +6,6 @@ import csv
 from collections.abc import Iterator
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -22,7 +21,6 @@ class HtmxRequest(HttpRequest):
     htmx: HtmxDetails
 
 
-PAGE_SIZE = 50
 
 
 class _Echo:
@@ -39,8 +37,8 @@ def _safe_cell(value: str) -> str:
 @require_GET
 def events(request: HtmxRequest) -> HttpResponse:
     filters = selectors.audit_filters_parse(request.GET)
-    page = Paginator(selectors.audit_events(request.user, filters), PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"filters": filters, "page": page, "actions": selectors.audit_actions()}
+    listing = selectors.audit_page(request.user, filters, request.GET)
+    context = {"filters": filters, "listing": listing, "actions": selectors.audit_actions()}
     template = "audit/events.html#events-panel" if request.htmx else "audit/events.html"
     return render(request, template, context)
 
@@ -49,7 +47,7 @@ def events(request: HtmxRequest) -> HttpResponse:
 @require_GET
 def export(request: HtmxRequest) -> StreamingHttpResponse:
     filters = selectors.audit_filters_parse(request.GET)
-    rows = selectors.audit_csv_rows(selectors.audit_events(request.user, filters))
+    rows = selectors.audit_csv_rows(selectors.audit_export_events(request.user, filters, request.GET.get("q", "")))
     writer = csv.writer(_Echo())
 
     def stream() -> Iterator[str]:

@@ -63,6 +63,19 @@ class ApprovalsArrived(Event):
 
 
 @dataclass(frozen=True)
+class ApprovalUndone(_ApprovalEvent):
+    """A person took their decision back inside its undo window; nothing went to Odoo.
+
+    Payload: `request` (open again when the decision was final), `decision_id` (the deleted
+    `Decision`), `outcome` (approve or reject), `actor` (who undid it).
+    """
+
+    decision_id: int
+    outcome: str
+    actor: User
+
+
+@dataclass(frozen=True)
 class ApprovalReassigned(_ApprovalEvent):
     """A request was handed to another approver, with a reason.
 
@@ -145,6 +158,21 @@ class WriteBackQueued(_WriteBackEvent):
     """
 
     replayed: bool = False
+
+
+@dataclass(frozen=True)
+class WriteBackWithdrawn(Event):
+    """A held outbox row was withdrawn before any worker took it (its decision was undone).
+
+    Payload: `writeback_id` (the deleted row), `store` (its store id, or None).
+    """
+
+    writeback_id: int
+    store: int | None
+
+    @property
+    def store_id(self) -> int | None:
+        return self.store
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from django.conf import settings
 from apps.health import conf
 from apps.health.models import HealthSignal, SignalCategory, SignalStatus
 from apps.health.readings import Reading, graded
+from apps.integration.conf import JSON_RPC_REMOVED
 from apps.odoo_gateway import OdooError, OdooGateway, parse_odoo_datetime_or_none
 from apps.odoo_gateway.links import odoo_list_path, odoo_record_path
 from apps.sync.hints import webhook_token
@@ -41,10 +42,24 @@ def odoo_readings(gateway: OdooGateway, *, now: datetime, previous: dict[str, He
     readings = [Reading("odoo.connection", "Odoo answers the portal", SignalCategory.ODOO_CONNECTION, SignalStatus.OK,
                         "every health call answered → ok", detail=f"Odoo {version}, checks took {elapsed:.2f} s",
                         value=round(elapsed, 3))]
+    readings.append(transport_reading(gateway.version().major, gateway.transport_name or ""))
     readings += [r for cron in crons if (r := cron_reading(cron, now=now, previous=previous)) is not None]
     readings.append(mail_reading(failed_mail, latest_mail))
     readings.append(webhook_rules_reading(rules))
     return readings
+
+
+def transport_reading(major: int, transport: str) -> Reading:
+    """JSON-2 first: Odoo 19 deprecates JSON-RPC (and logs every call), Odoo 20 removes it. Without an
+    API key the portal still works on 19 over JSON-RPC, but not for long: said here, not in a log."""
+    label, rule = "Odoo API: JSON-2 with an API key", "Odoo 19 over JSON-RPC → degraded; Odoo 20+ → failing"
+    if major >= 19 and transport != "json2":
+        return Reading("odoo.api", label, SignalCategory.ODOO_CONNECTION,
+                       SignalStatus.FAILING if major >= 20 else SignalStatus.DEGRADED, rule,
+                       detail=f"{JSON_RPC_REMOVED} (ODOO_API_KEY; README, Connect your Odoo)",
+                       data={"major": major, "transport": transport})
+    return Reading("odoo.api", label, SignalCategory.ODOO_CONNECTION, SignalStatus.OK, rule,
+                   detail=f"Odoo {major} over {transport}", data={"major": major, "transport": transport})
 
 
 def cron_reading(cron: dict[str, Any], *, now: datetime, previous: dict[str, HealthSignal]) -> Reading | None:

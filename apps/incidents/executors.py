@@ -181,11 +181,8 @@ def _note_once(gateway: OdooGateway, writeback: WriteBack, *, model: str, odoo_i
     if found:
         message_id = found[0]
     else:
-        answer = gateway.call(model, "message_post", [odoo_id], body=f"{body}\n\n{marker}", message_type="comment",
-                              subtype_xmlid="mail.mt_note", attachment_ids=attachment_ids or [])
-        if not isinstance(answer, int):
-            raise WriteBackRefused(f"Odoo answered message_post with {answer!r} instead of a message id.")
-        message_id = answer
+        # The gateway reads the answer, whose shape differs by version (18: the id; 19: `[id]`).
+        message_id = gateway.message_post(model, odoo_id, f"{body}\n\n{marker}", attachment_ids=attachment_ids or ())
     save_progress(writeback, message_id=message_id)
     return message_id
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet
-from django.http import Http404
+from django.http import Http404, QueryDict
 
 from apps.incidents.executors import create_key
 from apps.incidents.models import (
@@ -22,6 +23,7 @@ from apps.incidents.odoo_records import team_option
 from apps.organisation.models import Store
 from apps.organisation.roles import Action
 from apps.organisation.scope import can, stores_for
+from apps.portal.listing import Listing, ListSpec, listing_page
 from apps.sync.models import FeedKind, MirrorRecord
 from apps.writeback.models import WriteBack
 
@@ -30,8 +32,13 @@ if TYPE_CHECKING:
 
     Person = User | AnonymousUser
 
-LIST_LIMIT = 100
 SHOW_CHOICES = ("open", "closed", "all")
+# The incident list's search (reference, title, store, equipment, Odoo stage), sorts and page size.
+INCIDENT_LIST = ListSpec(sorts={"deadline": "deadline", "reported": "created_at", "title": "title",
+                                "store": "store__code"},
+                         default_sort="deadline",
+                         search_fields=("reference", "title", "store__code", "store__name", "equipment_ref",
+                                        "odoo_stage"), page_size=50)
 
 
 @dataclass(frozen=True)
@@ -41,12 +48,17 @@ class IncidentFilters:
     manual_only: bool = False
 
     def query(self) -> str:
-        parts = [f"show={self.show}"]
+        return self.as_querydict().urlencode()
+
+    def as_querydict(self) -> QueryDict:
+        """The filters (not the search, sort or page) as query parameters."""
+        query = QueryDict(mutable=True)
+        query["show"] = self.show
         if self.store_id:
-            parts.append(f"store={self.store_id}")
+            query["store"] = str(self.store_id)
         if self.manual_only:
-            parts.append("manual=1")
-        return "&".join(parts)
+            query["manual"] = "1"
+        return query
 
 
 def filters_parse(params: dict[str, str]) -> IncidentFilters:
@@ -70,7 +82,9 @@ def filter_stores(user: Person) -> list[Store]:
     return list(stores_for(user, Action.VIEW).order_by("code")[:500])
 
 
-def incidents_for(user: Person, filters: IncidentFilters, *, limit: int = LIST_LIMIT) -> list[StoreIncident]:
+def incidents_for(user: Person, filters: IncidentFilters, params: QueryDict) -> Listing[StoreIncident]:
+    """One keyset page of the person's incidents, filtered, searched and sorted as asked (closed
+    ones newest first unless another sort is asked for)."""
     incidents = StoreIncident.objects.for_user(user, Action.VIEW).select_related("store")
     if filters.store_id:
         incidents = incidents.filter(store_id=filters.store_id)
@@ -80,8 +94,8 @@ def incidents_for(user: Person, filters: IncidentFilters, *, limit: int = LIST_L
         incidents = incidents.exclude(status__in=OPEN_STATUSES)
     if filters.manual_only:
         incidents = incidents.filter(needs_manual_triage=True)
-    ordering = ("deadline", "-id") if filters.show == "open" else ("-created_at", "-id")
-    return list(incidents.annotate(photo_count=Count("photos")).order_by(*ordering)[:limit])
+    spec = INCIDENT_LIST if filters.show == "open" else dataclasses.replace(INCIDENT_LIST, default_sort="-reported")
+    return listing_page(incidents.annotate(photo_count=Count("photos")), spec, params, filters.as_querydict())
 
 
 def incident_get(user: Person, pk: int) -> StoreIncident:

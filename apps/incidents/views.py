@@ -19,15 +19,20 @@ from apps.incidents.services.followup import incident_override
 from apps.incidents.taxonomy import EXAMPLES, Category
 from apps.incidents.triage.providers import model_warm_in_background
 from apps.organisation.roles import Action
+from apps.portal.saved_views import remember_list_query, saved_views_for
 
 MIN_TRIAGE_TEXT = 8
+BACK_KEY = "incidents.list_query"
 
 
 def _list_context(request: HttpRequest) -> dict[str, Any]:
     if not selectors.incidents_visible(request.user):
         raise PermissionDenied("Incidents need a store, region or network role.")
     filters = selectors.filters_parse(request.GET.dict())
-    return {"incidents": selectors.incidents_for(request.user, filters), "filters": filters}
+    listing = selectors.incidents_for(request.user, filters, request.GET)
+    # Opening an incident and coming back restores the list as it was (filters, search, sort, page).
+    remember_list_query(request, BACK_KEY)
+    return {"incidents": listing.rows, "listing": listing, "filters": filters}
 
 
 @login_required
@@ -36,6 +41,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     context = _list_context(request)
     context["can_report"] = selectors.report_stores(request.user).exists()
     context["filter_stores"] = selectors.filter_stores(request.user)
+    context["saved_views"] = saved_views_for(request.user, "incidents")
     return render(request, "incidents/list.html", context)
 
 
@@ -94,7 +100,8 @@ def incident_triage(request: HttpRequest) -> HttpResponse:
 def _detail_context(request: HttpRequest, pk: int, **forms: Any) -> dict[str, Any]:
     detail = selectors.incident_detail(request.user, pk)
     context: dict[str, Any] = {"detail": detail, "incident": detail.incident, "now_overdue":
-                               detail.incident.is_overdue(), "max_photos": conf.MAX_PHOTOS}
+                               detail.incident.is_overdue(), "max_photos": conf.MAX_PHOTOS,
+                               "back_query": request.session.get(BACK_KEY, "")}
     context["comment_form"] = forms.get("comment_form") or CommentForm()
     context["override_form"] = forms.get("override_form") or OverrideForm(teams=detail.team_choices,
                                                                           duplicates=detail.duplicate_choices)

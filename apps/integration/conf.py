@@ -12,6 +12,11 @@ STORE_FIELD = env.text("CT_ODOO_STORE_FIELD", "x_store_warehouse_id")
 STORE_FIELD_LABEL = "Store"
 # How often the readiness report is re-checked by the worker (a handful of reads).
 READINESS_INTERVAL_MINUTES = env.integer("CT_ODOO_READINESS_MINUTES", 60, minimum=1)
+# When the integration user's API key expires, for a readiness warning two weeks before. Only needed
+# when Odoo does not let that user read its keys (`res.users.apikeys`); when set, it wins.
+API_KEY_EXPIRES = env.date("ODOO_API_KEY_EXPIRES")
+API_KEY_WARN_DAYS = 14
+JSON_RPC_REMOVED = "JSON-RPC is removed in Odoo 20: set an API key"
 
 # Where the store field goes on each model's main form: after a field every stock form has. When the
 # anchor is missing (a customised form), the field goes at the end of the sheet instead.

@@ -4,6 +4,7 @@ what stops working because of it and what fixes it. `odoo_setup --check` prints 
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,8 +13,16 @@ from django.db.models import QuerySet
 from apps.incidents import conf as incident_conf
 from apps.incidents.taxonomy import TASK_TAGS
 from apps.integration import conf
-from apps.odoo_gateway import OdooAuthError, OdooError, OdooGateway, OdooUnavailable, m2o_id
+from apps.odoo_gateway import (
+    OdooAuthError,
+    OdooError,
+    OdooGateway,
+    OdooUnavailable,
+    m2o_id,
+    parse_odoo_datetime_or_none,
+)
 from apps.organisation.models import Store
+from apps.sync.feeds import BUILTIN_FEEDS, SERIES_BEFORE_19, odoo_series
 from apps.sync.models import Feed, MirrorRecord
 
 VIEW_NAME = "Control Tower store field ({model})"
@@ -78,13 +87,16 @@ def readiness_check(gateway: OdooGateway) -> Readiness:
     """Every check, in the order a person fixes them. Odoo not answering is the one finding then."""
     report = Readiness()
     try:
-        report.version = str(gateway.version())
+        version = gateway.version()
+        report.version = str(version)
         context = gateway.call("res.users", "context_get", None)
         report.transport = gateway.transport_name or ""
         report.uid = int(context["uid"]) if isinstance(context, dict) and context.get("uid") else None
         users = gateway.read("res.users", [report.uid], ["login", "name", "company_id"]) if report.uid else []
         report.user = str(users[0].get("login") or users[0].get("name")) if users else ""
+        report.findings += api_key_findings(gateway, version.major, report.uid)
         feeds = list(Feed.objects.filter(enabled=True))
+        report.findings += _feed_series(feeds, version.major)
         installed = _installed_models(gateway, {f.odoo_model for f in feeds})
         report.findings += _feed_models(feeds, installed)
         report.findings += _rights(gateway, report.uid, installed)
@@ -102,6 +114,63 @@ def readiness_check(gateway: OdooGateway) -> Readiness:
         report.findings.append(Finding("Checks", False, f"A check was refused: {type(exc).__name__}",
                                        advice=f"{exc}. The remaining checks did not run."))
     return report
+
+
+def server_major(gateway: OdooGateway) -> int | None:
+    """The server's major version, or None when Odoo does not answer."""
+    try:
+        return gateway.version().major
+    except OdooError:
+        return None
+
+
+def api_key_findings(gateway: OdooGateway, major: int, uid: int | None, *,
+                     today: dt.date | None = None) -> list[Finding]:
+    """JSON-2 first: on Odoo 19+ without an API key the portal runs on JSON-RPC, which Odoo 20 removes;
+    with a key, a warning two weeks before it expires (Odoo's expiry where readable, else the setting).
+    The gateway has connected (its transport is chosen)."""
+    if major >= 19 and gateway.transport_name != "json2":
+        return [Finding(
+            "Connection", False, conf.JSON_RPC_REMOVED,
+            advice=f"Odoo {major} logs every JSON-RPC call the portal makes as deprecated, and the next version "
+                   "refuses them. Make an API key for the integration user (README, Connect your Odoo) and set "
+                   "ODOO_API_KEY: the portal then uses JSON-2.", blocking=major >= 20)]
+    if not gateway.config.api_key or uid is None:
+        return []
+    expiry = _key_expiry(gateway, uid)
+    if expiry is None:
+        return [Finding("Connection", True, f"API key in use ({gateway.transport_name}); no expiry known")]
+    expires, source = expiry
+    days = (expires - (today or dt.date.today())).days
+    text = (f"The API key expired on {expires:%d %b %Y}" if days < 0
+            else f"The API key expires on {expires:%d %b %Y} ({days} days)")
+    return [Finding("Connection", days > conf.API_KEY_WARN_DAYS, f"{text}, per {source}",
+                    advice="Make a new key for the integration user in Odoo (Preferences → Account Security → "
+                           "New API Key), set ODOO_API_KEY (and ODOO_API_KEY_EXPIRES) and restart the portal, "
+                           "then delete the old key.", blocking=days < 0)]
+
+
+def _key_expiry(gateway: OdooGateway, uid: int) -> tuple[dt.date, str] | None:
+    if conf.API_KEY_EXPIRES is not None:
+        return conf.API_KEY_EXPIRES, "ODOO_API_KEY_EXPIRES"
+    try:
+        keys = gateway.search_read("res.users.apikeys", [["user_id", "=", uid]], ["name", "expiration_date"])
+    except OdooError:  # the user may not read its keys: then the setting is the only source
+        return None
+    dated = sorted((stamp.date(), str(key.get("name") or key["id"])) for key in keys
+                   if (stamp := parse_odoo_datetime_or_none(key.get("expiration_date"))) is not None)
+    return (dated[0][0], f"Odoo (key {dated[0][1]!r})") if dated else None
+
+
+def _feed_series(feeds: list[Feed], major: int) -> list[Finding]:
+    """Built-in feeds whose definition differs by version must hold the server's (odoo_setup switches them)."""
+    versioned = {d["slug"] for d in BUILTIN_FEEDS if "odoo_19" in d}
+    wanted = odoo_series(major)
+    return [Finding("Feeds", False, f"Feed {f.slug} is defined for Odoo {f.odoo_series or SERIES_BEFORE_19}, "
+                                    f"the server runs Odoo {major}",
+                    advice=f"It reads {f.odoo_model}, which Odoo {major} does not approve the same way; every sync "
+                           "would fail. odoo_setup switches it to the definition for this version.", fix="feeds")
+            for f in feeds if f.slug in versioned and (f.odoo_series or SERIES_BEFORE_19) != wanted]
 
 
 def _installed_models(gateway: OdooGateway, models: set[str]) -> set[str]:

@@ -19,6 +19,7 @@ from apps.integration import conf
 from apps.integration.selectors import VIEW_NAME, Readiness, assignable
 from apps.odoo_gateway import OdooError, OdooGateway, m2o_id
 from apps.organisation.models import Region, Store, validate_timezone
+from apps.sync.feeds import feeds_ensure
 from apps.sync.models import Feed, MirrorRecord
 from apps.writeback.models import IN_FLIGHT, WriteBack
 from apps.writeback.services import writeback_enqueue
@@ -109,7 +110,12 @@ def _disable_feed(_gateway: OdooGateway, slug: str) -> str:
     return f"feed {slug} switched off (its Odoo model is not installed)"
 
 
+def _feeds(gateway: OdooGateway, _arg: str) -> str:
+    return "; ".join(feeds_ensure(major=gateway.version().major)) or "built-in feeds follow the server's version"
+
+
 _FIXES: dict[str, Any] = {
+    "feeds": _feeds,
     "field": store_field_install,
     "view": _view,
     "project": _project,

@@ -18,6 +18,7 @@ from apps.events.types import (
     ApprovalEscalated,
     ApprovalReassigned,
     ApprovalRetried,
+    ApprovalUndone,
     ApprovalWriteBackFinished,
     Event,
     ExceptionOpened,
@@ -35,18 +36,21 @@ from apps.events.types import (
     WriteBackDeferred,
     WriteBackFinished,
     WriteBackQueued,
+    WriteBackWithdrawn,
 )
 from apps.live.broadcast import panels_changed, stores_panels_changed
 
 # The panel topic each event changes (the topics the pages listen to).
 TOPICS: dict[type[Event], str] = {
     ApprovalDecided: "approvals",
+    ApprovalUndone: "approvals",
     ApprovalReassigned: "approvals",
     ApprovalDeadlineExtended: "approvals",
     ApprovalEscalated: "approvals",
     ApprovalWriteBackFinished: "approvals",
     ApprovalRetried: "approvals",
     WriteBackQueued: "writebacks",
+    WriteBackWithdrawn: "writebacks",
     WriteBackDeferred: "writebacks",
     WriteBackFinished: "writebacks",
     IncidentReported: "incidents",

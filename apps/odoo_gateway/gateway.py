@@ -3,7 +3,8 @@
 Rules it enforces, and why:
 
 - **Transport from the server version.** Odoo 19+ with an API key gets JSON-2 (JSON-RPC is
-  deprecated there and gone in 22); anything older, or no key, gets JSON-RPC. Config can force one.
+  deprecated there, and the 19.0 server announces its removal in 20); anything older, or no key, gets
+  JSON-RPC (readiness and the health page then say "JSON-RPC is removed in Odoo 20: set an API key").
 - **Retries only where they are safe.** A read that fails transiently (`OdooUnavailable`) is tried
   again with a short backoff. A write or business method is never repeated here: after a timeout we
   cannot know whether Odoo applied it, and the outbox above re-checks and re-applies idempotently.
@@ -25,7 +26,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from .answers import Record, as_count, as_id_list, as_one_id, as_records, as_write_result
+from .answers import Record, as_count, as_id_list, as_one_id, as_records, as_write_result, record_ids
 from .config import OdooConfig
 from .errors import OdooProgrammingError, OdooUnavailable
 from .server_version import fetch_server_version
@@ -123,7 +124,7 @@ class OdooGateway:
             if self.config.api_key:
                 return Json2Transport(self.config, self._counter, client=self._http)
             logger.warning(
-                "Odoo %s deprecates JSON-RPC (removed in 22): configure ODOO_API_KEY to use JSON-2",
+                "Odoo %s deprecates JSON-RPC (removed in Odoo 20): set ODOO_API_KEY to use JSON-2",
                 version,
             )
         return JsonRpcTransport(self.config, self._counter, server_version=f"{version.major}.{version.minor}")
@@ -212,6 +213,16 @@ class OdooGateway:
         call = RemoteCall(model, "search_count", positional=(("domain", list(domain)),), context=context)
         return as_count(self._run(call, read_only=True), call)
 
+    def field_labels(self, model: str, fields: Sequence[str]) -> dict[str, tuple[str, str]]:
+        """Each field's label as Odoo shows it and its type (`fields_get`): {"price_unit": ("Unit
+        Price", "float")}. Fields Odoo does not have are absent."""
+        call = RemoteCall(model, "fields_get", keywords={"allfields": list(fields), "attributes": ["string", "type"]})
+        answer = self._run(call, read_only=True)
+        if not isinstance(answer, dict):
+            return {}
+        return {name: (str(info.get("string") or name), str(info.get("type") or ""))
+                for name, info in answer.items() if isinstance(info, dict)}
+
     def read_group(
         self,
         model: str,
@@ -267,22 +278,28 @@ class OdooGateway:
 
         `ids=None` calls a model-level method. None comes back when Odoo omitted `result` (the
         method returned None, e.g. `button_cancel`): that is success. Never retried automatically.
-        JSON-2 takes named parameters only, so prefer keywords over `*args`.
+        JSON-2 takes named parameters only, so prefer keywords over `*args`. A method that answers
+        records goes through `call_for_ids` / `call_for_id` instead: their shape differs by version.
         """
-        if method.startswith("_"):
-            # Odoo refuses these with AccessError; that is our bug, not a missing right.
-            raise OdooProgrammingError(
-                f"Private methods such as {method} cannot be called remotely", model=model, method=method
-            )
-        call = RemoteCall(
-            model,
-            method,
-            ids=None if ids is None else as_ids(ids),
-            positional=tuple((None, arg) for arg in args),
-            keywords=dict(kwargs),
-            context=context,
-        )
+        call = _business_call(model, method, ids, args, kwargs, context)
         return self._run(call, read_only=False)
+
+    def call_for_ids(
+        self, model: str, method: str, ids: int | Sequence[int] | None, *,
+        context: dict[str, Any] | None = None, **kwargs: Any,
+    ) -> list[int]:
+        """Run a business method that answers records and return their ids (`false`/None: none), the
+        same on Odoo 16-19 over either transport (`answers.record_ids`)."""
+        call = _business_call(model, method, ids, (), kwargs, context)
+        return record_ids(self._run(call, read_only=False), call, none_is_empty=True)
+
+    def call_for_id(
+        self, model: str, method: str, ids: int | Sequence[int] | None, *,
+        context: dict[str, Any] | None = None, **kwargs: Any,
+    ) -> int:
+        """Run a business method that answers exactly one record (`activity_schedule` on one record)."""
+        call = _business_call(model, method, ids, (), kwargs, context)
+        return as_one_id(self._run(call, read_only=False), call)
 
     def message_post(
         self,
@@ -292,6 +309,7 @@ class OdooGateway:
         *,
         body_is_html: bool = False,
         subtype_xmlid: str = "mail.mt_note",
+        attachment_ids: Sequence[int] = (),
         context: dict[str, Any] | None = None,
     ) -> int:
         """Post in one record's chatter; returns the `mail.message` id.
@@ -302,8 +320,28 @@ class OdooGateway:
         keywords: dict[str, Any] = {"body": body, "message_type": "comment", "subtype_xmlid": subtype_xmlid}
         if body_is_html:
             keywords["body_is_html"] = True
-        call = RemoteCall(model, "message_post", ids=as_ids(record_id), keywords=keywords, context=context)
-        return as_one_id(self._run(call, read_only=False), call)
+        if attachment_ids:
+            keywords["attachment_ids"] = list(attachment_ids)
+        return self.call_for_id(model, "message_post", record_id, context=context, **keywords)
+
+
+def _business_call(
+    model: str, method: str, ids: int | Sequence[int] | None, args: tuple[Any, ...], kwargs: dict[str, Any],
+    context: dict[str, Any] | None,
+) -> RemoteCall:
+    if method.startswith("_"):
+        # Odoo refuses these with AccessError; that is our bug, not a missing right.
+        raise OdooProgrammingError(
+            f"Private methods such as {method} cannot be called remotely", model=model, method=method
+        )
+    return RemoteCall(
+        model,
+        method,
+        ids=None if ids is None else as_ids(ids),
+        positional=tuple((None, arg) for arg in args),
+        keywords=dict(kwargs),
+        context=context,
+    )
 
 
 def _put(target: dict[str, Any], **values: Any) -> None:

@@ -66,6 +66,7 @@ class Sandbox:
         # `tag_stores` plays the Odoo users who fill in the portal's store field once it exists.
         self.store_tags: dict[tuple[str, int], int] = {}
         self.call_count = 0
+        self.deprecated_rpc_calls = 0  # /jsonrpc calls on 19+, each logged as deprecated (as Odoo does)
         self._count_lock = threading.Lock()
 
     # -- version ---------------------------------------------------------------------------------
@@ -180,10 +181,28 @@ class Sandbox:
         try:
             inspect.signature(func).bind(*args, **kwargs)
         except TypeError as exc:
-            raise errors.PyTypeError(f"{model}.{method}() {exc}") from exc
+            raise errors.BadArguments(f"{model}.{method}() {exc}", str(exc)) from exc
         with self.store.transaction():
             result = func(*args, **kwargs)
+        if self.major >= 19:
+            result = _as_19(method, result, transport)
         return to_json(result)
+
+
+# Methods Odoo 18 decorated with `@api.returns(..., lambda value: value.id)`: they answer the id there.
+RETURNS_ONE_RECORD = frozenset({"message_post"})
+
+
+def _as_19(method: str, result: Any, transport: str) -> Any:
+    """Odoo 19 dropped `@api.returns`: every recordset answers its ids (`[id]`), and over JSON-2 so does
+    `create` of one dict; over JSON-RPC `create` still answers an int for a dict."""
+    if isinstance(result, Model):
+        return list(result.ids)
+    if isinstance(result, int) and not isinstance(result, bool) and (
+        method in RETURNS_ONE_RECORD or (method == "create" and transport == "json2")
+    ):
+        return [result]
+    return result
 
 
 def _as_ids(ids: Any) -> list[int]:

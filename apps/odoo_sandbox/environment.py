@@ -48,12 +48,13 @@ class Env:
     def __getitem__(self, model: str) -> Any:
         """An empty recordset of `model` (typed Any: models add their own methods, as in Odoo)."""
         cls = _registry().get(model)
-        if cls is None:
+        if cls is None or not cls._since <= self.sandbox.major <= cls._until:
             raise errors.UserError(f"Object {model} doesn't exist")
         return cls(self, [])
 
     def __contains__(self, model: str) -> bool:
-        return model in _registry()
+        cls = _registry().get(model)
+        return cls is not None and cls._since <= self.sandbox.major <= cls._until
 
     def sudo(self) -> Env:
         return Env(self.sandbox, self.uid, self.context, su=True)
@@ -92,7 +93,11 @@ class Env:
         if fields is None:
             from .custom_fields import model_fields
 
-            fields = self.store.derived[model] = model_fields(self.store, _registry()[model])
+            major = self.sandbox.major
+            fields = self.store.derived[model] = {
+                name: fld for name, fld in model_fields(self.store, _registry()[model]).items()
+                if fld.exists_in(major)
+            }
         return fields
 
     def registry_fields(self, model: str) -> dict[str, Field]:

@@ -78,6 +78,14 @@ class PyTypeError(OdooError):
     json2_status = 422
 
 
+class BadArguments(PyTypeError):
+    """The call's arguments do not fit the method's signature (JSON-2 answers 422 with `bare`)."""
+
+    def __init__(self, message: str, bare: str) -> None:
+        super().__init__(message)
+        self.bare = bare
+
+
 class PyKeyError(OdooError):
     name = "builtins.KeyError"
     json2_status = 500

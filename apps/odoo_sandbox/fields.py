@@ -38,8 +38,13 @@ class Field:
     compute: Compute | None = None  # non-stored: evaluated on read and in domains
     related: str | None = None  # dotted path, evaluated like a compute
     manual: bool = False  # a custom field (x_...), as added with Studio
+    since: int = 0  # the first Odoo major version that has this field
+    until: int = 99  # the last one (e.g. purchase.order.notes ends with 18: 19 calls it `note`)
     help: str = ""
     name: str = field(default="", compare=False)
+
+    def exists_in(self, major: int) -> bool:
+        return self.since <= major <= self.until
 
     @property
     def stored(self) -> bool:

@@ -20,6 +20,12 @@ if TYPE_CHECKING:
     from .environment import Env
 
 REGISTRY: dict[str, type[Model]] = {}
+
+
+def model_exists(name: str, major: int) -> bool:
+    """Whether an Odoo of this major version has the model (some are gone in later versions)."""
+    cls = REGISTRY.get(name)
+    return cls is not None and cls._since <= major <= cls._until
 F = TypeVar("F", bound=Callable[..., Any])
 
 OPERATION_WORDS = {"read": "access", "write": "modify", "create": "create", "unlink": "delete"}
@@ -56,6 +62,8 @@ class Model:
     _groups: ClassVar[tuple[str, ...]] = ()  # any one grants access; empty: every internal user
     _write_groups: ClassVar[tuple[str, ...] | None] = None  # defaults to _groups
     _abstract: ClassVar[bool] = True
+    _until: ClassVar[int] = 99  # the last Odoo major version with this model (hr.expense.sheet: 18)
+    _since: ClassVar[int] = 0  # the first one the sandbox has it in
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

@@ -1,7 +1,8 @@
 """JSON-RPC: the `/jsonrpc` services and the `/web/...` JSON routes, with Odoo's answer shapes.
 
 Every answer is HTTP 200. A success carries `result` unless the method returned None (then the key
-is absent); a failure carries `error: {code: 200, message: "Odoo Server Error", data: {...}}`.
+is absent); a failure carries `error: {code: 200, message: "Odoo Server Error", data: {...}}` (Odoo 19:
+`code: 0`). From Odoo 19 every `/jsonrpc` call logs the deprecation warning the real server logs.
 """
 
 from __future__ import annotations
@@ -15,6 +16,15 @@ if TYPE_CHECKING:
     from .core import Sandbox
 
 log = logging.getLogger(__name__)
+# The logger and text of Odoo 19.0's `addons/rpc/controllers/jsonrpc.py`.
+deprecation_log = logging.getLogger("odoo.addons.rpc.controllers.jsonrpc")
+DEPRECATION_WARNING = (
+    "The /xmlrpc, /xmlrpc/2 and /jsonrpc endpoints are deprecated in Odoo 19 and scheduled for removal in "
+    "Odoo 20. Please report the problem to the client making the request.\n"
+    "Mute this logger: --log-handler odoo.addons.rpc.controllers.jsonrpc:ERROR\n"
+    "https://www.odoo.com/documentation/latest/developer/reference/external_api.html"
+    "#migrating-from-xml-rpc-json-rpc"
+)
 
 
 def answer(request_id: Any, result: Any) -> dict[str, Any]:
@@ -24,7 +34,7 @@ def answer(request_id: Any, result: Any) -> dict[str, Any]:
     return body
 
 
-def error_answer(request_id: Any, exc: BaseException) -> dict[str, Any]:
+def error_answer(request_id: Any, exc: BaseException, major: int = 18) -> dict[str, Any]:
     if not isinstance(exc, errors.OdooError):
         log.exception("unexpected error in the Odoo sandbox")
         wrapped = errors.OdooError(str(exc) or type(exc).__name__)
@@ -35,13 +45,17 @@ def error_answer(request_id: Any, exc: BaseException) -> dict[str, Any]:
     return {
         "jsonrpc": "2.0",
         "id": request_id,
-        "error": {"code": exc.rpc_code, "message": message, "data": exc.payload()},
+        "error": {"code": 0 if major >= 19 and exc.rpc_code == 200 else exc.rpc_code, "message": message,
+                  "data": exc.payload()},
     }
 
 
 def handle_jsonrpc(sandbox: Sandbox, body: Any) -> dict[str, Any]:
     """POST /jsonrpc"""
     request_id = body.get("id") if isinstance(body, dict) else None
+    if sandbox.major >= 19:
+        sandbox.deprecated_rpc_calls += 1
+        deprecation_log.warning(DEPRECATION_WARNING)
     try:
         params = body.get("params") if isinstance(body, dict) else None
         if not isinstance(params, dict):
@@ -51,7 +65,7 @@ def handle_jsonrpc(sandbox: Sandbox, body: Any) -> dict[str, Any]:
             raise errors.PyTypeError("'args' must be a list")
         return answer(request_id, dispatch(sandbox, str(params.get("service")), str(params.get("method")), args))
     except Exception as exc:
-        return error_answer(request_id, exc)
+        return error_answer(request_id, exc, sandbox.major)
 
 
 def dispatch(sandbox: Sandbox, service: str, method: str, args: list[Any]) -> Any:
@@ -182,4 +196,4 @@ def handle_web(sandbox: Sandbox, path: str, body: Any, session_uid: int | None) 
             return answer(request_id, result), None
         raise errors.NotFound(f"No route for {path}")
     except Exception as exc:
-        return error_answer(request_id, exc), None
+        return error_answer(request_id, exc, sandbox.major), None

@@ -308,17 +308,21 @@ def seed_network(env: Env, rng: random.Random, now: dt.datetime) -> None:
                 "total_amount_currency": float(rng.randint(12, 240)),
             },
         )
-        sheet = mk_for_store(
+        if "hr.expense.sheet" in env:
+            sheet = mk_for_store(
                 warehouse,
-            env,
-            "hr.expense.sheet",
-            {
-                "name": f"{label} ({demo_store.code})",
-                "employee_id": employee,
-                "expense_line_ids": [(6, 0, [expense])],
-            },
-        )
-        env["hr.expense.sheet"].browse([sheet]).action_submit_sheet()
+                env,
+                "hr.expense.sheet",
+                {
+                    "name": f"{label} ({demo_store.code})",
+                    "employee_id": employee,
+                    "expense_line_ids": [(6, 0, [expense])],
+                },
+            )
+            env["hr.expense.sheet"].browse([sheet]).action_submit_sheet()
+        else:  # Odoo 19: the expense itself is tagged and submitted
+            env.sandbox.store_tags[("hr.expense", expense)] = warehouse
+            env["hr.expense"].browse([expense]).action_submit()
         # Incidents: maintenance requests and project tasks.
         fridge = mk_for_store(
                 warehouse,

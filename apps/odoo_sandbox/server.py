@@ -75,8 +75,9 @@ class _Handler(BaseHTTPRequestHandler):
             # The client gave up (its timeout): as with Odoo, the work is done, the answer is lost.
             self.close_connection = True
 
-    def _json(self, status: int, payload: Any, extra: dict[str, str] | None = None) -> None:
-        self._send(status, json.dumps(payload).encode(), "application/json", extra)
+    def _json(self, status: int, payload: Any, extra: dict[str, str] | None = None,
+              content_type: str = "application/json") -> None:
+        self._send(status, json.dumps(payload).encode(), content_type, extra)
 
     def _drop(self) -> None:
         """Close the connection without answering (a crashed worker or a cut network)."""
@@ -134,10 +135,13 @@ class _Handler(BaseHTTPRequestHandler):
         if isinstance(payload, bytes):
             self._send(status, payload, content_type, extra)
         else:
-            self._json(status, payload, extra)
+            self._json(status, payload, extra, content_type or "application/json")
 
     def _route(self, path: str, raw: bytes, body: Any) -> tuple[int, Any, str, dict[str, str] | None]:
         sandbox = self.owner.sandbox
+        if path.startswith("/json/2/") and sandbox.major >= 19:
+            headers = {k.lower(): v for k, v in self.headers.items()}
+            return handle_json2(sandbox, path, self.command, headers, raw)
         if body is ValueError and self.command == "POST" and not path.startswith("/web/hook/"):
             return (
                 400,
@@ -163,12 +167,6 @@ class _Handler(BaseHTTPRequestHandler):
             payload = payload or dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(self.path).query))
             status, answer = handle_hook(sandbox, path.rsplit("/", 1)[-1], payload)
             return (status, answer, "", None) if answer is not None else (404, PAGE_404, "text/html", None)
-        if path.startswith("/json/2/") and self.command == "POST" and sandbox.major >= 19:
-            parts = path.split("/")
-            if len(parts) == 5 and parts[3] and parts[4]:
-                headers = {k.lower(): v for k, v in self.headers.items()}
-                status, answer = handle_json2(sandbox, parts[3], parts[4], headers, body)
-                return status, answer, "", None
         if path.startswith("/web/") and self.command == "POST":
             answer, new_uid = handle_web(sandbox, path, body, self._session_uid())
             if not (
@@ -313,6 +311,7 @@ class SandboxServer:
             "db": self.db,
             "version": self.version,
             "rpc_count": self.rpc_count,
+            "deprecated_rpc_calls": self.sandbox.deprecated_rpc_calls,
             "users": [{"login": u["login"], "uid": u["uid"]} for u in self.users()],
             "faults": self.faults.as_dict(),
             "simulator": {"interval": self.simulate, "steps": self.simulator.steps},

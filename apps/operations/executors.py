@@ -38,9 +38,9 @@ def activity_done(writeback: WriteBack, gateway: OdooGateway) -> dict[str, Any]:
     rows = gateway.read(ACTIVITY, [writeback.odoo_id], ["active"])
     if not rows or rows[0].get("active") is False:
         return {"already_done": True}
-    message = gateway.call(ACTIVITY, "action_feedback", [writeback.odoo_id],
-                           feedback=writeback.payload.get("feedback") or False)
-    return {"message_id": message if isinstance(message, int) and not isinstance(message, bool) else None}
+    messages = gateway.call_for_ids(ACTIVITY, "action_feedback", [writeback.odoo_id],
+                                    feedback=writeback.payload.get("feedback") or False)
+    return {"message_id": messages[0] if messages else None}
 
 
 def writeback_outcome(writeback: WriteBack) -> None:

@@ -8,8 +8,10 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
+from django.http import QueryDict
 from django.utils import timezone
 
+from apps.operations import conf
 from apps.operations.models import (
     ACTIVE_STATUSES,
     ExceptionEvent,
@@ -22,12 +24,18 @@ from apps.operations.models import (
 from apps.organisation.models import RoleGrant, Store
 from apps.organisation.roles import NETWORK_ROLES, Action, Role
 from apps.organisation.scope import stores_for
+from apps.portal.listing import Listing, ListSpec, listing_page
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
 
 STATUS_FILTERS = {"active": ACTIVE_STATUSES, "all": None, **{s.value: (s.value,) for s in ExceptionStatus}}
 KPI_WINDOW = timedelta(days=30)
+# The list's sorts (worst first by default, the oldest of a severity first) and text search.
+EXCEPTION_LIST = ListSpec(sorts={"severity": "severity,-opened_at", "opened": "opened_at", "title": "title",
+                                 "store": "store__code", "value": "value_at_risk"},
+                          default_sort="-severity", search_fields=("title", "detail", "store__code", "store__name"),
+                          page_size=conf.PAGE_SIZE)
 
 
 class FilterError(ValueError):
@@ -57,6 +65,17 @@ class ExceptionFilters:
             raise FilterError("A store code has at most 16 characters.")
         return cls(status=status, kind=kind, store=store, severity=int(severity_text))
 
+    def as_querydict(self) -> QueryDict:
+        """The filters (not the search, sort or page) as query parameters."""
+        query = QueryDict(mutable=True)
+        query["status"] = self.status
+        for key in ("kind", "store"):
+            if getattr(self, key):
+                query[key] = getattr(self, key)
+        if self.severity:
+            query["severity"] = str(self.severity)
+        return query
+
     def apply(self, queryset: OpsExceptionQuerySet) -> OpsExceptionQuerySet:
         statuses = STATUS_FILTERS[self.status]
         if statuses is not None:
@@ -76,6 +95,11 @@ def exceptions_for(user: User | AnonymousUser, filters: ExceptionFilters | None 
     if filters is not None:
         queryset = filters.apply(queryset)
     return queryset.select_related("store", "owner").order_by("-severity", "deadline", "-opened_at", "-pk")
+
+
+def exception_page(user: User | AnonymousUser, filters: ExceptionFilters, params: Any) -> Listing[OpsException]:
+    """One keyset page of the list, searched and sorted as asked."""
+    return listing_page(exceptions_for(user, filters), EXCEPTION_LIST, params, filters.as_querydict())
 
 
 def exception_summary(queryset: QuerySet[OpsException]) -> dict[str, int]:

@@ -9,14 +9,12 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.middleware import HtmxDetails
 
-from apps.operations import conf
 from apps.operations.forms import AssignForm, ResolveForm, SnoozeForm, first_error
 from apps.operations.models import ExceptionKind, OpsException, Severity
 from apps.operations.rules import timezone_of
@@ -27,6 +25,7 @@ from apps.operations.selectors import (
     assignees_for,
     exception_events,
     exception_kpis,
+    exception_page,
     exception_summary,
     exceptions_for,
     stores_visible,
@@ -62,9 +61,9 @@ def exception_list(request: HtmxRequest) -> HttpResponse:
         filters = ExceptionFilters.from_query(request.GET)
     except FilterError as exc:
         return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
-    page = Paginator(exceptions_for(request.user, filters), conf.PAGE_SIZE).get_page(request.GET.get("page"))
+    listing = exception_page(request.user, filters, request.GET)
     context = {
-        "page": page, "filters": filters, "stores": stores, "now": timezone.now(),
+        "listing": listing, "filters": filters, "stores": stores, "now": timezone.now(),
         "summary": exception_summary(exceptions_for(request.user)), "kpis": exception_kpis(request.user),
         "kinds": ExceptionKind.choices, "severities": Severity.choices, "statuses": list(STATUS_FILTERS),
     }

@@ -11,6 +11,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     # Browsers ask for /favicon.ico whatever the page says: answered, not a 404 in the log.
     path("favicon.ico", views.favicon),
+    path("views/save/", views.saved_view_create, name="saved_view_create"),
+    path("views/<int:pk>/delete/", views.saved_view_remove, name="saved_view_remove"),
 ]
 
 # Sign-in lives at the top level (settings.LOGIN_URL = "login").

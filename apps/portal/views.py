@@ -1,16 +1,23 @@
-"""The shell: home, sign-in and the page that explains a refusal."""
+"""The shell: the home page and saved views of lists (error pages: `apps.portal.errors`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.urls import reverse
+from django.views.decorators.http import require_POST
 
+from apps.portal.errors import error_page
+from apps.portal.models import SavedView
+from apps.portal.saved_views import saved_view_delete, saved_view_save, saved_views_for
 from apps.portal.selectors import overview_for
+
+LIST_URLS = {"approvals": "approvals:inbox", "incidents": "incidents:list"}
 
 
 @login_required
@@ -28,8 +35,40 @@ def favicon(request: HttpRequest) -> HttpResponse:
     return redirect(static("favicon.svg"), permanent=True)
 
 
-def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    """A 403 that says what is missing: the message of the PermissionDenied raised by the check."""
-    reason = str(exception) if isinstance(exception, PermissionDenied) and str(exception) else ""
-    context: dict[str, Any] = {"reason": reason or "Your roles do not cover this page."}
-    return render(request, "portal/403.html", context, status=403)
+def _saved_views_panel(request: HttpRequest, list_name: str, query: str, *, status: int = 200,
+                       error: str = "") -> HttpResponse:
+    return render(request, "portal/partials/saved_views.html",
+                  {"saved_views": saved_views_for(request.user, list_name), "list_name": list_name,
+                   "list_url": reverse(LIST_URLS[list_name]), "current_query": query, "error": error}, status=status)
+
+
+@login_required
+@require_POST
+def saved_view_create(request: HttpRequest) -> HttpResponse:
+    """Save the list's current filters under a name (the panel comes back for htmx)."""
+    list_name = request.POST.get("list", "")
+    query = request.POST.get("query", "")
+    if list_name not in LIST_URLS:
+        return error_page(request, status=400, title="Not saved", message="Unknown list.")
+    try:
+        saved_view_save(user=request.user, list_name=list_name,  # type: ignore[arg-type]
+                        name=request.POST.get("name", ""), query=query)
+    except ValidationError as exc:
+        if request.htmx:  # type: ignore[attr-defined]
+            return render(request, "portal/partials/error.html", {"message": " ".join(exc.messages)}, status=400)
+        return error_page(request, status=400, title="Not saved", message=" ".join(exc.messages))
+    if request.htmx:  # type: ignore[attr-defined]
+        return _saved_views_panel(request, list_name, query)
+    return HttpResponseRedirect(f"{reverse(LIST_URLS[list_name])}?{query}")
+
+
+@login_required
+@require_POST
+def saved_view_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        list_name = saved_view_delete(user=request.user, pk=pk)  # type: ignore[arg-type]
+    except SavedView.DoesNotExist:
+        raise Http404("No such saved view of yours.") from None
+    if request.htmx:  # type: ignore[attr-defined]
+        return _saved_views_panel(request, list_name, request.POST.get("query", ""))
+    return HttpResponseRedirect(reverse(LIST_URLS[list_name]))

@@ -11,11 +11,11 @@ from apps.sync.models import Feed, MirrorRecord, PendingRefetch, SyncRun, Webhoo
 
 @admin.register(Feed)
 class FeedAdmin(admin.ModelAdmin[Feed]):
-    list_display = ["slug", "name", "kind", "odoo_model", "enabled", "last_success_at", "cursor_write_date",
-                    "last_error"]
-    list_filter = ["kind", "enabled"]
+    list_display = ["slug", "name", "kind", "odoo_model", "odoo_series", "enabled", "last_success_at",
+                    "cursor_write_date", "last_error"]
+    list_filter = ["kind", "enabled", "odoo_series"]
     readonly_fields = ["cursor_write_date", "cursor_id", "running_since", "last_success_at", "last_error",
-                       "builtin_version", "tuned_fields"]
+                       "builtin_version", "odoo_series", "tuned_fields"]
 
     def save_model(self, request: HttpRequest, obj: Feed, form: Any, change: bool) -> None:
         """A definition field changed here is operations' choice: a later built-in upgrade keeps it."""

@@ -1,5 +1,10 @@
 """The built-in feeds for Odoo Community 17 to 19. They are rows like any configured feed, created or
-refreshed by `feeds_ensure` so operations can tune them in the admin."""
+refreshed by `feeds_ensure` so operations can tune them in the admin.
+
+A definition that differs on Odoo 19 carries its changes under `odoo_19`: expenses are approved one
+by one there (`hr.expense`; `hr.expense.sheet` is gone). `odoo_setup` reads the server's version and
+brings every built-in feed to the definition for it (`feeds_ensure(major=...)`); the row records which
+it holds in `odoo_series`, shown in the admin."""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ from django.db import transaction
 from apps.integration.conf import STORE_FIELD  # the field odoo_setup adds where Odoo has no warehouse link
 from apps.sync.domain import validate_domain
 from apps.sync.feed_history import BEFORE_VERSIONS
+from apps.sync.mirror import mirror_close_open
 from apps.sync.models import Feed, FeedKind
 
 BUILTIN_FEEDS: list[dict[str, Any]] = [
@@ -50,17 +56,29 @@ BUILTIN_FEEDS: list[dict[str, Any]] = [
                      "requester_fields": ["invoice_user_id"], "reference_field": "name"},
     },
     {
-        "version": 3, "slug": "expense-reports", "name": "Expense reports to approve", "kind": FeedKind.APPROVAL,
+        "version": 4, "slug": "expense-reports", "name": "Expense reports to approve", "kind": FeedKind.APPROVAL,
         "odoo_model": "hr.expense.sheet", "base_domain": [],
         "domain": [["state", "=", "submit"]],
         "fields": ["name", "state", "employee_id", "total_amount", "currency_id", "user_id", "create_uid",
                    STORE_FIELD],
         "store_field": STORE_FIELD,
         "settings": {"approve": "action_approve_expense_sheets", "reject": "refuse_wizard",
+                     "refuse_wizard_field": "sheet_ids",
                      "done_states": ["approve", "post", "done"], "rejected_states": ["cancel"],
                      "amount_field": "total_amount", "reference_field": "name",
                      # `user_id` is the report's manager (its approver); the requester is the employee.
                      "requester_fields": [], "requester_links": {"employee_id": ["hr.employee", "user_id"]}},
+        # Odoo 19: no expense reports; each expense is submitted and approved (or refused) by itself.
+        "odoo_19": {
+            "name": "Expenses to approve", "odoo_model": "hr.expense", "domain": [["state", "=", "submitted"]],
+            "fields": ["name", "state", "employee_id", "total_amount", "currency_id", "manager_id", "create_uid",
+                       STORE_FIELD],
+            "settings": {"approve": "action_approve", "reject": "refuse_wizard", "refuse_wizard_field": "expense_ids",
+                         "done_states": ["approved", "posted", "in_payment", "paid"], "rejected_states": ["refused"],
+                         "amount_field": "total_amount", "reference_field": "name",
+                         # `manager_id` approves; the requester is the employee.
+                         "requester_fields": [], "requester_links": {"employee_id": ["hr.employee", "user_id"]}},
+        },
     },
     {
         "version": 2, "slug": "maintenance-requests", "name": "Maintenance incidents", "kind": FeedKind.INCIDENT,
@@ -120,6 +138,8 @@ BUILTIN_FEEDS: list[dict[str, Any]] = [
         "domain": [],
         "fields": ["res_model", "res_id", "res_name", "summary", "activity_type_id", "date_deadline", "user_id"],
         "settings": {"exception_kind": "overdue_activity"},
+        "odoo_19": {"base_domain": [["res_model", "in", ["purchase.order", "stock.picking", "account.move",
+                                                         "hr.expense", "maintenance.request", "project.task"]]]},
     },
 ]
 
@@ -144,20 +164,43 @@ def _kept(feed: Feed, key: str, definition: dict[str, Any]) -> bool:
     return False
 
 
+SERIES_BEFORE_19, SERIES_19 = "16-18", "19+"
+
+
+def odoo_series(major: int) -> str:
+    return SERIES_19 if major >= 19 else SERIES_BEFORE_19
+
+
+def builtin_definition(definition: dict[str, Any], series: str) -> dict[str, Any]:
+    """The definition for one Odoo series: the base, with its `odoo_19` changes from 19 on."""
+    base = {key: value for key, value in definition.items() if key != "odoo_19"}
+    return {**base, **definition.get("odoo_19", {})} if series == SERIES_19 else base
+
+
 @transaction.atomic
-def feeds_ensure() -> list[str]:
+def feeds_ensure(major: int | None = None) -> list[str]:
     """Create missing built-in feeds and bring older built-in rows up to their definition's version,
-    field by field, keeping what operations tuned. Returns what changed, in words."""
+    field by field, keeping what operations tuned. With the server's `major` version (odoo_setup),
+    also switch each built-in feed to that version's definition. Returns what changed, in words."""
     report = []
     existing = {feed.slug: feed for feed in Feed.objects.select_for_update().filter(
         slug__in=[d["slug"] for d in BUILTIN_FEEDS])}
     for definition in BUILTIN_FEEDS:
-        validate_domain(definition["domain"], ["write_date", *definition["fields"]])
-        values, version = _definition(definition), definition["version"]
         feed = existing.get(definition["slug"])
+        held = (feed.odoo_series if feed is not None else "") or SERIES_BEFORE_19
+        series = odoo_series(major) if major is not None else held
+        chosen = builtin_definition(definition, series)
+        validate_domain(chosen["domain"], ["write_date", *chosen["fields"]])
+        values, version = _definition(chosen), chosen["version"]
         if feed is None:
-            Feed.objects.create(slug=definition["slug"], builtin_version=version, **values)
+            Feed.objects.create(slug=definition["slug"], builtin_version=version, odoo_series=series, **values)
             continue
+        if series != held:
+            line = _switch_series(feed, _definition(builtin_definition(definition, held)), values, series)
+            report += [line] if line else []
+        elif feed.odoo_series != series:
+            feed.odoo_series = series
+            feed.save(update_fields=["odoo_series"])
         if feed.builtin_version >= version:
             continue
         changed = [key for key, value in values.items() if getattr(feed, key) != value]
@@ -172,6 +215,28 @@ def feeds_ensure() -> list[str]:
         line += f"; kept operations' {', '.join(kept)}" if kept else ""
         report.append(line)
     return report
+
+
+def _switch_series(feed: Feed, before: dict[str, Any], after: dict[str, Any], series: str) -> str:
+    """Bring a feed to another Odoo series' definition: what the version changes is replaced (even when
+    tuned: a tuned domain of a model that is gone means nothing), the rest is kept. A new model starts
+    from an empty cursor, and the open records of the old one close."""
+    changed = [key for key, value in after.items() if before.get(key) != value]
+    for key in changed:
+        setattr(feed, key, after[key])
+    feed.tuned_fields = [key for key in feed.tuned_fields if key not in changed]
+    feed.odoo_series = series  # an older definition version is upgraded after, as in any series
+    closed = 0
+    if "odoo_model" in changed:
+        feed.cursor_write_date, feed.cursor_id, feed.last_poll_started_at = None, 0, None
+        feed.save()
+        closed = mirror_close_open(feed)
+    else:
+        feed.save()
+    if not changed:
+        return ""  # the same definition on both: only the label moves
+    line = f"feed {feed.slug} now follows Odoo {series}: {', '.join(changed)} changed"
+    return line + (f"; {closed} open records of the old model closed" if closed else "")
 
 
 def feed_error_text(feed: Feed, exc: Exception) -> str:

@@ -75,7 +75,25 @@ def batch_apply(feed: Feed, rows: list[dict[str, Any]], resolver: StoreResolver,
     result.upserted[:0] = created
     result.created_count = len(created)
     if result.upserted or result.closed:
-        with events.batched():  # the projector's events and the batch's own: one notice pass after commit
-            project(result)
-            events.emit(FeedBatchSynced(feed_kind=feed.kind, store_ids=frozenset(result.store_ids)))
+        _project(result)
     return result
+
+
+def _project(result: BatchResult) -> None:
+    with events.batched():  # the projector's events and the batch's own: one notice pass after commit
+        project(result)
+        events.emit(FeedBatchSynced(feed_kind=result.feed.kind, store_ids=frozenset(result.store_ids)))
+
+
+@transaction.atomic
+def mirror_close_open(feed: Feed, reason: str = DELETED) -> int:
+    """Close every open record of a feed, as if deleted in Odoo (its model is gone: a built-in feed
+    switched to another Odoo version's definition), so the domain rows close with them."""
+    now = timezone.now()
+    records = list(MirrorRecord.objects.select_for_update().filter(feed=feed, closed_at__isnull=True))
+    for record in records:
+        record.closed_at, record.close_reason, record.synced_at = now, reason, now
+    MirrorRecord.objects.bulk_update(records, ["closed_at", "close_reason", "synced_at"])
+    if records:
+        _project(BatchResult(feed=feed, closed=records))
+    return len(records)

@@ -42,6 +42,9 @@ class Feed(models.Model):
     enabled = models.BooleanField(default=True)
     builtin_version = models.PositiveIntegerField(
         default=0, help_text="Version of the built-in definition last applied (0: a feed operations added).")
+    odoo_series = models.CharField(
+        max_length=8, blank=True, help_text="The Odoo versions the built-in definition is for (16-18 or 19+): "
+                                            "odoo_setup chooses it from the server's version.")
     tuned_fields = models.JSONField(
         default=list, blank=True, help_text="Definition fields operations changed in the admin: an upgraded "
                                             "built-in definition leaves them as they are.")

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 ALL = "*"
 EVENT_TYPES: dict[str, str] = {
     "approval.decided": "An approval request was approved or rejected (by a person or a system rule).",
+    "approval.undone": "A person undid their decision inside the undo window; nothing went to Odoo.",
     "writeback.applied": "A change reached Odoo.",
     "writeback.conflict": "Odoo had moved on: the change was not applied (conflict).",
     "writeback.failed": "Odoo refused the change permanently.",

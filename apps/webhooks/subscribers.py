@@ -18,7 +18,14 @@ from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 
 from apps.events import Phase, Subscriber
-from apps.events.types import ApprovalDecided, ExceptionOpened, ExceptionResolved, IncidentReported, WriteBackFinished
+from apps.events.types import (
+    ApprovalDecided,
+    ApprovalUndone,
+    ExceptionOpened,
+    ExceptionResolved,
+    IncidentReported,
+    WriteBackFinished,
+)
 from apps.webhooks.services import _any_active, event_publish
 
 logger = logging.getLogger(__name__)
@@ -66,6 +73,17 @@ def approval_decided(event: ApprovalDecided) -> None:
 
 
 @_never_breaks_the_change
+def approval_undone(event: ApprovalUndone) -> None:
+    request = event.request
+    event_publish("approval.undone", {
+        "request": {"id": request.pk, "reference": request.reference, "kind": request.kind,
+                    "odoo_model": request.odoo_model, "odoo_id": request.odoo_id, "status": request.status,
+                    "url": _link("approvals:detail", request.pk)},
+        "decision": {"id": event.decision_id, "outcome": event.outcome, "undone_by": event.actor.get_username()},
+    }, request.store, dedupe_key=f"approval.undone:{event.decision_id}")
+
+
+@_never_breaks_the_change
 def writeback_finished(event: WriteBackFinished) -> None:
     writeback = event.writeback
     stamp = writeback.updated_at.isoformat() if writeback.updated_at else ""
@@ -107,6 +125,7 @@ def exception_changed(event: ExceptionOpened | ExceptionResolved) -> None:
 
 SUBSCRIBERS = [
     Subscriber(ApprovalDecided, approval_decided, Phase.TRANSACTION),
+    Subscriber(ApprovalUndone, approval_undone, Phase.TRANSACTION),
     Subscriber(WriteBackFinished, writeback_finished, Phase.TRANSACTION),
     Subscriber(IncidentReported, incident_reported, Phase.TRANSACTION),
     Subscriber(ExceptionOpened, exception_changed, Phase.TRANSACTION),

@@ -31,7 +31,8 @@ FINAL = (WriteBackStatus.APPLIED, WriteBackStatus.CONFLICT, WriteBackStatus.FAIL
 
 class WriteBackQuerySet(ScopedQuerySet["WriteBack"]):
     def due(self) -> WriteBackQuerySet:
-        return self.filter(status__in=PENDING, next_attempt_at__lte=timezone.now())
+        now = timezone.now()
+        return self.filter(status__in=PENDING, next_attempt_at__lte=now).exclude(not_before__gt=now)
 
 
 class WriteBack(models.Model):
@@ -53,6 +54,9 @@ class WriteBack(models.Model):
                               db_index=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(default=timezone.now, db_index=True)
+    not_before = models.DateTimeField(
+        null=True, blank=True, help_text="Held until then (a decision's undo window): no worker claims it earlier, "
+                                         "and until then it can be withdrawn.")
     claimed_at = models.DateTimeField(null=True, blank=True)
     applied_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
@@ -79,6 +83,12 @@ class WriteBack(models.Model):
     @property
     def is_final(self) -> bool:
         return self.status in FINAL
+
+    @property
+    def is_held(self) -> bool:
+        """Still inside its undo window: nothing has gone to Odoo and it may be withdrawn."""
+        return (self.status == WriteBackStatus.QUEUED and self.not_before is not None
+                and self.not_before > timezone.now())
 
     @property
     def is_waiting_for_odoo(self) -> bool:

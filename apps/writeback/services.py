@@ -13,7 +13,13 @@ from django.utils import timezone
 
 from apps import events
 from apps.audit.services import audit_record
-from apps.events.types import WriteBackDeferred, WriteBackFinished, WriteBackQueued, WriteBacksDeadLettered
+from apps.events.types import (
+    WriteBackDeferred,
+    WriteBackFinished,
+    WriteBackQueued,
+    WriteBacksDeadLettered,
+    WriteBackWithdrawn,
+)
 from apps.odoo_gateway import OdooError, OdooGateway, OdooUnavailable, get_gateway
 from apps.writeback.executors import WriteBackConflict, WriteBackRefused, executor_for
 from apps.writeback.models import PENDING, WriteBack, WriteBackStatus
@@ -37,38 +43,70 @@ def outcome_register(kind: str, callback: Outcome) -> None:
 
 def writeback_enqueue(*, kind: str, idempotency_key: str, odoo_model: str, odoo_id: int | None,
                       payload: dict[str, Any], store: Store | None, source: models.Model | None = None,
-                      created_by: User | None = None) -> WriteBack:
+                      created_by: User | None = None, hold_seconds: float = 0) -> WriteBack:
     """Save the intent in the caller's transaction and start it once that transaction commits.
 
     The same idempotency key twice returns the existing row: a double-clicked decision writes once.
+    `hold_seconds` keeps it from every worker for that long (`not_before`, a decision's undo window):
+    until then `writeback_withdraw` can take it back and Odoo never hears of it.
     """
+    not_before = timezone.now() + timedelta(seconds=hold_seconds) if hold_seconds > 0 else None
     writeback, created = WriteBack.objects.get_or_create(
         idempotency_key=idempotency_key,
         defaults={"kind": kind, "odoo_model": odoo_model, "odoo_id": odoo_id, "payload": payload, "store": store,
                   "source_type": source._meta.label_lower if source is not None else "",
-                  "source_id": str(source.pk) if source is not None else "", "created_by": created_by},
+                  "source_id": str(source.pk) if source is not None else "", "created_by": created_by,
+                  "not_before": not_before, "next_attempt_at": not_before or timezone.now()},
     )
     if created:
-        transaction.on_commit(lambda: _dispatch(writeback.pk))
+        transaction.on_commit(lambda: _dispatch(writeback.pk, delay=hold_seconds))
         events.emit(WriteBackQueued(writeback=writeback))
     return writeback
 
 
-def _dispatch(pk: int) -> None:
+def _dispatch(pk: int, *, delay: float = 0) -> None:
+    """Send the task now, or for the end of the row's hold (the periodic dispatcher is the safety net)."""
     from apps.writeback.tasks import apply_writeback
 
     try:
-        apply_writeback.delay(pk)
+        if delay > 0:
+            apply_writeback.apply_async((pk,), countdown=delay)
+        else:
+            apply_writeback.delay(pk)
     except Exception:  # broker down: the periodic dispatcher picks the row up
         logger.warning("Could not enqueue write-back %s; the dispatcher will retry it", pk, exc_info=True)
 
 
 def writeback_claim(pk: int) -> WriteBack | None:
-    """Claim a due row with a conditional UPDATE: of two workers racing for it, exactly one wins."""
+    """Claim a due row with a conditional UPDATE: of two workers racing for it, exactly one wins.
+    A held row (inside its undo window) is never due, so a claim and a withdrawal cannot both win."""
     now = timezone.now()
-    claimed = WriteBack.objects.filter(pk=pk, status__in=PENDING, next_attempt_at__lte=now).update(
-        status=WriteBackStatus.IN_PROGRESS, claimed_at=now, attempts=models.F("attempts") + 1, updated_at=now)
+    claimed = (WriteBack.objects.filter(pk=pk, status__in=PENDING, next_attempt_at__lte=now)
+               .exclude(not_before__gt=now)
+               .update(status=WriteBackStatus.IN_PROGRESS, claimed_at=now, attempts=models.F("attempts") + 1,
+                       updated_at=now))
     return WriteBack.objects.get(pk=pk) if claimed else None
+
+
+def writeback_hold_remaining(pk: int) -> float:
+    """Seconds until a held row may be claimed (0 when it is due or gone)."""
+    not_before = (WriteBack.objects.filter(pk=pk, status=WriteBackStatus.QUEUED)
+                  .values_list("not_before", flat=True).first())
+    return max(0.0, (not_before - timezone.now()).total_seconds()) if not_before else 0.0
+
+
+def writeback_withdraw(writeback: WriteBack) -> bool:
+    """Take a held row back before any worker saw it (a decision undone inside its window).
+
+    One conditional DELETE: it only matches while the row is queued and still held, and a worker's
+    claim only matches once the hold is over, so exactly one of them wins. False: too late, it is
+    on its way to Odoo (or there already).
+    """
+    deleted, _ = WriteBack.objects.filter(pk=writeback.pk, status=WriteBackStatus.QUEUED,
+                                          not_before__gt=timezone.now()).delete()
+    if deleted:
+        events.emit(WriteBackWithdrawn(writeback_id=writeback.pk, store=writeback.store_id))
+    return bool(deleted)
 
 
 def writeback_run(pk: int, *, gateway: OdooGateway | None = None) -> WriteBack | None:

@@ -26,7 +26,14 @@ def dispatched(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
     sent: list[int] = []
     monkeypatch.setattr(apply_writeback, "delay", lambda pk: sent.append(pk))
+    # A held row (undo window) is sent for the end of its hold: captured alike, its countdown kept.
+    monkeypatch.setattr(apply_writeback, "apply_async",
+                        lambda args, countdown=0: (sent.append(args[0]), COUNTDOWNS.append(countdown)))
+    COUNTDOWNS.clear()
     return sent
+
+
+COUNTDOWNS: list[float] = []
 
 
 def signed_in(user: Any) -> Client:
@@ -36,7 +43,7 @@ def signed_in(user: Any) -> Client:
 
 
 def approvals_sync(gateway: Any, slugs: tuple[str, ...] = APPROVAL_FEEDS) -> None:
-    feeds_ensure()
+    feeds_ensure(major=gateway.version().major)  # as odoo_setup does: the feeds of the server's version
     for slug in slugs:
         run = feed_sync(Feed.objects.get(slug=slug), gateway=gateway)
         assert run.status == "ok", run.error
@@ -94,10 +101,20 @@ def new_refund(server: Any, *, warehouse_id: int = 2, amount: float = 40.0) -> i
         "invoice_line_ids": [[0, 0, {"name": "Damaged goods", "quantity": 1, "price_unit": amount}]]}])
 
 
+def expense_model(server: Any) -> str:
+    """What an expense approval approves: the report on Odoo 16-18, the expense itself on 19."""
+    return "hr.expense" if server.sandbox.major >= 19 else "hr.expense.sheet"
+
+
 def new_expense_sheet(server: Any, *, warehouse_id: int = 2, amount: float = 60.0) -> int:
-    employee = server.execute("admin", "hr.employee", "search", [[]], {"limit": 1})[0]
-    expense = server.execute("admin", "hr.expense", "create", [{
-        "name": "Taxi to supplier", "employee_id": employee, "total_amount_currency": amount}])
+    """A submitted expense report (Odoo 18) or expense (Odoo 19) of a store manager, waiting for approval."""
+    employee = server.execute("admin", "hr.employee", "search", [[["user_id", "=", False]]], {"limit": 1})[0]
+    values = {"name": "Taxi to supplier", "employee_id": employee, "total_amount_currency": amount}
+    if server.sandbox.major >= 19:
+        expense = server.execute("admin", "hr.expense", "create", [{**values, "x_store_warehouse_id": warehouse_id}])
+        server.execute("admin", "hr.expense", "action_submit", [[expense]])
+        return expense
+    expense = server.execute("admin", "hr.expense", "create", [values])
     sheet = server.execute("admin", "hr.expense.sheet", "create", [{
         "name": "Taxi", "employee_id": employee, "expense_line_ids": [[6, 0, [expense]]],
         "x_store_warehouse_id": warehouse_id}])

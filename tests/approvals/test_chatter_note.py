@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from apps.approvals.selectors import request_lines
+from apps.approvals.lines import request_lines
 from apps.approvals.services.decisions import decision_record
 from apps.writeback.models import WriteBack, WriteBackStatus
 from apps.writeback.services import writeback_replay

@@ -17,6 +17,7 @@ from apps.sync.feeds import feeds_ensure
 from apps.sync.models import Feed, PendingRefetch, RunStatus, WebhookRejection
 from apps.sync.webhooks import RULE_NAME, webhook_rules_install
 from apps.writeback.models import WriteBack, WriteBackStatus
+from tests.odoo_versions import EVERY_ODOO
 
 pytestmark = pytest.mark.django_db
 ALL = {"active_test": False}
@@ -44,6 +45,7 @@ def healthy_cron(odoo, offset: int = 0) -> int:  # type: ignore[no-untyped-def]
     return odoo.search("ir.cron", [["active", "=", True], ["failure_count", "=", 0]], order="id asc")[offset]
 
 
+@EVERY_ODOO
 def test_it_reads_the_seeded_failing_crons_emails_and_missing_rules(ready, odoo) -> None:
     health_check_odoo(gateway=odoo)
     failing = odoo.search("ir.cron", [["failure_count", ">", 0]], context=ALL)
@@ -64,6 +66,7 @@ def test_it_reads_the_seeded_failing_crons_emails_and_missing_rules(ready, odoo)
     assert rules.status == SignalStatus.DEGRADED
     assert "purchase.order" in rules.data["missing"]
     assert signal("odoo.connection").status == SignalStatus.OK
+    assert signal("odoo.api").status == SignalStatus.OK  # JSON-RPC on 18; JSON-2 with its key on 19
 
 
 def test_it_turns_a_cron_red_when_it_fails_in_odoo_and_green_when_it_recovers(ready, odoo, odoo_server) -> None:

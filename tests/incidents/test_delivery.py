@@ -22,6 +22,7 @@ from apps.writeback.models import WriteBack, WriteBackStatus
 from apps.writeback.services import writeback_run, writebacks_dispatch
 from tests.factories import Network
 from tests.incidents.conftest import photo_bytes, run_create, submit, upload
+from tests.odoo_versions import EVERY_ODOO
 
 pytestmark = pytest.mark.django_db
 
@@ -48,6 +49,7 @@ def photo() -> Any:
     return photo_clean(upload("freezer.jpg", photo_bytes(size=(120, 90))))
 
 
+@EVERY_ODOO
 def test_it_creates_a_maintenance_request_with_the_store_priority_team_and_photo(
         odoo: Any, odoo_server: Any, network: Network) -> None:
     incident = submit(network.manager_a, network.store_a, photos=[photo()], urgency="high")
@@ -166,6 +168,7 @@ def test_it_refuses_clearly_when_the_incidents_project_is_missing(
     assert incident.status == IncidentStatus.UNDELIVERED
 
 
+@EVERY_ODOO
 def test_it_posts_a_store_comment_with_its_photo_to_the_chatter_once(
         odoo: Any, odoo_server: Any, network: Network) -> None:
     incident = submit(network.manager_a, network.store_a)

@@ -8,18 +8,20 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.core.management.base import CommandError
 
 from apps.health.models import HealthSignal, SignalStatus
 from apps.integration.conf import STORE_FIELD
 from apps.integration.selectors import readiness_check
 from apps.integration.services import StoreMapError, stores_map, stores_read_csv, stores_template
 from apps.odoo_sandbox.testing import running_sandbox
-from apps.organisation.models import Region, Store
+from apps.organisation.models import Store
 from apps.sync.engine import feed_sync
 from apps.sync.feeds import feeds_ensure
 from apps.sync.models import Feed, RunStatus
-from tests.odoo_ready import STORE_FIELD_MODELS
+from tests.integration.conftest import setup
+from tests.odoo_ready import store_field_models
+
+STORE_FIELD_MODELS = store_field_models(18)
 
 pytestmark = pytest.mark.django_db
 
@@ -40,24 +42,6 @@ def gateway(stock_odoo, settings):  # type: ignore[no-untyped-def]
     reset_gateway()
     yield get_gateway()
     reset_gateway()
-
-
-@pytest.fixture
-def demo_stores(db: None) -> list[Store]:
-    from apps.organisation.demo_network import stores_with_warehouse_ids
-
-    region = Region.objects.create(code="ALL", name="All")
-    return [Store.objects.create(region=region, code=store.code, name=store.name, odoo_warehouse_id=wh)
-            for _, store, wh in stores_with_warehouse_ids()]
-
-
-def setup(*args: str) -> tuple[int, str]:
-    out = io.StringIO()
-    try:
-        call_command("odoo_setup", *args, stdout=out)
-    except CommandError as exc:
-        return exc.returncode, out.getvalue() + str(exc)
-    return 0, out.getvalue()
 
 
 def count(server: Any, model: str, domain: list[Any]) -> int:

@@ -86,7 +86,8 @@ def test_it_maps_an_unknown_method(admin: OdooGateway) -> None:
     with pytest.raises(OdooProgrammingError) as caught:
         admin.call("purchase.order", "button_reject", some_po)
 
-    assert caught.value.odoo_name == "builtins.AttributeError"
+    # JSON-RPC names the Python error; JSON-2 answers 404 NotFound "The method ... does not exist".
+    assert caught.value.odoo_name in {"builtins.AttributeError", "werkzeug.exceptions.NotFound"}
 
 
 def test_it_maps_an_unknown_model(admin: OdooGateway) -> None:
@@ -104,8 +105,9 @@ def test_it_maps_a_bad_domain_field(admin: OdooGateway) -> None:
 
 
 def test_it_maps_a_missing_required_field(admin: OdooGateway) -> None:
+    notes = "note" if admin.version().major >= 19 else "notes"  # Odoo 19 renamed purchase.order.notes
     with pytest.raises(OdooBusinessRuleRefused) as caught:
-        admin.create("purchase.order", {"notes": "no vendor"})
+        admin.create("purchase.order", {notes: "no vendor"})
 
     assert caught.value.odoo_name == "odoo.exceptions.ValidationError"
     assert "mandatory field" in caught.value.user_message

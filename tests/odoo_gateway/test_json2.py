@@ -90,7 +90,7 @@ def test_it_creates_writes_and_runs_business_methods(gateway: OdooGateway) -> No
     po = _new_po(gateway)
 
     assert isinstance(po, int)
-    assert gateway.write("purchase.order", po, {"notes": "<p>json-2</p>"}) is True
+    assert gateway.write("purchase.order", po, {"note": "<p>json-2</p>"}) is True  # `notes` on Odoo 18
     assert gateway.call("purchase.order", "button_confirm", [po]) is True
     assert gateway.call("purchase.order", "button_cancel", [po]) is None
     assert gateway.read("purchase.order", po, ["state"])[0]["state"] == "cancel"

@@ -33,7 +33,7 @@ def cases(network: Network) -> dict[str, OpsException]:
 def listed(client: Client, query: str = "") -> set[str]:
     response = client.get(reverse("operations:list") + query)
     assert response.status_code == 200
-    return {e.store.code for e in response.context["page"].object_list}
+    return {e.store.code for e in response.context["listing"].rows}
 
 
 def test_it_sends_anonymous_visitors_to_sign_in_for_every_page_and_action(cases) -> None:
@@ -101,7 +101,7 @@ def test_it_keeps_the_list_query_count_flat_as_exceptions_grow(network, django_a
         make_exception(network.store_b, owner=network.manager_a)
     with django_assert_max_num_queries(baseline):
         response = client.get(reverse("operations:list"))
-    assert len(response.context["page"].object_list) == 41
+    assert len(response.context["listing"].rows) == 41
 
 
 def test_it_lets_a_store_manager_acknowledge_own_store_exceptions_once(network, cases) -> None:

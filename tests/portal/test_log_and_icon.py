@@ -36,7 +36,8 @@ def test_a_403_and_a_404_are_one_line_each(network: Network, log: io.StringIO) -
     assert client.get("/incidents/999999/").status_code == 404
     lines = [line for line in log.getvalue().splitlines() if "django.request" in line]
     assert len(lines) == 2, log.getvalue()
-    assert "Forbidden (Permission denied): /health/" in lines[0]
+    assert "Forbidden" in lines[0]
+    assert lines[0].endswith("/health/")
     assert "Not Found: /incidents/999999/" in lines[1]
     assert "Traceback" not in log.getvalue()
 

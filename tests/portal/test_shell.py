@@ -102,7 +102,7 @@ def _grant_admin_perms():  # type: ignore[no-untyped-def]
 def test_it_explains_a_refusal_on_the_403_page(network: Network, rf) -> None:  # type: ignore[no-untyped-def]
     from django.core.exceptions import PermissionDenied
 
-    from apps.portal.views import permission_denied
+    from apps.portal.errors import permission_denied
 
     request = rf.get("/")
     request.user = network.manager_a

@@ -74,7 +74,7 @@ def test_it_waits_out_a_30_minute_outage_and_applies_every_decision_once_in_orde
     with time_machine.travel(moment, tick=False):
         assert request.status == ApprovalStatus.APPROVED
         assert request.status_label == f"Approved here — waiting for Odoo (unreachable since {since})"
-        page = signed_in(world.regional_north).get(reverse("approvals:inbox"))
+        page = signed_in(world.regional_north).get(reverse("approvals:inbox"), {"show": "decided"})
     assert page.status_code == 200
     assert page.content.decode().count("waiting for Odoo (unreachable since") == COUNT
 
@@ -110,8 +110,8 @@ def test_it_dead_letters_after_80_hours_down_with_a_reason_and_tells_operations(
     assert ops_notes.get().subject == f"{COUNT} write-backs dead-lettered: Odoo unreachable for more than 72 h"
     assert Notification.objects.filter(user=world.regional_north, subject__contains="dead-lettered").count() == COUNT
     odoo_server.faults.down = False
-    page = signed_in(world.regional_north).get(reverse("approvals:inbox"))
-    assert page.content.decode().count('data-writeback-status="dead"') == COUNT  # still in the inbox, to retry
+    page = signed_in(world.regional_north).get(reverse("approvals:inbox"), {"show": "decided"})
+    assert page.content.decode().count('data-writeback-status="dead"') == COUNT  # still on the Decided tab, to retry
     assert {row["state"] for row in odoo_server.execute("admin", "purchase.order", "read",
                                                         [orders, ["state"]])} == {"to approve"}
 

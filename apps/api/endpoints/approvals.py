@@ -142,7 +142,8 @@ class ApprovalRequestViewSet(ApiReadViewSet):
             with transaction.atomic():
                 decision = decision_record(request=approval, actor=request.user,  # type: ignore[arg-type]
                                            outcome=data.validated_data["outcome"],
-                                           comment=data.validated_data["comment"], http_request=request._request)
+                                           comment=data.validated_data["comment"], http_request=request._request,
+                                           undoable=False)  # the API has no undo: write back at once
                 # Save, then re-check inside the transaction: still in the caller's scope after the change.
                 if not api_scoped(ApprovalRequest.objects, request, Action.DECIDE).filter(pk=approval.pk).exists():
                     raise PermissionDenied(f"You cannot decide for store {approval.store.code}.")

@@ -77,14 +77,15 @@ def _writeback_payload(request: ApprovalRequest, decision: Decision) -> dict[str
     }
 
 
-def _finalise(request: ApprovalRequest, decision: Decision, actor: User | None) -> None:
-    """The request is decided: record it and queue the Odoo change under a per-round idempotency key."""
+def _finalise(request: ApprovalRequest, decision: Decision, actor: User | None, hold: float) -> None:
+    """The request is decided: record it and queue the Odoo change under a per-round idempotency key,
+    held for the undo window (`hold` seconds) when a person decided."""
     request.status = ApprovalStatus.APPROVED if decision.outcome == Outcome.APPROVE else ApprovalStatus.REJECTED
     request.decided_at = decision.created_at
     writeback = writeback_enqueue(
         kind=WRITEBACK_KIND, idempotency_key=f"approval:{request.pk}:round{request.round}",
         odoo_model=request.odoo_model, odoo_id=request.odoo_id, payload=_writeback_payload(request, decision),
-        store=request.store, source=decision, created_by=actor)
+        store=request.store, source=decision, created_by=actor, hold_seconds=hold)
     decision.writeback = writeback
     decision.save(update_fields=["writeback"])
     request.writeback = writeback
@@ -92,7 +93,7 @@ def _finalise(request: ApprovalRequest, decision: Decision, actor: User | None) 
 
 
 def _record(request: ApprovalRequest, *, outcome: str, comment: str, actor: User | None, actor_label: str,
-            system_rule: str = "", http_request: HttpRequest | None = None) -> Decision:
+            system_rule: str = "", http_request: HttpRequest | None = None, hold: float = 0) -> Decision:
     approvals = len(_round_approvers(request)) + (1 if outcome == Outcome.APPROVE else 0)
     final = outcome == Outcome.REJECT or approvals >= request.approvals_needed or bool(system_rule)
     decision = Decision.objects.create(
@@ -101,7 +102,7 @@ def _record(request: ApprovalRequest, *, outcome: str, comment: str, actor: User
         policy_version=request.policy_version, tier=request.tier, final=final)
     before = {"status": request.status}
     if final:
-        _finalise(request, decision, actor)
+        _finalise(request, decision, actor, hold)
     audit_record(action=f"approval.{outcome}", target=request, actor=actor, actor_label=actor_label,
                  store=request.store, request=http_request, before=before,
                  after={"status": request.status, "decision": decision.pk, "final": final,
@@ -111,15 +112,22 @@ def _record(request: ApprovalRequest, *, outcome: str, comment: str, actor: User
     return decision
 
 
+def undo_seconds(undoable: bool = True) -> float:
+    """The undo window a person's decision gets (CT_APPROVAL_UNDO_SECONDS; 0 switches undo off)."""
+    return float(settings.CT_APPROVAL_UNDO_SECONDS) if undoable else 0.0
+
+
 @transaction.atomic
 def decision_record(*, request: ApprovalRequest, actor: User, outcome: str, comment: str = "",
-                    http_request: HttpRequest | None = None) -> Decision:
+                    http_request: HttpRequest | None = None, undoable: bool = True) -> Decision:
     """A person approves or rejects. The request is re-read under a row lock, so two approvers
-    clicking at once cannot both decide it (the second gets "no longer open")."""
+    clicking at once cannot both decide it (the second gets "no longer open"). The write-back waits
+    out the undo window (`apps.approvals.services.undo`) unless `undoable` is false (API clients, which have
+    no undo)."""
     request = _locked(request)
     decision_check(request=request, actor=actor, outcome=outcome, comment=comment)
     return _record(request, outcome=outcome, comment=comment, actor=actor, actor_label=actor.get_username(),
-                   http_request=http_request)
+                   http_request=http_request, hold=undo_seconds(undoable))
 
 
 @transaction.atomic
@@ -144,7 +152,8 @@ def decisions_bulk_approve(*, requests: Sequence[ApprovalRequest], actor: User, 
     if problems:
         raise PermissionDenied("Nothing was approved. " + " ".join(problems))
     return [_record(request, outcome=Outcome.APPROVE, comment=comment, actor=actor,
-                    actor_label=actor.get_username(), http_request=http_request) for request in locked]
+                    actor_label=actor.get_username(), http_request=http_request, hold=undo_seconds())
+            for request in locked]
 
 
 def decision_auto(*, request: ApprovalRequest, terms: Terms) -> Decision:

@@ -6,7 +6,7 @@ from typing import Any
 
 from ..environment import Env
 from ..errors import AccessError
-from ..fields import Boolean, Char, Float, Integer, Many2many, Many2one, Row, Selection, Text
+from ..fields import Boolean, Char, Datetime, Float, Integer, Many2many, Many2one, Row, Selection, Text
 from ..orm import Model, rpc
 
 DEFAULT_SALE_TAX = "account.1_sale_tax_template"
@@ -220,3 +220,21 @@ class ProductProduct(Model):
     @classmethod
     def _display_name(cls, env: Env, row: Row) -> str:
         return _product_display(row)
+
+
+class ResUsersApikeys(Model):
+    """A user's API keys (the key itself is never stored or shown: the sandbox derives it, see
+    `Sandbox.api_key_for`). Only Settings admins read them, as on Odoo. From 19 here, where the
+    portal needs them (JSON-2); a non-admin's key expires (90 days by default)."""
+
+    _name = "res.users.apikeys"
+    _description = "Users API Keys"
+    _groups = ("base.group_system",)
+    _abstract = False
+    _since = 19
+    _fields = {
+        "name": Char("Description", required=True),
+        "user_id": Many2one("res.users", "User", required=True),
+        "scope": Char("Scope"),
+        "expiration_date": Datetime("Expiration Date"),
+    }

@@ -1,4 +1,7 @@
-"""hr / hr_expense: employees, expenses, expense reports and the refuse wizard (Odoo 18 flow)."""
+"""hr / hr_expense: employees, expenses, expense reports and the refuse wizard.
+
+Odoo 16-18 approve expense reports (`hr.expense.sheet`); Odoo 19 has no reports: each `hr.expense` is
+submitted (`action_submit`), approved (`action_approve`) or refused (the wizard with `expense_ids`)."""
 
 from __future__ import annotations
 
@@ -40,6 +43,9 @@ EXPENSE_STATES = [
     ("approved", "Approved"),
     ("done", "Done"),
     ("refused", "Refused"),
+    ("posted", "Posted"),
+    ("in_payment", "In Payment"),
+    ("paid", "Paid"),
 ]
 SHEET_TO_EXPENSE = {
     "draft": "reported",
@@ -70,6 +76,8 @@ class HrEmployee(MailThread):
 
 
 def _expense_state(env: Env, row: Row) -> str:
+    if env.sandbox.major >= 19:
+        return str(row.get("state") or "draft")  # stored on the expense itself
     sheet = env.store.get("hr.expense.sheet", row.get("sheet_id") or 0)
     if sheet is None:
         return "draft"
@@ -97,16 +105,72 @@ class HrExpense(MailThread):
             "Paid By",
             default="own_account",
         ),
-        "sheet_id": Many2one("hr.expense.sheet", "Expense Report"),
+        "sheet_id": Many2one("hr.expense.sheet", "Expense Report", until=18),
         "state": Selection(EXPENSE_STATES, "Status", compute=lambda env, row, _m: _expense_state(env, row)),
+        "manager_id": Many2one("res.users", "Manager", since=19),
+        "approval_date": Datetime("Approval Date", readonly=True, since=19),
     }
 
     def _after_create(self) -> None:
-        self.env["hr.expense.sheet"].sudo()._recompute_all()
+        if "hr.expense.sheet" in self.env:
+            self.env["hr.expense.sheet"].sudo()._recompute_all()
 
     def _after_write(self, vals: dict[str, Any]) -> None:
-        if {"sheet_id", "total_amount_currency"} & set(vals):
+        if {"sheet_id", "total_amount_currency"} & set(vals) and "hr.expense.sheet" in self.env:
             self.env["hr.expense.sheet"].sudo()._recompute_all()
+
+    # -- Odoo 19: approval per expense ------------------------------------------------------------
+    def _since_19(self, method: str) -> None:
+        if self.env.sandbox.major < 19:
+            raise errors.PyAttributeError(f"The method '{method}' does not exist on the model '{self._name}'")
+        self._check_exists()
+
+    def _states(self, allowed: tuple[str, ...], what: str) -> None:
+        for expense in self:
+            if _expense_state(self.env, expense.row) not in allowed:
+                raise errors.UserError(f"You can only {what}.")
+
+    @rpc
+    def action_submit(self) -> None:
+        """Submit to the manager; an expense manager's own expense is approved at once (as on 19.0)."""
+        self._since_19("action_submit")
+        self._states(("draft",), "submit draft expenses")
+        for expense in self:
+            employee = self.env.store.get("hr.employee", expense.row.get("employee_id") or 0) or {}
+            own = employee.get("user_id") == self.env.uid
+            if own and self.env.has_group("hr_expense.group_hr_expense_manager"):
+                touch(expense, {"state": "approved", "approval_date": self.env.now(), "manager_id": self.env.uid})
+            else:
+                touch(expense, {"state": "submitted"})
+
+    @rpc
+    def action_approve(self) -> None:
+        self._since_19("action_approve")
+        if not _can_approve(self.env, {}):
+            raise errors.UserError("Only Managers and HR Officers can approve expenses")
+        self._states(("submitted",), "approve submitted expenses")
+        touch(self, {"state": "approved", "approval_date": self.env.now()})
+        for expense in self:
+            if not expense.row.get("manager_id"):
+                touch(expense, {"manager_id": self.env.uid})
+
+    @rpc
+    def action_refuse(self) -> dict[str, Any]:
+        """Only opens the refuse wizard (with `expense_ids`): nothing is refused until its action_refuse."""
+        self._since_19("action_refuse")
+        if not _can_approve(self.env, {}):
+            raise errors.UserError("Only Managers and HR Officers can refuse expenses")
+        return {**REFUSE_ACTION, "context": {"default_expense_ids": list(self.ids)}}
+
+    def _do_refuse(self, reason: str) -> None:
+        self._states(("submitted", "approved"), "refuse submitted or approved expenses")
+        touch(self, {"state": "refused"})
+        for expense in self:
+            expense._post(
+                f"<p>Your Expense {expense.row.get('name')} has been refused</p><p>Reason: {reason}</p>",
+                message_type="comment",
+                subtype_xmlid="mail.mt_note",
+            )
 
 
 def _can_approve(env: Env, row: Row) -> bool:
@@ -120,6 +184,7 @@ class HrExpenseSheet(MailThread):
     _description = "Expense Report"
     _order = "accounting_date desc, id desc"
     _abstract = False
+    _until = 18  # Odoo 19 approves each hr.expense instead
     _fields = {
         "name": Char("Expense Report Summary", required=True),
         "employee_id": Many2one("hr.employee", "Employee", required=True),
@@ -195,32 +260,7 @@ class HrExpenseSheet(MailThread):
         """Only opens the refuse wizard: nothing is refused until the wizard's action_refuse."""
         self._check_exists()
         self._check_approver()
-        return {
-            "id": 468,
-            "name": "Refuse Expense",
-            "type": "ir.actions.act_window",
-            "xml_id": "hr_expense.hr_expense_refuse_wizard_action",
-            "path": False,
-            "help": False,
-            "binding_model_id": False,
-            "binding_type": "action",
-            "binding_view_types": "list,form",
-            "display_name": "Refuse Expense",
-            "view_id": [1262, "hr.expense.refuse.wizard.form"],
-            "domain": False,
-            "context": "{'dialog_size': 'medium'}",
-            "res_id": 0,
-            "res_model": "hr.expense.refuse.wizard",
-            "target": "new",
-            "view_mode": "form",
-            "mobile_view_mode": "kanban",
-            "views": [[1262, "form"]],
-            "limit": 80,
-            "groups_id": [],
-            "search_view_id": False,
-            "embedded_action_ids": [],
-            "filter": False,
-        }
+        return dict(REFUSE_ACTION)
 
     @rpc
     def action_reset_expense_sheets(self) -> None:
@@ -241,6 +281,34 @@ class HrExpenseSheet(MailThread):
             )
 
 
+REFUSE_ACTION: dict[str, Any] = {
+    "id": 468,
+    "name": "Refuse Expense",
+    "type": "ir.actions.act_window",
+    "xml_id": "hr_expense.hr_expense_refuse_wizard_action",
+    "path": False,
+    "help": False,
+    "binding_model_id": False,
+    "binding_type": "action",
+    "binding_view_types": "list,form",
+    "display_name": "Refuse Expense",
+    "view_id": [1262, "hr.expense.refuse.wizard.form"],
+    "domain": False,
+    "context": "{'dialog_size': 'medium'}",
+    "res_id": 0,
+    "res_model": "hr.expense.refuse.wizard",
+    "target": "new",
+    "view_mode": "form",
+    "mobile_view_mode": "kanban",
+    "views": [[1262, "form"]],
+    "limit": 80,
+    "groups_id": [],
+    "search_view_id": False,
+    "embedded_action_ids": [],
+    "filter": False,
+}
+
+
 class HrExpenseRefuseWizard(Model):
     _name = "hr.expense.refuse.wizard"
     _description = "Expense Refuse Reason Wizard"
@@ -248,8 +316,9 @@ class HrExpenseRefuseWizard(Model):
     _abstract = False
     _fields = {
         "reason": Char("Reason", required=True),
-        "sheet_ids": Many2many("hr.expense.sheet", "Expense Reports"),
-        "hr_expense_ids": Many2many("hr.expense", "Expenses"),
+        "sheet_ids": Many2many("hr.expense.sheet", "Expense Reports", until=18),
+        "hr_expense_ids": Many2many("hr.expense", "Expenses", until=18),
+        "expense_ids": Many2many("hr.expense", "Expenses", since=19),
     }
 
     @rpc
@@ -257,6 +326,12 @@ class HrExpenseRefuseWizard(Model):
         self._check_exists()
         for wizard in self:
             row = wizard.row
+            if self.env.sandbox.major >= 19:
+                if not _can_approve(self.env, {}):
+                    raise errors.UserError("Only Managers and HR Officers can refuse expenses")
+                expenses = self.env["hr.expense"].browse(list(row.get("expense_ids") or []))
+                expenses._do_refuse(str(row.get("reason") or ""))
+                continue
             sheets = self.env["hr.expense.sheet"].browse(list(row.get("sheet_ids") or []))
             sheets._check_approver()
             sheets._do_refuse(str(row.get("reason") or ""))

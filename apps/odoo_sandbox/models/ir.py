@@ -11,7 +11,7 @@ from typing import Any
 from .. import errors
 from ..environment import Env
 from ..fields import Binary, Boolean, Char, Datetime, Integer, Many2one, One2many, Row, Selection, Text
-from ..orm import REGISTRY, Model, rpc
+from ..orm import Model, rpc
 from ..writing import touch
 
 ADMIN_ONLY = ("base.group_system",)
@@ -132,6 +132,6 @@ class IrAttachment(Model):
 
 def _res_name(env: Env, row: Row) -> Any:
     model, res_id = row.get("res_model"), row.get("res_id")
-    if model in REGISTRY and res_id:
+    if isinstance(model, str) and model in env and res_id:
         return env.display_name(str(model), int(res_id)) or False
     return False

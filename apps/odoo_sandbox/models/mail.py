@@ -9,7 +9,7 @@ from typing import Any
 from .. import errors
 from ..environment import Env
 from ..fields import Boolean, Char, Date, Datetime, Html, Integer, Many2many, Many2one, Row, Selection, Text
-from ..orm import REGISTRY, Model, rpc
+from ..orm import Model, rpc
 
 ACTIVITY_STATES = [("overdue", "Overdue"), ("today", "Today"), ("planned", "Planned")]
 
@@ -291,7 +291,7 @@ class MailActivity(Model):
         )
 
     def _prepare_create(self, vals: dict[str, Any]) -> None:
-        if vals.get("res_model") and vals["res_model"] not in REGISTRY:
+        if vals.get("res_model") and vals["res_model"] not in self.env:
             raise errors.PyValueError(f"Invalid model {vals['res_model']!r}")
         if vals.get("res_model_id") and not vals.get("res_model"):
             vals["res_model"] = (self.env.store.get("ir.model", vals["res_model_id"]) or {}).get("model", False)
@@ -325,7 +325,7 @@ class MailActivity(Model):
 
 def _res_name(env: Env, row: Row) -> Any:
     model, res_id = row.get("res_model"), row.get("res_id")
-    if model in REGISTRY and res_id:
+    if isinstance(model, str) and model in env and res_id:
         return env.display_name(str(model), int(res_id)) or False
     return False
 

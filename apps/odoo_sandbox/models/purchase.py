@@ -65,7 +65,8 @@ class PurchaseOrder(MailThread):
         "currency_id": Many2one("res.currency", "Currency", required=True, default=1),
         "state": Selection(PO_STATES, "Status", readonly=True, default="draft"),
         "order_line": One2many("purchase.order.line", "order_id", "Order Lines"),
-        "notes": Html("Terms and Conditions"),
+        "notes": Html("Terms and Conditions", until=18),
+        "note": Html("Terms and Conditions", since=19),  # Odoo 19 renamed `notes`
         "amount_untaxed": Monetary("Untaxed Amount", readonly=True),
         "amount_tax": Monetary("Taxes", readonly=True),
         "amount_total": Monetary("Total", readonly=True),

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from apps.health.services import readiness_record
-from apps.integration.selectors import Readiness, readiness_check
+from apps.integration.selectors import Readiness, readiness_check, server_major
 from apps.integration.services import StoreMapError, setup_apply, stores_map, stores_read_csv, stores_template
 from apps.odoo_gateway import get_gateway
 from apps.sync.feeds import feeds_ensure
@@ -33,8 +33,11 @@ class Command(BaseCommand):
                             "public base URL of the portal.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        feeds_ensure()
         gateway = get_gateway()
+        # The built-in feeds follow the server's version (Odoo 19 approves expenses one by one); --check
+        # only reports a feed defined for another version.
+        for line in feeds_ensure(major=None if options["check"] else server_major(gateway)):
+            self.stdout.write(f"  {line}")
         report = readiness_check(gateway)
         if options["stores_template"]:
             self.stdout.write(stores_template(report.warehouses), ending="")

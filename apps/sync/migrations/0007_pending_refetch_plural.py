@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('sync', '0005_feed_builtin_version'),
+        ('sync', '0006_feed_odoo_series'),
     ]
 
     operations = [
