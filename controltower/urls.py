@@ -23,6 +23,7 @@ urlpatterns = [
     path("api/v1/", include("apps.api.urls")),
     path("webhooks/", include("apps.webhooks.urls")),
     path("live/", include("apps.live.urls")),
+    path("notifications/", include("apps.notifications.urls")),
     path("admin/", admin.site.urls),
 ]
 

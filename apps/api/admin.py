@@ -109,7 +109,7 @@ class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
     def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
         each_apply(self, request, queryset,
                    lambda token: token_revoke(token=token, actor=request.user, request=request),  # type: ignore[arg-type]
-                   refusals=(PermissionDenied,), done="{count} token(s) revoked.")
+                   refusals=(PermissionDenied,), done=("token revoked.", "tokens revoked."))
 
 
 @admin.register(ServiceAccount)

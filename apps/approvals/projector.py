@@ -13,8 +13,10 @@ from typing import Any
 
 from django.utils import timezone
 
+from apps import events
 from apps.approvals.models import ApprovalRequest, ApprovalStatus
 from apps.approvals.requesters import links_prefetch, requester_fields, requester_ids
+from apps.events.types import ApprovalsArrived
 from apps.odoo_gateway import m2o_id, parse_odoo_datetime_or_none
 from apps.organisation.models import Store
 from apps.sync.bulk import rows_insert, rows_update
@@ -110,6 +112,7 @@ def approvals_project(batch: BatchResult) -> None:
     fresh_requests: list[ApprovalRequest] = []
     changed: list[ApprovalRequest] = []
     auto: list[tuple[ApprovalRequest, Any]] = []
+    arrived: list[ApprovalRequest] = []
     before: dict[int, dict[str, Any]] = {}
     for record in batch.upserted:
         if record.store_id is None:
@@ -132,6 +135,7 @@ def approvals_project(batch: BatchResult) -> None:
             request.status, request.closed_outcome, request.decided_at = ApprovalStatus.OPEN, "", None
             request.assignee = None
         if fresh or reopened:
+            arrived.append(request)
             book = book or PolicyBook()
             terms = policy_apply(request, now=now, book=book)
             if terms.auto_approve_below is not None and abs(request.amount) < terms.auto_approve_below:
@@ -153,6 +157,10 @@ def approvals_project(batch: BatchResult) -> None:
     _changes_write(changed, before, now=now)
     for request, terms in auto:
         decision_auto(request=request, terms=terms)
+    approved = {request.pk for request, _ in auto}
+    waiting = [request for request in arrived if request.pk not in approved]  # for a person to decide
+    if waiting:
+        events.emit(ApprovalsArrived(requests=tuple(waiting)))
 
 
 _PROJECTED_FIELDS = [field.attname for field in ApprovalRequest._meta.concrete_fields

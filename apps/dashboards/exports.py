@@ -37,17 +37,28 @@ def csv_text(rows: Iterable[Iterable[Any]]) -> str:
     return out.getvalue()
 
 
-COMPARISON_HEADER = ["code", "name", "open", "overdue", "exceptions_opened", "exceptions_closed",
-                     "exception_closure_percent", "incidents_resolved", "incident_resolution_p50_hours",
-                     "approvals_decided", "approval_cycle_p50_hours", "due", "met", "sla_attainment_percent"]
+COMPARISON_FIGURES = ["open", "overdue", "exceptions_opened", "exceptions_closed", "exception_closure_percent",
+                      "incidents_resolved", "incident_resolution_p50_hours", "approvals_decided",
+                      "approval_cycle_p50_hours", "due", "met", "sla_attainment_percent"]
 
 
-def _comparison(rows: list[Any]) -> Iterable[list[Any]]:
-    yield COMPARISON_HEADER
+def _figures(f: Figures) -> list[Any]:
+    return [f.open, f.overdue, f.exceptions_opened, f.exceptions_closed, f.closure, f.resolved,
+            hours(f.resolution_p50), f.decided, hours(f.cycle_p50), f.due, f.met, f.sla]
+
+
+def _regions(rows: list[Any]) -> Iterable[list[Any]]:
+    yield ["code", "name", *COMPARISON_FIGURES]
     for row in rows:
-        f: Figures = row.figures
-        yield [row.code, row.name, f.open, f.overdue, f.exceptions_opened, f.exceptions_closed, f.closure,
-               f.resolved, hours(f.resolution_p50), f.decided, hours(f.cycle_p50), f.due, f.met, f.sla]
+        yield [row.code, row.name, *_figures(row.figures)]
+
+
+def _stores(rows: list[Any]) -> Iterable[list[Any]]:
+    """Stores with their region, so a network-wide export can be grouped and filtered by it."""
+    yield ["code", "name", "region_code", "region", *COMPARISON_FIGURES]
+    for row in rows:
+        region = row.subject.region
+        yield [row.code, row.name, region.code, region.name, *_figures(row.figures)]
 
 
 def _trend(points: list[Any]) -> Iterable[list[Any]]:
@@ -57,9 +68,10 @@ def _trend(points: list[Any]) -> Iterable[list[Any]]:
 
 
 def _tiles(dashboard: HqDashboard | StoreDashboard) -> Iterable[list[Any]]:
-    yield ["kpi", "value", "detail", "change_against_previous_period", "definition"]
+    """Raw figures with their unit (hours, percent, count), the previous period's where there is one."""
+    yield ["kpi", "label", "value", "unit", "previous_period_value", "detail", "definition"]
     for tile in dashboard.tiles:
-        yield [tile.label, tile.value, tile.detail, tile.change_text, tile.definition]
+        yield [tile.key, tile.label, tile.amount, tile.unit, tile.previous_amount, tile.detail, tile.definition]
 
 
 def _breaches(dashboard: HqDashboard) -> Iterable[list[Any]]:
@@ -126,13 +138,13 @@ def _activity(dashboard: StoreDashboard) -> Iterable[list[Any]]:
 
 HQ_TABLES: dict[str, Callable[[HqDashboard], Iterable[list[Any]]]] = {
     "kpis": _tiles,
-    "regions": lambda d: _comparison(d.region_rows),
-    "stores": lambda d: _comparison(d.all_stores),
+    "regions": lambda d: _regions(d.region_rows),
+    "stores": lambda d: _stores(d.all_stores),
     "breaches": _breaches,
     "trend": lambda d: _trend(d.trend),
 }
 REGION_TABLES: dict[str, Callable[[RegionDashboard], Iterable[list[Any]]]] = {
-    "stores": lambda d: _comparison(d.rows),
+    "stores": lambda d: _stores(d.rows),
     "inbox": _inbox,
     "trend": lambda d: _trend(d.trend),
 }

@@ -150,3 +150,6 @@ class Tile:
     definition: str
     status: str = ""  # "ok" / "warn" / "bad" when a target applies
     flag: str = ""  # what is wrong, in words (status is not told by colour alone)
+    amount: float | None = None  # the raw figure in `unit`, for exports ("3.4 h" is 3.4, unit "hours")
+    unit: str = ""  # "hours", "percent" or "count"
+    previous_amount: float | None = None

@@ -120,7 +120,7 @@ class RegionDashboard:
 
     @cached_property
     def store_list(self) -> list[Store]:
-        return list(self.viewer.stores.filter(region=self.region).order_by("code"))
+        return list(self.viewer.stores.filter(region=self.region).select_related("region").order_by("code"))
 
     @cached_property
     def inbox(self) -> lists.InboxSummary:

@@ -20,7 +20,8 @@ def _change(trend: Trend, unit: str, period: Period) -> str:
     if unit == "duration":
         amount = duration_text(timedelta(seconds=abs(trend.change)))
     elif unit == "percent":
-        amount = f"{abs(trend.change):.0f} points"
+        points = f"{abs(trend.change):.0f}"
+        amount = f"{points} point{'' if points == '1' else 's'}"
     else:
         amount = f"{abs(trend.change):.0f}"
     if trend.direction == "flat":
@@ -67,24 +68,39 @@ def network_tiles(f: Figures, period: Period) -> list[Tile]:
     for key, label, value, detail, trend, unit, definition, status in specs:
         tiles.append(Tile(key=key, label=label, value=value, detail=detail, trend=trend,
                           change_text=_change(trend, unit, period), definition=definition, status=status,
-                          flag=flags.get(key, "") if status == "bad" else ""))
+                          flag=flags.get(key, "") if status == "bad" else "", unit=EXPORT_UNITS[unit],
+                          amount=_raw(trend.current, unit), previous_amount=_raw(trend.previous, unit)))
     return tiles
+
+
+# The trend's units as an export names them; durations are exported in hours.
+EXPORT_UNITS = {"duration": "hours", "percent": "percent", "count": "count"}
+
+
+def _raw(value: float | None, unit: str) -> float | None:
+    if value is None:
+        return None
+    return round(value / 3600, 2) if unit == "duration" else round(value, 2)
 
 
 def store_tiles(f: Figures, period: Period) -> list[Tile]:
     """A store's figures at a glance (no trend: a store manager acts on what is open now)."""
-    def tile(key: str, label: str, value: str, detail: str, definition: str, status: str = "", flag: str = "") -> Tile:
+    def tile(key: str, label: str, value: str, raw: tuple[float | None, str], detail: str, definition: str,
+             status: str = "", flag: str = "") -> Tile:
         return Tile(key=key, label=label, value=value, detail=detail, trend=None, change_text="",
-                    definition=definition, status=status, flag=flag if status == "bad" else "")
+                    definition=definition, status=status, flag=flag if status == "bad" else "",
+                    amount=_raw(raw[0], raw[1]), unit=EXPORT_UNITS[raw[1]])
 
     return [
-        tile("open", "Open items", str(f.open), ", ".join(f"{key} {counts['open']}" for key, counts
-                                                            in sorted(f.by_source.items())) or "nothing open",
+        tile("open", "Open items", str(f.open), (f.open, "count"), ", ".join(
+            f"{key} {counts['open']}" for key, counts in sorted(f.by_source.items())) or "nothing open",
              "Approvals, incidents and exceptions waiting now."),
-        tile("overdue", "Overdue", str(f.overdue), "open and past the deadline", "Open and past the deadline.",
-             "bad" if f.overdue else "ok", "Act now"),
-        tile("sla", "SLA attainment", percent_text(f.sla), f"{f.met} of {f.due} due in {period.label}",
-             "Of the items due in the period, the share finished by their deadline.", _target(f.sla), BELOW_TARGET),
+        tile("overdue", "Overdue", str(f.overdue), (f.overdue, "count"), "open and past the deadline",
+             "Open and past the deadline.", "bad" if f.overdue else "ok", "Act now"),
+        tile("sla", "SLA attainment", percent_text(f.sla), (f.sla, "percent"), f"{f.met} of {f.due} due in "
+             f"{period.label}", "Of the items due in the period, the share finished by their deadline.",
+             _target(f.sla), BELOW_TARGET),
         tile("resolution", "Incident resolution", duration_text(f.resolution_p50),
-             f"median · {f.resolved} resolved", "Report to resolution, incidents resolved in the period."),
+             (_seconds(f.resolution_p50), "duration"), f"median · {f.resolved} resolved",
+             "Report to resolution, incidents resolved in the period."),
     ]

@@ -53,6 +53,17 @@ class ApprovalDecided(_ApprovalEvent):
 
 
 @dataclass(frozen=True)
+class ApprovalsArrived(Event):
+    """A sync batch brought requests that wait for a decision: new ones, or ones Odoo sent back for a
+    new round, still open after auto-approval.
+
+    Payload: `requests` (the open requests of the batch, with their store, tier role and assignee).
+    """
+
+    requests: tuple[ApprovalRequest, ...]
+
+
+@dataclass(frozen=True)
 class ApprovalUndone(_ApprovalEvent):
     """A person took their decision back inside its undo window; nothing went to Odoo.
 

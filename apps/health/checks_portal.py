@@ -15,7 +15,7 @@ from django.db.models import Count, Min, OuterRef, Q, Subquery, Sum
 from django.urls import reverse
 
 from apps.health import conf
-from apps.health.models import SignalCategory, SignalStatus, WorkerHeartbeat
+from apps.health.models import HealthSignal, SignalCategory, SignalStatus, WorkerHeartbeat
 from apps.health.readings import Reading, ago, graded
 from apps.integration.selectors import unassigned_count
 from apps.sync.models import Feed, PendingRefetch, RunKind, RunStatus, SyncRun, WebhookRejection
@@ -204,13 +204,27 @@ async def _round_trip() -> None:
     await asyncio.wait_for(layer.receive(channel), timeout=conf.PROBE_TIMEOUT_SECONDS)
 
 
+def channel_layer_status(failed_in_a_row: int) -> str:
+    """Judged over the last `PROBE_SAMPLES` probes, so one slow probe never flips live updates."""
+    if failed_in_a_row >= conf.PROBE_SAMPLES:
+        return SignalStatus.FAILING
+    return SignalStatus.DEGRADED if failed_in_a_row >= 2 else SignalStatus.OK
+
+
 def channel_layer_reading() -> Reading:
-    """A message sent to a fresh channel must come back: live updates need a reachable layer."""
-    rule = f"a probe message not back within {conf.PROBE_TIMEOUT_SECONDS:g} s → failing"
+    """A message sent to a fresh channel must come back: live updates need a reachable layer. The count
+    of failed probes in a row is carried from reading to reading on the signal itself."""
+    samples = conf.PROBE_SAMPLES
+    rule = (f"a probe message not back within {conf.PROBE_TIMEOUT_SECONDS:g} s, {samples} probes in a row → failing"
+            + (", 2 or more → degraded" if samples > 2 else ""))
+    before = HealthSignal.objects.filter(key="live.channel-layer").values_list("data", flat=True).first() or {}
     try:
         async_to_sync(_round_trip)()
-    except Exception as exc:  # Redis down, timeout, misconfiguration: live updates are off
-        return Reading("live.channel-layer", "Channel layer (live updates)", SignalCategory.LIVE, SignalStatus.FAILING,
-                       rule, detail=f"Probe failed: {type(exc).__name__}: {exc}"[:300], value=0.0)
+    except Exception as exc:  # Redis down, timeout, misconfiguration: live updates may be off
+        failed = int(before.get("failed_in_a_row", 0)) + 1
+        return Reading("live.channel-layer", "Channel layer (live updates)", SignalCategory.LIVE,
+                       channel_layer_status(failed), rule, value=0.0, data={"failed_in_a_row": failed},
+                       detail=f"{failed} probe{'s' if failed != 1 else ''} in a row failed; the last: "
+                              f"{type(exc).__name__}: {exc}"[:300])
     return Reading("live.channel-layer", "Channel layer (live updates)", SignalCategory.LIVE, SignalStatus.OK, rule,
-                   detail="Probe message delivered", value=1.0)
+                   detail="Probe message delivered", value=1.0, data={"failed_in_a_row": 0})

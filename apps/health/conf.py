@@ -38,5 +38,8 @@ REJECTIONS_FAILING = env.integer("CT_HEALTH_REJECTIONS_FAILING", 50, minimum=1)
 HINT_AGE_DEGRADED_SECONDS = env.integer("CT_HEALTH_HINT_AGE_DEGRADED_SECONDS", 120, minimum=5)
 # Seconds to wait for the channel layer and the broker when probing them.
 PROBE_TIMEOUT_SECONDS = env.decimal("CT_HEALTH_PROBE_TIMEOUT_SECONDS", 2.0, minimum=0.1)
+# The channel layer is judged over this many probes in a row: one slow probe on a busy machine is not an
+# outage. The last probe failed → still ok (noted); two or more in a row → degraded; all of them → failing.
+PROBE_SAMPLES = env.integer("CT_HEALTH_PROBE_SAMPLES", 3, minimum=1)
 # Days of status changes kept.
 HISTORY_DAYS = env.integer("CT_HEALTH_HISTORY_DAYS", 90, minimum=1)

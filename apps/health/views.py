@@ -31,6 +31,7 @@ from apps.health.services import health_check_portal
 from apps.organisation.roles import Action
 from apps.organisation.scope import has_network_scope
 from apps.writeback.models import WriteBack
+from apps.writeback.selectors import replay_outcome, writebacks_settled
 from apps.writeback.services import writeback_replay
 
 
@@ -118,8 +119,9 @@ def writeback_replay_view(request: HtmxRequest, pk: int) -> HttpResponse:
             return _panel(request, status=409, error=str(exc))
         messages.error(request, str(exc))
         return redirect("health:page")
-    done = f"Write-back {writeback.pk} queued again."
+    (settled,) = writebacks_settled([writeback.pk])  # the outcome, said where the button was pressed
+    outcome, done = replay_outcome(settled)
     if request.htmx:
-        return _panel(request, notice=done)
-    messages.success(request, done)
+        return _panel(request, notice=done) if outcome != "refused" else _panel(request, error=done)
+    (messages.error if outcome == "refused" else messages.success)(request, done)
     return redirect("health:page")

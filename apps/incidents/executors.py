@@ -204,7 +204,7 @@ def note_execute(writeback: WriteBack, gateway: OdooGateway) -> dict[str, Any]:
         raise WriteBackRefused("The incident is not in Odoo yet.")
     attachments = [_attach(gateway, photo, incident.odoo_model, odoo_id)
                    for photo in comment.photos.select_related("incident")]
-    text = comment.body or f"Added {len(attachments)} photo(s)."
+    text = comment.body or f"Added {len(attachments)} photo{'' if len(attachments) == 1 else 's'}."
     body = f"{person_name(comment.author)} ({incident.store.code}) via Control Tower:\n{text}"
     marker = f"Control Tower comment {incident.reference}/{comment.pk}"
     message_id = note_once(gateway, writeback, model=incident.odoo_model, odoo_id=odoo_id, body=body,

@@ -1,13 +1,64 @@
-"""In-app notifications (reminders, escalations, outcomes), mirrored by e-mail where an address exists."""
+"""Telling people: in-app notifications (the bell), each person's choice of channel per kind, and the
+morning digest's bookkeeping."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+
+from apps.organisation.roles import Action
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
+
+
+class NotificationKind(models.TextChoices):
+    APPROVAL_ASSIGNED = "approval_assigned", "New approvals for me"
+    APPROVAL_REMINDER = "approval_reminder", "Approval reminders and deadlines"
+    ESCALATION = "escalation", "Escalations"
+    WRITEBACK_PROBLEM = "writeback_problem", "Write-back failures and conflicts"
+    INCIDENT_STATUS = "incident_status", "Incident status changes at my stores"
+    DIRECTIVE = "directive", "Store directives: reminders and overdue stores"
+
+
+class Channel(models.TextChoices):
+    PORTAL = "portal", "In the portal"
+    EMAIL = "email", "By e-mail"
+    BOTH = "both", "Both"
+
+
+# What a person gets before they choose: what needs acting on now goes by e-mail too.
+DEFAULT_CHANNELS: dict[str, str] = {
+    NotificationKind.APPROVAL_ASSIGNED: Channel.PORTAL,
+    NotificationKind.APPROVAL_REMINDER: Channel.BOTH,
+    NotificationKind.ESCALATION: Channel.BOTH,
+    NotificationKind.WRITEBACK_PROBLEM: Channel.BOTH,
+    NotificationKind.INCIDENT_STATUS: Channel.PORTAL,
+    NotificationKind.DIRECTIVE: Channel.BOTH,
+}
+
+
+class NotificationQuerySet(models.QuerySet["Notification"]):
+    def for_user(self, user: User | AnonymousUser) -> NotificationQuerySet:
+        """A person's own notifications, and of those about a store only while the store is in their
+        scope (the choke point): a revoked role takes its stores' notifications with it."""
+        from apps.organisation.scope import stores_for
+
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        visible = stores_for(user, Action.VIEW).values("pk")
+        return self.filter(Q(store__isnull=True) | Q(store__in=visible), user_id=user.pk)
+
+    def unread(self) -> NotificationQuerySet:
+        return self.filter(read_at__isnull=True)
 
 
 class Notification(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=32, choices=NotificationKind.choices, default=NotificationKind.APPROVAL_REMINDER)
     subject = models.CharField(max_length=200)
     body = models.TextField(blank=True)
     link = models.CharField(max_length=300, blank=True, help_text="A path inside the portal.")
@@ -16,9 +67,34 @@ class Notification(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
 
+    objects = NotificationQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["user", "read_at"])]
 
     def __str__(self) -> str:
         return f"{self.user} · {self.subject}"
+
+
+class NotificationSettings(models.Model):
+    """One person's choices: the channel per kind (missing kinds: `DEFAULT_CHANNELS`), the morning
+    digest and its time zone (empty: the portal's), and the local day of the last digest sent."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True,
+                                related_name="notification_settings")
+    channels = models.JSONField(default=dict, blank=True)
+    digest = models.BooleanField(default=True, help_text="The morning e-mail digest.")
+    time_zone = models.CharField(max_length=64, blank=True, help_text="IANA name, e.g. Europe/Paris; empty: the "
+                                                                      "portal's time zone.")
+    digest_sent_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "notification settings"
+
+    def __str__(self) -> str:
+        return f"Notification settings of {self.user}"
+
+    def channel(self, kind: str) -> str:
+        chosen = self.channels.get(kind) if isinstance(self.channels, dict) else None
+        return chosen if chosen in Channel.values else DEFAULT_CHANNELS.get(kind, Channel.PORTAL)

@@ -19,31 +19,54 @@ from apps.events.types import (
     ApprovalEscalated,
     ApprovalReassigned,
     ApprovalReminderDue,
+    ApprovalsArrived,
     ApprovalWriteBackFinished,
     IncidentEscalated,
+    IncidentStatusChanged,
     WriteBacksDeadLettered,
 )
-from apps.notifications.services import notify
+from apps.notifications.announcements import arrived_notices, status_notices
+from apps.notifications.models import NotificationKind
+from apps.notifications.services import notify, notify_each
+
+# How a write-back that did not apply reads after the request's name.
+OUTCOME_WORDS = {
+    "conflict": "conflict in Odoo (it changed there first)",
+    "failed": "Odoo refused the decision",
+    "dead": "not applied in Odoo (dead-lettered)",
+}
+
+
+def approvals_arrived(events: Sequence[ApprovalsArrived]) -> None:
+    """New requests reach their deciders: one notification per person and sync batch."""
+    notify_each(arrived_notices(request for event in events for request in event.requests))
+
+
+def incident_status_changed(events: Sequence[IncidentStatusChanged]) -> None:
+    """Odoo moved an incident: its store's managers are told."""
+    notify_each(status_notices((event.incident, event.from_status) for event in events))
 
 
 def approval_reassigned(events: Sequence[ApprovalReassigned]) -> None:
     for event in events:
         request = event.request
-        notify(recipients=[event.assignee], subject=f"{request} was assigned to you", body=event.reason,
+        notify(kind=NotificationKind.APPROVAL_ASSIGNED, recipients=[event.assignee],
+               subject=f"{request} was assigned to you", body=event.reason,
                link=reverse("approvals:detail", args=[request.pk]), store=request.store)
 
 
 def approval_escalated(events: Sequence[ApprovalEscalated]) -> None:
     for event in events:
         request = event.request
-        notify(recipients=event.recipients, subject=f"Escalated to you: {request} ({request.store.code})",
+        notify(kind=NotificationKind.ESCALATION, recipients=event.recipients,
+               subject=f"Escalated to you: {request} ({request.store.code})",
                body=event.reason, link=reverse("approvals:detail", args=[request.pk]), store=request.store)
 
 
 def approval_reminder_due(events: Sequence[ApprovalReminderDue]) -> None:
     for event in events:
         request = event.request
-        notify(recipients=event.recipients, subject=event.subject,
+        notify(kind=NotificationKind.APPROVAL_REMINDER, recipients=event.recipients, subject=event.subject,
                body=f"Deadline {timezone.localtime(request.deadline):%Y-%m-%d %H:%M}. Policy: {request.policy_label}.",
                link=reverse("approvals:detail", args=[request.pk]), store=request.store)
 
@@ -54,14 +77,17 @@ def approval_writeback_finished(events: Sequence[ApprovalWriteBackFinished]) -> 
         request, writeback = event.request, event.writeback
         if writeback.status == "applied" or writeback.created_by is None:
             continue
-        notify(recipients=[writeback.created_by], subject=f"{request}: {writeback.get_status_display().lower()}",
-               body=writeback.last_error, link=reverse("approvals:detail", args=[request.pk]), store=request.store)
+        words = OUTCOME_WORDS.get(writeback.status, writeback.get_status_display())
+        notify(kind=NotificationKind.WRITEBACK_PROBLEM, recipients=[writeback.created_by],
+               subject=f"{request}: {words}", body=writeback.last_error,
+               link=reverse("approvals:detail", args=[request.pk]), store=request.store)
 
 
 def incident_escalated(events: Sequence[IncidentEscalated]) -> None:
     for event in events:
         incident = event.incident
-        notify(recipients=event.recipients, subject=f"Overdue incident at {incident.store.code}: {incident.title}",
+        notify(kind=NotificationKind.ESCALATION, recipients=event.recipients,
+               subject=f"Overdue incident at {incident.store.code}: {incident.title}",
                body=(f"{incident.reference} ({incident.get_urgency_display()}) is {event.hours_overdue} h past its "
                      f"deadline and still {incident.get_status_display().lower()}."),
                link=incident.get_absolute_url(), store=incident.store)
@@ -74,13 +100,16 @@ def writebacks_dead_lettered(events: Sequence[WriteBacksDeadLettered]) -> None:
     people = list(get_user_model().objects.filter(is_active=True, role_grants__role=Role.OPERATIONS_ADMIN).distinct())
     for event in events:
         rows, hours = event.writebacks, event.window_hours
-        notify(recipients=people,
-               subject=f"{len(rows)} write-back(s) dead-lettered: Odoo unreachable for more than {hours:g} h",
+        notify(kind=NotificationKind.WRITEBACK_PROBLEM, recipients=people,
+               subject=f"{len(rows)} write-back{'' if len(rows) == 1 else 's'} dead-lettered: Odoo unreachable "
+                       f"for more than {hours:g} h",
                body="\n".join(f"{row}: {row.last_error}" for row in rows[:50]),
                link=reverse("admin:writeback_writeback_changelist") + "?status__exact=dead")
 
 
 SUBSCRIBERS = [
+    Subscriber(ApprovalsArrived, approvals_arrived, Phase.TRANSACTION),
+    Subscriber(IncidentStatusChanged, incident_status_changed, Phase.TRANSACTION),
     Subscriber(ApprovalReassigned, approval_reassigned, Phase.TRANSACTION),
     Subscriber(ApprovalEscalated, approval_escalated, Phase.TRANSACTION),
     Subscriber(ApprovalReminderDue, approval_reminder_due, Phase.TRANSACTION),

@@ -25,6 +25,9 @@ def add_arguments(parser: argparse.ArgumentParser | Any) -> None:
                         help="with --hints-url: only changes of these models (default: every model)")
     parser.add_argument("--no-network", action="store_true", help="seed only Odoo's demo data, not the 24 stores")
     parser.add_argument("--seed", type=int, default=42, help="random seed of the demo data and simulator")
+    parser.add_argument("--calm-health", action="store_true",
+                        help="no failing scheduled actions and one bounced e-mail, and the simulator leaves them "
+                             "alone (the demo: one degraded signal instead of a failing Odoo)")
 
 
 def serve(options: dict[str, Any], write: Callable[[str], None] = print) -> int:
@@ -39,6 +42,7 @@ def serve(options: dict[str, Any], write: Callable[[str], None] = print) -> int:
         hints_url=options["hints_url"],
         hint_models=[model.strip() for model in (options.get("hint_models") or "").split(",") if model.strip()],
         random_seed=options["seed"],
+        calm_health=bool(options.get("calm_health")),
     )
     server.start()
     write(f"Odoo sandbox {server.version} listening on {server.url} (database {server.db!r})")

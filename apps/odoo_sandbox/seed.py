@@ -18,8 +18,10 @@ from .seed_data import COMPANY, CUSTOMERS, EXPENSE_PRODUCTS, PRODUCTS, USERS, VE
 from .seed_views import seed_views
 
 
-def seed(sandbox: Sandbox, *, network: bool = True, random_seed: int = 42) -> None:
-    """Fill an empty sandbox. Runs as the superuser, outside any RPC transaction."""
+def seed(sandbox: Sandbox, *, network: bool = True, random_seed: int = 42, calm_health: bool = False) -> None:
+    """Fill an empty sandbox. Runs as the superuser, outside any RPC transaction. `calm_health`: no
+    failing scheduled action and one failed e-mail (the demo shows one degraded signal, not a failing
+    Odoo); otherwise two jobs fail and three e-mails bounced, as the health tests want."""
     rng = random.Random(random_seed)
     env = sandbox.env(su=True)
     now = sandbox.store.now_dt()
@@ -30,7 +32,7 @@ def seed(sandbox: Sandbox, *, network: bool = True, random_seed: int = 42) -> No
     apps_data(env)
     seed_views(env)
     main_purchases(env, rng, now)
-    health(env, now)
+    health(env, now, calm=calm_health)
     if network:
         from .seed_network import seed_network
 

@@ -83,7 +83,7 @@ def main_purchases(env: Env, rng: random.Random, now: dt.datetime) -> None:
             env.store.update("purchase.order", order, {"state": state}, event=False)
 
 
-def health(env: Env, now: dt.datetime) -> None:
+def health(env: Env, now: dt.datetime, *, calm: bool = False) -> None:
     stamp = now.strftime("%Y-%m-%d %H:%M:%S")
     for index, (name, number, unit, priority, active, failing) in enumerate(CRONS):
         values: dict[str, Any] = {
@@ -96,7 +96,7 @@ def health(env: Env, now: dt.datetime) -> None:
             "lastcall": (now - dt.timedelta(minutes=30 + index)).strftime("%Y-%m-%d %H:%M:%S") if active else False,
             "code": "model._run()",
         }
-        if failing:
+        if failing and not calm:
             values.update(
                 {
                     "failure_count": 3 + index,
@@ -108,13 +108,12 @@ def health(env: Env, now: dt.datetime) -> None:
         mk(env, "ir.cron", values)
     admin_mail = "admin@northgate-retail.example"
     orders = sorted(env.store.table("purchase.order"))
-    for index, (reason, kind, to) in enumerate(
-        (
-            ("111\nConnection refused", "mail_smtp", "accounts@freshfields.example"),
-            ("111\nConnection refused", "mail_smtp", "orders@northern.example"),
-            ("Invalid recipient address 'store-N04@'", "mail_email_invalid", "store-N04@"),
-        )
-    ):
+    bounced = (
+        ("111\nConnection refused", "mail_smtp", "accounts@freshfields.example"),
+        ("111\nConnection refused", "mail_smtp", "orders@northern.example"),
+        ("Invalid recipient address 'store-N04@'", "mail_email_invalid", "store-N04@"),
+    )
+    for index, (reason, kind, to) in enumerate(bounced[2:] if calm else bounced):
         order = orders[index % len(orders)]
         name = env.store.table("purchase.order")[order]["name"]
         mk(

@@ -222,6 +222,7 @@ class SandboxServer:
         api_keys: dict[str, str] | None = None,
         random_seed: int = 42,
         fault_seed: int | None = None,
+        calm_health: bool = False,
     ) -> None:
         self.host = host
         self.port = port
@@ -231,8 +232,8 @@ class SandboxServer:
         self.sandbox.hints = self.hints
         self.hints.hints_url = hints_url
         self.hints.hint_models = frozenset(hint_models) if hint_models else None
-        seed(self.sandbox, network=seed_network, random_seed=random_seed)
-        self.simulator = Simulator(self.sandbox, random_seed=random_seed)
+        seed(self.sandbox, network=seed_network, random_seed=random_seed, calm_health=calm_health)
+        self.simulator = Simulator(self.sandbox, random_seed=random_seed, calm_health=calm_health)
         self.simulate = simulate
         self._httpd: ThreadingHTTPServer | None = None
         self._threads: list[threading.Thread] = []

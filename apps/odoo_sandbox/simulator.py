@@ -23,7 +23,7 @@ LOCK_ERROR = 'psycopg2.errors.LockNotAvailable: could not obtain lock on row in 
 
 
 class Simulator:
-    def __init__(self, sandbox: Sandbox, random_seed: int = 42) -> None:
+    def __init__(self, sandbox: Sandbox, random_seed: int = 42, *, calm_health: bool = False) -> None:
         self.sandbox = sandbox
         self.random = random.Random(random_seed)
         self.steps = 0
@@ -35,9 +35,9 @@ class Simulator:
             (4, self.new_stock_count),
             (3, self.move_maintenance_request),
             (2, self.approve_purchase_order),
-            (1, self.toggle_cron_failure),
-            (1, self.fail_email),
         ]
+        if not calm_health:  # the demo keeps Odoo's health steady: one degraded signal, seeded
+            self.actions += [(1, self.toggle_cron_failure), (1, self.fail_email)]
 
     # -- running ---------------------------------------------------------------------------------
     def start(self, interval: float) -> None:

@@ -29,6 +29,7 @@ def running_sandbox(
     api_keys: dict[str, str] | None = None,
     random_seed: int = 42,
     fault_seed: int | None = 0,
+    calm_health: bool = False,
 ) -> Iterator[SandboxServer]:
     """A sandbox listening on 127.0.0.1 with a free port, stopped when the block exits."""
     server = SandboxServer(
@@ -39,6 +40,7 @@ def running_sandbox(
         api_keys=api_keys,
         random_seed=random_seed,
         fault_seed=fault_seed,
+        calm_health=calm_health,
     )
     server.start()
     try:

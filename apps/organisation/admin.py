@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
 
+from apps.organisation import admin_users  # noqa: F401  (people: registered there)
 from apps.organisation.models import Region, RoleGrant, Store
 from apps.organisation.roles import Role
 from apps.organisation.services import role_grant, role_revoke

@@ -7,6 +7,11 @@ from django.db.models.signals import post_migrate
 
 
 def _ensure_role_groups(sender: AppConfig, **kwargs: Any) -> None:
+    from django.apps import apps
+
+    with_models = [config for config in apps.get_app_configs() if config.models_module is not None]
+    if sender is not with_models[-1]:  # migrate signals each app with models, in this order
+        return
     from apps.organisation.services import role_groups_ensure
 
     role_groups_ensure()
@@ -17,5 +22,6 @@ class OrganisationConfig(AppConfig):
     verbose_name = "Regions, stores and roles"
 
     def ready(self) -> None:
-        # Permissions exist only after migrate has run, so the role groups are made right after it.
-        post_migrate.connect(_ensure_role_groups, sender=self)
+        # Permissions exist only after migrate has created them, app by app: the role groups are
+        # brought up to date after the last app's (the groups take permissions of many apps).
+        post_migrate.connect(_ensure_role_groups)

@@ -57,6 +57,38 @@ ROLE_GROUP_PERMS: dict[Role, tuple[str, ...]] = {
     Role.HQ_EXECUTIVE: ("view_network", "decide_network"),
     Role.OPERATIONS_ADMIN: ("view_network", "administer_portal"),
 }
+# What operations admins may do in the Django admin, per model ("app_label.model": Django's own
+# view/add/change/delete). This table is the README's promise ("Roles" → "Operations in the admin"); no
+# other role has staff access. Records the portal changes through its own services (decisions,
+# incidents, the audit trail) stay read-only here whatever the table says: their admins refuse edits.
+OPERATIONS_ADMIN_MODEL_PERMS: dict[str, tuple[str, ...]] = {
+    "auth.user": ("view", "add", "change"),
+    "organisation.region": ("view", "add", "change"),
+    "organisation.store": ("view", "add", "change"),
+    "organisation.rolegrant": ("view", "add", "delete"),
+    "api.serviceaccount": ("view",),
+    "api.apitoken": ("view", "add"),
+    "sync.feed": ("view", "add", "change"),
+    "sync.syncrun": ("view",),
+    "sync.mirrorrecord": ("view",),
+    "sync.pendingrefetch": ("view",),
+    "sync.webhookrejection": ("view",),
+    "approvals.approvalpolicy": ("view", "add", "change"),
+    "approvals.odoouserlink": ("view", "add", "change", "delete"),
+    "approvals.approvalrequest": ("view",),
+    "operations.exceptionrule": ("view", "change"),
+    "operations.opsexception": ("view",),
+    "writeback.writeback": ("view",),
+    "webhooks.webhooksubscription": ("view", "delete"),
+    "webhooks.webhookdelivery": ("view",),
+    "health.healthsignal": ("view",),
+    "health.healthevent": ("view",),
+    "health.workerheartbeat": ("view",),
+    "audit.auditevent": ("view",),
+    "incidents.storeincident": ("view",),
+    "incidents.triagesuggestion": ("view",),
+    "axes.accessattempt": ("view", "delete"),  # lift a sign-in lock-out
+}
 GROUP_NAMES = {
     Role.STORE_MANAGER: "Store managers",
     Role.REGIONAL_MANAGER: "Regional managers",

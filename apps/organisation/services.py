@@ -6,24 +6,46 @@ from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.db.models import Q
 from guardian.shortcuts import assign_perm, remove_perm
 
 from apps.audit.services import audit_record
 from apps.organisation.models import Region, RoleGrant, Store
-from apps.organisation.roles import GROUP_NAMES, ROLE_GROUP_PERMS, ROLE_REGION_PERMS, ROLE_STORE_PERMS, Role
+from apps.organisation.roles import (
+    GROUP_NAMES,
+    OPERATIONS_ADMIN_MODEL_PERMS,
+    ROLE_GROUP_PERMS,
+    ROLE_REGION_PERMS,
+    ROLE_STORE_PERMS,
+    Role,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
     from django.http import HttpRequest
 
 
+def _admin_model_perms() -> Q:
+    """Operations' Django-admin permissions (`OPERATIONS_ADMIN_MODEL_PERMS`) as one filter."""
+    wanted = Q(pk__in=[])
+    for label, verbs in OPERATIONS_ADMIN_MODEL_PERMS.items():
+        app_label, model = label.split(".")
+        wanted |= Q(content_type__app_label=app_label, content_type__model=model,
+                    codename__in=[f"{verb}_{model}" for verb in verbs])
+    return wanted
+
+
 def role_groups_ensure() -> dict[Role, Group]:
-    """Create the role groups with their network-wide permissions (idempotent; run by migrations too)."""
+    """Create the role groups with their network-wide permissions, and give operations admins exactly
+    the admin permissions of `OPERATIONS_ADMIN_MODEL_PERMS` (idempotent; run after every migrate, so a
+    model added later or a permission taken out of the table is reflected on the next deploy)."""
     groups: dict[Role, Group] = {}
     for role, name in GROUP_NAMES.items():
         group, _ = Group.objects.get_or_create(name=name)
-        perms = Permission.objects.filter(content_type__app_label="organisation", codename__in=ROLE_GROUP_PERMS[role])
-        group.permissions.set(perms)
+        wanted = Q(content_type__app_label="organisation", codename__in=ROLE_GROUP_PERMS[role])
+        if role == Role.OPERATIONS_ADMIN:
+            wanted |= _admin_model_perms()
+        group.permissions.set(Permission.objects.filter(wanted))
         groups[role] = group
     return groups
 

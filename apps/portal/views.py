@@ -7,7 +7,8 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
@@ -35,6 +36,11 @@ def home(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = home_context(request)
     context["overview"] = overview_for(request.user)
     return render(request, "portal/home.html", context)
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the page links: send them to the icon, not to a 404."""
+    return redirect(static("favicon.svg"), permanent=True)
 
 
 def _saved_views_panel(request: HttpRequest, list_name: str, query: str, *, status: int = 200,

@@ -179,10 +179,11 @@ class PendingRefetch(models.Model):
     hints = models.PositiveIntegerField(default=1)
 
     class Meta:
+        verbose_name_plural = "pending refetches"
         constraints = [models.UniqueConstraint(fields=["odoo_model", "odoo_id"], name="unique_pending_refetch")]
 
     def __str__(self) -> str:
-        return f"{self.odoo_model},{self.odoo_id} ({self.hints} hints)"
+        return f"{self.odoo_model},{self.odoo_id} ({self.hints} hint{'' if self.hints == 1 else 's'})"
 
 
 class WebhookRejection(models.Model):

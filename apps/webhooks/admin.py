@@ -55,4 +55,4 @@ class WebhookDeliveryAdmin(OperationsReadOnlyAdmin):
     def redeliver(self, request: HttpRequest, queryset: QuerySet[WebhookDelivery]) -> None:
         each_apply(self, request, queryset,
                    lambda row: delivery_redeliver(delivery=row, actor=request.user, request=request),  # type: ignore[arg-type]
-                   refusals=(ValidationError,), done="{count} delivery(ies) queued again.")
+                   refusals=(ValidationError,), done=("delivery queued again.", "deliveries queued again."))

@@ -98,6 +98,7 @@ class WebhookDelivery(models.Model):
     objects = WebhookDeliveryQuerySet.as_manager()
 
     class Meta:
+        verbose_name_plural = "webhook deliveries"
         ordering = ["-created_at", "-id"]
         constraints = [models.UniqueConstraint(fields=["event", "subscription"], name="unique_delivery")]
         indexes = [models.Index(fields=["subscription", "-created_at"])]

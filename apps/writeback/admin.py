@@ -2,12 +2,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from apps.portal.admin_actions import each_apply
+from apps.organisation.roles import Action
+from apps.organisation.scope import has_network_scope
 from apps.writeback.models import WriteBack
+from apps.writeback.selectors import replay_outcome, writebacks_settled
 from apps.writeback.services import writeback_replay
 
 
@@ -24,8 +26,24 @@ class WriteBackAdmin(admin.ModelAdmin[WriteBack]):
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    @admin.action(description="Replay the selected failed or dead write-backs")
+    def has_replay_permission(self, request: HttpRequest) -> bool:
+        return has_network_scope(request.user, Action.ADMINISTER)
+
+    @admin.action(description="Replay the selected failed or dead write-backs", permissions=["replay"])
     def replay(self, request: HttpRequest, queryset: QuerySet[WriteBack]) -> None:
-        each_apply(self, request, queryset,
-                   lambda row: writeback_replay(writeback=row, actor=request.user, request=request),  # type: ignore[arg-type]
-                   refusals=(ValueError,), done="{count} write-back(s) queued again.")
+        """Send each row again, then say where each one ended up: applied, refused again (with Odoo's
+        reason), waiting for Odoo, or still queued when the worker takes longer than the wait."""
+        replayed: list[int] = []
+        for row in queryset:
+            try:
+                writeback_replay(writeback=row, actor=request.user, request=request)  # type: ignore[arg-type]
+            except ValueError as exc:
+                self.message_user(request, f"Write-back {row.pk} ({row.get_status_display()}): {exc}",
+                                  messages.WARNING)
+            else:
+                replayed.append(row.pk)
+        levels = {"applied": messages.SUCCESS, "refused": messages.ERROR, "waiting": messages.WARNING,
+                  "queued": messages.INFO}
+        for row in writebacks_settled(replayed):
+            outcome, text = replay_outcome(row)
+            self.message_user(request, text, levels[outcome])

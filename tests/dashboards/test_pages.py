@@ -146,6 +146,16 @@ def test_it_exports_every_hq_table_as_csv_with_the_page_figures(busy: Network) -
     stores = list(csv.DictReader(io.StringIO(client.get("/dashboards/hq/export/stores.csv").content.decode())))
     assert {row["code"] for row in stores} == {"N01", "N02", "S01", "S02"}
     assert all(row["open"] == "5" and row["overdue"] == "2" for row in stores)
+    assert {row["code"]: (row["region_code"], row["region"]) for row in stores} == {
+        "N01": ("NORTH", "North"), "N02": ("NORTH", "North"), "S01": ("SOUTH", "South"), "S02": ("SOUTH", "South")}
+    kpis = {row["kpi"]: row for row in csv.DictReader(io.StringIO(
+        client.get("/dashboards/hq/export/kpis.csv").content.decode()))}
+    assert {row["unit"] for row in kpis.values()} == {"hours", "percent", "count"}
+    for row in kpis.values():  # raw numbers a spreadsheet computes with, never "3.4 h" or "50 %"
+        if row["value"]:
+            float(row["value"])
+    assert kpis["opened"]["unit"] == "count"
+    assert float(kpis["opened"]["value"]).is_integer()
 
 
 def csv_rows(response: HttpResponse) -> list[dict[str, str]]:
@@ -163,7 +173,7 @@ def test_it_links_every_store_panel_to_its_csv_export_in_the_chosen_period(busy:
 
 
 @pytest.mark.parametrize(("table", "header"), [
-    ("kpis", ["kpi", "value", "detail", "change_against_previous_period", "definition"]),
+    ("kpis", ["kpi", "label", "value", "unit", "previous_period_value", "detail", "definition"]),
     ("incidents", ["reference", "title", "category", "urgency", "status", "odoo_stage", "deadline", "overdue"]),
     ("exceptions", ["title", "kind", "severity", "status", "owner", "deadline", "overdue"]),
     ("requests", ["reference", "kind", "partner", "amount", "currency", "status", "tier", "assignee", "deadline",
@@ -184,8 +194,12 @@ def test_it_exports_the_store_tiles_of_the_page(busy: Network) -> None:
     rows = csv_rows(client.get("/dashboards/store/N01/export/kpis.csv"))
     assert rows
     for row in rows:
-        assert row["kpi"] in tiles
+        assert row["label"] in tiles
         assert row["definition"]
+    units = {row["kpi"]: (row["value"], row["unit"]) for row in rows}
+    assert units["open"] == ("5", "count")
+    assert units["sla"][1] == "percent"
+    assert units["resolution"][1] == "hours"
 
 
 @pytest.mark.parametrize("person", ["manager_a", "regional_north", "hq"])

@@ -208,7 +208,8 @@ def test_it_probes_the_channel_layer_and_the_queue(ready, settings) -> None:
     assert queue.value >= 0
     settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer",
                                            "CONFIG": {"hosts": ["redis://127.0.0.1:1/0"]}}}
-    health_check_portal()
+    for _probe in range(3):  # judged over CT_HEALTH_PROBE_SAMPLES probes (tests/health/test_channel_probe.py)
+        health_check_portal()
     assert signal("live.channel-layer").status == SignalStatus.FAILING
 
 

@@ -107,7 +107,7 @@ def test_it_dead_letters_after_80_hours_down_with_a_reason_and_tells_operations(
     assert calls_of(odoo_server, "purchase.order", "button_approve") == approvals_before  # nothing applied
     ops_notes = Notification.objects.filter(user=world.ops)
     assert ops_notes.count() == 1
-    assert ops_notes.get().subject == f"{COUNT} write-back(s) dead-lettered: Odoo unreachable for more than 72 h"
+    assert ops_notes.get().subject == f"{COUNT} write-backs dead-lettered: Odoo unreachable for more than 72 h"
     assert Notification.objects.filter(user=world.regional_north, subject__contains="dead-lettered").count() == COUNT
     odoo_server.faults.down = False
     page = signed_in(world.regional_north).get(reverse("approvals:inbox"), {"show": "decided"})

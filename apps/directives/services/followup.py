@@ -56,10 +56,12 @@ def _claim(copy: StoreDirective, field: str, now: datetime) -> bool:
 
 
 def _notify(copy: StoreDirective, recipients: QuerySet[User], subject: str) -> None:
+    from apps.notifications.models import NotificationKind
     from apps.notifications.services import notify
 
     due = timezone.localtime(copy.due_at, timezone=_zone(copy))
-    notify(recipients=list(recipients), subject=subject, store=copy.store, link=copy.get_absolute_url(),
+    notify(kind=NotificationKind.DIRECTIVE, recipients=list(recipients), subject=subject, store=copy.store,
+           link=copy.get_absolute_url(),
            body=f"Due {due:%d %b %H:%M} store time. {copy.answers.count()} of {copy.directive.items.count()} "
                 f"items answered.")
 

@@ -96,7 +96,7 @@ class Command(BaseCommand):
         if not options["no_sandbox"] and "apps.odoo_sandbox" in settings.INSTALLED_APPS:
             odoo_port = urlparse(settings.ODOO_URL).port or 8069
             commands.append(("odoo-sandbox", [python, manage, "odoo_sandbox", "--port", str(odoo_port),
-                                              "--simulate", str(options["simulate"]),
+                                              "--simulate", str(options["simulate"]), "--calm-health",
                                               "--hints-url", f"{site}{self._hint_path()}",
                                               "--hint-models", ",".join(self._mirrored_models())]))
         commands += [
