@@ -161,10 +161,10 @@ def task_create_execute(writeback: WriteBack, gateway: OdooGateway) -> dict[str,
         else:
             missing.append(item)
     if missing:
-        created = gateway.call(TASK, "create", None, vals_list=[
+        created = gateway.call_for_ids(TASK, "create", None, vals_list=[
             {"name": f"{item.label} {item_marker(item.pk)}", "project_id": project_id, "parent_id": task_id,
              "user_ids": []} for item in missing])
-        if not isinstance(created, list) or len(created) != len(missing):
+        if len(created) != len(missing):
             raise WriteBackRefused(f"Odoo answered the subtasks' creation with {created!r}.")
         subtasks.update({str(item.pk): int(odoo_id) for item, odoo_id in zip(missing, created, strict=True)})
     save_progress(writeback, subtasks=subtasks)

@@ -88,6 +88,10 @@ OPERATIONS_ADMIN_MODEL_PERMS: dict[str, tuple[str, ...]] = {
     "incidents.storeincident": ("view",),
     "incidents.triagesuggestion": ("view",),
     "axes.accessattempt": ("view", "delete"),  # lift a sign-in lock-out
+    "directives.directivetemplate": ("view", "add", "change", "delete"),
+    "directives.directive": ("view",),
+    "directives.storedirective": ("view",),
+    "directives.readinesssummary": ("view",),
 }
 GROUP_NAMES = {
     Role.STORE_MANAGER: "Store managers",

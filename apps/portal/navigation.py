@@ -26,12 +26,20 @@ class NavItem:
     visible: Callable[[Person], bool]
 
 
+def _fact(user: Person, name: str, ask: Callable[[], bool]) -> bool:
+    """Each fact about a person is asked of the database once per request (rules share facts)."""
+    facts: dict[str, bool] = user.__dict__.setdefault("_navigation_facts", {})
+    if name not in facts:
+        facts[name] = ask()
+    return facts[name]
+
+
 def any_store(user: Person) -> bool:
-    return stores_for(user, Action.VIEW).exists()
+    return _fact(user, "any_store", lambda: stores_for(user, Action.VIEW).exists())
 
 
 def decides(user: Person) -> bool:
-    return regions_for(user, Action.DECIDE).exists()
+    return _fact(user, "decides", lambda: regions_for(user, Action.DECIDE).exists())
 
 
 def beyond_store(user: Person) -> bool:
@@ -42,7 +50,8 @@ def beyond_store(user: Person) -> bool:
 
 def store_only(user: Person) -> bool:
     """People whose roles are all store roles: their home is the store app (`/store/`)."""
-    return stores_for(user, Action.OPERATE).exists() and not beyond_store(user)
+    return (_fact(user, "operates", lambda: stores_for(user, Action.OPERATE).exists())
+            and not beyond_store(user))
 
 
 def administers(user: Person) -> bool:

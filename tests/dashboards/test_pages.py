@@ -332,7 +332,6 @@ def test_it_listens_to_the_topics_each_app_announces(busy: Network) -> None:
 
 
 @pytest.mark.parametrize(("person", "panel", "link"), [
-    ("manager_a", "store-incidents", "/dashboards/store/N01/"),
     ("regional_north", "region-stores", "/dashboards/region/NORTH/"),
     ("hq", "hq-tiles", "/dashboards/hq/"),
 ])
@@ -341,6 +340,13 @@ def test_it_opens_home_on_each_role_dashboard(busy: Network, person: str, panel:
     assert f'id="{panel}"' in body
     assert f'href="{link}"' in body
     assert "Your roles" in body
+
+
+def test_it_opens_home_on_the_store_app_for_a_store_manager(busy: Network) -> None:
+    body = signed_in(busy.manager_a).get("/").content.decode()
+    assert 'id="store-today"' in body
+    assert 'href="/incidents/new/"' in body
+    assert 'href="/dashboards/"' in body
 
 
 def test_it_keeps_home_plain_for_a_person_without_a_role(network: Network) -> None:

@@ -42,6 +42,10 @@ OPERATIONS = {
     "incidents.storeincident": "v",
     "incidents.triagesuggestion": "v",
     "axes.accessattempt": "vd",
+    "directives.directivetemplate": "vacd",
+    "directives.directive": "v",
+    "directives.storedirective": "v",
+    "directives.readinesssummary": "v",
 }
 MODELS = sorted((model._meta.label_lower, model) for model in admin.site._registry)
 OTHER_ROLES = ["hq", "regional_north", "manager_a", "nobody"]

@@ -39,10 +39,11 @@ def incident(store: Any, title: str, *, minutes_ago: int, **values: Any) -> Stor
 def test_it_shows_each_role_only_the_menu_it_can_act_on(network: Network) -> None:
     labels = {name: [item.label for item in nav_for(getattr(network, name))]
               for name in ("manager_a", "regional_north", "hq", "ops", "nobody")}
-    assert labels["manager_a"] == ["Home", "Report an incident", "Dashboard", "Incidents"]
-    assert labels["regional_north"] == ["Home", "Dashboard", "Incidents", "Approvals", "Exceptions", "API & webhooks"]
-    assert labels["hq"] == ["Home", "Dashboard", "Incidents", "Approvals", "Audit", "Exceptions", "Health",
-                            "API & webhooks"]
+    assert labels["manager_a"] == ["Home", "Report an incident", "Dashboard", "Incidents", "Directives"]
+    assert labels["regional_north"] == ["Home", "Dashboard", "Incidents", "Approvals", "Directives", "Exceptions",
+                                        "API & webhooks"]
+    assert labels["hq"] == ["Home", "Dashboard", "Incidents", "Approvals", "Directives", "Audit", "Exceptions",
+                            "Health", "API & webhooks"]
     assert "Health" in labels["ops"]
     assert labels["nobody"] == []
     page = signed_in(network.manager_a).get(reverse("portal:home")).content.decode()
