@@ -49,3 +49,12 @@ def sign_in(page: Any, base: str, username: str, next_path: str = "/") -> None:
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
+
+
+def session_cookie(user: Any, url: str) -> dict[str, Any]:
+    """A signed-in session for `user` as a browser cookie for `url` (skips the sign-in form)."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return {"name": "sessionid", "value": client.cookies["sessionid"].value, "url": url}

@@ -15,11 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.test import Client
 
 from apps.incidents import conf as incident_conf
 from apps.incidents.triage import classifier
-from tests.browser import BROWSER_MARKS, in_thread, launch
+from tests.browser import BROWSER_MARKS, in_thread, launch, session_cookie
 from tests.dashboards import builders
 from tests.dashboards.asgi_server import AsgiServer, shared_sqlite_connection
 from tests.factories import make_network
@@ -50,11 +49,6 @@ def server(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, settings: Any) -> It
         running.stop()
     classifier.model_forget()
 
-
-def session_cookie(user: Any, url: str) -> dict[str, Any]:
-    client = Client()
-    client.force_login(user)
-    return {"name": "sessionid", "value": client.cookies["sessionid"].value, "url": url}
 
 
 def report_while_away(store: Any) -> None:

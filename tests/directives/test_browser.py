@@ -12,10 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
-from tests.browser import BROWSER_MARKS, launch
+from tests.browser import BROWSER_MARKS, launch, session_cookie
 from tests.dashboards.asgi_server import AsgiServer, shared_sqlite_connection
 from tests.factories import make_network
 from tests.incidents.conftest import photo_bytes
@@ -38,11 +37,6 @@ def server(monkeypatch: pytest.MonkeyPatch, settings: Any) -> Iterator[AsgiServe
         running.stop()
 
 
-def cookie(user: Any, url: str) -> dict[str, Any]:
-    client = Client()
-    client.force_login(user)
-    return {"name": "sessionid", "value": client.cookies["sessionid"].value, "url": url}
-
 
 def test_hq_to_store_to_region_and_back_live(server: AsgiServer, tmp_path: Path) -> None:
     from playwright.sync_api import expect, sync_playwright
@@ -50,7 +44,8 @@ def test_hq_to_store_to_region_and_back_live(server: AsgiServer, tmp_path: Path)
     network = make_network()
     picture = tmp_path / "endcap.jpg"
     picture.write_bytes(photo_bytes(size=(640, 480)))
-    cookies = {name: cookie(getattr(network, name), server.url) for name in ("hq", "manager_a", "regional_north")}
+    cookies = {name: session_cookie(getattr(network, name), server.url)
+               for name in ("hq", "manager_a", "regional_north")}
     store_label = str(network.store_a)
     with sync_playwright() as playwright:
         browser = launch(playwright)

@@ -8,9 +8,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.test import Client
 
-from tests.browser import BROWSER_MARKS, launch
+from tests.browser import BROWSER_MARKS, launch, session_cookie
 from tests.dashboards import builders
 from tests.dashboards.asgi_server import AsgiServer, shared_sqlite_connection
 from tests.factories import make_network
@@ -32,11 +31,6 @@ def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[AsgiServer]:
         yield running
         running.stop()
 
-
-def session_cookie(user: Any, url: str) -> dict[str, Any]:
-    client = Client()
-    client.force_login(user)
-    return {"name": "sessionid", "value": client.cookies["sessionid"].value, "url": url}
 
 
 def test_it_loads_every_main_page_without_a_csp_violation(server: AsgiServer) -> None:
