@@ -9,7 +9,9 @@ subscribes is in README "Development" → "Events".
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from apps.events.base import Event, all_event_types
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -19,15 +21,6 @@ if TYPE_CHECKING:
     from apps.incidents.models import IncidentComment, IncidentOverride, StoreIncident
     from apps.operations.models import ExceptionEvent, OpsException
     from apps.writeback.models import WriteBack
-
-
-@dataclass(frozen=True)
-class Event:
-    """Base class of every domain event (subscribe to it to hear all of them)."""
-
-    @property
-    def store_id(self) -> int | None:
-        return None
 
 
 # -- approvals -----------------------------------------------------------------------------------
@@ -399,13 +392,4 @@ class FeedBatchSynced(Event):
     store_ids: frozenset[int]
 
 
-def all_event_types() -> list[type[Event]]:
-    """Every concrete event type (the ones services emit)."""
-    found: list[type[Event]] = []
-    pending: list[Any] = list(Event.__subclasses__())
-    while pending:
-        cls = pending.pop(0)
-        pending.extend(cls.__subclasses__())
-        if not cls.__name__.startswith("_"):
-            found.append(cls)
-    return found
+__all__ = ["Event", "all_event_types"]  # the base lives in base.py; every concrete event is defined here
