@@ -6,12 +6,15 @@ from django.contrib import admin
 from django.urls import include, path
 
 from apps.portal import errors as portal_errors
+from apps.portal import jsi18n
 from apps.portal.urls import auth_urlpatterns
 
 urlpatterns = [
     *auth_urlpatterns,
     path("", include("apps.portal.urls")),
     path("", include("apps.sync.urls")),
+    # The scripts' words in one language (apps/portal/jsi18n.py): public, cached, kept by the store app.
+    path("jsi18n/<str:language>/", jsi18n.javascript_catalog, name="javascript_catalog"),
     path("approvals/", include("apps.approvals.urls")),
     path("incidents/", include("apps.incidents.urls")),
     path("exceptions/", include("apps.operations.urls")),

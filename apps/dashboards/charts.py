@@ -9,6 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext, ngettext
+
 from apps.dashboards.kpis import TrendPoint
 from apps.dashboards.periods import Period
 
@@ -24,19 +27,34 @@ class TrendChart:
 
 
 def trend_chart(points: list[TrendPoint], period: Period, scope: str) -> TrendChart:
-    fmt = "%d %b" if period.bucket == "day" else "week of %d %b"
-    labels = [point.day.strftime(fmt) for point in points]
+    """The chart's words (labels, legend, summary) are in the reader's language; month names included."""
+    if period.bucket == "day":
+        labels = [date_format(point.day, "d M") for point in points]
+    else:
+        labels = [gettext("week of %(day)s") % {"day": date_format(point.day, "d M")} for point in points]
     opened = sum(point.opened for point in points)
     finished = sum(point.finished for point in points)
-    summary = f"Work in and out for {scope} over {period.label}, per {period.bucket}: {opened} items opened, " \
-              f"{finished} finished."
+    values = {"scope": scope, "period": period.label, "opened": opened, "finished": finished}
+    if period.bucket == "day":
+        summary = ngettext("Work in and out for %(scope)s over %(period)s, per day: %(opened)d item opened, "
+                           "%(finished)d finished.",
+                           "Work in and out for %(scope)s over %(period)s, per day: %(opened)d items opened, "
+                           "%(finished)d finished.", opened) % values
+    else:
+        summary = ngettext("Work in and out for %(scope)s over %(period)s, per week: %(opened)d item opened, "
+                           "%(finished)d finished.",
+                           "Work in and out for %(scope)s over %(period)s, per week: %(opened)d items opened, "
+                           "%(finished)d finished.", opened) % values
     if points:
         busiest = max(points, key=lambda point: point.opened)
         if busiest.opened:
-            summary += f" Most opened on {labels[points.index(busiest)]} ({busiest.opened})."
+            summary += " " + gettext("Most opened on %(day)s (%(opened)d).") % {
+                "day": labels[points.index(busiest)], "opened": busiest.opened}
     data = {"labels": labels, "datasets": [
-        {"label": "Opened", "data": [point.opened for point in points], "pattern": "solid"},
-        {"label": "Finished", "data": [point.finished for point in points], "pattern": "dashed"},
+        {"label": gettext("Opened"), "data": [point.opened for point in points], "pattern": "solid"},
+        {"label": gettext("Finished"), "data": [point.finished for point in points], "pattern": "dashed"},
     ]}
-    return TrendChart(element_id=f"trend-data-{period.key}", title=f"Opened and finished per {period.bucket}",
+    title = gettext("Opened and finished per day") if period.bucket == "day" else gettext(
+        "Opened and finished per week")
+    return TrendChart(element_id=f"trend-data-{period.key}", title=title,
                       summary=summary, points=points, bucket=period.bucket, data=data)

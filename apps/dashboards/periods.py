@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from apps.dashboards import conf
 
@@ -35,11 +36,11 @@ class Period:
 
     @property
     def label(self) -> str:
-        return "the last day" if self.days == 1 else f"the last {self.days} days"
+        return ngettext("the last day", "the last %(days)d days", self.days) % {"days": self.days}
 
     @property
     def previous_label(self) -> str:
-        return "the day before" if self.days == 1 else f"the {self.days} days before"
+        return ngettext("the day before", "the %(days)d days before", self.days) % {"days": self.days}
 
     @property
     def bucket(self) -> str:
@@ -47,7 +48,8 @@ class Period:
         return "day" if self.days <= conf.DAILY_CHART_MAX_DAYS else "week"
 
     def choices(self) -> list[tuple[str, str, bool]]:
-        return [(f"{days}d", f"{days} days", days == self.days) for days in conf.PERIOD_DAYS]
+        return [(f"{days}d", ngettext("%(days)d day", "%(days)d days", days) % {"days": days}, days == self.days)
+                for days in conf.PERIOD_DAYS]
 
 
 def period_parse(raw: str | None, *, now: datetime | None = None) -> Period:

@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
+from django.utils.translation import gettext
 
 from apps.dashboards import conf, exports, selectors
 from apps.dashboards.charts import trend_chart
@@ -122,7 +123,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """/dashboards/ → the person's own dashboard."""
     url = selectors.dashboard_url_for(Viewer(request.user))
     if url is None:
-        raise PermissionDenied("Opening a dashboard needs a store, region or network role.")
+        raise PermissionDenied(gettext("Opening a dashboard needs a store, region or network role."))
     return redirect(url)
 
 
@@ -165,13 +166,13 @@ def _region_context(request: HttpRequest, code: str) -> dict[str, Any]:
     period, order, query = _params(request, sortable=True)
     dash = selectors.RegionDashboard(viewer=viewer, region=region, period=period, order=order)
     return _common(region=region, period=period, order=order, query=query, headers=headers(order), dash=dash,
-                   heading=f"Region {region.name}", crumbs=selectors.crumbs_for(viewer))
+                   heading=gettext("Region %(name)s") % {"name": region.name}, crumbs=selectors.crumbs_for(viewer))
 
 
 @_guarded
 def region(request: HttpRequest, code: str) -> HttpResponse:
     context = _region_context(request, code)
-    context["chart"] = trend_chart(context["dash"].trend, context["period"], f"region {context['region'].name}")
+    context["chart"] = trend_chart(context["dash"].trend, context["period"], gettext("region %(name)s") % {"name": context["region"].name})
     return render(request, "dashboards/region.html", context)
 
 
@@ -180,7 +181,7 @@ def region_panel(request: HttpRequest, code: str, panel: str) -> HttpResponse:
     name = _panel(panel, REGION_PANELS)
     context = _region_context(request, code)
     if name == "trend":
-        context["chart"] = trend_chart(context["dash"].trend, context["period"], f"region {context['region'].name}")
+        context["chart"] = trend_chart(context["dash"].trend, context["period"], gettext("region %(name)s") % {"name": context["region"].name})
     return render(request, f"dashboards/region.html#{name}", context)
 
 
@@ -194,14 +195,14 @@ def _hq_context(request: HttpRequest) -> dict[str, Any]:
     viewer = Viewer(request.user)
     selectors.hq_access_check(viewer)
     period, order, query = _params(request, sortable=True)
-    return _common(period=period, order=order, query=query, headers=headers(order), heading="Network",
+    return _common(period=period, order=order, query=query, headers=headers(order), heading=gettext("Network"),
                    dash=selectors.HqDashboard(viewer=viewer, period=period, order=order))
 
 
 @_guarded
 def hq(request: HttpRequest) -> HttpResponse:
     context = _hq_context(request)
-    context["chart"] = trend_chart(context["dash"].trend, context["period"], "the network")
+    context["chart"] = trend_chart(context["dash"].trend, context["period"], gettext("the network"))
     return render(request, "dashboards/hq.html", context)
 
 
@@ -210,7 +211,7 @@ def hq_panel(request: HttpRequest, panel: str) -> HttpResponse:
     name = _panel(panel, HQ_PANELS)
     context = _hq_context(request)
     if name == "trend":
-        context["chart"] = trend_chart(context["dash"].trend, context["period"], "the network")
+        context["chart"] = trend_chart(context["dash"].trend, context["period"], gettext("the network"))
     return render(request, f"dashboards/hq.html#{name}", context)
 
 

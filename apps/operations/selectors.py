@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from apps.operations import conf
 from apps.operations.models import (
@@ -30,6 +31,12 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
 
 STATUS_FILTERS = {"active": ACTIVE_STATUSES, "all": None, **{s.value: (s.value,) for s in ExceptionStatus}}
+
+
+def status_filter_choices() -> list[tuple[str, str]]:
+    """The status filter's options with words people read, in the filter's order."""
+    labels = {"active": gettext("active"), "all": gettext("all"), **dict(ExceptionStatus.choices)}
+    return [(value, str(labels[value])) for value in STATUS_FILTERS]
 KPI_WINDOW = timedelta(days=30)
 # The list's sorts (worst first by default, the oldest of a severity first) and text search.
 EXCEPTION_LIST = ListSpec(sorts={"severity": "severity,-opened_at", "opened": "opened_at", "title": "title",

@@ -19,7 +19,6 @@ from apps.operations.forms import AssignForm, ResolveForm, SnoozeForm, first_err
 from apps.operations.models import ExceptionKind, OpsException, Severity
 from apps.operations.rules import timezone_of
 from apps.operations.selectors import (
-    STATUS_FILTERS,
     ExceptionFilters,
     FilterError,
     assignees_for,
@@ -28,6 +27,7 @@ from apps.operations.selectors import (
     exception_page,
     exception_summary,
     exceptions_for,
+    status_filter_choices,
     stores_visible,
 )
 from apps.operations.services import (
@@ -65,7 +65,7 @@ def exception_list(request: HtmxRequest) -> HttpResponse:
     context = {
         "listing": listing, "filters": filters, "stores": stores, "now": timezone.now(),
         "summary": exception_summary(exceptions_for(request.user)), "kpis": exception_kpis(request.user),
-        "kinds": ExceptionKind.choices, "severities": Severity.choices, "statuses": list(STATUS_FILTERS),
+        "kinds": ExceptionKind.choices, "severities": Severity.choices, "statuses": status_filter_choices(),
     }
     template = "operations/list.html#exception-panel" if request.htmx else "operations/list.html"
     return render(request, template, context)

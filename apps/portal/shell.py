@@ -7,7 +7,9 @@ install the new service worker and drop the old cache; an unchanged deploy costs
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib.staticfiles import finders
 
 SHELL_STATIC = (
@@ -36,6 +38,10 @@ def _version() -> str:
         if isinstance(path, str):
             with open(path, "rb") as handle:
                 digest.update(handle.read())
+    # The scripts' words too: new translations reach phones with the next service worker.
+    for folder in settings.LOCALE_PATHS:
+        for catalog in sorted(Path(folder).glob("*/LC_MESSAGES/djangojs.po")):
+            digest.update(catalog.read_bytes())
     return digest.hexdigest()[:12]
 
 

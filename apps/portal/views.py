@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from apps.organisation.roles import Action
 from apps.organisation.scope import stores_for
 from apps.portal.errors import error_page
+from apps.portal.jsi18n import catalog_languages, catalog_url
 from apps.portal.models import SavedView
 from apps.portal.navigation import store_only
 from apps.portal.saved_views import saved_view_delete, saved_view_save, saved_views_for
@@ -105,8 +106,10 @@ def store_panel(request: HttpRequest) -> HttpResponse:
 def service_worker(request: HttpRequest) -> HttpResponse:
     """The store app's service worker, served from the site root so that its scope covers the store
     pages and the report form. It holds no data of anyone: no sign-in needed to fetch it."""
+    catalogs = [catalog_url(language) for language in catalog_languages()]  # offline in any language
     response = render(request, "portal/sw.js", {"version": SHELL_VERSION, "shell_static": SHELL_STATIC,
-                                                "shell_pages": SHELL_PAGES}, content_type="text/javascript")
+                                                "shell_pages": SHELL_PAGES, "catalogs": catalogs},
+                      content_type="text/javascript")
     response["Cache-Control"] = "no-cache"
     response["Service-Worker-Allowed"] = "/"
     return response

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext
 
 from apps.organisation.roles import Action
 from apps.organisation.scope import has_network_scope
@@ -19,6 +20,11 @@ if TYPE_CHECKING:
     Person = User | AnonymousUser
 
 DELIVERY_FILTERS = ("all", *DeliveryStatus.values)
+
+
+def delivery_filter_choices() -> list[tuple[str, str]]:
+    """The delivery log's status filters with the words people read."""
+    return [("all", gettext("all")), *((value, str(label)) for value, label in DeliveryStatus.choices)]
 
 
 def webhooks_access_check(user: Person) -> None:

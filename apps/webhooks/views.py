@@ -77,7 +77,7 @@ def _detail_context(request: HttpRequest, pk: int) -> dict[str, Any]:
         status = "all"
     page = Paginator(selectors.deliveries_for(subscription, status), PAGE_SIZE).get_page(request.GET.get("page"))
     return {"subscription": subscription, "page": page, "status": status,
-            "statuses": selectors.DELIVERY_FILTERS}
+            "statuses": selectors.delivery_filter_choices()}
 
 
 def _detail(request: HttpRequest, pk: int, *, form: SubscriptionForm | None = None, secret: str = "",

@@ -38,7 +38,9 @@
       var prompt = document.createElement("p");
       prompt.className = "confirm-prompt";
       prompt.setAttribute("role", "alert");
-      prompt.textContent = "Approve " + row.dataset.confirm + "? Press a again to approve, Esc to cancel.";
+      prompt.textContent = window.interpolate
+        ? interpolate(gettext("Approve %(what)s? Press a again to approve, Esc to cancel."), { what: row.dataset.confirm }, true)
+        : "Approve " + row.dataset.confirm + "? Press a again to approve, Esc to cancel.";
       if (cell) cell.appendChild(prompt);
       return;
     }

@@ -8,6 +8,11 @@
 (function () {
   "use strict";
   if (!window.htmx) return;
+  // The words come from the portal's script catalog (base.html); English when it could not load.
+  var gettext = window.gettext || function (text) { return text; };
+  var interpolate = window.interpolate || function (format, values) {
+    return format.replace(/%\((\w+)\)s/g, function (_, key) { return String(values[key]); });
+  };
   htmx.config.responseHandling = [
     { code: "204", swap: false },
     { code: "[23]..", swap: true },
@@ -42,10 +47,10 @@
       text = node ? node.textContent.trim() : "";
     } catch (e) { text = ""; }
     if (text) return text;
-    if (xhr.status === 403) return "You cannot do this (403).";
-    if (xhr.status === 404) return "Not found in your scope (404).";
-    if (xhr.status >= 500) return "The server failed (" + xhr.status + "); nothing was changed. Try again.";
-    return "Refused (" + xhr.status + ").";
+    if (xhr.status === 403) return gettext("You cannot do this (403).");
+    if (xhr.status === 404) return gettext("Not found in your scope (404).");
+    if (xhr.status >= 500) return interpolate(gettext("The server failed (%(status)s); nothing was changed. Try again."), { status: xhr.status }, true);
+    return interpolate(gettext("Refused (%(status)s)."), { status: xhr.status }, true);
   }
 
   function place(elt, text) {
@@ -66,7 +71,7 @@
     place(event.detail.elt, messageOf(event.detail.xhr));
   });
   document.addEventListener("htmx:sendError", function (event) {
-    place(event.detail.elt, "The portal could not be reached; nothing was changed. Try again.");
+    place(event.detail.elt, gettext("The portal could not be reached; nothing was changed. Try again."));
   });
 
   function tick() {
@@ -75,7 +80,7 @@
       var left = Math.ceil(Number(form.dataset.undoUntil) - now);
       var counter = form.querySelector("[data-countdown]");
       if (left <= 0) { form.remove(); return; }
-      if (counter) counter.textContent = left + " s";
+      if (counter) counter.textContent = interpolate(gettext("%(seconds)s s"), { seconds: left }, true);
     });
   }
   setInterval(tick, 500);

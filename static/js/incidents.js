@@ -2,6 +2,12 @@
    suggestions applied as editable defaults, and the override form showing only what it needs. */
 (function () {
   "use strict";
+  // The words come from the portal's script catalog (base.html); English when it could not load.
+  var gettext = window.gettext || function (text) { return text; };
+  var ngettext = window.ngettext || function (one, many, n) { return n === 1 ? one : many; };
+  var interpolate = window.interpolate || function (format, values) {
+    return format.replace(/%\((\w+)\)s/g, function (_, key) { return String(values[key]); });
+  };
   var ACCEPTED = ["image/jpeg", "image/png", "image/webp"];
 
   function checkPhotos(input) {
@@ -12,16 +18,16 @@
     var maxBytes = parseInt(input.dataset.maxBytes || "8388608", 10);
     var problems = [];
     var files = Array.prototype.slice.call(input.files || []);
-    if (files.length > max) problems.push("Add at most " + max + " photos.");
+    if (files.length > max) problems.push(interpolate(ngettext("Add at most %(max)s photo.", "Add at most %(max)s photos.", max), { max: max }, true));
     files.forEach(function (file) {
-      if (ACCEPTED.indexOf(file.type) === -1) problems.push(file.name + " is not a JPEG, PNG or WebP photo.");
-      if (file.size > maxBytes) problems.push(file.name + " is too large: photos may be at most " + Math.round(maxBytes / 1048576) + " MB.");
+      if (ACCEPTED.indexOf(file.type) === -1) problems.push(interpolate(gettext("%(name)s is not a JPEG, PNG or WebP photo."), { name: file.name }, true));
+      if (file.size > maxBytes) problems.push(interpolate(gettext("%(name)s is too large: photos may be at most %(size)s MB."), { name: file.name, size: Math.round(maxBytes / 1048576) }, true));
     });
     if (list) {
       list.textContent = "";
       files.forEach(function (file) {
         var item = document.createElement("li");
-        item.textContent = file.name + " (" + Math.max(1, Math.round(file.size / 1024)) + " KB)";
+        item.textContent = interpolate(gettext("%(name)s (%(size)s KB)"), { name: file.name, size: Math.max(1, Math.round(file.size / 1024)) }, true);
         list.appendChild(item);
       });
     }
@@ -60,13 +66,13 @@
         title.setAttribute("aria-invalid", "true");
         title.focus();
         var box = form.querySelector("#photo-errors");
-        if (box) box.textContent = "Say in a few words what is wrong.";
+        if (box) box.textContent = gettext("Say in a few words what is wrong.");
         return;
       }
       if (photos && !checkPhotos(photos)) { event.preventDefault(); return; }
       if (queued) return;
       var button = form.querySelector("[data-submit]");
-      if (button) { button.disabled = true; button.textContent = "Sending…"; }
+      if (button) { button.disabled = true; button.textContent = gettext("Sending…"); }
     });
   }
 

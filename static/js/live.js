@@ -10,12 +10,15 @@
   var opened = false;
   var COALESCE_MS = 250;
 
+  // The words come from the portal's script catalog (base.html); English when it could not load.
+  function say(text) { return window.gettext ? window.gettext(text) : text; }
+
   function setStatus(state, text) {
     var dot = document.getElementById("live-status");
     if (!dot) return;
     dot.dataset.state = state;
-    dot.title = "Live updates: " + text;
-    dot.setAttribute("aria-label", "Live updates: " + text);
+    dot.title = text;
+    dot.setAttribute("aria-label", text);
   }
 
   function panels() {
@@ -62,12 +65,12 @@
   }
 
   document.addEventListener("htmx:wsOpen", function () {
-    setStatus("live", "connected");
+    setStatus("live", say("Live updates: connected"));
     if (opened) schedule(["*"]);  // resynchronise: events sent while we were away are lost
     opened = true;
   });
-  document.addEventListener("htmx:wsClose", function () { setStatus("reconnecting", "reconnecting"); });
-  document.addEventListener("htmx:wsError", function () { setStatus("reconnecting", "reconnecting"); });
+  document.addEventListener("htmx:wsClose", function () { setStatus("reconnecting", say("Live updates: reconnecting")); });
+  document.addEventListener("htmx:wsError", function () { setStatus("reconnecting", say("Live updates: reconnecting")); });
   document.addEventListener("htmx:wsBeforeMessage", function (event) {
     event.preventDefault();  // messages are notices, never HTML to swap in
     var data;

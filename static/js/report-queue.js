@@ -95,7 +95,7 @@
           var messages = [];
           Object.keys(answer.errors || {}).forEach(function (k) { messages = messages.concat(answer.errors[k]); });
           report.state = "refused";
-          report.error = messages.join(" ") || "The portal refused this report.";
+          report.error = messages.join(" ") || (root.gettext ? root.gettext("The portal refused this report.") : "The portal refused this report.");
           return put(report).then(function () { return { state: "refused" }; });
         });
       }

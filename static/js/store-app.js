@@ -4,6 +4,12 @@
 (function () {
   "use strict";
   var Q = window.ReportQueue;
+  // The words come from the portal's script catalog (base.html; kept offline by the service worker).
+  var gettext = window.gettext || function (words) { return words; };
+  var ngettext = window.ngettext || function (one, many, n) { return n === 1 ? one : many; };
+  var interpolate = window.interpolate || function (format, values) {
+    return format.replace(/%\((\w+)\)s/g, function (_, key) { return String(values[key]); });
+  };
   var MAX_SIDE = 2048, QUALITY = 0.85;
   var DRAFT_FIELDS = ["title", "description", "category", "urgency", "equipment_ref"];
 
@@ -51,10 +57,11 @@
           title.textContent = report.fields.title;
           var state = document.createElement("span");
           state.className = report.state === "refused" ? "status-bad small" : "status-warn small";
-          state.textContent = report.state === "refused" ? "Not sent: " + report.error : "Waiting to send";
+          state.textContent = report.state === "refused"
+            ? interpolate(gettext("Not sent: %(error)s"), { error: report.error }, true) : gettext("Waiting to send");
           var when = document.createElement("span");
           when.className = "muted small";
-          when.textContent = new Date(report.createdAt).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) +
+          when.textContent = new Date(report.createdAt).toLocaleTimeString(document.documentElement.lang || [], { hour: "2-digit", minute: "2-digit" }) +
             (report.photos.length ? " · " + report.photos.length + " photo" + (report.photos.length > 1 ? "s" : "") : "");
           item.append(title, " ", state, " ", when);
           list.appendChild(item);
@@ -111,17 +118,18 @@
         var item = document.createElement("li");
         item.className = "photo-preview";
         var img = document.createElement("img");
-        img.alt = "Photo " + (index + 1);
+        img.alt = interpolate(gettext("Photo %(number)s"), { number: index + 1 }, true);
         img.src = URL.createObjectURL(photo.blob);
         img.onload = function () { URL.revokeObjectURL(img.src); };
         var name = document.createElement("span");
         name.className = "small";
-        name.textContent = (photo.shown || photo.name) + " (" + Math.max(1, Math.round(photo.blob.size / 1024)) + " KB)";
+        name.textContent = interpolate(gettext("%(name)s (%(size)s KB)"),
+          { name: photo.shown || photo.name, size: Math.max(1, Math.round(photo.blob.size / 1024)) }, true);
         var drop = document.createElement("button");
         drop.type = "button";
         drop.className = "link";
-        drop.textContent = "Remove";
-        drop.setAttribute("aria-label", "Remove photo " + (index + 1));
+        drop.textContent = gettext("Remove");
+        drop.setAttribute("aria-label", interpolate(gettext("Remove photo %(number)s"), { number: index + 1 }, true));
         drop.addEventListener("click", function () { photos.splice(index, 1); renderPhotos(); saveDraft(); });
         item.append(img, name, drop);
         list.appendChild(item);
@@ -133,7 +141,8 @@
         var files = Array.prototype.slice.call(input.files || []);
         input.value = "";
         var room = max - photos.length;
-        text(errors, files.length > room ? "Add at most " + max + " photos." : "");
+        text(errors, files.length > room
+          ? interpolate(ngettext("Add at most %(max)s photo.", "Add at most %(max)s photos.", max), { max: max }, true) : "");
         Promise.all(files.slice(0, Math.max(0, room)).map(downscale)).then(function (made) {
           made.forEach(function (photo, i) {
             if (photo && photo.blob) photos.push(photo);
@@ -178,27 +187,27 @@
         form.reset();
         return Q.draftClear();
       }).then(function () {
-        text(status, "Saved on this phone — waiting to send.");
+        text(status, gettext("Saved on this phone — waiting to send."));
         return showQueue();
       }).then(flush).then(function (results) {
         var result = results && results[report.key];
         if (result && result.state === "sent") {
-          text(status, "Sent.");
+          text(status, gettext("Sent."));
           window.location.assign(result.url);
           return null;
         }
         if (button) button.disabled = false;
-        if (result && result.state === "refused") { text(status, "Not sent: see below."); return null; }
+        if (result && result.state === "refused") { text(status, gettext("Not sent: see below.")); return null; }
         return Q.all().then(function (left) {
           if (!left.some(function (r) { return r.key === report.key; })) {  // another tab or the worker sent it
             window.location.assign("/store/");
             return null;
           }
-          text(status, "Saved on this phone — waiting to send. It goes by itself when there is signal.");
+          text(status, gettext("Saved on this phone — waiting to send. It goes by itself when there is signal."));
           return askBackgroundSync();  // only now: a sync asked for while online would race this send
         });
       }).catch(function () {
-        text(status, "This phone could not keep the report: please try again.");
+        text(status, gettext("This phone could not keep the report: please try again."));
         if (button) button.disabled = false;
       });
     });

@@ -10,6 +10,9 @@ var PAGES = "ct-pages";
 var STATIC_PREFIX = "{% static '' %}";
 var SHELL_FILES = [{% for name in shell_static %}"{% static name %}"{% if not forloop.last %}, {% endif %}{% endfor %}];
 var SHELL_PAGES = [{% for path in shell_pages %}"{{ path }}"{% if not forloop.last %}, {% endif %}{% endfor %}];
+// The scripts' words (JavaScript catalogs), one per language: kept with the shell so that the store
+// pages speak the person's language without signal too.
+var CATALOGS = [{% for path in catalogs %}"{{ path }}"{% if not forloop.last %}, {% endif %}{% endfor %}];
 var NETWORK_WAIT_MS = 4000;
 
 function keepPage(path) {
@@ -20,7 +23,7 @@ function keepPage(path) {
 }
 
 self.addEventListener("install", function (event) {
-  event.waitUntil(caches.open(SHELL).then(function (cache) { return cache.addAll(SHELL_FILES); })
+  event.waitUntil(caches.open(SHELL).then(function (cache) { return cache.addAll(SHELL_FILES.concat(CATALOGS)); })
     .then(function () { return Promise.all(SHELL_PAGES.map(keepPage)); })
     .then(function () { return self.skipWaiting(); }));
 });
@@ -66,6 +69,19 @@ self.addEventListener("fetch", function (event) {
     if (SHELL_PAGES.indexOf(url.pathname) !== -1 || url.pathname === "/") {
       event.respondWith(page(request, url.pathname === "/" ? SHELL_PAGES[0] : url.pathname));
     }
+    return;
+  }
+  if (CATALOGS.indexOf(url.pathname) !== -1) {  // the kept copy at once (no wait without signal), refreshed behind
+    var fresh = fetch(request).then(function (response) {
+      if (response.ok) {
+        var copy = response.clone();
+        caches.open(SHELL).then(function (cache) { cache.put(url.pathname, copy); });
+      }
+      return response;
+    });
+    event.waitUntil(fresh.catch(function () {}));
+    event.respondWith(caches.match(url.pathname).then(function (hit) { return hit || fresh; })
+      .catch(function () { return Response.error(); }));
     return;
   }
   if (url.pathname.indexOf(STATIC_PREFIX) === 0) {

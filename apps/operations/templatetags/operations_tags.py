@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django import template
+from django.utils.translation import gettext
 
 register = template.Library()
 
@@ -20,11 +21,11 @@ def span(value: timedelta | None) -> str:
         return "-"
     minutes = max(0, int(value.total_seconds() // 60))
     if minutes < 60:
-        return f"{minutes} min"
+        return gettext("%(minutes)d min") % {"minutes": minutes}
     hours = minutes // 60
     if hours < 48:
-        return f"{hours} h"
-    return f"{hours // 24} d {hours % 24} h"
+        return gettext("%(hours)d h") % {"hours": hours}
+    return gettext("%(days)d d %(hours)d h") % {"days": hours // 24, "hours": hours % 24}
 
 
 @register.filter
