@@ -6,6 +6,8 @@ from datetime import timedelta
 
 from django import template
 
+from apps.portal.formats import duration_text
+
 register = template.Library()
 
 SEVERITY_CLASS = {1: "sev-low", 2: "sev-medium", 3: "sev-high", 4: "sev-critical"}
@@ -15,16 +17,8 @@ STATUS_CLASS = {"open": "status-bad", "acknowledged": "status-warn", "snoozed": 
 
 @register.filter
 def span(value: timedelta | None) -> str:
-    """A duration as people say it: 45 min, 5 h, 3 d 4 h."""
-    if value is None:
-        return "-"
-    minutes = max(0, int(value.total_seconds() // 60))
-    if minutes < 60:
-        return f"{minutes} min"
-    hours = minutes // 60
-    if hours < 48:
-        return f"{hours} h"
-    return f"{hours // 24} d {hours % 24} h"
+    """A duration as people say it, in their language: 45 min, 5 h 10 min, 3 d 4 h."""
+    return duration_text(value, empty="-")
 
 
 @register.filter
