@@ -17,15 +17,20 @@ COPY controltower ./controltower
 COPY apps ./apps
 COPY templates ./templates
 COPY static ./static
-# The Odoo sandbox is a development tool: it is not part of the production image.
+COPY locale ./locale
+# The Odoo sandbox is a development tool: it is not part of the production image. The French and
+# Spanish catalogs are compiled here (.mo files are build output, never in the repository), with
+# GNU gettext installed for this step only.
 RUN rm -rf apps/odoo_sandbox \
+ && apt-get update && apt-get install -y --no-install-recommends gettext \
  && useradd --system --uid 10001 --home-dir /app controltower \
  && mkdir -p /var/lib/controltower \
  && chown controltower /var/lib/controltower \
  && DJANGO_SECRET_KEY=collectstatic-only-not-a-runtime-secret-0123456789abcdef \
     DATABASE_URL=postgres://build@localhost/build REDIS_URL=redis://localhost:6379/0 \
     DJANGO_ALLOWED_HOSTS=build ODOO_URL=http://odoo ODOO_DB=build ODOO_LOGIN=build ODOO_PASSWORD=build \
-    python manage.py collectstatic --noinput -v0
+    sh -c 'python manage.py collectstatic --noinput -v0 && python manage.py compilemessages -v0' \
+ && apt-get purge -y gettext && apt-get autoremove -y && rm -rf /var/lib/apt/lists/*
 
 USER controltower
 EXPOSE 8000

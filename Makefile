@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: venv demo test lint typecheck check bench clean
+.PHONY: venv messages demo test lint typecheck check bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=python3.x)")'
@@ -15,11 +15,15 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 venv: $(STAMP)  ## Create the virtualenv.
 
-demo: $(STAMP)  ## Set up everything and run the portal with the Odoo sandbox, worker and scheduler.
+messages: $(STAMP)  ## Compile the French and Spanish catalogs (locale/*/LC_MESSAGES/django.mo; GNU gettext's msgfmt).
+	@command -v msgfmt >/dev/null || { echo "msgfmt is missing: install GNU gettext (Debian: apt-get install gettext)"; exit 1; }
+	$(PY) manage.py compilemessages --ignore '.venv' -v0
+
+demo: messages  ## Set up everything and run the portal with the Odoo sandbox, worker and scheduler.
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py run_demo
 
-test: $(STAMP)  ## Run every test (SQLite and in-memory layer unless DATABASE_URL / REDIS_URL are set).
+test: messages  ## Run every test (SQLite and in-memory layer unless DATABASE_URL / REDIS_URL are set).
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
@@ -40,3 +44,4 @@ bench: $(STAMP)  ## Benchmarks (set DATABASE_URL to run them on PostgreSQL; REDI
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .mypy_cache .ruff_cache
+	find locale -name '*.mo' -delete

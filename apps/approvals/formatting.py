@@ -1,68 +1,35 @@
-"""Numbers, money, stock counts and history as a manager reads them: grouped by the active locale
-(never "16020.0"), a count as "counted 37 of 40 on hand (-3)" (printed with a real minus sign), an
-audit event as a sentence."""
+"""Stock counts and history as a manager reads them: a count as "counted 37 of 40 on hand (-3)", an
+audit event as a sentence. Numbers and money come from `apps.portal.formats` (the reader's locale)."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.utils import formats, timezone
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-MINUS = "\u2212"  # a real minus sign, as in print
+from apps.portal.formats import MINUS, as_decimal, money_text, number_text, signed_text
 
-
-def _decimal(value: Any) -> Decimal | None:
-    if value is None or value is False or value == "" or isinstance(value, bool):
-        return None
-    try:
-        return Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return None
-
-
-def number_text(value: Any, *, max_places: int = 2) -> str:
-    """A quantity: grouped, whole numbers without decimals, others with up to `max_places`."""
-    number = _decimal(value)
-    if number is None:
-        return "" if value is None or value is False else str(value)
-    places = 0 if number == number.to_integral_value() else min(max_places, max(0, -number.normalize().as_tuple()
-                                                                                 .exponent))  # type: ignore[operator]
-    return formats.number_format(number, decimal_pos=places, use_l10n=True, force_grouping=True)
-
-
-def money_text(value: Any, currency: str = "") -> str:
-    """An amount: grouped, two decimals, the currency after it ("16,020.00 EUR")."""
-    number = _decimal(value)
-    if number is None:
-        return ""
-    text = formats.number_format(number, decimal_pos=2, use_l10n=True, force_grouping=True)
-    return f"{text} {currency}".strip()
-
-
-def signed_text(value: Any) -> str:
-    """A difference with its sign: +2, -3 (a real minus sign), 0."""
-    number = _decimal(value)
-    if number is None:
-        return ""
-    text = number_text(abs(number))
-    return f"+{text}" if number > 0 else f"{MINUS}{text}" if number < 0 else text
+__all__ = ["MINUS", "history_sentence", "money_text", "number_text", "signed_text", "stock_count_text"]
 
 
 def stock_count_text(values: dict[str, Any]) -> str:
     """A stock count from the mirrored quant: "counted 37 of 40 on hand (-3, printed with a real minus sign)"."""
     counted, on_hand = values.get("inventory_quantity"), values.get("quantity")
     difference = values.get("inventory_diff_quantity")
-    if difference is None and _decimal(counted) is not None and _decimal(on_hand) is not None:
-        difference = _decimal(counted) - _decimal(on_hand)  # type: ignore[operator]
-    return f"counted {number_text(counted)} of {number_text(on_hand)} on hand ({signed_text(difference)})"
+    if difference is None and as_decimal(counted) is not None and as_decimal(on_hand) is not None:
+        difference = as_decimal(counted) - as_decimal(on_hand)  # type: ignore[operator]
+    return _("counted %(counted)s of %(on_hand)s on hand (%(difference)s)") % {
+        "counted": number_text(counted), "on_hand": number_text(on_hand), "difference": signed_text(difference)}
 
 
 # An approval's history entry, as a sentence: "Approved by Dana Lee, 09:14: Checked with supplier".
 HISTORY_VERBS = {
-    "approval.approve": "Approved", "approval.reject": "Rejected", "approval.undone": "Decision undone",
-    "approval.reassigned": "Reassigned", "approval.deadline_extended": "Deadline extended",
-    "approval.escalated": "Escalated", "approval.reminded": "Reminder sent", "approval.auto_approve": "Approved",
+    "approval.approve": gettext_lazy("Approved"), "approval.reject": gettext_lazy("Rejected"),
+    "approval.undone": gettext_lazy("Decision undone"), "approval.reassigned": gettext_lazy("Reassigned"),
+    "approval.deadline_extended": gettext_lazy("Deadline extended"), "approval.escalated": gettext_lazy("Escalated"),
+    "approval.reminded": gettext_lazy("Reminder sent"), "approval.auto_approve": gettext_lazy("Approved"),
 }
 
 
@@ -71,6 +38,8 @@ def history_sentence(event: Any) -> str:
     person = event.actor.get_full_name() if event.actor is not None and event.actor.get_full_name() else \
         event.actor_label
     when = timezone.localtime(event.occurred_at)
-    shown = f"{when:%H:%M}" if when.date() == timezone.localdate() else f"{when:%d %b %H:%M}"
-    sentence = f"{verb} by {person}, {shown}" if person else f"{verb}, {shown}"
-    return f"{sentence}: {event.message}" if event.message else sentence
+    shown = dateformat.format(when, "H:i" if when.date() == timezone.localdate() else "j M H:i")
+    sentence = (_("%(verb)s by %(person)s, %(when)s") % {"verb": verb, "person": person, "when": shown} if person
+                else _("%(verb)s, %(when)s") % {"verb": verb, "when": shown})
+    return _("%(sentence)s: %(message)s") % {"sentence": sentence, "message": event.message} if event.message \
+        else sentence

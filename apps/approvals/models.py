@@ -105,6 +105,9 @@ class OdooUserLink(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="odoo_link")
     odoo_user_id = models.PositiveIntegerField(unique=True)
     odoo_login = models.CharField(max_length=150, blank=True)
+    odoo_lang = models.CharField(max_length=16, blank=True,
+                                 help_text="The Odoo user's language (e.g. fr_FR), read from Odoo: the person's "
+                                           "language in the portal until they choose one.")
 
     def __str__(self) -> str:
         return f"{self.user} = Odoo user {self.odoo_user_id} {self.odoo_login}".strip()

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from apps.organisation.roles import Action
 
@@ -16,18 +17,18 @@ if TYPE_CHECKING:
 
 
 class NotificationKind(models.TextChoices):
-    APPROVAL_ASSIGNED = "approval_assigned", "New approvals for me"
-    APPROVAL_REMINDER = "approval_reminder", "Approval reminders and deadlines"
-    ESCALATION = "escalation", "Escalations"
-    WRITEBACK_PROBLEM = "writeback_problem", "Write-back failures and conflicts"
-    INCIDENT_STATUS = "incident_status", "Incident status changes at my stores"
-    DIRECTIVE = "directive", "Store directives: reminders and overdue stores"
+    APPROVAL_ASSIGNED = "approval_assigned", _("New approvals for me")
+    APPROVAL_REMINDER = "approval_reminder", _("Approval reminders and deadlines")
+    ESCALATION = "escalation", _("Escalations")
+    WRITEBACK_PROBLEM = "writeback_problem", _("Write-back failures and conflicts")
+    INCIDENT_STATUS = "incident_status", _("Incident status changes at my stores")
+    DIRECTIVE = "directive", _("Store directives: reminders and overdue stores")
 
 
 class Channel(models.TextChoices):
-    PORTAL = "portal", "In the portal"
-    EMAIL = "email", "By e-mail"
-    BOTH = "both", "Both"
+    PORTAL = "portal", _("In the portal")
+    EMAIL = "email", _("By e-mail")
+    BOTH = "both", _("Both")
 
 
 # What a person gets before they choose: what needs acting on now goes by e-mail too.
@@ -79,14 +80,18 @@ class Notification(models.Model):
 
 class NotificationSettings(models.Model):
     """One person's choices: the channel per kind (missing kinds: `DEFAULT_CHANNELS`), the morning
-    digest and its time zone (empty: the portal's), and the local day of the last digest sent."""
+    digest, the local day of the last digest sent, and how the portal speaks to them: their language
+    (empty: their Odoo user's, else the browser's) and time zone (empty: their store's for store
+    managers, else the portal's), used on every page and in every e-mail (`apps.portal.preferences`)."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True,
                                 related_name="notification_settings")
     channels = models.JSONField(default=dict, blank=True)
     digest = models.BooleanField(default=True, help_text="The morning e-mail digest.")
     time_zone = models.CharField(max_length=64, blank=True, help_text="IANA name, e.g. Europe/Paris; empty: the "
-                                                                      "portal's time zone.")
+                                                                      "store's for store managers, else the portal's.")
+    language = models.CharField(max_length=16, blank=True, choices=settings.LANGUAGES,
+                                help_text="Empty: the linked Odoo user's language, else the browser's.")
     digest_sent_on = models.DateField(null=True, blank=True)
 
     class Meta:

@@ -40,7 +40,7 @@ def notification_settings_of(user: User) -> NotificationSettings:
     return NotificationSettings.objects.filter(user=user).first() or NotificationSettings(user=user)
 
 
-def channel_rows(chosen: NotificationSettings) -> list[dict[str, str]]:
+def channel_rows(chosen: NotificationSettings) -> list[dict[str, Any]]:
     """The preferences form's rows: each kind with the person's channel for it."""
     return [{"kind": kind.value, "label": kind.label, "channel": chosen.channel(kind)} for kind in NotificationKind]
 

@@ -4,7 +4,6 @@ commit to those who want it by e-mail, and each person's choices."""
 from __future__ import annotations
 
 import logging
-import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -17,6 +16,7 @@ from django.utils import timezone
 
 from apps.live.broadcast import user_changed
 from apps.notifications.models import Channel, Notification, NotificationKind, NotificationSettings
+from apps.portal.preferences import language_check, time_zone_check
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -102,17 +102,11 @@ def notifications_mark_read(*, user: User, ids: Iterable[int] | None = None) -> 
     return count
 
 
-def time_zone_check(name: str) -> str:
-    name = name.strip()
-    if name and name not in zoneinfo.available_timezones():
-        raise ValidationError({"time_zone": f"{name[:64]!r} is not a time zone name (e.g. Europe/Paris)."})
-    return name
-
-
 @transaction.atomic
 def notification_settings_save(*, user: User, channels: dict[str, str], digest: bool,
-                               time_zone: str) -> NotificationSettings:
-    """Save a person's choices; an unknown kind, channel or time zone is refused and nothing changes."""
+                               time_zone: str, language: str | None = None) -> NotificationSettings:
+    """Save a person's choices; an unknown kind, channel, time zone or language is refused and nothing
+    changes. `language` None leaves the person's language as it is."""
     unknown = sorted(set(channels) - set(NotificationKind.values))
     if unknown:
         raise ValidationError(f"Unknown notification kind: {', '.join(unknown)[:100]}.")
@@ -123,5 +117,9 @@ def notification_settings_save(*, user: User, channels: dict[str, str], digest: 
     chosen.channels = {**chosen.channels, **channels}
     chosen.digest = digest
     chosen.time_zone = time_zone_check(time_zone)
-    chosen.save(update_fields=["channels", "digest", "time_zone"])
+    fields = ["channels", "digest", "time_zone"]
+    if language is not None:
+        chosen.language = language_check(language)
+        fields.append("language")
+    chosen.save(update_fields=fields)
     return chosen

@@ -12,7 +12,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.middleware import HtmxDetails
 
@@ -26,6 +29,7 @@ from apps.notifications.selectors import (
     unread_count,
 )
 from apps.notifications.services import notification_settings_save, notifications_mark_read
+from apps.portal.preferences import default_time_zone, person_locale, person_locale_forget
 
 
 class HtmxRequest(HttpRequest):
@@ -79,14 +83,16 @@ def mark_all_read(request: HtmxRequest) -> HttpResponse:
     count = notifications_mark_read(user=request.user)  # type: ignore[arg-type]
     if request.htmx:
         return _panel(request)
-    messages.success(request, f"{count} notification{'s' if count != 1 else ''} marked read.")
+    messages.success(request, ngettext("%(count)d notification marked read.", "%(count)d notifications marked read.",
+                                       count) % {"count": count})
     return redirect("notifications:centre")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def preferences(request: HtmxRequest) -> HttpResponse:
-    """Per kind: in the portal, by e-mail or both; the morning digest on or off, and its time zone."""
+    """Per kind: in the portal, by e-mail or both; the morning digest on or off; the person's language
+    and time zone (every page and e-mail follows them)."""
     chosen = notification_settings_of(request.user)  # type: ignore[arg-type]
     error = ""
     status = 200
@@ -95,17 +101,23 @@ def preferences(request: HtmxRequest) -> HttpResponse:
         try:
             chosen = notification_settings_save(user=request.user, channels=channels,  # type: ignore[arg-type]
                                                 digest=request.POST.get("digest") == "on",
-                                                time_zone=request.POST.get("time_zone", ""))
+                                                time_zone=request.POST.get("time_zone", ""),
+                                                language=request.POST.get("language"))
         except ValidationError as exc:
             error, status = " ".join(exc.messages), 400
         else:
-            messages.success(request, "Your notification settings are saved.")
+            person_locale_forget(request.session)
+            with translation.override(person_locale(request.user, request.session).language  # type: ignore[arg-type]
+                                      or translation.get_language()):
+                messages.success(request, _("Your preferences are saved."))
             return redirect("notifications:preferences")
     rows = channel_rows(chosen)
     if error:  # show what the person chose, not what was saved before
         for row in rows:
             row["channel"] = request.POST.get(f"channel-{row['kind']}", row["channel"])
         chosen.time_zone, chosen.digest = request.POST.get("time_zone", "")[:64], request.POST.get("digest") == "on"
-    context = {"rows": rows, "chosen": chosen, "error": error,
-               "channels": Channel.choices, "digest_time": conf.DIGEST_TIME, "portal_time_zone": settings.TIME_ZONE}
+        chosen.language = request.POST.get("language", "")[:16]
+    context = {"rows": rows, "chosen": chosen, "error": error, "languages": settings.LANGUAGES,
+               "channels": Channel.choices, "digest_time": conf.DIGEST_TIME,
+               "default_time_zone": default_time_zone(request.user)}  # type: ignore[arg-type]
     return render(request, "notifications/preferences.html", context, status=status)

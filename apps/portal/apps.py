@@ -6,3 +6,10 @@ from django.apps import AppConfig
 class PortalConfig(AppConfig):
     name = "apps.portal"
     verbose_name = "Portal shell"
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from apps.portal.preferences import forget_on_sign_in
+
+        user_logged_in.connect(forget_on_sign_in, dispatch_uid="portal-locale-sign-in")

@@ -14,6 +14,7 @@ urlpatterns = [
     path("sw.js", views.service_worker, name="service_worker"),
     # Browsers ask for /favicon.ico whatever the page says: answered, not a 404 in the log.
     path("favicon.ico", views.favicon),
+    path("language/", views.language_set, name="language"),
     path("views/save/", views.saved_view_create, name="saved_view_create"),
     path("views/<int:pk>/delete/", views.saved_view_remove, name="saved_view_remove"),
 ]

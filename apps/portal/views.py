@@ -1,4 +1,5 @@
-"""The shell: the home page and saved views of lists (error pages: `apps.portal.errors`)."""
+"""The shell: the home page, saved views of lists and the language switcher (error pages:
+`apps.portal.errors`)."""
 
 from __future__ import annotations
 
@@ -6,11 +7,13 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+from django.views.i18n import set_language
 
 from apps.organisation.roles import Action
 from apps.organisation.scope import stores_for
@@ -18,6 +21,7 @@ from apps.portal.errors import error_page
 from apps.portal.jsi18n import catalog_languages, catalog_url
 from apps.portal.models import SavedView
 from apps.portal.navigation import store_only
+from apps.portal.preferences import person_locale_forget, person_locale_save
 from apps.portal.saved_views import saved_view_delete, saved_view_save, saved_views_for
 from apps.portal.selectors import overview_for, store_today
 from apps.portal.shell import SHELL_PAGES, SHELL_STATIC, SHELL_VERSION
@@ -113,3 +117,17 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     response["Cache-Control"] = "no-cache"
     response["Service-Worker-Allowed"] = "/"
     return response
+
+
+@require_POST
+def language_set(request: HttpRequest) -> HttpResponse:
+    """The language switcher: the browser keeps the choice (cookie, so the sign-in page follows it) and
+    a signed-in person's preferences keep it for every device and e-mail. Back to `next` (same site)."""
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated:
+        try:
+            person_locale_save(user=request.user, language=language)
+        except ValidationError:
+            return HttpResponseBadRequest(_("Choose one of the portal's languages."))
+        person_locale_forget(request.session)
+    return set_language(request)

@@ -121,7 +121,7 @@ def test_preferences_save_per_kind_and_refuse_bad_input(network: Network) -> Non
     assert chosen.time_zone == "Europe/Paris"
     bad = client.post("/notifications/preferences/", form | {"time_zone": "Mars/Olympus", "digest": "on"})
     assert bad.status_code == 400
-    assert "&#x27;Mars/Olympus&#x27; is not a time zone name" in bad.content.decode()
+    assert "“Mars/Olympus” is not a time zone name" in bad.content.decode()
     assert 'value="Mars/Olympus"' in bad.content.decode()
     chosen.refresh_from_db()
     assert chosen.time_zone == "Europe/Paris"

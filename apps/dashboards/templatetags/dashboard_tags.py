@@ -1,4 +1,4 @@
-"""Template filters for dashboard figures."""
+"""Template filters for dashboard figures, in the reader's locale (`apps.portal.formats`)."""
 
 from __future__ import annotations
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django import template
-from django.utils.translation import gettext
+
+from apps.portal.formats import duration_text
 
 register = template.Library()
 
@@ -16,16 +17,8 @@ STATUS_CLASS = {"open": "status-bad", "acknowledged": "status-warn", "snoozed": 
 
 @register.filter
 def span(value: timedelta | None) -> str:
-    """A duration as people say it: 45 min, 5 h, 3 d 4 h."""
-    if value is None:
-        return "-"
-    minutes = max(0, int(value.total_seconds() // 60))
-    if minutes < 60:
-        return gettext("%(minutes)d min") % {"minutes": minutes}
-    hours = minutes // 60
-    if hours < 48:
-        return gettext("%(hours)d h") % {"hours": hours}
-    return gettext("%(days)d d %(hours)d h") % {"days": hours // 24, "hours": hours % 24}
+    """A duration as people say it, in their language: 45 min, 5 h 10 min, 3 d 4 h."""
+    return duration_text(value, empty="-")
 
 
 @register.filter
