@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.utils.translation import gettext, gettext_lazy
 
 from apps.api.models import ApiToken
 from apps.organisation.models import Store
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 
 _M = TypeVar("_M", bound=models.Model)
 
-READ_ONLY_MESSAGE = "This token is read-only: create a read-write token to change anything."
+READ_ONLY_MESSAGE = gettext_lazy("This token is read-only: create a read-write token to change anything.")
 
 
 def token_of(request: Request) -> ApiToken | None:
@@ -67,7 +68,9 @@ def require_write(request: Request) -> None:
 def require_network(request: Request, action: Action, what: str) -> None:
     """Network-wide data (health, the whole audit trail) needs a network role and an unlimited token."""
     if not has_network_scope(request.user, action):
-        raise PermissionDenied(f"{what} is for HQ and operations; your roles cover stores or regions only.")
+        raise PermissionDenied(gettext("%(what)s is for HQ and operations; your roles cover stores or regions only.")
+                               % {"what": what})
     token = token_of(request)
     if token is not None and token.limited:
-        raise PermissionDenied(f"{what} is network-wide: this token is limited to some stores.")
+        raise PermissionDenied(gettext("%(what)s is network-wide: this token is limited to some stores.")
+            % {"what": what})

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from django.utils.translation import gettext
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import permissions, viewsets
 from rest_framework.authentication import SessionAuthentication
@@ -80,7 +81,8 @@ class ApiPolicy(APIView):
         except ValueError:
             length = 0
         if length > max_body_bytes(request):
-            raise PayloadTooLarge(f"The request body is larger than {max_body_bytes(request) // 1024} KiB.")
+            raise PayloadTooLarge(gettext("The request body is larger than %(size)d KiB.")
+                                  % {"size": max_body_bytes(request) // 1024})
         super().initial(request, *args, **kwargs)
 
     # Throttle before refusing: anonymous callers and bad tokens use up their address's budget too, so

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from apps.api import conf
 from apps.api.models import ServiceAccount, TokenAccess
@@ -12,15 +13,15 @@ from apps.organisation.models import Region, Store
 
 
 class TokenForm(forms.Form):
-    name = forms.CharField(max_length=100, label="Name", help_text="What uses it, e.g. 'n8n approvals flow'.")
+    name = forms.CharField(max_length=100, label=_("Name"), help_text=_("What uses it, e.g. 'n8n approvals flow'."))
     access = forms.ChoiceField(choices=TokenAccess.choices, initial=TokenAccess.READ)
-    days = forms.IntegerField(min_value=1, label="Expires after (days)")
+    days = forms.IntegerField(min_value=1, label=_("Expires after (days)"))
     stores = forms.ModelMultipleChoiceField(queryset=Store.objects.none(), required=False,
-                                            help_text="Optional: limit the token to these stores.")
+                                            help_text=_("Optional: limit the token to these stores."))
     regions = forms.ModelMultipleChoiceField(queryset=Region.objects.none(), required=False,
-                                             help_text="Optional: limit the token to these regions.")
+                                             help_text=_("Optional: limit the token to these regions."))
     account = forms.ModelChoiceField(queryset=ServiceAccount.objects.none(), required=False,
-                                     label="Service account")
+                                     label=_("Service account"))
 
     def __init__(self, *args: Any, stores: Any, regions: Any, accounts: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -43,5 +44,5 @@ class TokenForm(forms.Form):
 
 
 class ServiceAccountForm(forms.Form):
-    username = forms.CharField(max_length=61, label="User name", help_text="e.g. svc-n8n")
+    username = forms.CharField(max_length=61, label=_("User name"), help_text=_("e.g. svc-n8n"))
     description = forms.CharField(max_length=200, required=False)

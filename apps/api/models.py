@@ -10,16 +10,17 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class TokenKind(models.TextChoices):
-    PERSONAL = "personal", "Personal"
-    SERVICE = "service", "Service"
+    PERSONAL = "personal", _("Personal")
+    SERVICE = "service", _("Service")
 
 
 class TokenAccess(models.TextChoices):
-    READ = "read", "Read only"
-    READ_WRITE = "read_write", "Read and write"
+    READ = "read", _("Read only")
+    READ_WRITE = "read_write", _("Read and write")
 
 
 class ServiceAccount(models.Model):

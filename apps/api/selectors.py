@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext
 
 from apps.api.models import ApiToken, ServiceAccount
 from apps.organisation.models import Region, Store
@@ -49,7 +50,7 @@ def token_for_manage(user: Person, pk: int) -> ApiToken:
         tokens = tokens.filter(user_id=user.pk or 0)
     token = tokens.filter(pk=pk).first()
     if token is None:
-        raise Http404("No such token.")
+        raise Http404(gettext("No such token."))
     return token
 
 

@@ -19,6 +19,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from apps.api import conf
 from apps.api.models import ApiToken, ServiceAccount, TokenAccess, TokenKind
@@ -63,14 +64,15 @@ def token_issue_check(*, creator: User, user: User, kind: str) -> None:
     """Personal tokens are for oneself; service tokens are minted by operations for service accounts."""
     if kind == TokenKind.PERSONAL:
         if creator.pk != user.pk:
-            raise PermissionDenied("A personal token can only be created by its owner.")
+            raise PermissionDenied(gettext("A personal token can only be created by its owner."))
         if is_service_account(user):
-            raise PermissionDenied("Service accounts do not create their own tokens.")
+            raise PermissionDenied(gettext("Service accounts do not create their own tokens."))
         return
     if not has_network_scope(creator, Action.ADMINISTER):
-        raise PermissionDenied("Service tokens are created by operations admins.")
+        raise PermissionDenied(gettext("Service tokens are created by operations admins."))
     if not is_service_account(user):
-        raise PermissionDenied(f"{user.get_username()} is not a service account: tokens for people are personal.")
+        raise PermissionDenied(gettext("%(name)s is not a service account: tokens for people are personal.")
+                               % {"name": user.get_username()})
 
 
 def _limits_check(user: User, stores: list[Store], regions: list[Region]) -> None:
@@ -121,7 +123,7 @@ def token_snapshot(token: ApiToken) -> dict[str, object]:
 def token_manage_check(*, actor: User | AnonymousUser, token: ApiToken) -> None:
     if actor.is_authenticated and (token.user_id == actor.pk or has_network_scope(actor, Action.ADMINISTER)):
         return
-    raise PermissionDenied("Only the token's owner or an operations admin can revoke it.")
+    raise PermissionDenied(gettext("Only the token's owner or an operations admin can revoke it."))
 
 
 @transaction.atomic
@@ -144,7 +146,7 @@ def service_account_create(*, creator: User, username: str, description: str = "
                            request: HttpRequest | None = None) -> ServiceAccount:
     """A machine user: no usable password (it can never sign in), rights given by role grants."""
     if not has_network_scope(creator, Action.ADMINISTER):
-        raise PermissionDenied("Service accounts are created by operations admins.")
+        raise PermissionDenied(gettext("Service accounts are created by operations admins."))
     username = username.strip().lower()
     if not _USERNAME.match(username):
         raise ValidationError({"username": "Use 3 to 61 lower-case letters, digits, dots, dashes or underscores."})
@@ -162,19 +164,19 @@ def token_authenticate(raw: str, *, request: HttpRequest | None = None) -> ApiTo
     """The token behind a presented credential, or TokenRejected saying why it cannot be used."""
     match = _TOKEN_SHAPE.match(raw)
     if match is None:
-        raise TokenRejected("invalid_token", "The token is malformed: expected ct_<prefix>_<secret>.")
+        raise TokenRejected(gettext("invalid_token"), "The token is malformed: expected ct_<prefix>_<secret>.")
     prefix, secret = match.groups()
     token = ApiToken.objects.select_related("user").filter(prefix=prefix).first()
     # Compare even when the prefix is unknown, so timing does not tell which prefixes exist.
     expected = token.digest if token is not None else _digest("no-such-token")
     if not hmac.compare_digest(expected, _digest(secret)) or token is None:
-        raise TokenRejected("invalid_token", "The token is not valid.")
+        raise TokenRejected(gettext("invalid_token"), "The token is not valid.")
     if token.revoked_at is not None:
-        raise TokenRejected("token_revoked", "The token was revoked.")
+        raise TokenRejected(gettext("token_revoked"), "The token was revoked.")
     if token.expires_at <= timezone.now():
-        raise TokenRejected("token_expired", "The token has expired: create a new one.")
+        raise TokenRejected(gettext("token_expired"), "The token has expired: create a new one.")
     if not token.user.is_active:
-        raise TokenRejected("user_inactive", "The token's user is deactivated.")
+        raise TokenRejected(gettext("user_inactive"), "The token's user is deactivated.")
     _touch(token, request)
     return token
 

@@ -12,6 +12,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -28,7 +30,7 @@ NO_ROLE = "API tokens need a store, region or network role."
 
 def _require_role(request: HttpRequest) -> None:
     if is_service_account(request.user):
-        raise PermissionDenied("Service accounts do not use the portal.")
+        raise PermissionDenied(gettext("Service accounts do not use the portal."))
     if not stores_for(request.user, Action.VIEW).exists():
         raise PermissionDenied(NO_ROLE)
 
@@ -51,8 +53,13 @@ def _forms(request: HttpRequest, data: Any = None, kind: str = "") -> dict[str, 
 def _page(request: HttpRequest, *, issued: IssuedToken | None = None, status: int = 200,
           bound: dict[str, Any] | None = None) -> HttpResponse:
     """The page; `bound` replaces a blank form with the submitted one (to show its errors)."""
+    example = None
+    if issued is not None:  # a command to paste into a shell: code, not words to translate
+        example = f'curl -H "Authorization: Bearer {issued.plaintext}" \\\n' \
+                  f'     "{settings.SITE_URL}{reverse("api:approval-list")}?status=open"'
     base = {"own_tokens": selectors.own_tokens(request.user), "service_tokens": selectors.service_tokens(request.user),
-            "accounts": selectors.service_accounts(request.user), "issued": issued, "site_url": settings.SITE_URL}
+            "accounts": selectors.service_accounts(request.user), "issued": issued, "site_url": settings.SITE_URL,
+            "curl_example": example}
     response = render(request, "api/tokens.html", {**_forms(request), **base, **(bound or {})}, status=status)
     response["Cache-Control"] = "no-store"
     return response
@@ -74,7 +81,7 @@ def token_new(request: HttpRequest) -> HttpResponse:
     forms = _forms(request, request.POST, kind)
     form: TokenForm | None = forms["service_form" if kind == TokenKind.SERVICE else "personal_form"]
     if form is None:
-        raise PermissionDenied("Service tokens are created by operations admins.")
+        raise PermissionDenied(gettext("Service tokens are created by operations admins."))
     if form.is_valid():
         data = form.cleaned_data
         owner = data["account"].user if kind == TokenKind.SERVICE else request.user
@@ -95,7 +102,8 @@ def token_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
     _require_role(request)
     token = selectors.token_for_manage(request.user, pk)
     token_revoke(token=token, actor=request.user, request=request)  # type: ignore[arg-type]
-    messages.success(request, f"Token {token.display} ({token.name}) is revoked.")
+    messages.success(request, gettext("Token %(token)s (%(name)s) is revoked.")
+        % {"token": token.display, "name": token.name})
     return redirect("api:tokens")
 
 
@@ -104,7 +112,7 @@ def token_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
 def service_account_new(request: HttpRequest) -> HttpResponse:
     _require_role(request)
     if not has_network_scope(request.user, Action.ADMINISTER):
-        raise PermissionDenied("Service accounts are created by operations admins.")
+        raise PermissionDenied(gettext("Service accounts are created by operations admins."))
     form = ServiceAccountForm(request.POST)
     if form.is_valid():
         try:
@@ -113,7 +121,7 @@ def service_account_new(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, f"Service account {account} created. Give it a role in the admin "
-                                      "(Role grants), then create its token below.")
+            messages.success(request, gettext("Service account %(account)s created. Give it a role in the admin "
+                                              "(Role grants), then create its token below.") % {"account": account})
             return redirect("api:tokens")
     return _page(request, status=400, bound={"account_form": form})

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from apps.odoo_gateway.links import odoo_record_url
 from apps.organisation.roles import Role
@@ -16,19 +17,19 @@ from apps.organisation.scope import ScopedQuerySet
 
 
 class ApprovalStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    APPROVED = "approved", "Approved"
-    REJECTED = "rejected", "Rejected"
-    CLOSED = "closed", "Closed in Odoo"
-    CONFLICT = "conflict", "Conflict in Odoo"
+    OPEN = "open", _("Open")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    CLOSED = "closed", _("Closed in Odoo")
+    CONFLICT = "conflict", _("Conflict in Odoo")
 
 
 DECIDED = (ApprovalStatus.APPROVED, ApprovalStatus.REJECTED, ApprovalStatus.CONFLICT)
 
 
 class Outcome(models.TextChoices):
-    APPROVE = "approve", "Approve"
-    REJECT = "reject", "Reject"
+    APPROVE = "approve", _("Approve")
+    REJECT = "reject", _("Reject")
 
 
 # Roles that may decide, lowest first: a tier requiring a role is open to that role and those above it.

@@ -20,6 +20,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 from django_htmx.middleware import HtmxDetails
@@ -45,7 +46,7 @@ def _request_or_404(request: HtmxRequest, pk: int) -> ApprovalRequest:
     try:
         return selectors.request_detail(request.user, pk)
     except ApprovalRequest.DoesNotExist:
-        raise Http404("No such approval request in your scope.") from None
+        raise Http404(gettext("No such approval request in your scope.")) from None
 
 
 def _refusal(request: HtmxRequest, message: str, status: int) -> HttpResponse:
@@ -257,13 +258,13 @@ def _assignee(username: str) -> Any:
     try:
         return get_user_model().objects.get(username=username.strip(), is_active=True)
     except get_user_model().DoesNotExist:
-        raise ValidationError(f"No active person called {username.strip()!r}.") from None
+        raise ValidationError(gettext("No active person called “%(name)s”.") % {"name": username.strip()}) from None
 
 
 def _deadline(raw: str) -> datetime:
     value = parse_datetime(raw.strip()) if raw.strip() else None
     if value is None:
-        raise ValidationError("The new deadline must be a date and time, e.g. 2030-01-31T17:00.")
+        raise ValidationError(gettext("The new deadline must be a date and time, e.g. 2030-01-31T17:00."))
     if timezone.is_naive(value):
         value = timezone.make_aware(value)
     return value

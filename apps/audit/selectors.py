@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from apps.audit.models import AuditEvent
 from apps.organisation.roles import Action
@@ -54,7 +55,7 @@ def audit_access_check(user: User | AnonymousUser) -> None:
     """The trail is for HQ executives and operations admins: network-wide view plus decide or administer."""
     network = has_network_scope(user, Action.VIEW)
     if not (network and (has_network_scope(user, Action.DECIDE) or has_network_scope(user, Action.ADMINISTER))):
-        raise PermissionDenied("The audit trail is open to HQ executives and operations admins only.")
+        raise PermissionDenied(gettext("The audit trail is open to HQ executives and operations admins only."))
 
 
 def _date(raw: str, label: str, errors: list[str]) -> dt.date | None:

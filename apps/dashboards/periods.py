@@ -60,5 +60,6 @@ def period_parse(raw: str | None, *, now: datetime | None = None) -> Period:
         return Period(days=conf.DEFAULT_PERIOD_DAYS, end=now)
     if not text.isdigit() or int(text) not in conf.PERIOD_DAYS:
         offered = ", ".join(f"{days}d" for days in conf.PERIOD_DAYS)
-        raise PeriodError(f"Unknown period {(raw or '')[:20]!r}: choose one of {offered}.")
+        raise PeriodError(gettext("Unknown period “%(period)s”: choose one of %(offered)s.")
+                          % {"period": (raw or "")[:20], "offered": offered})
     return Period(days=int(text), end=now)

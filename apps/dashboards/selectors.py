@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from apps.dashboards import conf, kpis, lists
 from apps.dashboards.cache import cached
@@ -32,8 +33,9 @@ def store_for_dashboard(viewer: Viewer, code: str) -> Store:
     store = viewer.stores.select_related("region").filter(code=code).first()
     if store is None:
         if not viewer.store_ids:
-            raise PermissionDenied("The store dashboard needs a store manager, regional manager or network role.")
-        raise Http404("No such store in your scope.")
+            raise PermissionDenied(gettext(
+                "The store dashboard needs a store manager, regional manager or network role."))
+        raise Http404(gettext("No such store in your scope."))
     return store
 
 
@@ -42,14 +44,14 @@ def region_for_dashboard(viewer: Viewer, code: str) -> Region:
     region = regions.filter(code=code).first()
     if region is None:
         if not regions.exists():
-            raise PermissionDenied("The region dashboard needs a regional manager or network role.")
-        raise Http404("No such region in your scope.")
+            raise PermissionDenied(gettext("The region dashboard needs a regional manager or network role."))
+        raise Http404(gettext("No such region in your scope."))
     return region
 
 
 def hq_access_check(viewer: Viewer) -> None:
     if not viewer.network:
-        raise PermissionDenied("The HQ dashboard needs a network role (HQ executive or operations admin).")
+        raise PermissionDenied(gettext("The HQ dashboard needs a network role (HQ executive or operations admin)."))
 
 
 def dashboard_url_for(viewer: Viewer) -> str | None:

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.http import QueryDict
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from apps.dashboards.figures import Figures
 from apps.dashboards.periods import Period
@@ -73,9 +74,10 @@ def sort_parse(params: QueryDict | dict[str, str]) -> SortOrder:
     column = (params.get("sort") or "worst").strip()
     direction = (params.get("dir") or "").strip()
     if column != "worst" and column not in _BY_KEY:
-        raise SortError(f"Unknown sort column {column[:30]!r}: use one of {', '.join(_BY_KEY)}.")
+        raise SortError(gettext("Unknown sort column “%(column)s”: use one of %(values)s.")
+                        % {"column": column[:30], "values": ", ".join(_BY_KEY)})
     if direction not in ("", "asc", "desc"):
-        raise SortError("The sort direction is asc or desc.")
+        raise SortError(gettext("The sort direction is asc or desc."))
     if column == "worst":
         return SortOrder()
     return SortOrder(column, descending=(direction or ("desc" if _BY_KEY[column].higher_is_worse else "asc"))

@@ -15,8 +15,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
 from django.utils.translation import gettext
+from django.views.decorators.http import require_GET
 
 from apps.dashboards import conf, exports, selectors
 from apps.dashboards.charts import trend_chart
@@ -71,7 +71,7 @@ def _guarded(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
 
 def _panel(name: str, allowed: tuple[str, ...]) -> str:
     if name not in allowed:
-        raise Http404("No such panel.")
+        raise Http404(gettext("No such panel."))
     return name
 
 
@@ -86,7 +86,7 @@ def _export(table: str, tables: Mapping[str, Callable[[Any], Iterable[list[Any]]
     """One table of a dashboard as a CSV download: 404 for a table it does not export, then the same
     access check, period and dashboard object as the page (`context`); `scope` names the file."""
     if table not in tables:
-        raise Http404("No such table.")
+        raise Http404(gettext("No such table."))
     data = context()
     text = exports.csv_text(tables[table](data["dash"]))
     return _csv(text, exports.export_name(scope(data), table, data["period"].key))
@@ -169,10 +169,14 @@ def _region_context(request: HttpRequest, code: str) -> dict[str, Any]:
                    heading=gettext("Region %(name)s") % {"name": region.name}, crumbs=selectors.crumbs_for(viewer))
 
 
+def _region_scope(context: dict[str, Any]) -> str:
+    return gettext("region %(name)s") % {"name": context["region"].name}
+
+
 @_guarded
 def region(request: HttpRequest, code: str) -> HttpResponse:
     context = _region_context(request, code)
-    context["chart"] = trend_chart(context["dash"].trend, context["period"], gettext("region %(name)s") % {"name": context["region"].name})
+    context["chart"] = trend_chart(context["dash"].trend, context["period"], _region_scope(context))
     return render(request, "dashboards/region.html", context)
 
 
@@ -181,7 +185,7 @@ def region_panel(request: HttpRequest, code: str, panel: str) -> HttpResponse:
     name = _panel(panel, REGION_PANELS)
     context = _region_context(request, code)
     if name == "trend":
-        context["chart"] = trend_chart(context["dash"].trend, context["period"], gettext("region %(name)s") % {"name": context["region"].name})
+        context["chart"] = trend_chart(context["dash"].trend, context["period"], _region_scope(context))
     return render(request, f"dashboards/region.html#{name}", context)
 
 

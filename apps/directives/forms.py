@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
 
 from apps.directives.models import ItemKind, TargetMode
 from apps.directives.services import DirectiveDraft, ItemSpec
@@ -21,21 +22,22 @@ MAX_ITEM_ROWS = 40
 
 
 class DirectiveForm(forms.Form):
-    title = forms.CharField(max_length=120, error_messages={"required": "Give the directive a title."})
-    instructions = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 6}),
-                                   help_text="Paragraphs, bold, lists and links are kept; anything else is removed.")
-    due_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Due day")
-    due_time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}), label="Due time (store time)")
+    title = forms.CharField(max_length=120, label=_("Title"),
+                            error_messages={"required": _("Give the directive a title.")})
+    instructions = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 6}), label=_("Instructions"),
+                                   help_text=_("Paragraphs, bold, lists and links are kept; anything else is removed."))
+    due_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label=_("Due day"))
+    due_time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}), label=_("Due time (store time)"))
     launch_on = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}),
-                                label="Launch day (must be ready before)")
+                                label=_("Launch day (must be ready before)"))
     launch_time = forms.TimeField(required=False, widget=forms.TimeInput(attrs={"type": "time"}),
-                                  label="Launch time (store time)")
-    target_mode = forms.ChoiceField(choices=TargetMode.choices, widget=forms.RadioSelect, label="Send to")
-    regions = forms.ModelMultipleChoiceField(queryset=Region.objects.none(), required=False)
-    stores = forms.ModelMultipleChoiceField(queryset=Store.objects.none(), required=False)
-    attachments = forms.FileField(required=False, widget=MultipleFileInput(
+                                  label=_("Launch time (store time)"))
+    target_mode = forms.ChoiceField(choices=TargetMode.choices, widget=forms.RadioSelect, label=_("Send to"))
+    regions = forms.ModelMultipleChoiceField(queryset=Region.objects.none(), required=False, label=_("Regions"))
+    stores = forms.ModelMultipleChoiceField(queryset=Store.objects.none(), required=False, label=_("Stores"))
+    attachments = forms.FileField(required=False, label=_("Attachments"), widget=MultipleFileInput(
         attrs={"accept": "application/pdf,image/jpeg,image/png", "multiple": True}),
-        help_text="Planogram PDF or images.")
+        help_text=_("Planogram PDF or images."))
 
     def __init__(self, *args: Any, owner_region: Region | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -84,5 +86,5 @@ class AnswerForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("approve", "Approve"), ("return", "Return")])
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("return", _("Return"))])
     comment = forms.CharField(required=False, max_length=500)

@@ -20,27 +20,28 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from apps.organisation.scope import ScopedQuerySet
 
 
 class DirectiveStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    PUBLISHED = "published", "Published"
-    CANCELLED = "cancelled", "Cancelled"
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class TargetMode(models.TextChoices):
-    ALL = "all", "Every store"
-    REGIONS = "regions", "Stores of some regions"
-    STORES = "stores", "A list of stores"
+    ALL = "all", _("Every store")
+    REGIONS = "regions", _("Stores of some regions")
+    STORES = "stores", _("A list of stores")
 
 
 class ItemKind(models.TextChoices):
-    YES_NO = "yes_no", "Yes / no"
-    NUMBER = "number", "Number"
-    TEXT = "text", "Text"
-    PHOTO = "photo", "Photo required"
+    YES_NO = "yes_no", _("Yes / no")
+    NUMBER = "number", _("Number")
+    TEXT = "text", _("Text")
+    PHOTO = "photo", _("Photo required")
 
 
 class Directive(models.Model):
@@ -142,12 +143,12 @@ class DirectiveAttachment(models.Model):
 
 
 class CopyStatus(models.TextChoices):
-    NOT_STARTED = "not_started", "Not started"
-    IN_PROGRESS = "in_progress", "In progress"
-    IN_REVIEW = "in_review", "In review"
-    RETURNED = "returned", "Returned for rework"
-    APPROVED = "approved", "Done"
-    CANCELLED = "cancelled", "Cancelled"
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    IN_REVIEW = "in_review", _("In review")
+    RETURNED = "returned", _("Returned for rework")
+    APPROVED = "approved", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 OPEN_COPY_STATUSES = (CopyStatus.NOT_STARTED, CopyStatus.IN_PROGRESS, CopyStatus.RETURNED, CopyStatus.IN_REVIEW)
@@ -233,9 +234,9 @@ class StoreDirective(models.Model):
 
 
 class ReviewStatus(models.TextChoices):
-    PENDING = "pending", "Waiting for review"
-    APPROVED = "approved", "Approved"
-    RETURNED = "returned", "Returned"
+    PENDING = "pending", _("Waiting for review")
+    APPROVED = "approved", _("Approved")
+    RETURNED = "returned", _("Returned")
 
 
 def answer_photo_path(instance: ItemAnswer, filename: str) -> str:
@@ -295,8 +296,8 @@ class ItemAnswer(models.Model):
 
 
 class Schedule(models.TextChoices):
-    DAILY = "daily", "Every day"
-    WEEKLY = "weekly", "Every week"
+    DAILY = "daily", _("Every day")
+    WEEKLY = "weekly", _("Every week")
 
 
 class DirectiveTemplate(models.Model):

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from apps.directives.models import (
     OPEN_COPY_STATUSES,
@@ -60,41 +61,41 @@ def authoring_regions(user: Person) -> list[Region | None]:
 def directive_get(user: Person, pk: int) -> Directive:
     directive = directives_for(user).select_related("owner_region", "created_by").filter(pk=pk).first()
     if directive is None:
-        raise Http404("No such directive.")
+        raise Http404(gettext("No such directive."))
     return directive
 
 
 def directive_require_author(user: Person, directive: Directive) -> None:
     if not may_author(user, directive.owner_region):  # type: ignore[arg-type]
-        raise PermissionDenied("Changing this directive needs HQ, or the regional manager of its region.")
+        raise PermissionDenied(gettext("Changing this directive needs HQ, or the regional manager of its region."))
 
 
 def copy_get(user: Person, pk: int) -> StoreDirective:
     copy = (StoreDirective.objects.for_user(user, Action.VIEW).select_related("store", "directive", "approved_by")
             .filter(pk=pk).first())
     if copy is None:
-        raise Http404("No such store directive.")
+        raise Http404(gettext("No such store directive."))
     return copy
 
 
 def item_get(copy: StoreDirective, item_id: int) -> ChecklistItem:
     item = copy.directive.items.filter(pk=item_id).first()
     if item is None:
-        raise Http404("No such checklist item.")
+        raise Http404(gettext("No such checklist item."))
     return item
 
 
 def answer_photo_get(user: Person, key: str) -> ItemAnswer:
     answer = ItemAnswer.objects.for_user(user, Action.VIEW).filter(photo_key=key).exclude(photo="").first()
     if answer is None:
-        raise Http404("No such photo.")
+        raise Http404(gettext("No such photo."))
     return answer
 
 
 def attachment_get(user: Person, pk: str) -> DirectiveAttachment:
     attachment = DirectiveAttachment.objects.filter(pk=pk, directive__in=directives_for(user)).first()
     if attachment is None:
-        raise Http404("No such attachment.")
+        raise Http404(gettext("No such attachment."))
     return attachment
 
 
@@ -175,10 +176,10 @@ class StoreRow:
     @property
     def label(self) -> str:
         if self.state == "overdue_not_started":
-            return "Overdue · not started"
+            return gettext("Overdue · not started")
         if self.state == "overdue":
-            return "Overdue"
-        return CopyStatus(self.state).label
+            return gettext("Overdue")
+        return str(CopyStatus(self.state).label)
 
 
 @dataclass

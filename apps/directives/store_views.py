@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.directives import selectors
@@ -129,7 +130,7 @@ def answer_photo(request: HttpRequest, key: str) -> FileResponse:
     try:
         return _file(answer.photo.open("rb"), "image/jpeg", f"{answer.photo_key.hex}.jpg")
     except OSError:
-        raise Http404("The photo file is missing.") from None
+        raise Http404(gettext("The photo file is missing.")) from None
 
 
 @login_required
@@ -139,4 +140,4 @@ def attachment(request: HttpRequest, pk: str) -> FileResponse:
     try:
         return _file(found.file.open("rb"), found.content_type, found.name.replace('"', ""))
     except OSError:
-        raise Http404("The attachment file is missing.") from None
+        raise Http404(gettext("The attachment file is missing.")) from None

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.dashboards.exports import csv_text
@@ -40,7 +41,7 @@ TOPICS = "directives directive"
 
 def _require_viewer(request: HttpRequest) -> None:
     if not selectors.sees_directives(request.user):
-        raise PermissionDenied("Directives need a store, region or network role.")
+        raise PermissionDenied(gettext("Directives need a store, region or network role."))
 
 
 @login_required
@@ -55,7 +56,7 @@ def directive_list(request: HttpRequest) -> HttpResponse:
 def _owner(request: HttpRequest) -> Region | None:
     owners = selectors.authoring_regions(request.user)
     if not owners:
-        raise PermissionDenied("Sending directives needs HQ or a regional manager role.")
+        raise PermissionDenied(gettext("Sending directives needs HQ or a regional manager role."))
     wanted = request.GET.get("region") or request.POST.get("owner_region") or ""
     return next((o for o in owners if o is not None and o.code == wanted), owners[0])
 
@@ -89,7 +90,7 @@ def directive_new(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
-            messages.success(request, "Draft saved. Publish it to send it to the stores.")
+            messages.success(request, gettext("Draft saved. Publish it to send it to the stores."))
             return redirect(directive)
     return render(request, "directives/edit.html", _form_context(form, owner=owner, items=form.items_parse(
         request.POST)), status=400)
@@ -116,7 +117,7 @@ def directive_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         except (ValidationError, DirectiveRefused) as exc:
             _form_errors(form, exc)
         else:
-            messages.success(request, "Directive updated.")
+            messages.success(request, gettext("Directive updated."))
             return redirect(directive)
     return render(request, "directives/edit.html", _form_context(
         form, directive=directive, owner=directive.owner_region, items=form.items_parse(request.POST)), status=400)
@@ -128,7 +129,7 @@ def _region_param(request: HttpRequest) -> Region | None:
         return None
     region = regions_for(request.user, Action.VIEW).filter(code=code).first()
     if region is None:
-        raise PermissionDenied(f"Region {code[:16]} is not in your scope.")
+        raise PermissionDenied(gettext("Region %(code)s is not in your scope.") % {"code": code[:16]})
     return region
 
 

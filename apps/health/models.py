@@ -4,30 +4,31 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from apps.odoo_gateway.links import odoo_link
 
 
 class SignalStatus(models.TextChoices):
-    OK = "ok", "OK"
-    DEGRADED = "degraded", "Degraded"
-    FAILING = "failing", "Failing"
+    OK = "ok", _("OK")
+    DEGRADED = "degraded", _("Degraded")
+    FAILING = "failing", _("Failing")
 
 
 STATUS_RANK = {SignalStatus.OK: 0, SignalStatus.DEGRADED: 1, SignalStatus.FAILING: 2}
 
 
 class SignalCategory(models.TextChoices):
-    ODOO_CONNECTION = "odoo_connection", "Odoo connection"
-    ODOO_CRON = "odoo_cron", "Odoo scheduled actions"
-    ODOO_MAIL = "odoo_mail", "Odoo outgoing email"
-    ODOO_WEBHOOKS = "odoo_webhooks", "Odoo webhook rules"
-    ODOO_READINESS = "odoo_readiness", "Odoo integration readiness"
-    SYNC = "sync", "Sync feeds"
-    OUTBOX = "outbox", "Write-backs to Odoo"
-    HINTS = "hints", "Webhook hints"
-    WORKER = "worker", "Background worker"
-    LIVE = "live", "Live updates"
+    ODOO_CONNECTION = "odoo_connection", _("Odoo connection")
+    ODOO_CRON = "odoo_cron", _("Odoo scheduled actions")
+    ODOO_MAIL = "odoo_mail", _("Odoo outgoing email")
+    ODOO_WEBHOOKS = "odoo_webhooks", _("Odoo webhook rules")
+    ODOO_READINESS = "odoo_readiness", _("Odoo integration readiness")
+    SYNC = "sync", _("Sync feeds")
+    OUTBOX = "outbox", _("Write-backs to Odoo")
+    HINTS = "hints", _("Webhook hints")
+    WORKER = "worker", _("Background worker")
+    LIVE = "live", _("Live updates")
 
 
 ODOO_CATEGORIES = (SignalCategory.ODOO_CONNECTION, SignalCategory.ODOO_CRON, SignalCategory.ODOO_MAIL,

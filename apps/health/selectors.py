@@ -41,7 +41,7 @@ def grouped(signals: list[HealthSignal]) -> list[SignalGroup]:
     for category in SignalCategory:
         members = sorted((s for s in signals if s.category == category), key=lambda s: (-s.rank, s.label))
         if members:
-            groups.append(SignalGroup(category.value, category.label, worst(members), members))
+            groups.append(SignalGroup(category.value, str(category.label), worst(members), members))
     return groups
 
 

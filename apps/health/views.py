@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.middleware import HtmxDetails
 
@@ -81,7 +82,7 @@ def signal_detail(request: HtmxRequest, pk: int) -> HttpResponse:
 def signals_json(request: HtmxRequest) -> JsonResponse:
     """Every signal as JSON for scripts and dashboards; session-authenticated like the pages."""
     if not request.user.is_authenticated:
-        return JsonResponse({"detail": "Sign in to read workflow health."}, status=401)
+        return JsonResponse({"detail": gettext("Sign in to read workflow health.")}, status=401)
     if not has_network_scope(request.user, Action.VIEW):
         return JsonResponse({"detail": NOT_NETWORK}, status=403)
     health_check_portal()
@@ -96,10 +97,10 @@ def metrics(request: HtmxRequest) -> HttpResponse:
     right bearer token it answers 401 and says nothing else."""
     token = conf.METRICS_TOKEN
     if not token:
-        raise Http404("Metrics are disabled.")
+        raise Http404(gettext("Metrics are disabled."))
     scheme, _, given = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token.encode()):
-        response = HttpResponse("A bearer token is required.\n", status=401, content_type="text/plain")
+        response = HttpResponse(gettext("A bearer token is required.\n"), status=401, content_type="text/plain")
         response["WWW-Authenticate"] = 'Bearer realm="metrics"'
         return response
     health_check_portal()
@@ -110,7 +111,7 @@ def metrics(request: HtmxRequest) -> HttpResponse:
 @require_POST
 def writeback_replay_view(request: HtmxRequest, pk: int) -> HttpResponse:
     if not has_network_scope(request.user, Action.ADMINISTER):
-        raise PermissionDenied("Replaying write-backs is for operations admins.")
+        raise PermissionDenied(gettext("Replaying write-backs is for operations admins."))
     writeback = get_object_or_404(WriteBack.objects.for_user(request.user, Action.ADMINISTER), pk=pk)
     try:
         writeback_replay(writeback=writeback, actor=request.user, request=request)  # type: ignore[arg-type]

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from apps.incidents import conf
 from apps.incidents.models import REGIONAL_OVERRIDES, StoreIncident
@@ -54,24 +56,24 @@ class PhotosField(forms.FileField):
 
 class IncidentForm(forms.Form):
     store: forms.ModelChoiceField[Store] = forms.ModelChoiceField(queryset=Store.objects.none(), empty_label=None)
-    title = forms.CharField(max_length=120, min_length=4, label="What is wrong?",
+    title = forms.CharField(max_length=120, min_length=4, label=_("What is wrong?"),
                             widget=forms.TextInput(attrs={"autocomplete": "off",
-                                                          "placeholder": "e.g. Freezer 3 warm, ice cream soft"}),
-                            error_messages={"required": "Say in a few words what is wrong.",
-                                            "min_length": "Say a little more (at least 4 characters)."})
-    description = forms.CharField(max_length=4000, required=False, label="Details",
-                                  widget=forms.Textarea(attrs={"rows": 4, "placeholder": "Where, since when, "
-                                                               "what you already did"}))
-    category = forms.ChoiceField(choices=[("", "Suggest for me"), *Category.choices], required=False)
-    urgency = forms.ChoiceField(choices=[("", "Suggest for me"), *Urgency.choices], required=False)
-    equipment_ref = forms.CharField(max_length=80, required=False, label="Equipment or product (optional)",
-                                    widget=forms.TextInput(attrs={"placeholder": "e.g. Freezer bank A, till 2, "
-                                                                  "EAN 5012345678900"}))
-    photos = PhotosField(label=f"Photos (up to {conf.MAX_PHOTOS})")
+                                                          "placeholder": _("e.g. Freezer 3 warm, ice cream soft")}),
+                            error_messages={"required": _("Say in a few words what is wrong."),
+                                            "min_length": _("Say a little more (at least 4 characters).")})
+    description = forms.CharField(max_length=4000, required=False, label=_("Details"),
+                                  widget=forms.Textarea(attrs={"rows": 4, "placeholder": _("Where, since when, "
+                                                                 "what you already did")}))
+    category = forms.ChoiceField(choices=[("", _("Suggest for me")), *Category.choices], required=False)
+    urgency = forms.ChoiceField(choices=[("", _("Suggest for me")), *Urgency.choices], required=False)
+    equipment_ref = forms.CharField(max_length=80, required=False, label=_("Equipment or product (optional)"),
+                                    widget=forms.TextInput(attrs={"placeholder": _("e.g. Freezer bank A, till 2, "
+                                                                    "EAN 5012345678900")}))
+    photos = PhotosField(label=format_lazy(_("Photos (up to {count})"), count=conf.MAX_PHOTOS))
     suggestion_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     client_key = forms.RegexField(regex=r"^[A-Za-z0-9_-]{8,64}$", required=False, widget=forms.HiddenInput,
-                                  error_messages={"invalid": "The report's key must be 8 to 64 letters, digits, "
-                                                             "'-' or '_'."})
+                                  error_messages={"invalid": _("The report's key must be 8 to 64 letters, digits, "
+                                                               "'-' or '_'.")})
 
     def __init__(self, *args: Any, stores: QuerySet[Store], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -95,9 +97,9 @@ class IncidentForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    body = forms.CharField(max_length=2000, required=False, label="Comment",
-                           widget=forms.Textarea(attrs={"rows": 3, "placeholder": "What changed, what you need"}))
-    photos = PhotosField(label="Add photos")
+    body = forms.CharField(max_length=2000, required=False, label=_("Comment"),
+                           widget=forms.Textarea(attrs={"rows": 3, "placeholder": _("What changed, what you need")}))
+    photos = PhotosField(label=_("Add photos"))
 
     def __init__(self, *args: Any, room: int | None = None, **kwargs: Any) -> None:
         """`room`: photos the incident can still take, checked before any photo is decoded."""
@@ -107,21 +109,21 @@ class CommentForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if not (data.get("body") or "").strip() and not data.get("photos") and not self.errors:
-            raise ValidationError("Write a comment or add a photo.")
+            raise ValidationError(_("Write a comment or add a photo."))
         return data
 
 
 class OverrideForm(forms.Form):
-    kind = forms.ChoiceField(choices=[(kind.value, kind.label) for kind in REGIONAL_OVERRIDES], label="Change")
-    reason = forms.CharField(max_length=500, label="Reason", widget=forms.Textarea(attrs={"rows": 2}),
-                             error_messages={"required": "Give the reason for the override."})
-    urgency = forms.ChoiceField(choices=[("", "—"), *Urgency.choices], required=False, label="New urgency")
-    team = forms.TypedChoiceField(choices=[], coerce=int, required=False, empty_value=None, label="New team")
-    deadline = forms.DateTimeField(required=False, label="New deadline",
+    kind = forms.ChoiceField(choices=[(kind.value, kind.label) for kind in REGIONAL_OVERRIDES], label=_("Change"))
+    reason = forms.CharField(max_length=500, label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}),
+                             error_messages={"required": _("Give the reason for the override.")})
+    urgency = forms.ChoiceField(choices=[("", "—"), *Urgency.choices], required=False, label=_("New urgency"))
+    team = forms.TypedChoiceField(choices=[], coerce=int, required=False, empty_value=None, label=_("New team"))
+    deadline = forms.DateTimeField(required=False, label=_("New deadline"),
                                    widget=forms.DateTimeInput(attrs={"type": "datetime-local"},
                                                               format="%Y-%m-%dT%H:%M"))
     duplicate_of = forms.ModelChoiceField(queryset=StoreIncident.objects.none(), required=False,
-                                          to_field_name="reference", label="Duplicate of")
+                                          to_field_name="reference", label=_("Duplicate of"))
 
     def __init__(self, *args: Any, teams: list[tuple[int, str]], duplicates: list[StoreIncident],
                  **kwargs: Any) -> None:
@@ -140,6 +142,7 @@ class OverrideForm(forms.Form):
 
 
 class ReopenForm(forms.Form):
-    reason = forms.CharField(max_length=1000, label="What is still wrong?",
-                             widget=forms.Textarea(attrs={"rows": 2, "placeholder": "e.g. Still reading -10C"}),
-                             error_messages={"required": "Say what is still wrong: the technician reads it in Odoo."})
+    reason = forms.CharField(max_length=1000, label=_("What is still wrong?"),
+                             widget=forms.Textarea(attrs={"rows": 2, "placeholder": _("e.g. Still reading -10C")}),
+                             error_messages={"required": _(
+                                 "Say what is still wrong: the technician reads it in Odoo.")})

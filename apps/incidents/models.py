@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from apps.incidents import conf
 from apps.incidents.taxonomy import Category, Urgency
@@ -34,12 +35,12 @@ def sla_deadline(start: datetime, urgency: str) -> datetime:
 
 
 class IncidentStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    IN_ODOO = "in_odoo", "In Odoo"
-    IN_PROGRESS = "in_progress", "In progress"
-    RESOLVED = "resolved", "Resolved"
-    CLOSED = "closed", "Closed"
-    UNDELIVERED = "undelivered", "Not delivered to Odoo"
+    QUEUED = "queued", _("Queued")
+    IN_ODOO = "in_odoo", _("In Odoo")
+    IN_PROGRESS = "in_progress", _("In progress")
+    RESOLVED = "resolved", _("Resolved")
+    CLOSED = "closed", _("Closed")
+    UNDELIVERED = "undelivered", _("Not delivered to Odoo")
 
 
 OPEN_STATUSES = (IncidentStatus.QUEUED, IncidentStatus.IN_ODOO, IncidentStatus.IN_PROGRESS,
@@ -47,14 +48,14 @@ OPEN_STATUSES = (IncidentStatus.QUEUED, IncidentStatus.IN_ODOO, IncidentStatus.I
 
 
 class IncidentSource(models.TextChoices):
-    PORTAL = "portal", "Reported in the portal"
-    ODOO = "odoo", "Created in Odoo"
+    PORTAL = "portal", _("Reported in the portal")
+    ODOO = "odoo", _("Created in Odoo")
 
 
 class EscalationTier(models.IntegerChoices):
-    NONE = 0, "Not escalated"
-    REGION = 1, "Escalated to the regional manager"
-    HQ = 2, "Escalated to HQ"
+    NONE = 0, _("Not escalated")
+    REGION = 1, _("Escalated to the regional manager")
+    HQ = 2, _("Escalated to HQ")
 
 
 class StoreIncidentQuerySet(ScopedQuerySet["StoreIncident"]):
@@ -256,12 +257,12 @@ class IncidentComment(models.Model):
 
 
 class OverrideKind(models.TextChoices):
-    REPRIORITISE = "reprioritise", "Reprioritise"
-    REASSIGN_TEAM = "reassign_team", "Reassign team"
-    EXTEND_DEADLINE = "extend_deadline", "Extend the deadline"
-    CLOSE_DUPLICATE = "close_duplicate", "Close as duplicate"
-    CONFIRM_FIXED = "confirm_fixed", "Confirmed fixed by the store"
-    REOPEN = "reopen", "Reopened by the store"
+    REPRIORITISE = "reprioritise", _("Reprioritise")
+    REASSIGN_TEAM = "reassign_team", _("Reassign team")
+    EXTEND_DEADLINE = "extend_deadline", _("Extend the deadline")
+    CLOSE_DUPLICATE = "close_duplicate", _("Close as duplicate")
+    CONFIRM_FIXED = "confirm_fixed", _("Confirmed fixed by the store")
+    REOPEN = "reopen", _("Reopened by the store")
 
 
 REGIONAL_OVERRIDES = (OverrideKind.REPRIORITISE, OverrideKind.REASSIGN_TEAM, OverrideKind.EXTEND_DEADLINE,
@@ -338,9 +339,9 @@ class TriageSuggestion(models.Model):
 
 
 class ThreadEntryKind(models.TextChoices):
-    COMMENT = "comment", "Message"
-    NOTE = "note", "Note"
-    STATUS = "status", "Status"
+    COMMENT = "comment", _("Message")
+    NOTE = "note", _("Note")
+    STATUS = "status", _("Status")
 
 
 class IncidentMessageQuerySet(ScopedQuerySet["IncidentMessage"]):

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext, ngettext
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from apps.incidents import conf
@@ -45,16 +46,18 @@ def uploads_check(uploads: list[UploadedFile], *, room: int) -> None:
     """Count and size of a whole batch, from what the upload says, before any photo is decoded: a
     request with too many or too large photos costs no decoding memory at all."""
     if len(uploads) > room:
-        raise ValidationError(f"Add at most {room} photo{'s' if room != 1 else ''}."
-                              if room > 0 else "This incident holds no more photos.", code="too_many")
+        raise ValidationError(ngettext("Add at most %(count)d photo.", "Add at most %(count)d photos.", room)
+            % {"count": room}
+                              if room > 0 else gettext("This incident holds no more photos."), code="too_many")
     limit_mb = conf.PHOTO_MAX_BYTES / (1024 * 1024)
     problems = []
     for upload in uploads:
         name = safe_display_name(upload.name or "")
         if upload.size is None or upload.size > conf.PHOTO_MAX_BYTES:
-            problems.append(f"{name} is too large: photos may be at most {limit_mb:g} MB.")
+            problems.append(gettext("%(name)s is too large: photos may be at most %(size)s MB.")
+                            % {"name": name, "size": f"{limit_mb:g}"})
         elif upload.size == 0:
-            problems.append(f"{name} is empty.")
+            problems.append(gettext("%(name)s is empty.") % {"name": name})
     if problems:
         raise ValidationError(problems, code="too_large")
 
@@ -74,7 +77,8 @@ def photo_clean(upload: UploadedFile) -> CleanPhoto:
             with Image.open(upload) as probe:
                 kind = probe.format
                 if kind not in ACCEPTED_FORMATS:
-                    raise ValidationError(f"{name} is not a JPEG, PNG or WebP photo.", code="wrong_type")
+                    raise ValidationError(gettext("%(name)s is not a JPEG, PNG or WebP photo.") % {"name": name},
+                                          code="wrong_type")
                 if probe.width * probe.height > conf.PHOTO_MAX_PIXELS:
                     raise ValidationError(
                         f"{name} has too many pixels ({probe.width} x {probe.height}): photos may have at most "
@@ -88,10 +92,11 @@ def photo_clean(upload: UploadedFile) -> CleanPhoto:
     except ValidationError:
         raise
     except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise ValidationError(f"{name} is not a JPEG, PNG or WebP photo.", code="wrong_type") from exc
+        raise ValidationError(gettext("%(name)s is not a JPEG, PNG or WebP photo.") % {"name": name},
+                              code="wrong_type") from exc
     except (OSError, SyntaxError, ValueError) as exc:  # Pillow's ways of saying "truncated or corrupt"
-        raise ValidationError(f"{name} could not be read as a photo (damaged or incomplete).",
-                              code="corrupt") from exc
+        raise ValidationError(gettext("%(name)s could not be read as a photo (damaged or incomplete).")
+                              % {"name": name}, code="corrupt") from exc
 
 
 def _decode_small(image: Image.Image) -> Image.Image:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet
 from django.http import Http404, QueryDict
+from django.utils.translation import gettext
 
 from apps.incidents.executors import create_key
 from apps.incidents.models import (
@@ -106,7 +107,7 @@ def incident_get(user: Person, pk: int) -> StoreIncident:
     incident = StoreIncident.objects.for_user(user, Action.VIEW).select_related("store", "submitted_by").filter(
         pk=pk).first()
     if incident is None:
-        raise Http404("No such incident.")
+        raise Http404(gettext("No such incident."))
     return incident
 
 
@@ -115,14 +116,15 @@ def incident_require(user: Person, incident: StoreIncident, action: Action) -> N
     if can(user, action, incident.store):
         return
     if action == Action.DECIDE:
-        raise PermissionDenied("Overrides need a regional manager or HQ role for this store.")
-    raise PermissionDenied(f"Commenting needs a store manager or regional role for {incident.store}.")
+        raise PermissionDenied(gettext("Overrides need a regional manager or HQ role for this store."))
+    raise PermissionDenied(gettext("Commenting needs a store manager or regional role for %(store)s.")
+                           % {"store": incident.store})
 
 
 def photo_get(user: Person, photo_id: uuid.UUID | str) -> IncidentPhoto:
     photo = IncidentPhoto.objects.for_user(user, Action.VIEW).filter(pk=photo_id).first()
     if photo is None:
-        raise Http404("No such photo.")
+        raise Http404(gettext("No such photo."))
     return photo
 
 

@@ -4,6 +4,7 @@ category goes in Odoo."""
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 MAINTENANCE_REQUEST = "maintenance.request"
 PROJECT_TASK = "project.task"
@@ -11,21 +12,21 @@ HELPDESK_TICKET = "helpdesk.ticket"
 
 
 class Category(models.TextChoices):
-    REFRIGERATION = "refrigeration", "Refrigeration"
-    FACILITIES = "facilities", "Facilities"
-    POS_IT = "pos_it", "Tills & IT"
-    STOCK = "stock", "Stock"
-    SAFETY_SECURITY = "safety_security", "Safety & security"
-    CUSTOMER = "customer", "Customer"
-    STAFFING = "staffing", "Staffing"
-    COMPLIANCE = "compliance", "Compliance"
+    REFRIGERATION = "refrigeration", _("Refrigeration")
+    FACILITIES = "facilities", _("Facilities")
+    POS_IT = "pos_it", _("Tills & IT")
+    STOCK = "stock", _("Stock")
+    SAFETY_SECURITY = "safety_security", _("Safety & security")
+    CUSTOMER = "customer", _("Customer")
+    STAFFING = "staffing", _("Staffing")
+    COMPLIANCE = "compliance", _("Compliance")
 
 
 class Urgency(models.TextChoices):
-    LOW = "low", "Low - this week"
-    MEDIUM = "medium", "Medium - within a day"
-    HIGH = "high", "High - within hours"
-    CRITICAL = "critical", "Critical - now"
+    LOW = "low", _("Low - this week")
+    MEDIUM = "medium", _("Medium - within a day")
+    HIGH = "high", _("High - within hours")
+    CRITICAL = "critical", _("Critical - now")
 
 
 URGENCY_ORDER = [Urgency.LOW, Urgency.MEDIUM, Urgency.HIGH, Urgency.CRITICAL]

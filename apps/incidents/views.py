@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.incidents import conf, selectors
@@ -28,7 +29,7 @@ BACK_KEY = "incidents.list_query"
 
 def _list_context(request: HttpRequest) -> dict[str, Any]:
     if not selectors.incidents_visible(request.user):
-        raise PermissionDenied("Incidents need a store, region or network role.")
+        raise PermissionDenied(gettext("Incidents need a store, region or network role."))
     filters = selectors.filters_parse(request.GET.dict())
     listing = selectors.incidents_for(request.user, filters, request.GET)
     # Opening an incident and coming back restores the list as it was (filters, search, sort, page).
@@ -63,7 +64,7 @@ def _new_context(form: IncidentForm) -> dict[str, Any]:
 def incident_new(request: HttpRequest) -> HttpResponse:
     stores = selectors.report_stores(request.user)
     if not stores.exists():
-        raise PermissionDenied("Reporting an incident needs a store manager or regional role.")
+        raise PermissionDenied(gettext("Reporting an incident needs a store manager or regional role."))
     if request.method != "POST":
         model_warm_in_background()  # the first suggestion should not wait for training
         return render(request, "incidents/new.html", _new_context(IncidentForm(stores=stores)))
@@ -75,7 +76,8 @@ def incident_new(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, f"Thank you. Incident {incident.reference} is saved and queued for Odoo.")
+            messages.success(request, gettext("Thank you. Incident %(reference)s is saved and queued for Odoo.")
+                             % {"reference": incident.reference})
             if wants_json:  # the phone's send queue (an offline report sent later, or resent)
                 return JsonResponse({"id": incident.pk, "reference": incident.reference,
                                      "url": incident.get_absolute_url()}, status=201)
@@ -94,7 +96,7 @@ def incident_triage(request: HttpRequest) -> HttpResponse:
     """The debounced suggestion while a person types. Logged: the log is how the model is judged."""
     stores = selectors.report_stores(request.user)
     if not stores.exists():
-        raise PermissionDenied("Triage suggestions are for people who report incidents.")
+        raise PermissionDenied(gettext("Triage suggestions are for people who report incidents."))
     text = incident_text(request.POST.get("title", "")[:120], request.POST.get("description", "")[:4000])
     store_id = request.POST.get("store", "")
     store = stores.filter(pk=store_id).first() if store_id.isdigit() else None
@@ -142,7 +144,7 @@ def incident_comment(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, "Comment added; it is sent to Odoo's chatter.")
+            messages.success(request, gettext("Comment added; it is sent to Odoo's chatter."))
             return redirect(incident)
     return render(request, "incidents/detail.html", _detail_context(request, pk, comment_form=form), status=400)
 
@@ -161,7 +163,8 @@ def incident_override_view(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, f"{override.get_kind_display()} recorded; it is sent to Odoo.")
+            messages.success(request, gettext("%(change)s recorded; it is sent to Odoo.")
+                % {"change": override.get_kind_display()})
             return redirect(incident)
     return render(request, "incidents/detail.html", _detail_context(request, pk, override_form=form), status=400)
 
@@ -177,7 +180,7 @@ def incident_fixed(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, "Thank you: the fix is confirmed, and the team is told.")
+        messages.success(request, gettext("Thank you: the fix is confirmed, and the team is told."))
     return redirect(incident)
 
 
@@ -195,7 +198,7 @@ def incident_reopen_view(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, "Reopened: the team sees your reason.")
+            messages.success(request, gettext("Reopened: the team sees your reason."))
             return redirect(incident)
     return render(request, "incidents/detail.html", _detail_context(request, pk, reopen_form=form), status=400)
 
@@ -208,7 +211,7 @@ def incident_photo(request: HttpRequest, photo_id: str) -> FileResponse:
     try:
         handle = photo.file.open("rb")
     except OSError:
-        raise Http404("The photo file is missing.") from None
+        raise Http404(gettext("The photo file is missing.")) from None
     response = FileResponse(handle, content_type="image/jpeg")
     response["Cache-Control"] = "private, max-age=3600"
     response["Content-Disposition"] = f'inline; filename="{photo.pk.hex}.jpg"'

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from apps.audit.services import audit_record
 from apps.incidents import conf as incident_conf
@@ -231,16 +232,16 @@ def unassigned_assign(*, record: MirrorRecord, store: Store, actor: User, reques
     """Write the store onto the Odoo record through the outbox (audited); once applied the record is
     refetched and flows to the store's people like any other."""
     if not assignable(record):
-        raise AssignRefused(f"{record.feed.name} finds the store through {record.feed.store_field}"
-                            f"{' → ' + record.feed.store_via_model if record.feed.store_via_model else ''}: "
-                            "map that warehouse to a store instead.")
+        via = record.feed.store_field + (f" → {record.feed.store_via_model}" if record.feed.store_via_model else "")
+        raise AssignRefused(gettext("%(feed)s finds the store through %(via)s: map that warehouse to a store instead.")
+                            % {"feed": record.feed.name, "via": via})
     if record.closed_at is not None:
-        raise AssignRefused("This record is no longer open in Odoo.")
+        raise AssignRefused(gettext("This record is no longer open in Odoo."))
     if not store.active or store.odoo_warehouse_id is None:
-        raise AssignRefused(f"{store} has no Odoo warehouse (or is closed): map it first.")
+        raise AssignRefused(gettext("%(store)s has no Odoo warehouse (or is closed): map it first.") % {"store": store})
     if WriteBack.objects.select_for_update().filter(kind=ASSIGN_KIND, odoo_model=record.feed.odoo_model,
                                                     odoo_id=record.odoo_id, status__in=IN_FLIGHT).exists():
-        raise AssignRefused("A store is already being written to this record in Odoo.")
+        raise AssignRefused(gettext("A store is already being written to this record in Odoo."))
     writeback = writeback_enqueue(
         kind=ASSIGN_KIND, idempotency_key=f"store-assign:{record.feed.odoo_model}:{record.odoo_id}:{store.pk}",
         odoo_model=record.feed.odoo_model, odoo_id=record.odoo_id, store=store, source=record, created_by=actor,

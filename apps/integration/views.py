@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.health.models import HealthSignal
@@ -41,17 +42,18 @@ def unassigned_page(request: HttpRequest) -> HttpResponse:
 @require_POST
 def unassigned_assign_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not _can_assign(request):
-        raise PermissionDenied("Assigning stores is for HQ and operations admins.")
+        raise PermissionDenied(gettext("Assigning stores is for HQ and operations admins."))
     record = get_object_or_404(unassigned_records(limit=None), pk=pk)
     store_id = request.POST.get("store", "")
     store = Store.objects.filter(pk=int(store_id)).first() if store_id.isdigit() else None
     if store is None:
-        messages.error(request, "Choose the store this record belongs to.")
+        messages.error(request, gettext("Choose the store this record belongs to."))
         return redirect("integration:unassigned", permanent=False)
     try:
         unassigned_assign(record=record, store=store, actor=request.user, request=request)  # type: ignore[arg-type]
     except AssignRefused as exc:
         messages.error(request, str(exc))
         return redirect("integration:unassigned")
-    messages.success(request, f"{record.feed.odoo_model} #{record.odoo_id} is being assigned to {store} in Odoo.")
+    messages.success(request, gettext("%(model)s #%(id)s is being assigned to %(store)s in Odoo.") % {
+        "model": record.feed.odoo_model, "id": record.odoo_id, "store": store})
     return redirect("integration:unassigned")

@@ -90,7 +90,7 @@ def status_notices(changes: Iterable[tuple[StoreIncident, str]]) -> list[Notice]
         recipients = tuple(people[pk] for pk in sorted(managers[incident.store_id]) if pk in people)
         if not recipients:
             continue
-        was, now = _words(IncidentStatus(before).label), _words(incident.get_status_display())
+        was, now = _words(str(IncidentStatus(before).label)), _words(str(incident.get_status_display()))
         notices.append(Notice(NotificationKind.INCIDENT_STATUS, recipients,
                               f"{incident.reference} is now {now}: {incident.title}"[:200],
                               f"Status changed in Odoo from {was} to {now}.", incident.get_absolute_url(),

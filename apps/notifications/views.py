@@ -14,8 +14,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.middleware import HtmxDetails
 
@@ -61,7 +61,7 @@ def open_notification(request: HtmxRequest, pk: int) -> HttpResponse:
     """Mark it read and go where it points (a path inside the portal; anything else: the centre)."""
     note = notification_for(request.user, pk)
     if note is None:
-        raise Http404("No such notification.")
+        raise Http404(gettext("No such notification."))
     notifications_mark_read(user=request.user, ids=[note.pk])  # type: ignore[arg-type]
     if note.link and url_has_allowed_host_and_scheme(note.link, allowed_hosts=None) and note.link.startswith("/"):
         return redirect(note.link)
@@ -72,7 +72,7 @@ def open_notification(request: HtmxRequest, pk: int) -> HttpResponse:
 @require_POST
 def mark_read(request: HtmxRequest, pk: int) -> HttpResponse:
     if notification_for(request.user, pk) is None:
-        raise Http404("No such notification.")
+        raise Http404(gettext("No such notification."))
     notifications_mark_read(user=request.user, ids=[pk])  # type: ignore[arg-type]
     return _panel(request) if request.htmx else redirect("notifications:centre")
 

@@ -15,38 +15,39 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from apps.odoo_gateway.links import odoo_record_url
 from apps.organisation.scope import ScopedQuerySet
 
 
 class ExceptionKind(models.TextChoices):
-    COUNT_DISCREPANCY = "count_discrepancy", "Stock count discrepancy"
-    REPLENISHMENT_RISK = "replenishment_risk", "Replenishment risk"
-    NEGATIVE_STOCK = "negative_stock", "Negative stock"
-    LATE_RECEIPT = "late_receipt", "Late receipt"
-    OVERDUE_ACTIVITY = "overdue_activity", "Overdue activity"
-    DIRECTIVE_OVERDUE = "directive_overdue", "Directive not ready"
+    COUNT_DISCREPANCY = "count_discrepancy", _("Stock count discrepancy")
+    REPLENISHMENT_RISK = "replenishment_risk", _("Replenishment risk")
+    NEGATIVE_STOCK = "negative_stock", _("Negative stock")
+    LATE_RECEIPT = "late_receipt", _("Late receipt")
+    OVERDUE_ACTIVITY = "overdue_activity", _("Overdue activity")
+    DIRECTIVE_OVERDUE = "directive_overdue", _("Directive not ready")
 
 
 # Kinds a person cannot resolve or snooze here: they close through their own workflow (a directive's
 # exception closes only when the region approves the store's completion).
-CLOSED_ELSEWHERE = {"directive_overdue": "It closes when the region approves the store's directive."}
+CLOSED_ELSEWHERE = {"directive_overdue": _("It closes when the region approves the store's directive.")}
 
 
 class Severity(models.IntegerChoices):
-    LOW = 1, "Low"
-    MEDIUM = 2, "Medium"
-    HIGH = 3, "High"
-    CRITICAL = 4, "Critical"
+    LOW = 1, _("Low")
+    MEDIUM = 2, _("Medium")
+    HIGH = 3, _("High")
+    CRITICAL = 4, _("Critical")
 
 
 class ExceptionStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    ACKNOWLEDGED = "acknowledged", "Acknowledged"
-    SNOOZED = "snoozed", "Snoozed"
-    RESOLVED = "resolved", "Resolved"
-    CLOSED = "closed", "Closed (cleared in Odoo)"
+    OPEN = "open", _("Open")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    SNOOZED = "snoozed", _("Snoozed")
+    RESOLVED = "resolved", _("Resolved")
+    CLOSED = "closed", _("Closed (cleared in Odoo)")
 
 
 ACTIVE_STATUSES = (ExceptionStatus.OPEN, ExceptionStatus.ACKNOWLEDGED, ExceptionStatus.SNOOZED)
@@ -162,18 +163,18 @@ class OpsException(models.Model):
 
 
 class EventAction(models.TextChoices):
-    OPENED = "opened", "Opened"
-    UPDATED = "updated", "Figures changed in Odoo"
-    ESCALATED = "escalated", "Severity raised"
-    ACKNOWLEDGED = "acknowledged", "Acknowledged"
-    ASSIGNED = "assigned", "Assigned"
-    SNOOZED = "snoozed", "Snoozed"
-    SNOOZE_EXPIRED = "snooze_expired", "Snooze ended"
-    RESOLVED = "resolved", "Resolved"
-    CLOSED = "closed", "Closed: condition cleared in Odoo"
-    CLEARED = "cleared", "Condition cleared in Odoo"
-    REOPENED = "reopened", "Reopened: condition returned"
-    WRITEBACK = "writeback", "Odoo write-back"
+    OPENED = "opened", _("Opened")
+    UPDATED = "updated", _("Figures changed in Odoo")
+    ESCALATED = "escalated", _("Severity raised")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    ASSIGNED = "assigned", _("Assigned")
+    SNOOZED = "snoozed", _("Snoozed")
+    SNOOZE_EXPIRED = "snooze_expired", _("Snooze ended")
+    RESOLVED = "resolved", _("Resolved")
+    CLOSED = "closed", _("Closed: condition cleared in Odoo")
+    CLEARED = "cleared", _("Condition cleared in Odoo")
+    REOPENED = "reopened", _("Reopened: condition returned")
+    WRITEBACK = "writeback", _("Odoo write-back")
 
 
 class ExceptionEvent(models.Model):

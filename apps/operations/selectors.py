@@ -60,16 +60,18 @@ class ExceptionFilters:
     def from_query(cls, query: Any) -> ExceptionFilters:
         status = query.get("status") or "active"
         if status not in STATUS_FILTERS:
-            raise FilterError(f"Unknown status filter: use one of {', '.join(STATUS_FILTERS)}.")
+            raise FilterError(gettext("Unknown status filter: use one of %(values)s.")
+                              % {"values": ", ".join(STATUS_FILTERS)})
         kind = query.get("kind") or ""
         if kind and kind not in ExceptionKind.values:
-            raise FilterError(f"Unknown kind: use one of {', '.join(ExceptionKind.values)}.")
+            raise FilterError(gettext("Unknown kind: use one of %(values)s.")
+                              % {"values": ", ".join(ExceptionKind.values)})
         severity_text = query.get("severity") or "0"
         if not severity_text.isdigit() or int(severity_text) not in (0, *Severity.values):
-            raise FilterError("Severity must be 1 (low) to 4 (critical).")
+            raise FilterError(gettext("Severity must be 1 (low) to 4 (critical)."))
         store = (query.get("store") or "").strip()
         if len(store) > 16:
-            raise FilterError("A store code has at most 16 characters.")
+            raise FilterError(gettext("A store code has at most 16 characters."))
         return cls(status=status, kind=kind, store=store, severity=int(severity_text))
 
     def as_querydict(self) -> QueryDict:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from apps.audit.services import audit_record
 from apps.odoo_gateway import OdooError, OdooGateway, format_odoo_date, get_gateway
@@ -61,17 +62,27 @@ def _locked(exception: OpsException, actor: User) -> OpsException:
     """Re-read under lock and re-check the right: the page may be stale and roles may have changed."""
     locked = OpsException.objects.select_for_update().select_related("store").get(pk=exception.pk)
     if not can(actor, Action.OPERATE, locked.store):
-        raise PermissionDenied(f"Acting on exceptions needs the right to act for store {locked.store.code}; "
-                               "your roles let you view it only.")
+        raise PermissionDenied(gettext("Acting on exceptions needs the right to act for store %(store)s; "
+                                       "your roles let you view it only.") % {"store": locked.store.code})
     return locked
+
+
+# Refusals for an exception that is no longer active, by what was tried.
+INACTIVE_REFUSALS = {
+    "assigned": gettext_lazy("This exception is %(status)s: it cannot be assigned."),
+    "snoozed": gettext_lazy("This exception is %(status)s: it cannot be snoozed."),
+    "resolved": gettext_lazy("This exception is %(status)s: it cannot be resolved."),
+}
 
 
 def _require_active(exception: OpsException, verb: str) -> None:
     if exception.kind in CLOSED_ELSEWHERE and verb in ("snoozed", "resolved"):
-        raise ExceptionStateConflict(f"This exception cannot be {verb} here. {CLOSED_ELSEWHERE[exception.kind]}")
+        refused = (gettext("This exception cannot be snoozed here.") if verb == "snoozed"
+                   else gettext("This exception cannot be resolved here."))
+        raise ExceptionStateConflict(f"{refused} {CLOSED_ELSEWHERE[exception.kind]}")
     if exception.status not in ACTIVE_STATUSES:
-        raise ExceptionStateConflict(f"This exception is {exception.get_status_display().lower()}: "
-                                     f"it cannot be {verb}.")
+        status = str(exception.get_status_display()).lower()
+        raise ExceptionStateConflict(INACTIVE_REFUSALS[verb] % {"status": status})
 
 
 def _record(exception: OpsException, action: str, *, actor: User, before: str, request: HttpRequest | None,
@@ -95,8 +106,8 @@ def exception_acknowledge(*, exception: OpsException, actor: User, request: Http
     """Someone has seen it and owns it: the clock to acknowledge stops (a KPI)."""
     exception = _locked(exception, actor)
     if exception.status != ExceptionStatus.OPEN:
-        raise ExceptionStateConflict(f"Only an open exception can be acknowledged; this one is "
-                                     f"{exception.get_status_display().lower()}.")
+        raise ExceptionStateConflict(gettext("Only an open exception can be acknowledged; this one is %(status)s.")
+                                     % {"status": str(exception.get_status_display()).lower()})
     before = exception.status
     exception.status, exception.acknowledged_at = ExceptionStatus.ACKNOWLEDGED, timezone.now()
     exception.owner = exception.owner or actor
@@ -111,7 +122,8 @@ def exception_assign(*, exception: OpsException, actor: User, owner: User,
     exception = _locked(exception, actor)
     _require_active(exception, "assigned")
     if not owner.is_active or not can(owner, Action.OPERATE, exception.store):
-        raise ExceptionActionRefused(f"{owner.get_username()} cannot act for store {exception.store.code}.")
+        raise ExceptionActionRefused(gettext("%(name)s cannot act for store %(store)s.") % {
+            "name": owner.get_username(), "store": exception.store.code})
     before = exception.status
     exception.owner = owner
     _record(exception, EventAction.ASSIGNED, actor=actor, before=before, request=request,
@@ -126,14 +138,15 @@ def exception_snooze(*, exception: OpsException, actor: User, until: datetime, r
     so Odoo's replenishment report stays quiet for the same days."""
     reason = reason.strip()
     if not reason:
-        raise ExceptionActionRefused("Say why the exception is snoozed.")
+        raise ExceptionActionRefused(gettext("Say why the exception is snoozed."))
     if len(reason) > MAX_REASON:
-        raise ExceptionActionRefused(f"The reason is limited to {MAX_REASON} characters.")
+        raise ExceptionActionRefused(gettext("The reason is limited to %(count)d characters.") % {"count": MAX_REASON})
     now = timezone.now()
     if until <= now + timedelta(minutes=1):
-        raise ExceptionActionRefused("Snooze until a time in the future.")
+        raise ExceptionActionRefused(gettext("Snooze until a time in the future."))
     if until > now + timedelta(days=conf.MAX_SNOOZE_DAYS):
-        raise ExceptionActionRefused(f"A snooze lasts at most {conf.MAX_SNOOZE_DAYS} days.")
+        raise ExceptionActionRefused(gettext("A snooze lasts at most %(count)d days.")
+                                     % {"count": conf.MAX_SNOOZE_DAYS})
     exception = _locked(exception, actor)
     _require_active(exception, "snoozed")
     before = exception.status
@@ -156,9 +169,9 @@ def exception_resolve(*, exception: OpsException, actor: User, note: str,
     feedback; if the Odoo condition comes back later, the exception reopens by itself."""
     note = note.strip()
     if not note:
-        raise ExceptionActionRefused("Write a note saying how the exception was resolved.")
+        raise ExceptionActionRefused(gettext("Write a note saying how the exception was resolved."))
     if len(note) > MAX_NOTE:
-        raise ExceptionActionRefused(f"The note is limited to {MAX_NOTE} characters.")
+        raise ExceptionActionRefused(gettext("The note is limited to %(count)d characters.") % {"count": MAX_NOTE})
     exception = _locked(exception, actor)
     _require_active(exception, "resolved")
     before = exception.status

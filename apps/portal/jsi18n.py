@@ -12,6 +12,7 @@ import hashlib
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.cache import cache_page
@@ -41,8 +42,9 @@ def catalog_url(language: str | None = None) -> str:
 def _rendered(request: HttpRequest, language: str) -> HttpResponse:
     with translation.override(language):
         response = _catalog(request)
-    response.render()  # type: ignore[attr-defined]
-    response["ETag"] = '"%s"' % hashlib.sha256(response.content).hexdigest()[:20]
+    assert isinstance(response, TemplateResponse)
+    response.render()
+    response["ETag"] = f'"{hashlib.sha256(response.content).hexdigest()[:20]}"'
     return response
 
 

@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadReque
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language
@@ -81,7 +82,7 @@ def saved_view_remove(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         list_name = saved_view_delete(user=request.user, pk=pk)  # type: ignore[arg-type]
     except SavedView.DoesNotExist:
-        raise Http404("No such saved view of yours.") from None
+        raise Http404(gettext("No such saved view of yours.")) from None
     if request.htmx:  # type: ignore[attr-defined]
         return _saved_views_panel(request, list_name, request.POST.get("query", ""))
     return HttpResponseRedirect(reverse(LIST_URLS[list_name]))
@@ -89,7 +90,7 @@ def saved_view_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _store_context(request: HttpRequest) -> dict[str, Any]:
     if not stores_for(request.user, Action.OPERATE).exists():
-        raise PermissionDenied("The store app is for people who act for a store.")
+        raise PermissionDenied(gettext("The store app is for people who act for a store."))
     return {"today": store_today(request.user)}
 
 

@@ -6,14 +6,15 @@ from typing import Any
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class FeedKind(models.TextChoices):
-    APPROVAL = "approval", "Approval"
-    INCIDENT = "incident", "Store incident"
-    EXCEPTION = "exception", "Operational exception"
-    HEALTH = "health", "Health signal"
-    DIRECTIVE = "directive", "Store directive"
+    APPROVAL = "approval", _("Approval")
+    INCIDENT = "incident", _("Store incident")
+    EXCEPTION = "exception", _("Operational exception")
+    HEALTH = "health", _("Health signal")
+    DIRECTIVE = "directive", _("Store directive")
 
 
 class Feed(models.Model):
@@ -106,18 +107,18 @@ class MirrorRecord(models.Model):
 
 
 class RunKind(models.TextChoices):
-    INCREMENTAL = "incremental", "Incremental"
-    FULL = "full", "Full"
-    RECONCILE = "reconcile", "Reconciliation"
-    HINT = "hint", "Webhook hints"
+    INCREMENTAL = "incremental", _("Incremental")
+    FULL = "full", _("Full")
+    RECONCILE = "reconcile", _("Reconciliation")
+    HINT = "hint", _("Webhook hints")
 
 
 class RunStatus(models.TextChoices):
-    RUNNING = "running", "Running"
-    OK = "ok", "Succeeded"
-    FAILED = "failed", "Failed"
-    SKIPPED = "skipped", "Skipped (already running)"
-    INTERRUPTED = "interrupted", "Interrupted (stopped renewing its lease)"
+    RUNNING = "running", _("Running")
+    OK = "ok", _("Succeeded")
+    FAILED = "failed", _("Failed")
+    SKIPPED = "skipped", _("Skipped (already running)")
+    INTERRUPTED = "interrupted", _("Interrupted (stopped renewing its lease)")
 
 
 class SyncRun(models.Model):

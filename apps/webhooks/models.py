@@ -12,6 +12,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class WebhookSubscription(models.Model):
@@ -62,11 +63,11 @@ class WebhookEvent(models.Model):
 
 
 class DeliveryStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    IN_PROGRESS = "in_progress", "Sending"
-    RETRYING = "retrying", "Retrying"
-    DELIVERED = "delivered", "Delivered"
-    DEAD = "dead", "Gave up"
+    PENDING = "pending", _("Pending")
+    IN_PROGRESS = "in_progress", _("Sending")
+    RETRYING = "retrying", _("Retrying")
+    DELIVERED = "delivered", _("Delivered")
+    DEAD = "dead", _("Gave up")
 
 
 DUE_STATUSES = (DeliveryStatus.PENDING, DeliveryStatus.RETRYING)

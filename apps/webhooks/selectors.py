@@ -46,7 +46,7 @@ def subscription_get(user: Person, pk: int) -> WebhookSubscription:
     webhooks_access_check(user)
     subscription = WebhookSubscription.objects.prefetch_related("stores", "regions").filter(pk=pk).first()
     if subscription is None:
-        raise Http404("No such subscription.")
+        raise Http404(gettext("No such subscription."))
     return subscription
 
 
@@ -62,5 +62,5 @@ def delivery_get(user: Person, pk: int) -> WebhookDelivery:
     delivery = (WebhookDelivery.objects.select_related("event", "event__store", "subscription")
                 .prefetch_related("attempt_log").filter(pk=pk).first())
     if delivery is None:
-        raise Http404("No such delivery.")
+        raise Http404(gettext("No such delivery."))
     return delivery

@@ -18,6 +18,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from apps.audit.services import audit_record
 from apps.organisation.models import Region, Store
@@ -248,7 +249,7 @@ def delivery_redeliver(*, delivery: WebhookDelivery, actor: User,
     _require_admin(actor)
     locked = WebhookDelivery.objects.select_for_update().get(pk=delivery.pk)
     if locked.status == DeliveryStatus.IN_PROGRESS:
-        raise ValidationError("This delivery is being sent right now; try again in a moment.")
+        raise ValidationError(gettext("This delivery is being sent right now; try again in a moment."))
     before = {"status": locked.status, "attempts": locked.attempts}
     # Attempts keep counting (the log and the receiver see every try); the retry budget starts again.
     WebhookDelivery.objects.filter(pk=locked.pk).update(status=DeliveryStatus.PENDING,

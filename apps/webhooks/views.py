@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.sync.hints import hint_path
@@ -118,7 +119,7 @@ def subscription_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, f"Subscription {subscription.name} saved.")
+            messages.success(request, gettext("Subscription %(name)s saved.") % {"name": subscription.name})
             return redirect("webhooks:detail", pk=pk)
     return _detail(request, pk, form=form, status=400)
 
@@ -128,7 +129,8 @@ def subscription_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def subscription_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
     subscription = selectors.subscription_get(request.user, pk)
     subscription_delete(subscription=subscription, actor=request.user, request=request)  # type: ignore[arg-type]
-    messages.success(request, f"Subscription {subscription.name} deleted; it receives nothing more.")
+    messages.success(request, gettext("Subscription %(name)s deleted; it receives nothing more.") % {
+        "name": subscription.name})
     return redirect("webhooks:list")
 
 
@@ -145,7 +147,7 @@ def subscription_rotate(request: HttpRequest, pk: int) -> HttpResponse:
 def subscription_ping_view(request: HttpRequest, pk: int) -> HttpResponse:
     subscription = selectors.subscription_get(request.user, pk)
     subscription_ping(subscription=subscription, actor=request.user, request=request)  # type: ignore[arg-type]
-    messages.success(request, f"A ping event is on its way to {subscription.name}.")
+    messages.success(request, gettext("A ping event is on its way to %(name)s.") % {"name": subscription.name})
     return redirect("webhooks:detail", pk=pk)
 
 
@@ -166,5 +168,5 @@ def delivery_redeliver_view(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, f"Delivery {delivery.pk} is queued again.")
+        messages.success(request, gettext("Delivery %(number)s is queued again.") % {"number": delivery.pk})
     return redirect("webhooks:detail", pk=delivery.subscription_id)

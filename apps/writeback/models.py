@@ -8,19 +8,20 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from apps.organisation.scope import ScopedQuerySet
 
 
 class WriteBackStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    IN_PROGRESS = "in_progress", "Sending to Odoo"
-    RETRYING = "retrying", "Retrying"
-    WAITING = "waiting", "Waiting for Odoo"
-    APPLIED = "applied", "Applied in Odoo"
-    CONFLICT = "conflict", "Conflict in Odoo"
-    FAILED = "failed", "Failed"
-    DEAD = "dead", "Dead-lettered"
+    QUEUED = "queued", _("Queued")
+    IN_PROGRESS = "in_progress", _("Sending to Odoo")
+    RETRYING = "retrying", _("Retrying")
+    WAITING = "waiting", _("Waiting for Odoo")
+    APPLIED = "applied", _("Applied in Odoo")
+    CONFLICT = "conflict", _("Conflict in Odoo")
+    FAILED = "failed", _("Failed")
+    DEAD = "dead", _("Dead-lettered")
 
 
 PENDING = (WriteBackStatus.QUEUED, WriteBackStatus.RETRYING, WriteBackStatus.WAITING)

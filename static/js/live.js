@@ -11,7 +11,7 @@
   var COALESCE_MS = 250;
 
   // The words come from the portal's script catalog (base.html); English when it could not load.
-  function say(text) { return window.gettext ? window.gettext(text) : text; }
+  function gettext(text) { return window.gettext ? window.gettext(text) : text; }
 
   function setStatus(state, text) {
     var dot = document.getElementById("live-status");
@@ -65,12 +65,12 @@
   }
 
   document.addEventListener("htmx:wsOpen", function () {
-    setStatus("live", say("Live updates: connected"));
+    setStatus("live", gettext("Live updates: connected"));
     if (opened) schedule(["*"]);  // resynchronise: events sent while we were away are lost
     opened = true;
   });
-  document.addEventListener("htmx:wsClose", function () { setStatus("reconnecting", say("Live updates: reconnecting")); });
-  document.addEventListener("htmx:wsError", function () { setStatus("reconnecting", say("Live updates: reconnecting")); });
+  document.addEventListener("htmx:wsClose", function () { setStatus("reconnecting", gettext("Live updates: reconnecting")); });
+  document.addEventListener("htmx:wsError", function () { setStatus("reconnecting", gettext("Live updates: reconnecting")); });
   document.addEventListener("htmx:wsBeforeMessage", function (event) {
     event.preventDefault();  // messages are notices, never HTML to swap in
     var data;

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
@@ -31,6 +32,10 @@ from apps.approvals.models import ApprovalRequest, ApprovalStatus, Decision, Out
 from apps.approvals.services.decisions import MAX_COMMENT, decision_record
 from apps.organisation.roles import Action
 
+
+def _no_longer_open(approval: ApprovalRequest) -> str:
+    return gettext("%(approval)s is no longer open (%(status)s).") % {
+        "approval": approval, "status": str(approval.get_status_display()).lower()}
 
 class DecisionSerializer(serializers.ModelSerializer):
     actor = serializers.CharField(source="actor_label")
@@ -134,10 +139,10 @@ class ApprovalRequestViewSet(ApiReadViewSet):
         data = DecideInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         if not api_can(request, Action.DECIDE, approval.store):
-            raise PermissionDenied(f"Deciding needs a regional manager or HQ role for store {approval.store.code}"
-                                   " (and a token that covers it).")
+            raise PermissionDenied(gettext("Deciding needs a regional manager or HQ role for store %(store)s"
+                                           " (and a token that covers it).") % {"store": approval.store.code})
         if approval.status != ApprovalStatus.OPEN:
-            raise Conflict(f"{approval} is no longer open ({approval.get_status_display().lower()}).")
+            raise Conflict(_no_longer_open(approval))
         try:
             with transaction.atomic():
                 decision = decision_record(request=approval, actor=request.user,  # type: ignore[arg-type]
@@ -146,11 +151,12 @@ class ApprovalRequestViewSet(ApiReadViewSet):
                                            undoable=False)  # the API has no undo: write back at once
                 # Save, then re-check inside the transaction: still in the caller's scope after the change.
                 if not api_scoped(ApprovalRequest.objects, request, Action.DECIDE).filter(pk=approval.pk).exists():
-                    raise PermissionDenied(f"You cannot decide for store {approval.store.code}.")
+                    raise PermissionDenied(gettext("You cannot decide for store %(store)s.")
+                        % {"store": approval.store.code})
         except ValidationError:
             approval.refresh_from_db()
             if approval.status != ApprovalStatus.OPEN:
-                raise Conflict(f"{approval} is no longer open ({approval.get_status_display().lower()}).") from None
+                raise Conflict(_no_longer_open(approval)) from None
             raise
         fresh = self.get_queryset().get(pk=approval.pk)
         return Response(DecideResultSerializer({"decision": decision, "request": fresh}).data)

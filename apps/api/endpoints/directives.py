@@ -15,6 +15,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils.datastructures import MultiValueDict
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
@@ -162,11 +163,14 @@ def _copy_for(request: Request, copy_id: int, action: Action, verb: str) -> Stor
     """A copy the caller sees (else 404), then the write rights: the token's and the role's (403)."""
     copy = _copies(request).select_related("store", "directive").filter(pk=copy_id).first()
     if copy is None:
-        raise Http404("No such store directive.")
+        raise Http404(gettext("No such store directive."))
     require_write(request)
     if not api_can(request, action, copy.store):
-        raise PermissionDenied(f"{verb} needs {'a regional manager or HQ' if action == Action.DECIDE else 'the store'}"
-                               f" role for {copy.store.code} (and a token that covers the store).")
+        message = (gettext(
+            "%(verb)s needs a regional manager or HQ role for %(store)s (and a token that covers the store).")
+                   if action == Action.DECIDE else
+                   gettext("%(verb)s needs the store role for %(store)s (and a token that covers the store)."))
+        raise PermissionDenied(message % {"verb": verb, "store": copy.store.code})
     return copy
 
 
@@ -175,7 +179,7 @@ def _copy_and_item(request: Request, copy_id: int, item_id: int, action: Action,
     copy = _copy_for(request, copy_id, action, verb)
     item = ChecklistItem.objects.filter(pk=item_id, directive_id=copy.directive_id).first()
     if item is None:
-        raise Http404("No such checklist item in this directive.")
+        raise Http404(gettext("No such checklist item in this directive."))
     return copy, item
 
 

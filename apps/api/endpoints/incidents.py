@@ -18,6 +18,7 @@ from django.http import FileResponse, Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -175,8 +176,8 @@ class IncidentViewSet(ApiReadViewSet):
         if store is None:
             raise ValidationError({"store": "Choose one of your stores (see /api/v1/stores/)."})
         if not api_can(request, Action.OPERATE, store):
-            raise PermissionDenied(f"Reporting incidents for {store.code} needs a store manager or regional role"
-                                   " (and a token that covers the store).")
+            raise PermissionDenied(gettext("Reporting incidents for %(store)s needs a store manager or regional role"
+                                           " (and a token that covers the store).") % {"store": store.code})
         form = IncidentForm(body, _files(request), stores=api_stores(request, Action.OPERATE))
         if not form.is_valid():
             raise ValidationError(form.errors.as_data())
@@ -187,7 +188,7 @@ class IncidentViewSet(ApiReadViewSet):
         with transaction.atomic():
             incident = incident_submit(user=request.user, report=report, request=request._request)  # type: ignore[arg-type]
             if not api_scoped(StoreIncident.objects, request, Action.OPERATE).filter(pk=incident.pk).exists():
-                raise PermissionDenied(f"You cannot report incidents for {store.code}.")
+                raise PermissionDenied(gettext("You cannot report incidents for %(store)s.") % {"store": store.code})
         fresh = self.get_queryset().get(pk=incident.pk)
         return Response(IncidentDetailSerializer(fresh).data, status=201)
 
@@ -200,24 +201,26 @@ class IncidentViewSet(ApiReadViewSet):
         incident = self.get_object()
         require_write(request)
         if not api_can(request, Action.OPERATE, incident.store):
-            raise PermissionDenied(f"Commenting needs a store manager or regional role for {incident.store.code}"
-                                   " (and a token that covers the store).")
+            raise PermissionDenied(gettext("Commenting needs a store manager or regional role for %(store)s"
+                                           " (and a token that covers the store).") % {"store": incident.store.code})
         form = CommentForm(request_body(request), _files(request), room=incident.photo_room())
         if not form.is_valid():
             raise ValidationError(form.errors.as_data())
         if not incident.is_open:
-            raise Conflict("This incident is closed: comments can only be added to open incidents.")
+            raise Conflict(gettext("This incident is closed: comments can only be added to open incidents."))
         try:
             with transaction.atomic():
                 comment = incident_comment_add(incident=incident, author=request.user,  # type: ignore[arg-type]
                                                body=form.cleaned_data["body"], photos=form.cleaned_data["photos"],
                                                request=request._request)
                 if not api_scoped(StoreIncident.objects, request, Action.OPERATE).filter(pk=incident.pk).exists():
-                    raise PermissionDenied(f"You cannot comment on incidents of {incident.store.code}.")
+                    raise PermissionDenied(gettext("You cannot comment on incidents of %(store)s.")
+                                           % {"store": incident.store.code})
         except ValidationError:
             incident.refresh_from_db()
             if not incident.is_open:
-                raise Conflict("This incident is closed: comments can only be added to open incidents.") from None
+                raise Conflict(gettext(
+                    "This incident is closed: comments can only be added to open incidents.")) from None
             raise
         fresh = IncidentComment.objects.select_related("author").prefetch_related("photos").get(pk=comment.pk)
         return Response(CommentSerializer(fresh).data, status=201)
@@ -231,7 +234,7 @@ class IncidentPhotoView(ApiView):
     def get(self, request: Request, photo_id: str) -> FileResponse:
         photo = api_scoped(IncidentPhoto.objects, request, Action.VIEW).filter(pk=photo_id).first()
         if photo is None:
-            raise Http404("No such photo.")
+            raise Http404(gettext("No such photo."))
         response = FileResponse(photo.file.open("rb"), content_type="image/jpeg")
         response["Cache-Control"] = "private, max-age=3600"
         response["Content-Security-Policy"] = "default-src 'none'"

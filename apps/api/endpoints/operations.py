@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
@@ -117,13 +118,14 @@ class OpsExceptionViewSet(ApiReadViewSet):
             checked.is_valid(raise_exception=True)
             data = dict(checked.validated_data)
         if not api_can(request, Action.OPERATE, exception.store):
-            raise PermissionDenied(f"Acting on exceptions needs the right to act for store {exception.store.code}"
-                                   " (and a token that covers it).")
+            raise PermissionDenied(gettext("Acting on exceptions needs the right to act for store %(store)s"
+                                           " (and a token that covers it).") % {"store": exception.store.code})
         try:
             with transaction.atomic():
                 change(exception, data)
                 if not api_scoped(OpsException.objects, request, Action.OPERATE).filter(pk=exception.pk).exists():
-                    raise PermissionDenied(f"You cannot act for store {exception.store.code}.")
+                    raise PermissionDenied(gettext("You cannot act for store %(store)s.")
+                        % {"store": exception.store.code})
         except ExceptionStateConflict as exc:
             raise Conflict(str(exc)) from None
         except ExceptionActionRefused as exc:

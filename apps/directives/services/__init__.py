@@ -17,6 +17,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from apps import events
 from apps.audit.services import audit_record
@@ -85,9 +86,10 @@ def may_author(user: User, owner_region: Region | None) -> bool:
 
 def _require_author(user: User, owner_region: Region | None) -> None:
     if not may_author(user, owner_region):
-        where = f"region {owner_region.name}" if owner_region else "the network"
-        raise PermissionDenied(f"Sending directives to {where} needs "
-                               f"{'a regional manager of it' if owner_region else 'an HQ role'}.")
+        if owner_region:
+            raise PermissionDenied(gettext("Sending directives to region %(region)s needs a regional manager of it.")
+                                   % {"region": owner_region.name})
+        raise PermissionDenied(gettext("Sending directives to the network needs an HQ role."))
 
 
 def draft_check(draft: DirectiveDraft) -> None:
@@ -172,7 +174,7 @@ def directive_edit(*, directive: Directive, actor: User, draft: DirectiveDraft,
     stores' copies and Odoo tasks follow."""
     directive = _locked(directive, actor)
     if not editable(directive):
-        raise DirectiveRefused("A store has started this directive: it can no longer be edited.")
+        raise DirectiveRefused(gettext("A store has started this directive: it can no longer be edited."))
     draft = DirectiveDraft(**{**draft.__dict__, "owner_region": directive.owner_region})
     draft_check(draft)
     before = directive.snapshot()
@@ -211,12 +213,13 @@ def directive_publish(*, directive: Directive, actor: User | None, request: Http
     if actor is not None:
         _require_author(actor, locked.owner_region)
     if locked.status != DirectiveStatus.DRAFT:
-        raise DirectiveRefused(f"This directive is {locked.get_status_display().lower()}: only a draft is published.")
+        raise DirectiveRefused(gettext("This directive is %(status)s: only a draft is published.")
+                               % {"status": str(locked.get_status_display()).lower()})
     stores = list(target_stores(locked))
     if not stores:
-        raise DirectiveRefused("No active store is targeted: choose the stores first.")
+        raise DirectiveRefused(gettext("No active store is targeted: choose the stores first."))
     if not locked.items.exists():
-        raise DirectiveRefused("Add at least one checklist item before publishing.")
+        raise DirectiveRefused(gettext("Add at least one checklist item before publishing."))
     locked.status, locked.published_at, locked.published_by = DirectiveStatus.PUBLISHED, timezone.now(), actor
     locked.save(update_fields=["status", "published_at", "published_by", "updated_at"])
     copies = StoreDirective.objects.bulk_create(StoreDirective(
@@ -239,7 +242,7 @@ def directive_cancel(*, directive: Directive, actor: User, request: HttpRequest 
 
     directive = _locked(directive, actor)
     if directive.status == DirectiveStatus.CANCELLED:
-        raise DirectiveRefused("This directive is already cancelled.")
+        raise DirectiveRefused(gettext("This directive is already cancelled."))
     before = directive.snapshot()
     directive.status, directive.cancelled_at = DirectiveStatus.CANCELLED, timezone.now()
     directive.save(update_fields=["status", "cancelled_at", "updated_at"])

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from apps import events
 from apps.audit.services import audit_record
@@ -55,10 +56,12 @@ class Answer:
 def _locked(copy: StoreDirective, actor: User, action: Action) -> StoreDirective:
     locked = StoreDirective.objects.select_for_update().select_related("store", "directive").get(pk=copy.pk)
     if not can(actor, action, locked.store):
-        verb = "review" if action == Action.DECIDE else "work on"
-        raise PermissionDenied(f"You cannot {verb} directives of {locked.store}.")
+        message = (gettext("You cannot review directives of %(store)s.") if action == Action.DECIDE
+                   else gettext("You cannot work on directives of %(store)s."))
+        raise PermissionDenied(message % {"store": locked.store})
     if locked.directive.status != DirectiveStatus.PUBLISHED:
-        raise DirectiveRefused(f"This directive is {locked.directive.get_status_display().lower()}.")
+        raise DirectiveRefused(gettext("This directive is %(status)s.")
+                               % {"status": str(locked.directive.get_status_display()).lower()})
     return locked
 
 
@@ -97,11 +100,12 @@ def item_answer(*, copy: StoreDirective, item: ChecklistItem, actor: User, answe
     if item.directive_id != copy.directive_id:
         raise ValidationError({"item": "This item belongs to another directive."})
     if copy.status not in WORKABLE_STATUSES:
-        raise DirectiveRefused(f"This checklist is {copy.get_status_display().lower()}: it cannot be changed now.")
+        raise DirectiveRefused(gettext("This checklist is %(status)s: it cannot be changed now.")
+                               % {"status": str(copy.get_status_display()).lower()})
     values = answer_parse(item, answer)
     existing = ItemAnswer.objects.select_for_update().filter(copy=copy, item=item).first()
     if existing is not None and existing.review_status == ReviewStatus.APPROVED:
-        raise DirectiveRefused("This item is already approved.")
+        raise DirectiveRefused(gettext("This item is already approved."))
     record = existing or ItemAnswer(copy=copy, item=item)
     before = {"answer": record.display, "review": record.review_status} if existing else None
     if existing is not None:
@@ -135,14 +139,19 @@ def copy_submit(*, copy: StoreDirective, actor: User, request: HttpRequest | Non
     """Every item answered (returned ones redone): the region reviews it."""
     copy = _locked(copy, actor, Action.OPERATE)
     if copy.status not in WORKABLE_STATUSES:
-        raise DirectiveRefused(f"This checklist is {copy.get_status_display().lower()}: nothing to submit.")
+        raise DirectiveRefused(gettext("This checklist is %(status)s: nothing to submit.")
+                               % {"status": str(copy.get_status_display()).lower()})
     answers = {a.item_id: a for a in copy.answers.all()}
     missing = [item.label for item in copy.directive.items.all() if item.pk not in answers]
     if missing:
-        raise ValidationError(f"Answer every item first ({len(missing)} left: {', '.join(missing[:3])}).")
+        raise ValidationError(ngettext("Answer every item first (%(count)d left: %(items)s).",
+                                       "Answer every item first (%(count)d left: %(items)s).", len(missing))
+                              % {"count": len(missing), "items": ", ".join(missing[:3])})
     returned = [a for a in answers.values() if a.review_status == ReviewStatus.RETURNED]
     if returned:
-        raise ValidationError(f"Redo the {len(returned)} returned item(s) first.")
+        raise ValidationError(ngettext("Redo the %(count)d returned item first.",
+                                       "Redo the %(count)d returned items first.", len(returned))
+                              % {"count": len(returned)})
     before = copy.snapshot()
     copy.status, copy.submitted_at = CopyStatus.IN_REVIEW, timezone.now()
     copy.save(update_fields=["status", "submitted_at", "updated_at"])
@@ -191,10 +200,10 @@ def item_review(*, copy: StoreDirective, item: ChecklistItem, actor: User, appro
     if len(comment) > MAX_COMMENT:
         raise ValidationError({"comment": f"At most {MAX_COMMENT} characters."})
     if copy.status not in (CopyStatus.IN_REVIEW, CopyStatus.RETURNED):
-        raise DirectiveRefused("Only a submitted checklist is reviewed.")
+        raise DirectiveRefused(gettext("Only a submitted checklist is reviewed."))
     answer = ItemAnswer.objects.select_for_update().filter(copy=copy, item=item).first()
     if answer is None or answer.review_status != ReviewStatus.PENDING:
-        raise DirectiveRefused("This item has no answer waiting for review.")
+        raise DirectiveRefused(gettext("This item has no answer waiting for review."))
     answer.review_status = ReviewStatus.APPROVED if approve else ReviewStatus.RETURNED
     answer.review_comment, answer.reviewed_by, answer.reviewed_at = comment, actor, timezone.now()
     answer.save(update_fields=["review_status", "review_comment", "reviewed_by", "reviewed_at"])

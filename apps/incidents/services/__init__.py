@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from apps import events
 from apps.audit.services import audit_record
@@ -100,7 +101,7 @@ def incident_submit(*, user: User, report: IncidentReport, request: HttpRequest 
     audit event and its outbox row in one transaction. The store gets its confirmation at once, even
     while Odoo is down; the outbox creates it in Odoo when it can."""
     if not can(user, Action.OPERATE, report.store):
-        raise PermissionDenied(f"You cannot report incidents for {report.store}.")
+        raise PermissionDenied(gettext("You cannot report incidents for %(store)s.") % {"store": report.store})
     sent_before = _sent_before(user, report)
     if sent_before is not None:
         return sent_before
@@ -173,13 +174,13 @@ def incident_comment_add(*, incident: StoreIncident, author: User, body: str, ph
     either sent now (the Odoo id is known) or picked up when the creation is recorded.
     """
     if not can(author, Action.OPERATE, incident.store):
-        raise PermissionDenied(f"You cannot comment on incidents of {incident.store}.")
+        raise PermissionDenied(gettext("You cannot comment on incidents of %(store)s.") % {"store": incident.store})
     incident = StoreIncident.objects.select_for_update().get(pk=incident.pk)
     if not incident.is_open:
-        raise ValidationError("This incident is closed: comments can only be added to open incidents.")
+        raise ValidationError(gettext("This incident is closed: comments can only be added to open incidents."))
     body = body.strip()
     if not body and not photos:
-        raise ValidationError("Write a comment or add a photo.")
+        raise ValidationError(gettext("Write a comment or add a photo."))
     if incident.photos.count() + len(photos) > conf.MAX_PHOTOS:
         raise ValidationError({"photos": f"An incident holds at most {conf.MAX_PHOTOS} photos."})
     comment = IncidentComment.objects.create(incident=incident, author=author, body=body)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from apps import events
 from apps.audit.services import audit_record
@@ -38,10 +39,12 @@ def awaiting_answer(incident: StoreIncident) -> bool:
 def _answer(*, incident: StoreIncident, user: User, kind: str, reason: str,
             request: HttpRequest | None) -> IncidentOverride:
     if not can(user, Action.OPERATE, incident.store):
-        raise PermissionDenied(f"Only people acting for {incident.store} answer whether it is fixed.")
+        raise PermissionDenied(gettext("Only people acting for %(store)s answer whether it is fixed.")
+                               % {"store": incident.store})
     incident = StoreIncident.objects.select_for_update().select_related("store").get(pk=incident.pk)
     if not awaiting_answer(incident):
-        raise ValidationError("This incident is not waiting for a confirmation (it is open, or already answered).")
+        raise ValidationError(gettext(
+            "This incident is not waiting for a confirmation (it is open, or already answered)."))
     before = incident.snapshot()
     now = timezone.now()
     if kind == OverrideKind.REOPEN:

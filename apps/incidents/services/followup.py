@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from apps import events
 from apps.audit.services import audit_record
@@ -102,10 +103,10 @@ def incident_override(*, incident: StoreIncident, actor: User, change: OverrideC
     """Reprioritise, reassign, extend or close as duplicate, with a reason: saved, audited, and
     queued for Odoo in one transaction. Only people who decide for the store may override."""
     if not can(actor, Action.DECIDE, incident.store):
-        raise PermissionDenied("Overrides need a regional manager or HQ role for this store.")
+        raise PermissionDenied(gettext("Overrides need a regional manager or HQ role for this store."))
     incident = StoreIncident.objects.select_for_update().select_related("store").get(pk=incident.pk)
     if not incident.is_open:
-        raise ValidationError("This incident is already closed.")
+        raise ValidationError(gettext("This incident is already closed."))
     reason = change.reason.strip()
     if not reason:
         raise ValidationError({"reason": "Give the reason for the override: it is recorded and sent to Odoo."})
