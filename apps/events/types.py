@@ -9,7 +9,7 @@ subscribes is in README "Development" → "Events".
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from apps.events.base import Event, all_event_types
 
@@ -105,10 +105,11 @@ class ApprovalEscalated(_ApprovalEvent):
 class ApprovalReminderDue(_ApprovalEvent):
     """A request is close to (or at) its deadline without a decision; marked on the request, so once.
 
-    Payload: `request`, `subject` (what to tell), `recipients` (who can decide it now).
+    Payload: `request`, `subject` (what to tell: text, or `apps.notifications.wording.Words` written in
+    each reader's language), `recipients` (who can decide it now).
     """
 
-    subject: str
+    subject: Any
     recipients: tuple[User, ...]
 
 

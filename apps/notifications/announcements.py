@@ -10,10 +10,11 @@ from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.urls import reverse
-from django.utils import timezone
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from apps.notifications.models import NotificationKind
 from apps.notifications.services import Notice
+from apps.notifications.wording import InSentence, Moment, Text, Words
 from apps.organisation.models import RoleGrant
 from apps.organisation.roles import Role
 
@@ -24,8 +25,8 @@ if TYPE_CHECKING:
 LISTED = 10
 
 
-def _when(request: ApprovalRequest) -> str:
-    return f"{timezone.localtime(request.deadline):%d %b %H:%M}"
+def _when(request: ApprovalRequest) -> Moment:
+    return Moment(request.deadline, "d M H:i")
 
 
 def arrived_notices(requests: Iterable[ApprovalRequest]) -> list[Notice]:
@@ -55,23 +56,21 @@ def arrived_notices(requests: Iterable[ApprovalRequest]) -> list[Notice]:
         if len(mine) == 1:
             request = mine[0]
             notices.append(Notice(NotificationKind.APPROVAL_ASSIGNED, (person,),
-                                  f"New approval for you: {request} ({request.store.code})",
-                                  f"Deadline {_when(request)}.", reverse("approvals:detail", args=[request.pk]),
-                                  request.store))
+                                  Words(gettext_lazy("New approval for you: %(request)s (%(store)s)"),
+                                        request=str(request), store=request.store.code),
+                                  Words(gettext_lazy("Deadline %(when)s."), when=_when(request)),
+                                  reverse("approvals:detail", args=[request.pk]), request.store))
             continue
-        lines = [f"{request} ({request.store.code}), deadline {_when(request)}" for request in mine[:LISTED]]
+        lines: list[Text] = [Words(gettext_lazy("%(request)s (%(store)s), deadline %(when)s"), request=str(request),
+                                   store=request.store.code, when=_when(request)) for request in mine[:LISTED]]
         if len(mine) > LISTED:
-            lines.append(f"and {len(mine) - LISTED} more")
+            lines.append(Words(gettext_lazy("and %(count)d more"), count=len(mine) - LISTED))
         stores = {request.store_id for request in mine}
-        notices.append(Notice(NotificationKind.APPROVAL_ASSIGNED, (person,), f"{len(mine)} new approvals for you",
-                              "\n".join(lines), reverse("approvals:inbox"),
-                              mine[0].store if len(stores) == 1 else None))
+        notices.append(Notice(NotificationKind.APPROVAL_ASSIGNED, (person,),
+                              Words(ngettext_lazy("%(count)d new approval for you", "%(count)d new approvals for you",
+                                                  "count"), count=len(mine)),
+                              tuple(lines), reverse("approvals:inbox"), mine[0].store if len(stores) == 1 else None))
     return notices
-
-
-def _words(label: str) -> str:
-    """A status label inside a sentence: "In Odoo" → "in Odoo" (never "in odoo")."""
-    return label[:1].lower() + label[1:]
 
 
 def status_notices(changes: Iterable[tuple[StoreIncident, str]]) -> list[Notice]:
@@ -90,9 +89,10 @@ def status_notices(changes: Iterable[tuple[StoreIncident, str]]) -> list[Notice]
         recipients = tuple(people[pk] for pk in sorted(managers[incident.store_id]) if pk in people)
         if not recipients:
             continue
-        was, now = _words(str(IncidentStatus(before).label)), _words(str(incident.get_status_display()))
+        was, now = InSentence(IncidentStatus(before).label), InSentence(IncidentStatus(incident.status).label)
         notices.append(Notice(NotificationKind.INCIDENT_STATUS, recipients,
-                              f"{incident.reference} is now {now}: {incident.title}"[:200],
-                              f"Status changed in Odoo from {was} to {now}.", incident.get_absolute_url(),
-                              incident.store))
+                              Words(gettext_lazy("%(reference)s is now %(status)s: %(title)s"),
+                                    reference=incident.reference, status=now, title=incident.title),
+                              Words(gettext_lazy("Status changed in Odoo from %(before)s to %(now)s."),
+                                    before=was, now=now), incident.get_absolute_url(), incident.store))
     return notices

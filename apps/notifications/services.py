@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from apps.live.broadcast import user_changed
 from apps.notifications.models import Channel, Notification, NotificationKind, NotificationSettings
+from apps.notifications.wording import Text, languages_of, text_in
 from apps.portal.preferences import language_check, time_zone_check
 
 if TYPE_CHECKING:
@@ -40,13 +41,13 @@ class Notice:
 
     kind: str
     recipients: tuple[User, ...]
-    subject: str
-    body: str = ""
+    subject: Text
+    body: Text | tuple[Text, ...] = ""
     link: str = ""
     store: Store | None = None
 
 
-def notify(*, kind: str, recipients: Iterable[User], subject: str, body: str = "", link: str = "",
+def notify(*, kind: str, recipients: Iterable[User], subject: Text, body: Text | tuple[Text, ...] = "", link: str = "",
            store: Store | None = None) -> list[Notification]:
     """Notify each distinct active recipient once, on the channels they chose for `kind`."""
     return notify_each([Notice(kind, tuple(recipients), subject, body, link, store)])
@@ -59,21 +60,24 @@ def notify_each(notices: Iterable[Notice]) -> list[Notification]:
     notices = list(notices)
     people = {user.pk: user for notice in notices for user in notice.recipients if user.is_active}
     choices = settings_for(people.values())
+    languages = languages_of(people.values())
     rows: list[Notification] = []
     mails: list[tuple[str, str, list[str]]] = []
     for notice in notices:
         recipients = {user.pk: user for user in notice.recipients if user.is_active}
-        addresses = []
+        addresses: dict[str, list[str]] = {}  # by language: one e-mail per language
         for pk, user in recipients.items():
             channel = choices[pk].channel(notice.kind)
+            language = languages.get(pk, "")
             if channel in (Channel.PORTAL, Channel.BOTH):
-                rows.append(Notification(user=user, kind=notice.kind, subject=notice.subject[:200], body=notice.body,
-                                         link=notice.link, store=notice.store))
+                rows.append(Notification(user=user, kind=notice.kind, subject=text_in(language, notice.subject)[:200],
+                                         body=text_in(language, notice.body), link=notice.link, store=notice.store))
             if channel in (Channel.EMAIL, Channel.BOTH) and user.email:
-                addresses.append(user.email)
-        if addresses:
-            url = f"{settings.SITE_URL}{notice.link}" if notice.link else settings.SITE_URL
-            mails.append((notice.subject, f"{notice.body}\n\n{url}".lstrip(), addresses))
+                addresses.setdefault(language, []).append(user.email)
+        url = f"{settings.SITE_URL}{notice.link}" if notice.link else settings.SITE_URL
+        for language, emails in addresses.items():
+            mails.append((text_in(language, notice.subject), f"{text_in(language, notice.body)}\n\n{url}".lstrip(),
+                          emails))
     created = Notification.objects.bulk_create(rows)
     rung = sorted({row.user_id for row in rows})
 

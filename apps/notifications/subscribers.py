@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from django.contrib.auth import get_user_model
 from django.urls import reverse
-from django.utils import timezone
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from apps.events import Phase, Subscriber
 from apps.events.types import (
@@ -28,12 +28,13 @@ from apps.events.types import (
 from apps.notifications.announcements import arrived_notices, status_notices
 from apps.notifications.models import NotificationKind
 from apps.notifications.services import notify, notify_each
+from apps.notifications.wording import InSentence, Moment, Words
 
 # How a write-back that did not apply reads after the request's name.
 OUTCOME_WORDS = {
-    "conflict": "conflict in Odoo (it changed there first)",
-    "failed": "Odoo refused the decision",
-    "dead": "not applied in Odoo (dead-lettered)",
+    "conflict": gettext_lazy("conflict in Odoo (it changed there first)"),
+    "failed": gettext_lazy("Odoo refused the decision"),
+    "dead": gettext_lazy("not applied in Odoo (dead-lettered)"),
 }
 
 
@@ -51,7 +52,7 @@ def approval_reassigned(events: Sequence[ApprovalReassigned]) -> None:
     for event in events:
         request = event.request
         notify(kind=NotificationKind.APPROVAL_ASSIGNED, recipients=[event.assignee],
-               subject=f"{request} was assigned to you", body=event.reason,
+               subject=Words(gettext_lazy("%(request)s was assigned to you"), request=str(request)), body=event.reason,
                link=reverse("approvals:detail", args=[request.pk]), store=request.store)
 
 
@@ -59,7 +60,8 @@ def approval_escalated(events: Sequence[ApprovalEscalated]) -> None:
     for event in events:
         request = event.request
         notify(kind=NotificationKind.ESCALATION, recipients=event.recipients,
-               subject=f"Escalated to you: {request} ({request.store.code})",
+               subject=Words(gettext_lazy("Escalated to you: %(request)s (%(store)s)"), request=str(request),
+                             store=request.store.code),
                body=event.reason, link=reverse("approvals:detail", args=[request.pk]), store=request.store)
 
 
@@ -67,7 +69,8 @@ def approval_reminder_due(events: Sequence[ApprovalReminderDue]) -> None:
     for event in events:
         request = event.request
         notify(kind=NotificationKind.APPROVAL_REMINDER, recipients=event.recipients, subject=event.subject,
-               body=f"Deadline {timezone.localtime(request.deadline):%Y-%m-%d %H:%M}. Policy: {request.policy_label}.",
+               body=Words(gettext_lazy("Deadline %(when)s. Policy: %(policy)s."),
+                          when=Moment(request.deadline, "Y-m-d H:i"), policy=request.policy_label),
                link=reverse("approvals:detail", args=[request.pk]), store=request.store)
 
 
@@ -79,17 +82,24 @@ def approval_writeback_finished(events: Sequence[ApprovalWriteBackFinished]) -> 
             continue
         words = OUTCOME_WORDS.get(writeback.status, writeback.get_status_display())
         notify(kind=NotificationKind.WRITEBACK_PROBLEM, recipients=[writeback.created_by],
-               subject=f"{request}: {words}", body=writeback.last_error,
+               subject=Words(gettext_lazy("%(request)s: %(outcome)s"), request=str(request), outcome=words),
+               body=writeback.last_error,
                link=reverse("approvals:detail", args=[request.pk]), store=request.store)
 
 
 def incident_escalated(events: Sequence[IncidentEscalated]) -> None:
+    from apps.incidents.models import IncidentStatus
+    from apps.incidents.taxonomy import Urgency
+
     for event in events:
         incident = event.incident
         notify(kind=NotificationKind.ESCALATION, recipients=event.recipients,
-               subject=f"Overdue incident at {incident.store.code}: {incident.title}",
-               body=(f"{incident.reference} ({incident.get_urgency_display()}) is {event.hours_overdue} h past its "
-                     f"deadline and still {incident.get_status_display().lower()}."),
+               subject=Words(gettext_lazy("Overdue incident at %(store)s: %(title)s"), store=incident.store.code,
+                             title=incident.title),
+               body=Words(gettext_lazy("%(reference)s (%(urgency)s) is %(hours)s h past its deadline and still "
+                                       "%(status)s."), reference=incident.reference,
+                          urgency=Urgency(incident.urgency).label, hours=event.hours_overdue,
+                          status=InSentence(IncidentStatus(incident.status).label)),
                link=incident.get_absolute_url(), store=incident.store)
 
 
@@ -101,8 +111,10 @@ def writebacks_dead_lettered(events: Sequence[WriteBacksDeadLettered]) -> None:
     for event in events:
         rows, hours = event.writebacks, event.window_hours
         notify(kind=NotificationKind.WRITEBACK_PROBLEM, recipients=people,
-               subject=f"{len(rows)} write-back{'' if len(rows) == 1 else 's'} dead-lettered: Odoo unreachable "
-                       f"for more than {hours:g} h",
+               subject=Words(ngettext_lazy("%(count)d write-back dead-lettered: Odoo unreachable for more than "
+                                           "%(hours)s h",
+                                           "%(count)d write-backs dead-lettered: Odoo unreachable for more than "
+                                           "%(hours)s h", "count"), count=len(rows), hours=f"{hours:g}"),
                body="\n".join(f"{row}: {row.last_error}" for row in rows[:50]),
                link=reverse("admin:writeback_writeback_changelist") + "?status__exact=dead")
 

@@ -11,11 +11,13 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from apps import events
 from apps.approvals.models import ApprovalRequest, ApprovalStatus
 from apps.approvals.services.overrides import deciders_for, request_escalate
 from apps.events.types import ApprovalReminderDue
+from apps.notifications.wording import Words
 
 
 @dataclass
@@ -25,7 +27,7 @@ class DeadlineRun:
     escalated: int = 0
 
 
-def _remind(request: ApprovalRequest, *, subject: str, field: str, now: datetime) -> bool:
+def _remind(request: ApprovalRequest, *, subject: Words, field: str, now: datetime) -> bool:
     with transaction.atomic():
         claimed = ApprovalRequest.objects.filter(pk=request.pk, status=ApprovalStatus.OPEN,
                                                  **{f"{field}__isnull": True}).update(**{field: now})
@@ -41,10 +43,13 @@ def approvals_deadlines_check(*, now: datetime | None = None) -> DeadlineRun:
     run = DeadlineRun()
     open_requests = ApprovalRequest.objects.open().select_related("store", "assignee")
     for request in open_requests.filter(remind_at__lte=now, reminded_at__isnull=True, deadline__gt=now):
-        run.reminded += _remind(request, subject=f"Reminder: {request} ({request.store.code}) is waiting for you",
+        reminder = Words(gettext_lazy("Reminder: %(request)s (%(store)s) is waiting for you"), request=str(request),
+                         store=request.store.code)
+        run.reminded += _remind(request, subject=reminder,
                                 field="reminded_at", now=now)
     for request in open_requests.filter(deadline__lte=now, due_notified_at__isnull=True):
-        run.due += _remind(request, subject=f"Deadline reached: {request} ({request.store.code})",
+        run.due += _remind(request, subject=Words(gettext_lazy("Deadline reached: %(request)s (%(store)s)"),
+                                                  request=str(request), store=request.store.code),
                            field="due_notified_at", now=now)
     for request in open_requests.filter(deadline__lte=now, tier__lt=2):
         request_escalate(request=request, actor=None,

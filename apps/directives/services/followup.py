@@ -18,6 +18,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from apps import events
 from apps.audit.services import audit_record
@@ -25,6 +26,7 @@ from apps.directives import conf
 from apps.directives.models import OPEN_COPY_STATUSES, WORKABLE_STATUSES, DirectiveStatus, StoreDirective
 from apps.events.types import DirectiveOverdue, ExceptionOpened, ExceptionResolved, ExceptionUpdated
 from apps.live.broadcast import panels_changed
+from apps.notifications.wording import Moment, Words
 from apps.operations.models import EventAction, ExceptionEvent, ExceptionKind, ExceptionStatus, OpsException, Severity
 from apps.organisation.roles import Role
 
@@ -55,15 +57,16 @@ def _claim(copy: StoreDirective, field: str, now: datetime) -> bool:
                                               **{f"{field}__isnull": True}).update(**{field: now}))
 
 
-def _notify(copy: StoreDirective, recipients: QuerySet[User], subject: str) -> None:
+def _notify(copy: StoreDirective, recipients: QuerySet[User], subject: Words) -> None:
     from apps.notifications.models import NotificationKind
     from apps.notifications.services import notify
 
-    due = timezone.localtime(copy.due_at, timezone=_zone(copy))
     notify(kind=NotificationKind.DIRECTIVE, recipients=list(recipients), subject=subject, store=copy.store,
            link=copy.get_absolute_url(),
-           body=f"Due {due:%d %b %H:%M} store time. {copy.answers.count()} of {copy.directive.items.count()} "
-                f"items answered.")
+           body=Words(ngettext_lazy("Due %(due)s store time. %(answered)d of %(count)d item answered.",
+                                    "Due %(due)s store time. %(answered)d of %(count)d items answered.", "count"),
+                      due=Moment(copy.due_at, "d M H:i", _zone(copy)), answered=copy.answers.count(),
+                      count=copy.directive.items.count()))
 
 
 def _zone(copy: StoreDirective) -> zoneinfo.ZoneInfo:
@@ -81,13 +84,15 @@ def directives_followup(*, now: datetime | None = None) -> FollowupRun:
         with transaction.atomic():
             if _claim(copy, "reminded_at", now):
                 _notify(copy, people(Role.STORE_MANAGER, store=copy.store),
-                        f"Reminder: {copy.directive.title} is due soon ({copy.store.code})")
+                        Words(gettext_lazy("Reminder: %(title)s is due soon (%(store)s)"),
+                              title=copy.directive.title, store=copy.store.code))
                 run.reminded += 1
     for copy in live.filter(overdue_notified_at__isnull=True, due_at__lte=now):
         with transaction.atomic():
             if _claim(copy, "overdue_notified_at", now):
                 _notify(copy, people(Role.REGIONAL_MANAGER, region=copy.store.region_id),
-                        f"Overdue: {copy.store.code} has not finished {copy.directive.title}")
+                        Words(gettext_lazy("Overdue: %(store)s has not finished %(title)s"),
+                              store=copy.store.code, title=copy.directive.title))
                 events.emit(DirectiveOverdue(copy=copy))
                 panels_changed(store_id=copy.store_id, topics=["directives"])
                 run.overdue += 1
@@ -96,8 +101,9 @@ def directives_followup(*, now: datetime | None = None) -> FollowupRun:
         with transaction.atomic():
             if _claim(copy, "hq_notified_at", now):
                 _notify(copy, people(Role.HQ_EXECUTIVE),
-                        f"Escalated: {copy.store.code} is {conf.HQ_ESCALATION_HOURS:g} h past due on "
-                        f"{copy.directive.title}")
+                        Words(gettext_lazy("Escalated: %(store)s is %(hours)s h past due on %(title)s"),
+                              store=copy.store.code, hours=f"{conf.HQ_ESCALATION_HOURS:g}",
+                              title=copy.directive.title))
                 audit_record(action="directive.escalated", target=copy, store=copy.store, actor_label="schedule",
                              after={"tier": "hq"})
                 run.escalated += 1
