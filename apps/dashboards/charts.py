@@ -9,8 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils import dateformat
+from django.utils.translation import gettext as _
+
 from apps.dashboards.kpis import TrendPoint
 from apps.dashboards.periods import Period
+from apps.portal.formats import number_text
 
 
 @dataclass(frozen=True)
@@ -24,19 +28,27 @@ class TrendChart:
 
 
 def trend_chart(points: list[TrendPoint], period: Period, scope: str) -> TrendChart:
-    fmt = "%d %b" if period.bucket == "day" else "week of %d %b"
-    labels = [point.day.strftime(fmt) for point in points]
+    """`scope` names what the chart covers, in the reader's words ("the network", "region North")."""
+    if period.bucket == "day":
+        labels = [dateformat.format(point.day, "j M") for point in points]
+    else:
+        labels = [_("week of %(day)s") % {"day": dateformat.format(point.day, "j M")} for point in points]
     opened = sum(point.opened for point in points)
     finished = sum(point.finished for point in points)
-    summary = f"Work in and out for {scope} over {period.label}, per {period.bucket}: {opened} items opened, " \
-              f"{finished} finished."
+    words = {"scope": scope, "period": period.label, "opened": number_text(opened), "finished": number_text(finished)}
+    summary = (_("Work in and out for %(scope)s over %(period)s, per day: %(opened)s items opened, "
+                 "%(finished)s finished.") if period.bucket == "day" else
+               _("Work in and out for %(scope)s over %(period)s, per week: %(opened)s items opened, "
+                 "%(finished)s finished.")) % words
     if points:
         busiest = max(points, key=lambda point: point.opened)
         if busiest.opened:
-            summary += f" Most opened on {labels[points.index(busiest)]} ({busiest.opened})."
+            summary += " " + _("Most opened on %(day)s (%(count)s).") % {
+                "day": labels[points.index(busiest)], "count": number_text(busiest.opened)}
     data = {"labels": labels, "datasets": [
-        {"label": "Opened", "data": [point.opened for point in points], "pattern": "solid"},
-        {"label": "Finished", "data": [point.finished for point in points], "pattern": "dashed"},
+        {"label": _("Opened"), "data": [point.opened for point in points], "pattern": "solid"},
+        {"label": _("Finished"), "data": [point.finished for point in points], "pattern": "dashed"},
     ]}
-    return TrendChart(element_id=f"trend-data-{period.key}", title=f"Opened and finished per {period.bucket}",
+    title = _("Opened and finished per day") if period.bucket == "day" else _("Opened and finished per week")
+    return TrendChart(element_id=f"trend-data-{period.key}", title=title,
                       summary=summary, points=points, bucket=period.bucket, data=data)

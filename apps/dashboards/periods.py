@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from apps.dashboards import conf
 
@@ -35,11 +37,11 @@ class Period:
 
     @property
     def label(self) -> str:
-        return "the last day" if self.days == 1 else f"the last {self.days} days"
+        return ngettext("the last day", "the last %(days)d days", self.days) % {"days": self.days}
 
     @property
     def previous_label(self) -> str:
-        return "the day before" if self.days == 1 else f"the {self.days} days before"
+        return ngettext("the day before", "the %(days)d days before", self.days) % {"days": self.days}
 
     @property
     def bucket(self) -> str:
@@ -47,7 +49,8 @@ class Period:
         return "day" if self.days <= conf.DAILY_CHART_MAX_DAYS else "week"
 
     def choices(self) -> list[tuple[str, str, bool]]:
-        return [(f"{days}d", f"{days} days", days == self.days) for days in conf.PERIOD_DAYS]
+        return [(f"{days}d", ngettext("%(days)d day", "%(days)d days", days) % {"days": days}, days == self.days)
+                for days in conf.PERIOD_DAYS]
 
 
 def period_parse(raw: str | None, *, now: datetime | None = None) -> Period:
@@ -58,5 +61,6 @@ def period_parse(raw: str | None, *, now: datetime | None = None) -> Period:
         return Period(days=conf.DEFAULT_PERIOD_DAYS, end=now)
     if not text.isdigit() or int(text) not in conf.PERIOD_DAYS:
         offered = ", ".join(f"{days}d" for days in conf.PERIOD_DAYS)
-        raise PeriodError(f"Unknown period {(raw or '')[:20]!r}: choose one of {offered}.")
+        raise PeriodError(_("Unknown period “%(period)s”: choose one of %(offered)s.")
+                          % {"period": (raw or "")[:20], "offered": offered})
     return Period(days=int(text), end=now)

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from apps.dashboards import conf, kpis, lists
 from apps.dashboards.cache import cached
@@ -69,9 +70,10 @@ def crumbs_for(viewer: Viewer, *, store: Store | None = None) -> list[tuple[str,
     """The way back up: HQ for network roles, then the store's region when the person holds it."""
     crumbs = []
     if viewer.network:
-        crumbs.append(("Network", reverse("dashboards:hq")))
+        crumbs.append((_("Network"), reverse("dashboards:hq")))
     if store is not None and (viewer.network or viewer.regions().filter(pk=store.region_id).exists()):
-        crumbs.append((f"Region {store.region.name}", reverse("dashboards:region", args=[store.region.code])))
+        crumbs.append((_("Region %(name)s") % {"name": store.region.name},
+                       reverse("dashboards:region", args=[store.region.code])))
     return crumbs
 
 

@@ -8,6 +8,8 @@ from typing import Any
 
 from django.http import QueryDict
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from apps.dashboards.figures import Figures
 from apps.dashboards.periods import Period
@@ -21,10 +23,10 @@ class SortError(ValueError):
 @dataclass(frozen=True)
 class Column:
     key: str
-    label: str
+    label: StrOrPromise
     value: Callable[[Figures], Any]
     higher_is_worse: bool
-    definition: str
+    definition: StrOrPromise
 
 
 def _seconds(value: Any) -> float | None:
@@ -32,16 +34,16 @@ def _seconds(value: Any) -> float | None:
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("open", "Open items", lambda f: f.open, True, "Approvals, incidents and exceptions waiting now."),
-    Column("overdue", "Overdue", lambda f: f.overdue, True, "Open and past the deadline."),
-    Column("closure", "Exception closure", lambda f: f.closure, False,
-           "Exceptions opened in the period and closed by its end."),
-    Column("resolution", "Incident resolution (median)", lambda f: _seconds(f.resolution_p50), True,
-           "Report to resolution, incidents resolved in the period."),
-    Column("cycle", "Approval cycle (median)", lambda f: _seconds(f.cycle_p50), True,
-           "Request to decision, requests decided in the period."),
-    Column("sla", "SLA attainment", lambda f: f.sla, False,
-           "Items due in the period finished by their deadline."),
+    Column("open", _("Open items"), lambda f: f.open, True, _("Approvals, incidents and exceptions waiting now.")),
+    Column("overdue", _("Overdue"), lambda f: f.overdue, True, _("Open and past the deadline.")),
+    Column("closure", _("Exception closure"), lambda f: f.closure, False,
+           _("Exceptions opened in the period and closed by its end.")),
+    Column("resolution", _("Incident resolution (median)"), lambda f: _seconds(f.resolution_p50), True,
+           _("Report to resolution, incidents resolved in the period.")),
+    Column("cycle", _("Approval cycle (median)"), lambda f: _seconds(f.cycle_p50), True,
+           _("Request to decision, requests decided in the period.")),
+    Column("sla", _("SLA attainment"), lambda f: f.sla, False,
+           _("Items due in the period finished by their deadline.")),
 )
 _BY_KEY = {column.key: column for column in COLUMNS}
 

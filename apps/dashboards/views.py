@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from apps.dashboards import conf, exports, selectors
@@ -165,13 +166,14 @@ def _region_context(request: HttpRequest, code: str) -> dict[str, Any]:
     period, order, query = _params(request, sortable=True)
     dash = selectors.RegionDashboard(viewer=viewer, region=region, period=period, order=order)
     return _common(region=region, period=period, order=order, query=query, headers=headers(order), dash=dash,
-                   heading=f"Region {region.name}", crumbs=selectors.crumbs_for(viewer))
+                   heading=_("Region %(name)s") % {"name": region.name}, crumbs=selectors.crumbs_for(viewer))
 
 
 @_guarded
 def region(request: HttpRequest, code: str) -> HttpResponse:
     context = _region_context(request, code)
-    context["chart"] = trend_chart(context["dash"].trend, context["period"], f"region {context['region'].name}")
+    context["chart"] = trend_chart(context["dash"].trend, context["period"],
+                                   _("region %(name)s") % {"name": context["region"].name})
     return render(request, "dashboards/region.html", context)
 
 
@@ -180,7 +182,8 @@ def region_panel(request: HttpRequest, code: str, panel: str) -> HttpResponse:
     name = _panel(panel, REGION_PANELS)
     context = _region_context(request, code)
     if name == "trend":
-        context["chart"] = trend_chart(context["dash"].trend, context["period"], f"region {context['region'].name}")
+        context["chart"] = trend_chart(context["dash"].trend, context["period"],
+                                   _("region %(name)s") % {"name": context["region"].name})
     return render(request, f"dashboards/region.html#{name}", context)
 
 
@@ -194,14 +197,14 @@ def _hq_context(request: HttpRequest) -> dict[str, Any]:
     viewer = Viewer(request.user)
     selectors.hq_access_check(viewer)
     period, order, query = _params(request, sortable=True)
-    return _common(period=period, order=order, query=query, headers=headers(order), heading="Network",
+    return _common(period=period, order=order, query=query, headers=headers(order), heading=_("Network"),
                    dash=selectors.HqDashboard(viewer=viewer, period=period, order=order))
 
 
 @_guarded
 def hq(request: HttpRequest) -> HttpResponse:
     context = _hq_context(request)
-    context["chart"] = trend_chart(context["dash"].trend, context["period"], "the network")
+    context["chart"] = trend_chart(context["dash"].trend, context["period"], _("the network"))
     return render(request, "dashboards/hq.html", context)
 
 
@@ -210,7 +213,7 @@ def hq_panel(request: HttpRequest, panel: str) -> HttpResponse:
     name = _panel(panel, HQ_PANELS)
     context = _hq_context(request)
     if name == "trend":
-        context["chart"] = trend_chart(context["dash"].trend, context["period"], "the network")
+        context["chart"] = trend_chart(context["dash"].trend, context["period"], _("the network"))
     return render(request, f"dashboards/hq.html#{name}", context)
 
 

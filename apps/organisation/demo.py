@@ -51,5 +51,5 @@ def demo_network_seed(*, password_for: Callable[[str], str]) -> list[DemoLogin]:
         user.set_password(password)
         user.save()
         role_grant(user=user, role=role, **where)
-        logins.append(DemoLogin(role_label=role.label, username=username, password=password, scope=scope))
+        logins.append(DemoLogin(role_label=str(role.label), username=username, password=password, scope=scope))
     return logins

@@ -10,13 +10,14 @@ from __future__ import annotations
 import enum
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    STORE_MANAGER = "store_manager", "Store manager"
-    REGIONAL_MANAGER = "regional_manager", "Regional manager"
-    HQ_EXECUTIVE = "hq_executive", "HQ executive"
-    OPERATIONS_ADMIN = "operations_admin", "Operations admin"
+    STORE_MANAGER = "store_manager", _("Store manager")
+    REGIONAL_MANAGER = "regional_manager", _("Regional manager")
+    HQ_EXECUTIVE = "hq_executive", _("HQ executive")
+    OPERATIONS_ADMIN = "operations_admin", _("Operations admin")
 
 
 class Action(enum.Enum):

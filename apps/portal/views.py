@@ -61,14 +61,14 @@ def saved_view_create(request: HttpRequest) -> HttpResponse:
     list_name = request.POST.get("list", "")
     query = request.POST.get("query", "")
     if list_name not in LIST_URLS:
-        return error_page(request, status=400, title="Not saved", message="Unknown list.")
+        return error_page(request, status=400, title=_("Not saved"), message=_("Unknown list."))
     try:
         saved_view_save(user=request.user, list_name=list_name,  # type: ignore[arg-type]
                         name=request.POST.get("name", ""), query=query)
     except ValidationError as exc:
         if request.htmx:  # type: ignore[attr-defined]
             return render(request, "portal/partials/error.html", {"message": " ".join(exc.messages)}, status=400)
-        return error_page(request, status=400, title="Not saved", message=" ".join(exc.messages))
+        return error_page(request, status=400, title=_("Not saved"), message=" ".join(exc.messages))
     if request.htmx:  # type: ignore[attr-defined]
         return _saved_views_panel(request, list_name, query)
     return HttpResponseRedirect(f"{reverse(LIST_URLS[list_name])}?{query}")
@@ -80,7 +80,7 @@ def saved_view_remove(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         list_name = saved_view_delete(user=request.user, pk=pk)  # type: ignore[arg-type]
     except SavedView.DoesNotExist:
-        raise Http404("No such saved view of yours.") from None
+        raise Http404(_("No such saved view of yours.")) from None
     if request.htmx:  # type: ignore[attr-defined]
         return _saved_views_panel(request, list_name, request.POST.get("query", ""))
     return HttpResponseRedirect(reverse(LIST_URLS[list_name]))
@@ -88,7 +88,7 @@ def saved_view_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _store_context(request: HttpRequest) -> dict[str, Any]:
     if not stores_for(request.user, Action.OPERATE).exists():
-        raise PermissionDenied("The store app is for people who act for a store.")
+        raise PermissionDenied(_("The store app is for people who act for a store."))
     return {"today": store_today(request.user)}
 
 
