@@ -8,7 +8,8 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from apps.odoo_gateway.links import odoo_record_url
@@ -80,9 +81,9 @@ class ApprovalPolicy(models.Model):
 
     def clean(self) -> None:
         if self.min_amount is not None and self.max_amount is not None and self.min_amount >= self.max_amount:
-            raise ValidationError("The lower bound of the amount band must be below the upper bound.")
+            raise ValidationError(_("The lower bound of the amount band must be below the upper bound."))
         if DECIDING_ROLES.index(Role(self.tier2_role)) < DECIDING_ROLES.index(Role(self.tier1_role)):
-            raise ValidationError("Escalation must go up: the second tier's role cannot be below the first's.")
+            raise ValidationError(_("Escalation must go up: the second tier's role cannot be below the first's."))
 
     def snapshot(self) -> dict[str, Any]:
         """What the rule said, for the audit trail."""
@@ -196,12 +197,14 @@ class ApprovalRequest(models.Model):
             return label
         if writeback.is_held:
             assert writeback.not_before is not None
-            return f"{label} here — goes to Odoo at {timezone.localtime(writeback.not_before):%H:%M:%S} unless undone"
+            return gettext("%(status)s here — goes to Odoo at %(time)s unless undone") % {
+                "status": label, "time": dateformat.format(timezone.localtime(writeback.not_before), "H:i:s")}
         if writeback.waiting_since is None:
-            return f"{label} here — sending to Odoo"
+            return gettext("%(status)s here — sending to Odoo") % {"status": label}
         since = timezone.localtime(writeback.waiting_since)
-        shown = f"{since:%H:%M}" if since.date() == timezone.localdate() else f"{since:%d %b %H:%M}"
-        return f"{label} here — waiting for Odoo (unreachable since {shown})"
+        shown = dateformat.format(since, "H:i" if since.date() == timezone.localdate() else "j M H:i")
+        return gettext("%(status)s here — waiting for Odoo (unreachable since %(since)s)") % {
+            "status": label, "since": shown}
 
     @property
     def is_overdue(self) -> bool:
@@ -218,7 +221,7 @@ class ApprovalRequest(models.Model):
         from apps.approvals.formatting import money_text, signed_text
 
         if self.is_stock_count:
-            return f"difference {signed_text(self.amount)}"
+            return gettext("difference %(difference)s") % {"difference": signed_text(self.amount)}
         return money_text(self.amount, self.currency)
 
     @property
@@ -254,7 +257,7 @@ class Decision(models.Model):
     @property
     def verb(self) -> str:
         """The decision in the past tense, for sentences: "Approved", "Rejected"."""
-        return "Approved" if self.outcome == Outcome.APPROVE else "Rejected"
+        return gettext("Approved") if self.outcome == Outcome.APPROVE else gettext("Rejected")
 
     @property
     def actor_name(self) -> str:

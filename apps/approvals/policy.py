@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 
 from apps.approvals import conf
 from apps.approvals.models import DECIDING_ROLES, ApprovalPolicy, ApprovalRequest, OdooUserLink
@@ -130,10 +130,10 @@ def authority_check(user: User | AnonymousUser, request: ApprovalRequest) -> Non
     """Raise PermissionDenied naming what is missing; the caller has already scoped the request."""
     rank = role_rank(user, request.store)
     if rank < 0:
-        raise PermissionDenied(gettext("You cannot decide for store %(store)s.") % {"store": request.store.code})
+        raise PermissionDenied(_("You cannot decide for store %(store)s.") % {"store": request.store.code})
     needed = Role(request.required_role)
     if rank < DECIDING_ROLES.index(needed):
-        raise PermissionDenied(gettext("%(request)s needs a decision by a %(role)s (tier %(tier)s).") % {
+        raise PermissionDenied(_("%(request)s needs a decision by a %(role)s (tier %(tier)s).") % {
             "request": request, "role": str(needed.label).lower(), "tier": request.tier})
 
 

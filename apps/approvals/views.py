@@ -20,7 +20,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.utils.translation import gettext
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 from django_htmx.middleware import HtmxDetails
@@ -46,7 +47,7 @@ def _request_or_404(request: HtmxRequest, pk: int) -> ApprovalRequest:
     try:
         return selectors.request_detail(request.user, pk)
     except ApprovalRequest.DoesNotExist:
-        raise Http404(gettext("No such approval request in your scope.")) from None
+        raise Http404(_("No such approval request in your scope.")) from None
 
 
 def _refusal(request: HtmxRequest, message: str, status: int) -> HttpResponse:
@@ -73,18 +74,20 @@ def _toast(request: HtmxRequest, response: HttpResponse, message: str, decisions
 
 def _decided_message(decisions: list[Decision]) -> str:
     seconds = settings.CT_APPROVAL_UNDO_SECONDS
-    when = f" It goes to Odoo in {seconds} s unless you undo it." if seconds else ""
+    when = " " + _("It goes to Odoo in %(seconds)s s unless you undo it.") % {"seconds": seconds} if seconds else ""
     if len(decisions) == 1:
         decision = decisions[0]
-        verb = decision.verb if decision.final else "First approval recorded for"
-        return f"{verb} {decision.request.reference}.{when if decision.final else ''}"
-    return f"Approved {len(decisions)} requests.{when}"
+        if not decision.final:
+            return _("First approval recorded for %(reference)s.") % {"reference": decision.request.reference}
+        return _("%(verb)s %(reference)s.") % {"verb": decision.verb, "reference": decision.request.reference} + when
+    return ngettext("Approved %(count)d request.", "Approved %(count)d requests.", len(decisions)) % {
+        "count": len(decisions)} + when
 
 
 def _refused(request: HtmxRequest, exc: Exception) -> HttpResponse:
     if isinstance(exc, ValidationError):
         return _refusal(request, " ".join(exc.messages), 400)
-    return _refusal(request, str(exc) or "You cannot do this.", 403)
+    return _refusal(request, str(exc) or _("You cannot do this."), 403)
 
 
 BACK_KEY = "approvals.inbox_query"
@@ -103,7 +106,7 @@ def _inbox_context(request: HtmxRequest) -> dict[str, Any]:
         deciding_store_ids = set(stores_for(request.user, Action.DECIDE).values_list("pk", flat=True))
     counts = selectors.inbox_counts(request.user)
     tabs = []
-    for show, label in (("open", "Open"), ("decided", "Decided")):
+    for show, label in (("open", pgettext("status", "Open")), ("decided", _("Decided"))):
         query = filters.as_querydict()
         query.pop("show", None)
         if show != "open":
@@ -195,11 +198,11 @@ def decide(request: HtmxRequest, pk: int) -> HttpResponse:
 def bulk_approve(request: HtmxRequest) -> HttpResponse:
     raw = request.POST.getlist("ids")
     if not all(value.isdigit() for value in raw):
-        return _refusal(request, "The selection must be request numbers.", 400)
+        return _refusal(request, _("The selection must be request numbers."), 400)
     ids = sorted({int(value) for value in raw})
     found = list(selectors.requests_for(request.user).filter(pk__in=ids))
     if len(found) != len(ids):
-        return _refusal(request, "Some selected requests are not in your scope; nothing was approved.", 404)
+        return _refusal(request, _("Some selected requests are not in your scope; nothing was approved."), 404)
     try:
         decisions = decisions_bulk_approve(requests=found, actor=request.user,  # type: ignore[arg-type]
                                            comment=request.POST.get("comment", ""), http_request=request)
@@ -216,17 +219,18 @@ def undo(request: HtmxRequest) -> HttpResponse:
     """Take back one's own decision (or bulk decision) inside its undo window."""
     raw = request.POST.getlist("decision")
     if not raw or not all(value.isdigit() for value in raw):
-        return _refusal(request, "Say which decision to undo.", 400)
+        return _refusal(request, _("Say which decision to undo."), 400)
     ids = {int(value) for value in raw}
     found = selectors.decisions_to_undo(request.user, ids)
     if len(found) != len(ids):
-        return _refusal(request, "No such decision of yours in your scope.", 404)
+        return _refusal(request, _("No such decision of yours in your scope."), 404)
     try:
         undone = decisions_undo(decisions=found, actor=request.user, http_request=request)  # type: ignore[arg-type]
     except (PermissionDenied, ValidationError) as exc:
         return _refused(request, exc)
     names = ", ".join(item.reference for item in undone[:5]) + (" …" if len(undone) > 5 else "")
-    message = f"Undone: {names} {'is' if len(undone) == 1 else 'are'} open again; nothing went to Odoo."
+    message = ngettext("Undone: %(names)s is open again; nothing went to Odoo.",
+                       "Undone: %(names)s are open again; nothing went to Odoo.", len(undone)) % {"names": names}
     if not request.htmx:
         messages.success(request, message)
         return HttpResponseRedirect(reverse("approvals:inbox"))
@@ -258,13 +262,13 @@ def _assignee(username: str) -> Any:
     try:
         return get_user_model().objects.get(username=username.strip(), is_active=True)
     except get_user_model().DoesNotExist:
-        raise ValidationError(gettext("No active person called “%(name)s”.") % {"name": username.strip()}) from None
+        raise ValidationError(_("No active person called “%(name)s”.") % {"name": username.strip()}) from None
 
 
 def _deadline(raw: str) -> datetime:
     value = parse_datetime(raw.strip()) if raw.strip() else None
     if value is None:
-        raise ValidationError(gettext("The new deadline must be a date and time, e.g. 2030-01-31T17:00."))
+        raise ValidationError(_("The new deadline must be a date and time, e.g. 2030-01-31T17:00."))
     if timezone.is_naive(value):
         value = timezone.make_aware(value)
     return value

@@ -11,7 +11,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from apps.audit.models import AuditEvent
 from apps.organisation.roles import Action
@@ -55,7 +56,7 @@ def audit_access_check(user: User | AnonymousUser) -> None:
     """The trail is for HQ executives and operations admins: network-wide view plus decide or administer."""
     network = has_network_scope(user, Action.VIEW)
     if not (network and (has_network_scope(user, Action.DECIDE) or has_network_scope(user, Action.ADMINISTER))):
-        raise PermissionDenied(gettext("The audit trail is open to HQ executives and operations admins only."))
+        raise PermissionDenied(_("The audit trail is open to HQ executives and operations admins only."))
 
 
 def _date(raw: str, label: str, errors: list[str]) -> dt.date | None:
@@ -64,7 +65,7 @@ def _date(raw: str, label: str, errors: list[str]) -> dt.date | None:
     try:
         return dt.date.fromisoformat(raw.strip())
     except ValueError:
-        errors.append(f"{label} must be a date (YYYY-MM-DD).")
+        errors.append(_("%(field)s must be a date (YYYY-MM-DD).") % {"field": label})
         return None
 
 
@@ -72,10 +73,10 @@ def audit_filters_parse(params: QueryDict) -> AuditFilters:
     errors: list[str] = []
     filters = AuditFilters(actor=params.get("actor", "")[:150].strip(), action=params.get("action", "")[:64].strip(),
                            store=params.get("store", "")[:16].strip(),
-                           since=_date(params.get("since", ""), "From", errors),
-                           until=_date(params.get("until", ""), "To", errors), errors=errors)
+                           since=_date(params.get("since", ""), pgettext("since", "From"), errors),
+                           until=_date(params.get("until", ""), pgettext("until", "To"), errors), errors=errors)
     if filters.since and filters.until and filters.since > filters.until:
-        errors.append("From must not be after To.")
+        errors.append(_("From must not be after To."))
         filters.until = None
     return filters
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils.dateformat import format as date_format
-from django.utils.translation import gettext, ngettext
+from django.utils import dateformat
+from django.utils.translation import gettext as _
 
 from apps.dashboards.kpis import TrendPoint
 from apps.dashboards.periods import Period
+from apps.portal.formats import number_text
 
 
 @dataclass(frozen=True)
@@ -27,34 +28,27 @@ class TrendChart:
 
 
 def trend_chart(points: list[TrendPoint], period: Period, scope: str) -> TrendChart:
-    """The chart's words (labels, legend, summary) are in the reader's language; month names included."""
+    """`scope` names what the chart covers, in the reader's words ("the network", "region North")."""
     if period.bucket == "day":
-        labels = [date_format(point.day, "d M") for point in points]
+        labels = [dateformat.format(point.day, "j M") for point in points]
     else:
-        labels = [gettext("week of %(day)s") % {"day": date_format(point.day, "d M")} for point in points]
+        labels = [_("week of %(day)s") % {"day": dateformat.format(point.day, "j M")} for point in points]
     opened = sum(point.opened for point in points)
     finished = sum(point.finished for point in points)
-    values = {"scope": scope, "period": period.label, "opened": opened, "finished": finished}
-    if period.bucket == "day":
-        summary = ngettext("Work in and out for %(scope)s over %(period)s, per day: %(opened)d item opened, "
-                           "%(finished)d finished.",
-                           "Work in and out for %(scope)s over %(period)s, per day: %(opened)d items opened, "
-                           "%(finished)d finished.", opened) % values
-    else:
-        summary = ngettext("Work in and out for %(scope)s over %(period)s, per week: %(opened)d item opened, "
-                           "%(finished)d finished.",
-                           "Work in and out for %(scope)s over %(period)s, per week: %(opened)d items opened, "
-                           "%(finished)d finished.", opened) % values
+    words = {"scope": scope, "period": period.label, "opened": number_text(opened), "finished": number_text(finished)}
+    summary = (_("Work in and out for %(scope)s over %(period)s, per day: %(opened)s items opened, "
+                 "%(finished)s finished.") if period.bucket == "day" else
+               _("Work in and out for %(scope)s over %(period)s, per week: %(opened)s items opened, "
+                 "%(finished)s finished.")) % words
     if points:
         busiest = max(points, key=lambda point: point.opened)
         if busiest.opened:
-            summary += " " + gettext("Most opened on %(day)s (%(opened)d).") % {
-                "day": labels[points.index(busiest)], "opened": busiest.opened}
+            summary += " " + _("Most opened on %(day)s (%(count)s).") % {
+                "day": labels[points.index(busiest)], "count": number_text(busiest.opened)}
     data = {"labels": labels, "datasets": [
-        {"label": gettext("Opened"), "data": [point.opened for point in points], "pattern": "solid"},
-        {"label": gettext("Finished"), "data": [point.finished for point in points], "pattern": "dashed"},
+        {"label": _("Opened"), "data": [point.opened for point in points], "pattern": "solid"},
+        {"label": _("Finished"), "data": [point.finished for point in points], "pattern": "dashed"},
     ]}
-    title = gettext("Opened and finished per day") if period.bucket == "day" else gettext(
-        "Opened and finished per week")
+    title = _("Opened and finished per day") if period.bucket == "day" else _("Opened and finished per week")
     return TrendChart(element_id=f"trend-data-{period.key}", title=title,
                       summary=summary, points=points, bucket=period.bucket, data=data)

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Count, DateTimeField, ExpressionWrapper, F, Min, Q, QuerySet, Value
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 
 from apps.dashboards import conf
 from apps.dashboards.scope import Viewer
@@ -122,7 +124,8 @@ def _unindexed(field: str) -> Any:
 
 _BREACH_LABELS = {
     "approvals": lambda item: (item.kind_label, item.reference),
-    "incidents": lambda item: (f"Incident: {item.get_category_display()}", item.title),
+    "incidents": lambda item: (format_lazy(gettext_lazy("Incident: {category}"), category=item.get_category_display()),
+                               item.title),
     "exceptions": lambda item: (item.get_kind_display(), item.title),
 }
 

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.utils import timezone
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from apps.dashboards import conf
 
@@ -60,6 +61,6 @@ def period_parse(raw: str | None, *, now: datetime | None = None) -> Period:
         return Period(days=conf.DEFAULT_PERIOD_DAYS, end=now)
     if not text.isdigit() or int(text) not in conf.PERIOD_DAYS:
         offered = ", ".join(f"{days}d" for days in conf.PERIOD_DAYS)
-        raise PeriodError(gettext("Unknown period “%(period)s”: choose one of %(offered)s.")
+        raise PeriodError(_("Unknown period “%(period)s”: choose one of %(offered)s.")
                           % {"period": (raw or "")[:20], "offered": offered})
     return Period(days=int(text), end=now)

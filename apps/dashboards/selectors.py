@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 
 from apps.dashboards import conf, kpis, lists
 from apps.dashboards.cache import cached
@@ -33,9 +33,8 @@ def store_for_dashboard(viewer: Viewer, code: str) -> Store:
     store = viewer.stores.select_related("region").filter(code=code).first()
     if store is None:
         if not viewer.store_ids:
-            raise PermissionDenied(gettext(
-                "The store dashboard needs a store manager, regional manager or network role."))
-        raise Http404(gettext("No such store in your scope."))
+            raise PermissionDenied("The store dashboard needs a store manager, regional manager or network role.")
+        raise Http404("No such store in your scope.")
     return store
 
 
@@ -44,14 +43,14 @@ def region_for_dashboard(viewer: Viewer, code: str) -> Region:
     region = regions.filter(code=code).first()
     if region is None:
         if not regions.exists():
-            raise PermissionDenied(gettext("The region dashboard needs a regional manager or network role."))
-        raise Http404(gettext("No such region in your scope."))
+            raise PermissionDenied("The region dashboard needs a regional manager or network role.")
+        raise Http404("No such region in your scope.")
     return region
 
 
 def hq_access_check(viewer: Viewer) -> None:
     if not viewer.network:
-        raise PermissionDenied(gettext("The HQ dashboard needs a network role (HQ executive or operations admin)."))
+        raise PermissionDenied("The HQ dashboard needs a network role (HQ executive or operations admin).")
 
 
 def dashboard_url_for(viewer: Viewer) -> str | None:
@@ -71,9 +70,10 @@ def crumbs_for(viewer: Viewer, *, store: Store | None = None) -> list[tuple[str,
     """The way back up: HQ for network roles, then the store's region when the person holds it."""
     crumbs = []
     if viewer.network:
-        crumbs.append(("Network", reverse("dashboards:hq")))
+        crumbs.append((_("Network"), reverse("dashboards:hq")))
     if store is not None and (viewer.network or viewer.regions().filter(pk=store.region_id).exists()):
-        crumbs.append((f"Region {store.region.name}", reverse("dashboards:region", args=[store.region.code])))
+        crumbs.append((_("Region %(name)s") % {"name": store.region.name},
+                       reverse("dashboards:region", args=[store.region.code])))
     return crumbs
 
 

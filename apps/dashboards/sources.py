@@ -18,6 +18,8 @@ from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 # Topics each source's changes are announced under (the domain apps' own topics, plus the feed kind
 # the sync engine sends, plus write-back outcomes that move a status).
@@ -39,7 +41,7 @@ class Source:
     """
 
     key: str
-    label: str
+    label: StrOrPromise
     model_label: str
     opened_field: str
     open_q: Q
@@ -64,7 +66,7 @@ def _approvals() -> Source:
     from apps.approvals.models import DECIDED, ApprovalStatus
 
     return Source(
-        key="approvals", label="Approval requests", model_label="approvals.ApprovalRequest",
+        key="approvals", label=_("Approval requests"), model_label="approvals.ApprovalRequest",
         opened_field="requested_at", open_q=Q(status=ApprovalStatus.OPEN),
         done=Q(status__in=DECIDED, decided_at__isnull=False),
         excluded=Q(status=ApprovalStatus.CLOSED),  # decided in Odoo: no portal timing to judge
@@ -77,7 +79,7 @@ def _incidents() -> Source:
     from apps.incidents.models import OPEN_STATUSES, IncidentStatus
 
     return Source(
-        key="incidents", label="Store incidents", model_label="incidents.StoreIncident",
+        key="incidents", label=_("Store incidents"), model_label="incidents.StoreIncident",
         opened_field="created_at", open_q=Q(status__in=OPEN_STATUSES),
         done=Q(status__in=(IncidentStatus.RESOLVED, IncidentStatus.CLOSED), closed_at__isnull=False),
         excluded=Q(closed_reason="duplicate"),  # the original carries the work
@@ -90,7 +92,7 @@ def _exceptions() -> Source:
     from apps.operations.models import ACTIVE_STATUSES, FINAL_STATUSES
 
     return Source(
-        key="exceptions", label="Exceptions", model_label="operations.OpsException",
+        key="exceptions", label=_("Exceptions"), model_label="operations.OpsException",
         opened_field="opened_at", open_q=Q(status__in=ACTIVE_STATUSES),
         done=Q(status__in=FINAL_STATUSES), excluded=None,
         finished=lambda: Coalesce("resolved_at", "closed_at"),

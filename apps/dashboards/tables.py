@@ -8,7 +8,8 @@ from typing import Any
 
 from django.http import QueryDict
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from apps.dashboards.figures import Figures
 from apps.dashboards.periods import Period
@@ -22,10 +23,10 @@ class SortError(ValueError):
 @dataclass(frozen=True)
 class Column:
     key: str
-    label: str
+    label: StrOrPromise
     value: Callable[[Figures], Any]
     higher_is_worse: bool
-    definition: str
+    definition: StrOrPromise
 
 
 def _seconds(value: Any) -> float | None:
@@ -33,16 +34,16 @@ def _seconds(value: Any) -> float | None:
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("open", "Open items", lambda f: f.open, True, "Approvals, incidents and exceptions waiting now."),
-    Column("overdue", "Overdue", lambda f: f.overdue, True, "Open and past the deadline."),
-    Column("closure", "Exception closure", lambda f: f.closure, False,
-           "Exceptions opened in the period and closed by its end."),
-    Column("resolution", "Incident resolution (median)", lambda f: _seconds(f.resolution_p50), True,
-           "Report to resolution, incidents resolved in the period."),
-    Column("cycle", "Approval cycle (median)", lambda f: _seconds(f.cycle_p50), True,
-           "Request to decision, requests decided in the period."),
-    Column("sla", "SLA attainment", lambda f: f.sla, False,
-           "Items due in the period finished by their deadline."),
+    Column("open", _("Open items"), lambda f: f.open, True, _("Approvals, incidents and exceptions waiting now.")),
+    Column("overdue", _("Overdue"), lambda f: f.overdue, True, _("Open and past the deadline.")),
+    Column("closure", _("Exception closure"), lambda f: f.closure, False,
+           _("Exceptions opened in the period and closed by its end.")),
+    Column("resolution", _("Incident resolution (median)"), lambda f: _seconds(f.resolution_p50), True,
+           _("Report to resolution, incidents resolved in the period.")),
+    Column("cycle", _("Approval cycle (median)"), lambda f: _seconds(f.cycle_p50), True,
+           _("Request to decision, requests decided in the period.")),
+    Column("sla", _("SLA attainment"), lambda f: f.sla, False,
+           _("Items due in the period finished by their deadline.")),
 )
 _BY_KEY = {column.key: column for column in COLUMNS}
 
@@ -74,10 +75,9 @@ def sort_parse(params: QueryDict | dict[str, str]) -> SortOrder:
     column = (params.get("sort") or "worst").strip()
     direction = (params.get("dir") or "").strip()
     if column != "worst" and column not in _BY_KEY:
-        raise SortError(gettext("Unknown sort column “%(column)s”: use one of %(values)s.")
-                        % {"column": column[:30], "values": ", ".join(_BY_KEY)})
+        raise SortError(f"Unknown sort column {column[:30]!r}: use one of {', '.join(_BY_KEY)}.")
     if direction not in ("", "asc", "desc"):
-        raise SortError(gettext("The sort direction is asc or desc."))
+        raise SortError("The sort direction is asc or desc.")
     if column == "worst":
         return SortOrder()
     return SortOrder(column, descending=(direction or ("desc" if _BY_KEY[column].higher_is_worse else "asc"))

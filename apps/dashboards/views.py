@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from apps.dashboards import conf, exports, selectors
@@ -71,7 +71,7 @@ def _guarded(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
 
 def _panel(name: str, allowed: tuple[str, ...]) -> str:
     if name not in allowed:
-        raise Http404(gettext("No such panel."))
+        raise Http404("No such panel.")
     return name
 
 
@@ -86,7 +86,7 @@ def _export(table: str, tables: Mapping[str, Callable[[Any], Iterable[list[Any]]
     """One table of a dashboard as a CSV download: 404 for a table it does not export, then the same
     access check, period and dashboard object as the page (`context`); `scope` names the file."""
     if table not in tables:
-        raise Http404(gettext("No such table."))
+        raise Http404("No such table.")
     data = context()
     text = exports.csv_text(tables[table](data["dash"]))
     return _csv(text, exports.export_name(scope(data), table, data["period"].key))
@@ -123,7 +123,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """/dashboards/ → the person's own dashboard."""
     url = selectors.dashboard_url_for(Viewer(request.user))
     if url is None:
-        raise PermissionDenied(gettext("Opening a dashboard needs a store, region or network role."))
+        raise PermissionDenied("Opening a dashboard needs a store, region or network role.")
     return redirect(url)
 
 
@@ -166,17 +166,14 @@ def _region_context(request: HttpRequest, code: str) -> dict[str, Any]:
     period, order, query = _params(request, sortable=True)
     dash = selectors.RegionDashboard(viewer=viewer, region=region, period=period, order=order)
     return _common(region=region, period=period, order=order, query=query, headers=headers(order), dash=dash,
-                   heading=gettext("Region %(name)s") % {"name": region.name}, crumbs=selectors.crumbs_for(viewer))
-
-
-def _region_scope(context: dict[str, Any]) -> str:
-    return gettext("region %(name)s") % {"name": context["region"].name}
+                   heading=_("Region %(name)s") % {"name": region.name}, crumbs=selectors.crumbs_for(viewer))
 
 
 @_guarded
 def region(request: HttpRequest, code: str) -> HttpResponse:
     context = _region_context(request, code)
-    context["chart"] = trend_chart(context["dash"].trend, context["period"], _region_scope(context))
+    context["chart"] = trend_chart(context["dash"].trend, context["period"],
+                                   _("region %(name)s") % {"name": context["region"].name})
     return render(request, "dashboards/region.html", context)
 
 
@@ -185,7 +182,8 @@ def region_panel(request: HttpRequest, code: str, panel: str) -> HttpResponse:
     name = _panel(panel, REGION_PANELS)
     context = _region_context(request, code)
     if name == "trend":
-        context["chart"] = trend_chart(context["dash"].trend, context["period"], _region_scope(context))
+        context["chart"] = trend_chart(context["dash"].trend, context["period"],
+                                   _("region %(name)s") % {"name": context["region"].name})
     return render(request, f"dashboards/region.html#{name}", context)
 
 
@@ -199,14 +197,14 @@ def _hq_context(request: HttpRequest) -> dict[str, Any]:
     viewer = Viewer(request.user)
     selectors.hq_access_check(viewer)
     period, order, query = _params(request, sortable=True)
-    return _common(period=period, order=order, query=query, headers=headers(order), heading=gettext("Network"),
+    return _common(period=period, order=order, query=query, headers=headers(order), heading=_("Network"),
                    dash=selectors.HqDashboard(viewer=viewer, period=period, order=order))
 
 
 @_guarded
 def hq(request: HttpRequest) -> HttpResponse:
     context = _hq_context(request)
-    context["chart"] = trend_chart(context["dash"].trend, context["period"], gettext("the network"))
+    context["chart"] = trend_chart(context["dash"].trend, context["period"], _("the network"))
     return render(request, "dashboards/hq.html", context)
 
 
@@ -215,7 +213,7 @@ def hq_panel(request: HttpRequest, panel: str) -> HttpResponse:
     name = _panel(panel, HQ_PANELS)
     context = _hq_context(request)
     if name == "trend":
-        context["chart"] = trend_chart(context["dash"].trend, context["period"], gettext("the network"))
+        context["chart"] = trend_chart(context["dash"].trend, context["period"], _("the network"))
     return render(request, f"dashboards/hq.html#{name}", context)
 
 

@@ -13,10 +13,12 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import dateformat, timezone, translation
+from django.utils.translation import gettext as _
 
 from apps.notifications.models import NotificationSettings
-from apps.notifications.selectors import digest_due, digest_for, digest_links
+from apps.notifications.selectors import digest_due, digest_for, digest_links, local_zone
+from apps.portal.preferences import person_locale_of
 
 logger = logging.getLogger(__name__)
 
@@ -32,8 +34,6 @@ def digest_recipients() -> list[tuple[Any, NotificationSettings]]:
 
 def digest_claim(chosen: NotificationSettings, *, now: datetime) -> bool:
     """Take today's digest for the person (their local day); False when someone already did."""
-    from apps.notifications.selectors import local_zone
-
     day = now.astimezone(local_zone(chosen)).date()
     if chosen._state.adding:
         NotificationSettings.objects.get_or_create(user_id=chosen.user_id)
@@ -48,14 +48,18 @@ def digests_send(*, now: datetime | None = None) -> int:
     for person, chosen in digest_recipients():
         if not digest_due(chosen, now=now) or not digest_claim(chosen, now=now):
             continue
-        digest = digest_for(person, now=now, chosen=chosen)
-        if digest.empty:
-            continue
-        text = render_to_string("notifications/digest.txt", {"person": person, "digest": digest,
-                                                              "site": settings.SITE_URL, "links": digest_links()})
+        # In the person's language and zone, as the portal speaks to them (no browser here: the
+        # portal's language when they have none of their own).
+        language = person_locale_of(person).language or settings.LANGUAGE_CODE
+        with translation.override(language), timezone.override(local_zone(chosen)):
+            digest = digest_for(person, now=now, chosen=chosen)
+            if digest.empty:
+                continue
+            text = render_to_string("notifications/digest.txt", {"person": person, "digest": digest,
+                                                                  "site": settings.SITE_URL, "links": digest_links()})
+            subject = _("Your morning at Control Tower, %(day)s") % {"day": dateformat.format(digest.day, "l j F")}
         try:
-            send_mail(f"Your morning at Control Tower, {digest.day:%A %d %B}", text, None,
-                      [person.email], fail_silently=False)
+            send_mail(subject, text, None, [person.email], fail_silently=False)
             sent += 1
         except Exception:  # the next person's digest still goes; this one is not retried today
             logger.warning("The digest of user %s could not be sent", person.pk, exc_info=True)

@@ -7,13 +7,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.db.models import F, Q, QuerySet
 from django.urls import reverse
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext as _
 
 from apps.notifications import conf
 from apps.notifications.models import Notification, NotificationKind, NotificationSettings
 from apps.organisation.roles import Action
+from apps.portal.formats import store_clock_text
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -46,11 +48,14 @@ def channel_rows(chosen: NotificationSettings) -> list[dict[str, Any]]:
 
 
 def local_zone(chosen: NotificationSettings) -> zoneinfo.ZoneInfo:
-    """The person's time zone when they gave one, else the portal's."""
-    try:
-        return zoneinfo.ZoneInfo(chosen.time_zone or settings.TIME_ZONE)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    """The person's time zone when they gave one, else their default (their store's for store
+    managers, else the portal's); asked once per settings object."""
+    from apps.portal.preferences import default_time_zone, zone_or_portal
+
+    if "_zone" not in chosen.__dict__:
+        chosen.__dict__["_zone"] = zone_or_portal(chosen.time_zone or default_time_zone(chosen.user))
+    zone: zoneinfo.ZoneInfo = chosen.__dict__["_zone"]
+    return zone
 
 
 def digest_due(chosen: NotificationSettings, *, now: datetime) -> bool:
@@ -94,17 +99,25 @@ def digest_for(user: User, *, now: datetime, chosen: NotificationSettings | None
     start = datetime.combine(today - timedelta(days=1), time.min, tzinfo=zone)
     end = datetime.combine(today, time.min, tzinfo=zone)
 
-    def when(moment: datetime) -> str:
-        return f"{moment.astimezone(zone):%a %d %b %H:%M}"
+    def when(moment: datetime, store_zone: str) -> str:
+        """In the person's zone, with the store's clock beside it when it reads differently."""
+        with timezone.override(zone):
+            clock = store_clock_text(moment, store_zone)
+            shown = dateformat.format(moment.astimezone(zone), "D j M H:i")
+        return f"{shown} ({clock})" if clock else shown
+
+    def line(what: str, store: Any, deadline: datetime) -> str:
+        return _("%(what)s (%(store)s), deadline %(deadline)s") % {
+            "what": what, "store": store.code, "deadline": when(deadline, store.timezone)}
 
     def approval(row: ApprovalRequest) -> str:
-        return f"{row} ({row.store.code}), deadline {when(row.deadline)}"
+        return line(str(row), row.store, row.deadline)
 
     def incident(row: StoreIncident) -> str:
-        return f"{row.reference} {row.title} ({row.store.code}), deadline {when(row.deadline)}"
+        return line(f"{row.reference} {row.title}", row.store, row.deadline)
 
     def exception(row: OpsException) -> str:
-        return f"{row} ({row.store.code}), deadline {when(row.deadline)}" if row.deadline else f"{row}"
+        return line(str(row), row.store, row.deadline) if row.deadline else f"{row}"
 
     deciding = ApprovalRequest.objects.for_user(user, Action.DECIDE).filter(status=ApprovalStatus.OPEN) \
         .select_related("store").order_by("deadline", "pk")
@@ -115,15 +128,15 @@ def digest_for(user: User, *, now: datetime, chosen: NotificationSettings | None
     late_incident = Q(closed_at__isnull=True) | Q(closed_at__gt=F("deadline"))
     late_exception = Q(resolved_at__isnull=True) | Q(resolved_at__gt=F("deadline"))
     sections = [
-        _section("Open approvals for you, by deadline", deciding, approval),
-        _section("Overdue approvals", approvals.filter(status=ApprovalStatus.OPEN, deadline__lt=now), approval),
-        _section("Overdue incidents", incidents.filter(status__in=OPEN_STATUSES, deadline__lt=now), incident),
-        _section("Overdue exceptions", exceptions.filter(status__in=ACTIVE_STATUSES, deadline__lt=now), exception),
-        _section("Approvals breached yesterday",
+        _section(_("Open approvals for you, by deadline"), deciding, approval),
+        _section(_("Overdue approvals"), approvals.filter(status=ApprovalStatus.OPEN, deadline__lt=now), approval),
+        _section(_("Overdue incidents"), incidents.filter(status__in=OPEN_STATUSES, deadline__lt=now), incident),
+        _section(_("Overdue exceptions"), exceptions.filter(status__in=ACTIVE_STATUSES, deadline__lt=now), exception),
+        _section(_("Approvals breached yesterday"),
                  approvals.filter(late_approval, deadline__gte=start, deadline__lt=end), approval),
-        _section("Incidents breached yesterday",
+        _section(_("Incidents breached yesterday"),
                  incidents.filter(late_incident, deadline__gte=start, deadline__lt=end), incident),
-        _section("Exceptions breached yesterday",
+        _section(_("Exceptions breached yesterday"),
                  exceptions.filter(late_exception, deadline__gte=start, deadline__lt=end), exception),
     ]
     return Digest(day=today, zone=zone, sections=sections)

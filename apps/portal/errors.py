@@ -15,11 +15,13 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 logger = logging.getLogger("controltower.errors")
 
-NOT_FOUND = "There is nothing here, or it is outside what your roles let you see."
-FAILED = "Something went wrong on our side; nothing was changed. Try again in a moment."
+NOT_FOUND = gettext_lazy("There is nothing here, or it is outside what your roles let you see.")
+FAILED = gettext_lazy("Something went wrong on our side; nothing was changed. Try again in a moment.")
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -36,19 +38,19 @@ def error_page(request: HttpRequest, *, status: int, title: str, message: str) -
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """A 403 that says what is missing: the message of the PermissionDenied raised by the check."""
     reason = str(exception) if isinstance(exception, PermissionDenied) and str(exception) else ""
-    reason = reason or "Your roles do not cover this page."
+    reason = reason or _("Your roles do not cover this page.")
     if _is_htmx(request):
         return render(request, "portal/partials/error.html", {"message": reason}, status=403)
     return render(request, "portal/403.html", {"reason": reason}, status=403)
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return error_page(request, status=404, title="Not found", message=NOT_FOUND)
+    return error_page(request, status=404, title=_("Not found"), message=str(NOT_FOUND))
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     try:
-        return error_page(request, status=500, title="Something went wrong", message=FAILED)
+        return error_page(request, status=500, title=_("Something went wrong"), message=str(FAILED))
     except Exception:  # the layout itself failed (database down): plain text, never a second traceback
         return HttpResponse(FAILED, status=500, content_type="text/plain; charset=utf-8")
 

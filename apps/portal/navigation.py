@@ -10,6 +10,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
+
 from apps.organisation.roles import Action
 from apps.organisation.scope import has_network_scope, regions_for, stores_for
 
@@ -21,7 +24,7 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class NavItem:
-    label: str
+    label: StrOrPromise
     url_name: str
     visible: Callable[[Person], bool]
 
@@ -63,16 +66,16 @@ def sees_network(user: Person) -> bool:
 
 
 NAV_ITEMS: list[NavItem] = [
-    NavItem("Home", "portal:home", any_store),
-    NavItem("Report an incident", "incidents:new", store_only),
-    NavItem("Dashboard", "dashboards:home", any_store),
-    NavItem("Incidents", "incidents:list", any_store),
-    NavItem("Approvals", "approvals:inbox", beyond_store),
-    NavItem("Directives", "directives:list", any_store),
-    NavItem("Audit", "audit:events", sees_network),
-    NavItem("Exceptions", "operations:list", beyond_store),
-    NavItem("Health", "health:page", sees_network),
-    NavItem("API & webhooks", "api:tokens", beyond_store),
+    NavItem(_("Home"), "portal:home", any_store),
+    NavItem(_("Report an incident"), "incidents:new", store_only),
+    NavItem(_("Dashboard"), "dashboards:home", any_store),
+    NavItem(_("Incidents"), "incidents:list", any_store),
+    NavItem(_("Approvals"), "approvals:inbox", beyond_store),
+    NavItem(_("Directives"), "directives:list", any_store),
+    NavItem(_("Audit"), "audit:events", sees_network),
+    NavItem(_("Exceptions"), "operations:list", beyond_store),
+    NavItem(_("Health"), "health:page", sees_network),
+    NavItem(_("API & webhooks"), "api:tokens", beyond_store),
 ]
 
 

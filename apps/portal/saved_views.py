@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import QueryDict
-from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 
 from apps.portal.models import SavedView
 
@@ -57,17 +57,17 @@ def saved_view_save(*, user: User, list_name: str, name: str, query: str) -> Sav
     """Save (or replace, by name) one of the person's views of a list."""
     name = " ".join(name.split())
     if list_name not in KEPT:
-        raise ValidationError(gettext("Views can be saved for the approval inbox and the incident list only."))
+        raise ValidationError(_("Views can be saved for the approval inbox and the incident list only."))
     if not name or len(name) > 60:
-        raise ValidationError(gettext("Give the view a name of 1 to 60 characters."))
+        raise ValidationError(_("Give the view a name of 1 to 60 characters."))
     if SavedView.objects.filter(user=user, list_name=list_name).exclude(name=name).count() >= MAX_VIEWS:
-        raise ValidationError(gettext("You can keep at most %(count)d views of a list; delete one first.")
+        raise ValidationError(_("You can keep at most %(count)s views of a list; delete one first.")
                               % {"count": MAX_VIEWS})
     try:
-        view, _ = SavedView.objects.update_or_create(user=user, list_name=list_name, name=name,
+        view, _created = SavedView.objects.update_or_create(user=user, list_name=list_name, name=name,
                                                      defaults={"query": saved_view_query(list_name, query)})
     except IntegrityError as exc:  # the same name saved twice at once
-        raise ValidationError(gettext("A view with this name was just saved; try again.")) from exc
+        raise ValidationError(_("A view with this name was just saved; try again.")) from exc
     return view
 
 

@@ -11,7 +11,6 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadReque
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language
@@ -63,14 +62,14 @@ def saved_view_create(request: HttpRequest) -> HttpResponse:
     list_name = request.POST.get("list", "")
     query = request.POST.get("query", "")
     if list_name not in LIST_URLS:
-        return error_page(request, status=400, title="Not saved", message="Unknown list.")
+        return error_page(request, status=400, title=_("Not saved"), message=_("Unknown list."))
     try:
         saved_view_save(user=request.user, list_name=list_name,  # type: ignore[arg-type]
                         name=request.POST.get("name", ""), query=query)
     except ValidationError as exc:
         if request.htmx:  # type: ignore[attr-defined]
             return render(request, "portal/partials/error.html", {"message": " ".join(exc.messages)}, status=400)
-        return error_page(request, status=400, title="Not saved", message=" ".join(exc.messages))
+        return error_page(request, status=400, title=_("Not saved"), message=" ".join(exc.messages))
     if request.htmx:  # type: ignore[attr-defined]
         return _saved_views_panel(request, list_name, query)
     return HttpResponseRedirect(f"{reverse(LIST_URLS[list_name])}?{query}")
@@ -82,7 +81,7 @@ def saved_view_remove(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         list_name = saved_view_delete(user=request.user, pk=pk)  # type: ignore[arg-type]
     except SavedView.DoesNotExist:
-        raise Http404(gettext("No such saved view of yours.")) from None
+        raise Http404(_("No such saved view of yours.")) from None
     if request.htmx:  # type: ignore[attr-defined]
         return _saved_views_panel(request, list_name, request.POST.get("query", ""))
     return HttpResponseRedirect(reverse(LIST_URLS[list_name]))
@@ -90,7 +89,7 @@ def saved_view_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _store_context(request: HttpRequest) -> dict[str, Any]:
     if not stores_for(request.user, Action.OPERATE).exists():
-        raise PermissionDenied(gettext("The store app is for people who act for a store."))
+        raise PermissionDenied(_("The store app is for people who act for a store."))
     return {"today": store_today(request.user)}
 
 

@@ -2,7 +2,7 @@
 
 What counts as text: HTML text nodes and the attributes people read (`title`, `aria-label`,
 `placeholder`, `alt`), and the whole of a plain-text template (e-mails). Ignored: template variables
-and tags, comments, `<script>` and `<style>`, HTML entities, and pieces without a letter (numbers,
+and tags, comments, `<script>`, `<style>` and `<kbd>` (key names), HTML entities, and pieces without a letter (numbers,
 punctuation, symbols such as · → ▲). Proper names in `PROPER_NAMES` are not translated.
 """
 
@@ -16,7 +16,7 @@ from django.template.base import Lexer, TokenType
 
 PROPER_NAMES = {"Control Tower", "Odoo", "Control Tower API"}
 MARK = "\x00"  # stands for a template variable or tag in the text
-_SCRIPT_STYLE = re.compile(r"<(script|style)\b.*?</\1\s*>", re.S | re.I)
+_SCRIPT_STYLE = re.compile(r"<(script|style|kbd)\b.*?</\1\s*>", re.S | re.I)
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
 _TAG = re.compile(r"<[^>]*>", re.S)
 _READ_ATTRIBUTES = re.compile(r'\b(?:title|aria-label|placeholder|alt)\s*=\s*"([^"]*)"', re.I)

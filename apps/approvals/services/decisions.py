@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 
 from apps import events
 from apps.approvals import conf
@@ -52,21 +52,19 @@ def decision_check(*, request: ApprovalRequest, actor: User, outcome: str, comme
     approvals of a dual approval), an open request, and a reason for a rejection.
     """
     if outcome not in Outcome.values:
-        raise ValidationError(gettext("The decision must be approve or reject."))
+        raise ValidationError(_("The decision must be approve or reject."))
     if len(comment) > MAX_COMMENT:
-        raise ValidationError(gettext("The comment is limited to %(count)d characters.") % {"count": MAX_COMMENT})
+        raise ValidationError(_("The comment is limited to %(count)s characters.") % {"count": MAX_COMMENT})
     authority_check(actor, request)
     if request.status != ApprovalStatus.OPEN:
-        raise ValidationError(gettext("%(request)s is no longer open (%(status)s).") % {
-            "request": request, "status": str(request.get_status_display()).lower()})
+        raise ValidationError(_("%(request)s is no longer open (%(status)s).") % {
+            "request": request, "status": request.get_status_display().lower()})
     if outcome == Outcome.REJECT and not comment.strip():
-        raise ValidationError(gettext("A reason is required to reject."))
+        raise ValidationError(_("A reason is required to reject."))
     if is_requester(actor, request):
-        raise PermissionDenied(gettext("You raised %(request)s in Odoo: someone else must decide it.")
-                               % {"request": request})
+        raise PermissionDenied(_("You raised %(request)s in Odoo: someone else must decide it.") % {"request": request})
     if outcome == Outcome.APPROVE and actor.pk in _round_approvers(request):
-        raise PermissionDenied(gettext("You already gave one of the two approvals %(request)s needs.")
-                               % {"request": request})
+        raise PermissionDenied(_("You already gave one of the two approvals %(request)s needs.") % {"request": request})
 
 
 def _writeback_payload(request: ApprovalRequest, decision: Decision) -> dict[str, Any]:
@@ -140,22 +138,22 @@ def decisions_bulk_approve(*, requests: Sequence[ApprovalRequest], actor: User, 
     """Approve a selection only when every item passes: one refusal refuses the whole selection, so
     the approver never has to find out which half went through."""
     if not requests:
-        raise ValidationError(gettext("Select at least one request."))
+        raise ValidationError(_("Select at least one request."))
     if len(requests) > conf.BULK_LIMIT:
-        raise ValidationError(gettext("Approve at most %(count)d requests at once.") % {"count": conf.BULK_LIMIT})
+        raise ValidationError(_("Approve at most %(count)s requests at once.") % {"count": conf.BULK_LIMIT})
     locked = list(ApprovalRequest.objects.select_for_update().select_related("store", "feed")
                   .filter(pk__in=[item.pk for item in requests]).order_by("pk"))
     problems = []
     for request in locked:
         try:
             if not request.allow_bulk:
-                raise PermissionDenied(gettext("%(request)s: its policy (%(policy)s) needs a one-by-one decision.")
-                                       % {"request": request, "policy": request.policy_label})
+                raise PermissionDenied(_("%(request)s: its policy (%(policy)s) needs a one-by-one decision.") % {
+                    "request": request, "policy": request.policy_label})
             decision_check(request=request, actor=actor, outcome=Outcome.APPROVE, comment=comment)
         except (PermissionDenied, ValidationError) as exc:
             problems.append(exc.messages[0] if isinstance(exc, ValidationError) else str(exc))
     if problems:
-        raise PermissionDenied("Nothing was approved. " + " ".join(problems))
+        raise PermissionDenied(_("Nothing was approved.") + " " + " ".join(problems))
     return [_record(request, outcome=Outcome.APPROVE, comment=comment, actor=actor,
                     actor_label=actor.get_username(), http_request=http_request, hold=undo_seconds())
             for request in locked]
@@ -177,10 +175,9 @@ def decision_retry(*, request: ApprovalRequest, actor: User, http_request: HttpR
     from apps.writeback.services import writeback_replay
 
     if request.writeback is None:
-        raise ValidationError(gettext("This request has no write-back to retry."))
+        raise ValidationError(_("This request has no write-back to retry."))
     if not (can(actor, Action.DECIDE, request.store) or can(actor, Action.ADMINISTER, request.store)):
-        raise PermissionDenied(gettext("You cannot retry write-backs for store %(store)s.")
-                               % {"store": request.store.code})
+        raise PermissionDenied(_("You cannot retry write-backs for store %(store)s.") % {"store": request.store.code})
     try:
         writeback = writeback_replay(writeback=request.writeback, actor=actor, request=http_request)
     except ValueError as exc:

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 
 from apps import events
 from apps.approvals.models import DECIDING_ROLES, ApprovalRequest, ApprovalStatus
@@ -39,13 +39,12 @@ def deciders_for(request: ApprovalRequest) -> list[User]:
 
 def _open_for_override(request: ApprovalRequest, actor: User, reason: str) -> ApprovalRequest:
     if not reason.strip():
-        raise ValidationError(gettext("Give a reason for the override."))
+        raise ValidationError(_("Give a reason for the override."))
     locked = ApprovalRequest.objects.select_for_update().select_related("store").get(pk=request.pk)
     if role_rank(actor, locked.store) < 0:
-        raise PermissionDenied(gettext("You cannot override requests of store %(store)s.")
-                               % {"store": locked.store.code})
+        raise PermissionDenied(_("You cannot override requests of store %(store)s.") % {"store": locked.store.code})
     if locked.status != ApprovalStatus.OPEN:
-        raise ValidationError(gettext("%(request)s is no longer open.") % {"request": locked})
+        raise ValidationError(_("%(request)s is no longer open.") % {"request": locked})
     return locked
 
 
@@ -68,8 +67,8 @@ def request_reassign(*, request: ApprovalRequest, actor: User, assignee: User, r
     """Hand the request to another approver who holds the authority its tier needs."""
     request = _open_for_override(request, actor, reason)
     if role_rank(assignee, request.store) < DECIDING_ROLES.index(Role(request.required_role)):
-        raise ValidationError(gettext("%(name)s cannot decide %(request)s (tier %(tier)s).") % {
-            "name": assignee.get_username(), "request": request, "tier": request.tier})
+        raise ValidationError(_("%(person)s cannot decide %(request)s (tier %(tier)s).") % {
+            "person": assignee.get_username(), "request": request, "tier": request.tier})
     before = _state(request)
     request.assignee = assignee
     request.save(update_fields=["assignee", "updated_at"])
@@ -85,9 +84,9 @@ def request_extend_deadline(*, request: ApprovalRequest, actor: User, deadline: 
     request = _open_for_override(request, actor, reason)
     now = timezone.now()
     if deadline <= max(now, request.deadline):
-        raise ValidationError(gettext("The new deadline must be later than the current one and in the future."))
+        raise ValidationError(_("The new deadline must be later than the current one and in the future."))
     if deadline > now + MAX_EXTENSION:
-        raise ValidationError(gettext("A deadline can be extended by at most 90 days."))
+        raise ValidationError(_("A deadline can be extended by at most 90 days."))
     before = _state(request)
     deadline_set(request, start=now, deadline=deadline)
     request.save()
@@ -114,7 +113,7 @@ def request_escalate(*, request: ApprovalRequest, actor: User | None, reason: st
     else:
         request = ApprovalRequest.objects.select_for_update().select_related("store").get(pk=request.pk)
     if request.tier >= 2:
-        raise ValidationError(gettext("%(request)s is already at the top tier.") % {"request": request})
+        raise ValidationError(_("%(request)s is already at the top tier.") % {"request": request})
     before = _state(request)
     _escalate(request, now=timezone.now())
     _audit("approval.escalated", request, actor, reason, before, http_request,

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 
 from apps import events
 from apps.approvals.models import ApprovalRequest, ApprovalStatus, Decision
@@ -39,7 +39,7 @@ def undo_until(decision: Decision) -> datetime | None:
 
 
 def _too_late(decision: Decision, request: ApprovalRequest) -> str:
-    return f"Too late to undo {request}: the decision has gone to Odoo."
+    return _("Too late to undo %(request)s: the decision has gone to Odoo.") % {"request": request}
 
 
 @transaction.atomic
@@ -52,7 +52,7 @@ def decisions_undo(*, decisions: Sequence[Decision], actor: User,
     so an undone decision never reaches Odoo and one that reached Odoo is never undone.
     """
     if not decisions:
-        raise ValidationError(gettext("Nothing to undo."))
+        raise ValidationError(_("Nothing to undo."))
     now = timezone.now()
     requests = {item.pk: item for item in ApprovalRequest.objects.select_for_update().select_related("store")
                 .filter(pk__in={decision.request_id for decision in decisions})}
@@ -60,11 +60,10 @@ def decisions_undo(*, decisions: Sequence[Decision], actor: User,
     for decision in sorted(decisions, key=lambda item: item.pk):
         request = requests[decision.request_id]
         if decision.actor_id != actor.pk:
-            raise PermissionDenied(gettext("Only the person who decided can undo a decision."))
+            raise PermissionDenied(_("Only the person who decided can undo a decision."))
         until = undo_until(decision)
         if until is None or until <= now or decision.round != request.round:
-            raise ValidationError(gettext("Too late to undo %(request)s: the undo window has closed.")
-                                  % {"request": request})
+            raise ValidationError(_("Too late to undo %(request)s: the undo window has closed.") % {"request": request})
         before = {"status": request.status, "decision": decision.pk, "outcome": decision.outcome,
                   "writeback": decision.writeback_id}
         if decision.final:

@@ -52,3 +52,9 @@ def moment(value: datetime | None, store_zone: str = "") -> SafeString:
     if not clock:
         return shown
     return format_html('{} <span class="store-clock">({})</span>', shown, clock)
+
+
+@register.filter
+def store_clock(value: datetime | None, store_zone: str = "") -> str:
+    """`15:05 store time` when the store's clock reads differently from the reader's; else empty."""
+    return formats.store_clock_text(value, store_zone)
