@@ -164,19 +164,19 @@ def token_authenticate(raw: str, *, request: HttpRequest | None = None) -> ApiTo
     """The token behind a presented credential, or TokenRejected saying why it cannot be used."""
     match = _TOKEN_SHAPE.match(raw)
     if match is None:
-        raise TokenRejected(gettext("invalid_token"), "The token is malformed: expected ct_<prefix>_<secret>.")
+        raise TokenRejected("invalid_token", gettext("The token is malformed: expected ct_<prefix>_<secret>."))
     prefix, secret = match.groups()
     token = ApiToken.objects.select_related("user").filter(prefix=prefix).first()
     # Compare even when the prefix is unknown, so timing does not tell which prefixes exist.
     expected = token.digest if token is not None else _digest("no-such-token")
     if not hmac.compare_digest(expected, _digest(secret)) or token is None:
-        raise TokenRejected(gettext("invalid_token"), "The token is not valid.")
+        raise TokenRejected("invalid_token", gettext("The token is not valid."))
     if token.revoked_at is not None:
-        raise TokenRejected(gettext("token_revoked"), "The token was revoked.")
+        raise TokenRejected("token_revoked", gettext("The token was revoked."))
     if token.expires_at <= timezone.now():
-        raise TokenRejected(gettext("token_expired"), "The token has expired: create a new one.")
+        raise TokenRejected("token_expired", gettext("The token has expired: create a new one."))
     if not token.user.is_active:
-        raise TokenRejected(gettext("user_inactive"), "The token's user is deactivated.")
+        raise TokenRejected("user_inactive", gettext("The token's user is deactivated."))
     _touch(token, request)
     return token
 

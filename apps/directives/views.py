@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.dashboards.exports import csv_text
@@ -206,19 +206,27 @@ def directive_review(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "directives/review.html", context)
 
 
+# The readiness export's columns (headers in the reader's language; their order is the file's).
+EXPORT_COLUMNS = (pgettext_lazy("CSV column", "store"), pgettext_lazy("CSV column", "region"),
+                  pgettext_lazy("CSV column", "status"), pgettext_lazy("CSV column", "answered"),
+                  pgettext_lazy("CSV column", "items"), pgettext_lazy("CSV column", "due"),
+                  pgettext_lazy("CSV column", "submitted"), pgettext_lazy("CSV column", "approved"),
+                  pgettext_lazy("CSV column", "on time"), pgettext_lazy("CSV column", "missing"))
+
+
 @login_required
 @require_GET
 def directive_export(request: HttpRequest, pk: int) -> HttpResponse:
     """The readiness table as CSV (spreadsheet formulas defused), in the person's scope."""
     context = _detail_context(request, pk)
-    rows: list[list[Any]] = [["store", "region", "status", "answered", "items", "due", "submitted", "approved",
-                              "on time", "missing"]]
+    rows: list[list[Any]] = [[str(name) for name in EXPORT_COLUMNS]]
+    yes, no = pgettext("CSV value", "yes"), pgettext("CSV value", "no")
     for row in context["readiness"].rows:
         copy = row.copy
         rows.append([copy.store.code, copy.store.region_id, row.label, row.answered, row.total,
                      copy.due_at.isoformat(), copy.submitted_at.isoformat() if copy.submitted_at else "",
                      copy.approved_at.isoformat() if copy.approved_at else "",
-                     "" if copy.on_time is None else ("yes" if copy.on_time else "no"), "; ".join(row.missing)])
+                     "" if copy.on_time is None else (yes if copy.on_time else no), "; ".join(row.missing)])
     response = HttpResponse(csv_text(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="directive-{pk}-readiness.csv"'
     return response

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 MAINTENANCE_REQUEST = "maintenance.request"
 PROJECT_TASK = "project.task"
@@ -43,15 +44,16 @@ TASK_TAGS: dict[str, str] = {
     Category.COMPLIANCE: "compliance",
 }
 
+# What goes where, in English (the triage reads these words); pages show them translated (`gettext`).
 EXAMPLES = {
-    Category.REFRIGERATION: "freezer or chiller warm, cold-room alarm, ice build-up",
-    Category.FACILITIES: "leak, broken door or lock, lighting, heating, toilets, parking",
-    Category.POS_IT: "till frozen, card terminal declined, scanner, network, printer",
-    Category.STOCK: "count discrepancy, damaged delivery, missing pallet, wrong goods, empty shelf",
-    Category.SAFETY_SECURITY: "theft, aggression, injury, hazard, alarm, fire exit blocked",
-    Category.CUSTOMER: "complaint, refund dispute, allergy claim, click & collect problem",
-    Category.STAFFING: "absence, shift not covered, training gap",
-    Category.COMPLIANCE: "hygiene finding, wrong price labels, promotion not set up, missing signage",
+    Category.REFRIGERATION: gettext_noop("freezer or chiller warm, cold-room alarm, ice build-up"),
+    Category.FACILITIES: gettext_noop("leak, broken door or lock, lighting, heating, toilets, parking"),
+    Category.POS_IT: gettext_noop("till frozen, card terminal declined, scanner, network, printer"),
+    Category.STOCK: gettext_noop("count discrepancy, damaged delivery, missing pallet, wrong goods, empty shelf"),
+    Category.SAFETY_SECURITY: gettext_noop("theft, aggression, injury, hazard, alarm, fire exit blocked"),
+    Category.CUSTOMER: gettext_noop("complaint, refund dispute, allergy claim, click & collect problem"),
+    Category.STAFFING: gettext_noop("absence, shift not covered, training gap"),
+    Category.COMPLIANCE: gettext_noop("hygiene finding, wrong price labels, promotion not set up, missing signage"),
 }
 
 

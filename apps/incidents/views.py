@@ -55,7 +55,7 @@ def incident_list_panel(request: HttpRequest) -> HttpResponse:
 
 def _new_context(form: IncidentForm) -> dict[str, Any]:
     return {"form": form, "threshold": conf.TRIAGE_MIN_CONFIDENCE,
-            "examples": {Category(key).label: text for key, text in EXAMPLES.items()},
+            "examples": {Category(key).label: gettext(text) for key, text in EXAMPLES.items()},
             "max_photos": conf.MAX_PHOTOS, "max_mb": conf.PHOTO_MAX_BYTES / (1024 * 1024)}
 
 

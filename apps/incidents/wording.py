@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext, pgettext_lazy
+
 from apps.incidents.taxonomy import (
     MAINTENANCE_REQUEST,
     PROJECT_TASK,
@@ -22,7 +24,8 @@ from apps.incidents.taxonomy import (
 if TYPE_CHECKING:
     from apps.incidents.models import StoreIncident
 
-SHORT_URGENCY = {Urgency.LOW: "Low", Urgency.MEDIUM: "Medium", Urgency.HIGH: "High", Urgency.CRITICAL: "Critical"}
+SHORT_URGENCY = {Urgency.LOW: pgettext_lazy("urgency", "Low"), Urgency.MEDIUM: pgettext_lazy("urgency", "Medium"),
+                 Urgency.HIGH: pgettext_lazy("urgency", "High"), Urgency.CRITICAL: pgettext_lazy("urgency", "Critical")}
 
 
 def urgency_now(incident: StoreIncident) -> str:
@@ -39,7 +42,7 @@ def urgency_now(incident: StoreIncident) -> str:
 
 
 def urgency_words(urgency: str) -> str:
-    return SHORT_URGENCY.get(Urgency(urgency), str(urgency)) if urgency in Urgency.values else str(urgency)
+    return str(SHORT_URGENCY.get(Urgency(urgency), urgency)) if urgency in Urgency.values else str(urgency)
 
 
 def _person(incident: StoreIncident) -> str:
@@ -53,17 +56,20 @@ def status_words(incident: StoreIncident) -> str:
 
     status = incident.status
     if status == IncidentStatus.QUEUED:
-        return "Sent — on its way to the team"
+        return gettext("Sent — on its way to the team")
     if status == IncidentStatus.UNDELIVERED:
-        return "Saved — operations are getting it to the team"
+        return gettext("Saved — operations are getting it to the team")
     if status == IncidentStatus.RESOLVED:
-        return "Fixed — confirmed" if incident.fix_confirmed_at else "Done — please confirm"
+        return gettext("Fixed — confirmed") if incident.fix_confirmed_at else gettext("Done — please confirm")
     if status == IncidentStatus.CLOSED:
-        return "Closed as a duplicate" if incident.closed_reason == "duplicate" else "Closed"
+        return gettext("Closed as a duplicate") if incident.closed_reason == "duplicate" else gettext("Closed")
     person = _person(incident)
     if person:
-        return f"Technician assigned: {person}" if incident.odoo_model == MAINTENANCE_REQUEST else \
-            f"Being handled by {person}"
+        if incident.odoo_model == MAINTENANCE_REQUEST:
+            return gettext("Technician assigned: %(person)s") % {"person": person}
+        return gettext("Being handled by %(person)s") % {"person": person}
     if status == IncidentStatus.IN_PROGRESS:
-        return "Being worked on"
-    return "With the maintenance team" if incident.odoo_model == MAINTENANCE_REQUEST else "With head office"
+        return gettext("Being worked on")
+    if incident.odoo_model == MAINTENANCE_REQUEST:
+        return gettext("With the maintenance team")
+    return gettext("With head office")
