@@ -18,8 +18,8 @@ from typing import Any
 from django.core.management.commands import makemessages
 from django.core.management.utils import popen_wrapper
 
-PORTAL_IGNORE = [".venv", "venv", "var", "staticfiles", "node_modules", "apps/odoo_sandbox", "tests", "bench", "static/vendor",
-                 "locale"]
+PORTAL_IGNORE = [".venv", "venv", "var", "staticfiles", "node_modules", "apps/odoo_sandbox", "tests", "bench",
+                 "locale", "static/vendor"]
 _CREATED = re.compile(r'^"POT-Creation-Date: .*\\n"$', re.MULTILINE)
 
 
