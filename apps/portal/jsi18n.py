@@ -12,7 +12,6 @@ import hashlib
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.cache import cache_page
@@ -42,8 +41,7 @@ def catalog_url(language: str | None = None) -> str:
 def _rendered(request: HttpRequest, language: str) -> HttpResponse:
     with translation.override(language):
         response = _catalog(request)
-    assert isinstance(response, TemplateResponse)
-    response.render()
+    assert isinstance(response, HttpResponse)
     response["ETag"] = f'"{hashlib.sha256(response.content).hexdigest()[:20]}"'
     return response
 
