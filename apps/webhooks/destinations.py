@@ -16,11 +16,13 @@ import socket
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from django.utils.translation import gettext, gettext_noop
+
 from apps.webhooks import conf
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 NAT64 = ipaddress.IPv6Network("64:ff9b::/96")  # a translator reaches the IPv4 address in the last 32 bits
-HINT = "receivers inside the network must be listed in CT_OUTBOUND_WEBHOOK_ALLOWED_HOSTS"
+HINT = gettext_noop("receivers inside the network must be listed in CT_OUTBOUND_WEBHOOK_ALLOWED_HOSTS")
 
 
 class DestinationRefused(ValueError):
@@ -80,15 +82,15 @@ def destination_check(url: str) -> Destination:
     no credentials, and every address public or allowed. Resolves the name (once per call)."""
     parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise DestinationRefused("Enter an http:// or https:// address.")
+        raise DestinationRefused(gettext("Enter an http:// or https:// address."))
     if parts.scheme == "http" and not conf.ALLOW_HTTP:
-        raise DestinationRefused("Use https:// (plain http is disabled: CT_OUTBOUND_WEBHOOK_ALLOW_HTTP).")
+        raise DestinationRefused(gettext("Use https:// (plain http is disabled: CT_OUTBOUND_WEBHOOK_ALLOW_HTTP)."))
     if parts.username or parts.password:
-        raise DestinationRefused("Do not put credentials in the address; events are signed instead.")
+        raise DestinationRefused(gettext("Do not put credentials in the address; events are signed instead."))
     try:
         port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError:
-        raise DestinationRefused("The port of this address is not a number between 1 and 65535.") from None
+        raise DestinationRefused(gettext("The port of this address is not a number between 1 and 65535.")) from None
     host = parts.hostname.rstrip(".")
     try:
         literal: Address | None = _parse(host)
@@ -100,16 +102,19 @@ def destination_check(url: str) -> Destination:
         try:
             found = resolve(host, port)
         except (OSError, UnicodeError):
-            raise DestinationRefused(f"{host} cannot be found (no address in DNS).") from None
+            raise DestinationRefused(gettext("%(host)s cannot be found (no address in DNS).")
+                                     % {"host": host}) from None
         if not found:
-            raise DestinationRefused(f"{host} cannot be found (no address in DNS).")
+            raise DestinationRefused(gettext("%(host)s cannot be found (no address in DNS).") % {"host": host})
     for text in found:
         address = _parse(text)
         reason = address_class(address)
         if reason and not _allowed(host, address):
-            where = f"{host} is a {reason} address" if literal is not None else \
-                f"{host} resolves to a {reason} address"
-            raise DestinationRefused(f"{where}: webhooks go to public receivers only ({HINT}).")
+            refusal = (gettext("%(host)s is a %(kind)s address: webhooks go to public receivers only (%(hint)s).")
+                       if literal is not None else
+                       gettext("%(host)s resolves to a %(kind)s address: webhooks go to public receivers only "
+                               "(%(hint)s)."))
+            raise DestinationRefused(refusal % {"host": host, "kind": reason, "hint": gettext(HINT)})
     target = parts.path or "/"
     if parts.query:
         target += "?" + parts.query
