@@ -33,8 +33,8 @@ def store_for_dashboard(viewer: Viewer, code: str) -> Store:
     store = viewer.stores.select_related("region").filter(code=code).first()
     if store is None:
         if not viewer.store_ids:
-            raise PermissionDenied("The store dashboard needs a store manager, regional manager or network role.")
-        raise Http404("No such store in your scope.")
+            raise PermissionDenied(_("The store dashboard needs a store manager, regional manager or network role."))
+        raise Http404(_("No such store in your scope."))
     return store
 
 
@@ -43,14 +43,14 @@ def region_for_dashboard(viewer: Viewer, code: str) -> Region:
     region = regions.filter(code=code).first()
     if region is None:
         if not regions.exists():
-            raise PermissionDenied("The region dashboard needs a regional manager or network role.")
-        raise Http404("No such region in your scope.")
+            raise PermissionDenied(_("The region dashboard needs a regional manager or network role."))
+        raise Http404(_("No such region in your scope."))
     return region
 
 
 def hq_access_check(viewer: Viewer) -> None:
     if not viewer.network:
-        raise PermissionDenied("The HQ dashboard needs a network role (HQ executive or operations admin).")
+        raise PermissionDenied(_("The HQ dashboard needs a network role (HQ executive or operations admin)."))
 
 
 def dashboard_url_for(viewer: Viewer) -> str | None:

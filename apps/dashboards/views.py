@@ -71,7 +71,7 @@ def _guarded(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
 
 def _panel(name: str, allowed: tuple[str, ...]) -> str:
     if name not in allowed:
-        raise Http404("No such panel.")
+        raise Http404(_("No such panel."))
     return name
 
 
@@ -86,7 +86,7 @@ def _export(table: str, tables: Mapping[str, Callable[[Any], Iterable[list[Any]]
     """One table of a dashboard as a CSV download: 404 for a table it does not export, then the same
     access check, period and dashboard object as the page (`context`); `scope` names the file."""
     if table not in tables:
-        raise Http404("No such table.")
+        raise Http404(_("No such table."))
     data = context()
     text = exports.csv_text(tables[table](data["dash"]))
     return _csv(text, exports.export_name(scope(data), table, data["period"].key))
@@ -123,7 +123,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """/dashboards/ → the person's own dashboard."""
     url = selectors.dashboard_url_for(Viewer(request.user))
     if url is None:
-        raise PermissionDenied("Opening a dashboard needs a store, region or network role.")
+        raise PermissionDenied(_("Opening a dashboard needs a store, region or network role."))
     return redirect(url)
 
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext
 
 from apps.organisation.roles import Role
 
@@ -106,8 +107,9 @@ class RoleGrant(models.Model):
     def clean(self) -> None:
         role = Role(self.role)
         if role == Role.STORE_MANAGER and (self.store is None or self.region is not None):
-            raise ValidationError("A store manager is granted on one store.")
+            raise ValidationError(gettext("A store manager is granted on one store."))
         if role == Role.REGIONAL_MANAGER and (self.region is None or self.store is not None):
-            raise ValidationError("A regional manager is granted on one region.")
+            raise ValidationError(gettext("A regional manager is granted on one region."))
         if role in (Role.HQ_EXECUTIVE, Role.OPERATIONS_ADMIN) and (self.store or self.region):
-            raise ValidationError(f"A {role.label.lower()} is granted on the whole network.")
+            raise ValidationError(gettext("A %(role)s is granted on the whole network.")
+                                  % {"role": str(role.label).lower()})

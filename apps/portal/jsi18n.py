@@ -14,6 +14,7 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext
 from django.views.decorators.cache import cache_page
 from django.views.decorators.http import require_GET
 from django.views.i18n import JavaScriptCatalog
@@ -49,7 +50,7 @@ def _rendered(request: HttpRequest, language: str) -> HttpResponse:
 @require_GET
 def javascript_catalog(request: HttpRequest, language: str) -> HttpResponse:
     if language not in catalog_languages():
-        raise Http404("No such language.")
+        raise Http404(gettext("No such language."))
     response = _rendered(request, language)
     if request.headers.get("If-None-Match") == response["ETag"]:
         not_modified = HttpResponseNotModified()
