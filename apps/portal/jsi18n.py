@@ -19,6 +19,8 @@ from django.views.decorators.cache import cache_page
 from django.views.decorators.http import require_GET
 from django.views.i18n import JavaScriptCatalog
 
+from apps.portal.shell import SHELL_VERSION
+
 # Browsers keep a catalog an hour, then revalidate it with its ETag (a deploy's new words arrive within the hour).
 CATALOG_MAX_AGE = 3600
 # Only LOCALE_PATHS (locale/) are read: this package has no catalog of its own, and naming it keeps
@@ -34,11 +36,14 @@ def catalog_url(language: str | None = None) -> str:
     """The catalog's address for `language` (the active language by default)."""
     code = language or translation.get_language() or settings.LANGUAGE_CODE
     if code not in catalog_languages():
-        code = translation.get_supported_language_variant(code) if code else settings.LANGUAGE_CODE
+        try:
+            code = translation.get_supported_language_variant(code)
+        except LookupError:
+            code = settings.LANGUAGE_CODE
     return reverse("javascript_catalog", kwargs={"language": code})
 
 
-@cache_page(CATALOG_MAX_AGE, key_prefix="jsi18n")
+@cache_page(CATALOG_MAX_AGE, key_prefix=f"jsi18n-{SHELL_VERSION}")  # a deploy with new words: new keys
 def _rendered(request: HttpRequest, language: str) -> HttpResponse:
     with translation.override(language):
         response = _catalog(request)

@@ -80,7 +80,7 @@ self.addEventListener("fetch", function (event) {
       return response;
     });
     event.waitUntil(fresh.catch(function () {}));
-    event.respondWith(caches.match(url.pathname).then(function (hit) { return hit || fresh; })
+    event.respondWith(caches.match(url.pathname, { ignoreVary: true }).then(function (hit) { return hit || fresh; })
       .catch(function () { return Response.error(); }));
     return;
   }
