@@ -6,8 +6,8 @@ Accept-Language, as Django's LocaleMiddleware reads them); else `LANGUAGE_CODE`.
 Time zone: the one the person chose; else, for people whose roles are all store roles, their store's
 (their working day is the store's); else the portal's (`TIME_ZONE`).
 
-The person's part is resolved once per session and kept there (a page costs no query for it); saving
-preferences or signing in again resolves it anew.
+The person's part is resolved at sign-in and kept in the session (a page costs no query for it);
+saving preferences or signing in again resolves it anew.
 """
 
 from __future__ import annotations
@@ -134,7 +134,9 @@ def person_locale_save(*, user: User, language: str | None = None, time_zone: st
     return chosen
 
 
-def forget_on_sign_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    """A new sign-in reads the person's settings and Odoo language afresh."""
+def remember_on_sign_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    """A sign-in reads the person's settings and Odoo language afresh, into the new session (so no
+    page pays for it)."""
     if request is not None and hasattr(request, "session"):
         person_locale_forget(request.session)
+        person_locale(user, request.session)
