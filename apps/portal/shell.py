@@ -16,6 +16,7 @@ SHELL_STATIC = (
     "css/store.css",
     "django_htmx/htmx-2.min.js",
     "django_htmx/ext/hx-ws-2.min.js",
+    "js/texts.js",
     "js/live.js",
     "js/incidents.js",
     "js/report-queue.js",

@@ -38,7 +38,9 @@
       var prompt = document.createElement("p");
       prompt.className = "confirm-prompt";
       prompt.setAttribute("role", "alert");
-      prompt.textContent = "Approve " + row.dataset.confirm + "? Press a again to approve, Esc to cancel.";
+      var t = window.ctText || function (key, english, values) { return english.replace("%(amount)s", values.amount); };
+      prompt.textContent = t("confirm_approve", "Approve %(amount)s? Press a again to approve, Esc to cancel.",
+                             { amount: row.dataset.confirm });
       if (cell) cell.appendChild(prompt);
       return;
     }

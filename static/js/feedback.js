@@ -42,10 +42,12 @@
       text = node ? node.textContent.trim() : "";
     } catch (e) { text = ""; }
     if (text) return text;
-    if (xhr.status === 403) return "You cannot do this (403).";
-    if (xhr.status === 404) return "Not found in your scope (404).";
-    if (xhr.status >= 500) return "The server failed (" + xhr.status + "); nothing was changed. Try again.";
-    return "Refused (" + xhr.status + ").";
+    var t = window.ctText || function (key, english) { return english; };
+    var values = { status: xhr.status };
+    if (xhr.status === 403) return t("refused_403", "You cannot do this (403).");
+    if (xhr.status === 404) return t("refused_404", "Not found in your scope (404).");
+    if (xhr.status >= 500) return t("server_failed", "The server failed (%(status)s); nothing was changed. Try again.", values);
+    return t("refused", "Refused (%(status)s).", values);
   }
 
   function place(elt, text) {
@@ -66,7 +68,8 @@
     place(event.detail.elt, messageOf(event.detail.xhr));
   });
   document.addEventListener("htmx:sendError", function (event) {
-    place(event.detail.elt, "The portal could not be reached; nothing was changed. Try again.");
+    var t = window.ctText || function (key, english) { return english; };
+    place(event.detail.elt, t("unreachable", "The portal could not be reached; nothing was changed. Try again."));
   });
 
   function tick() {

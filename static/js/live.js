@@ -10,12 +10,13 @@
   var opened = false;
   var COALESCE_MS = 250;
 
-  function setStatus(state, text) {
+  function setStatus(state, key, text) {
     var dot = document.getElementById("live-status");
     if (!dot) return;
     dot.dataset.state = state;
-    dot.title = "Live updates: " + text;
-    dot.setAttribute("aria-label", "Live updates: " + text);
+    var words = window.ctText ? window.ctText(key, "Live updates: " + text) : "Live updates: " + text;
+    dot.title = words;
+    dot.setAttribute("aria-label", words);
   }
 
   function panels() {
@@ -62,12 +63,12 @@
   }
 
   document.addEventListener("htmx:wsOpen", function () {
-    setStatus("live", "connected");
+    setStatus("live", "live_connected", "connected");
     if (opened) schedule(["*"]);  // resynchronise: events sent while we were away are lost
     opened = true;
   });
-  document.addEventListener("htmx:wsClose", function () { setStatus("reconnecting", "reconnecting"); });
-  document.addEventListener("htmx:wsError", function () { setStatus("reconnecting", "reconnecting"); });
+  document.addEventListener("htmx:wsClose", function () { setStatus("reconnecting", "live_reconnecting", "reconnecting"); });
+  document.addEventListener("htmx:wsError", function () { setStatus("reconnecting", "live_reconnecting", "reconnecting"); });
   document.addEventListener("htmx:wsBeforeMessage", function (event) {
     event.preventDefault();  // messages are notices, never HTML to swap in
     var data;

@@ -95,7 +95,8 @@
           var messages = [];
           Object.keys(answer.errors || {}).forEach(function (k) { messages = messages.concat(answer.errors[k]); });
           report.state = "refused";
-          report.error = messages.join(" ") || "The portal refused this report.";
+          report.error = messages.join(" ") || (self.ctText ? self.ctText("report_refused", "The portal refused this report.")
+            : "The portal refused this report.");
           return put(report).then(function () { return { state: "refused" }; });
         });
       }

@@ -30,6 +30,13 @@
 
   function text(node, value) { if (node) node.textContent = value; }
 
+  /* The page's words in the reader's language (static/js/texts.js), else the English given here. */
+  function t(key, english, values) {
+    if (window.ctText) return window.ctText(key, english, values);
+    Object.keys(values || {}).forEach(function (name) { english = english.split("%(" + name + ")s").join(values[name]); });
+    return english;
+  }
+
   /* "2 reports waiting to send", with each one listed (refused ones say why). */
   function showQueue() {
     var boxes = document.querySelectorAll("[data-queue]");
@@ -39,8 +46,8 @@
       var waiting = mine.filter(function (r) { return r.state !== "refused"; }).length;
       boxes.forEach(function (box) {
         box.hidden = mine.length === 0;
-        text(box.querySelector("[data-queue-count]"), waiting === 1 ? "1 report waiting to send" :
-          waiting + " reports waiting to send");
+        text(box.querySelector("[data-queue-count]"), waiting === 1 ? t("queue_one", "1 report waiting to send") :
+          t("queue_many", "%(count)s reports waiting to send", { count: waiting }));
         var list = box.querySelector("[data-queue-list]");
         if (!list) return;
         list.textContent = "";
@@ -51,11 +58,13 @@
           title.textContent = report.fields.title;
           var state = document.createElement("span");
           state.className = report.state === "refused" ? "status-bad small" : "status-warn small";
-          state.textContent = report.state === "refused" ? "Not sent: " + report.error : "Waiting to send";
+          state.textContent = report.state === "refused" ? t("not_sent", "Not sent: %(error)s", { error: report.error })
+            : t("waiting", "Waiting to send");
           var when = document.createElement("span");
           when.className = "muted small";
           when.textContent = new Date(report.createdAt).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) +
-            (report.photos.length ? " · " + report.photos.length + " photo" + (report.photos.length > 1 ? "s" : "") : "");
+            (report.photos.length ? " · " + (report.photos.length === 1 ? t("photo_one", "1 photo")
+              : t("photo_many", "%(count)s photos", { count: report.photos.length })) : "");
           item.append(title, " ", state, " ", when);
           list.appendChild(item);
         });
@@ -111,7 +120,7 @@
         var item = document.createElement("li");
         item.className = "photo-preview";
         var img = document.createElement("img");
-        img.alt = "Photo " + (index + 1);
+        img.alt = t("photo_number", "Photo %(number)s", { number: index + 1 });
         img.src = URL.createObjectURL(photo.blob);
         img.onload = function () { URL.revokeObjectURL(img.src); };
         var name = document.createElement("span");
@@ -120,8 +129,8 @@
         var drop = document.createElement("button");
         drop.type = "button";
         drop.className = "link";
-        drop.textContent = "Remove";
-        drop.setAttribute("aria-label", "Remove photo " + (index + 1));
+        drop.textContent = t("remove", "Remove");
+        drop.setAttribute("aria-label", t("remove_photo", "Remove photo %(number)s", { number: index + 1 }));
         drop.addEventListener("click", function () { photos.splice(index, 1); renderPhotos(); saveDraft(); });
         item.append(img, name, drop);
         list.appendChild(item);
@@ -133,11 +142,11 @@
         var files = Array.prototype.slice.call(input.files || []);
         input.value = "";
         var room = max - photos.length;
-        text(errors, files.length > room ? "Add at most " + max + " photos." : "");
+        text(errors, files.length > room ? t("photos_at_most", "Add at most %(count)s photos.", { count: max }) : "");
         Promise.all(files.slice(0, Math.max(0, room)).map(downscale)).then(function (made) {
           made.forEach(function (photo, i) {
             if (photo && photo.blob) photos.push(photo);
-            else text(errors, files[i].name + " is not a photo this phone can read.");
+            else text(errors, t("not_a_photo", "%(name)s is not a photo this phone can read.", { name: files[i].name }));
           });
           renderPhotos();
           saveDraft();
@@ -178,27 +187,27 @@
         form.reset();
         return Q.draftClear();
       }).then(function () {
-        text(status, "Saved on this phone — waiting to send.");
+        text(status, t("saved_waiting", "Saved on this phone — waiting to send."));
         return showQueue();
       }).then(flush).then(function (results) {
         var result = results && results[report.key];
         if (result && result.state === "sent") {
-          text(status, "Sent.");
+          text(status, t("sent", "Sent."));
           window.location.assign(result.url);
           return null;
         }
         if (button) button.disabled = false;
-        if (result && result.state === "refused") { text(status, "Not sent: see below."); return null; }
+        if (result && result.state === "refused") { text(status, t("not_sent_below", "Not sent: see below.")); return null; }
         return Q.all().then(function (left) {
           if (!left.some(function (r) { return r.key === report.key; })) {  // another tab or the worker sent it
             window.location.assign("/store/");
             return null;
           }
-          text(status, "Saved on this phone — waiting to send. It goes by itself when there is signal.");
+          text(status, t("saved_signal", "Saved on this phone — waiting to send. It goes by itself when there is signal."));
           return askBackgroundSync();  // only now: a sync asked for while online would race this send
         });
       }).catch(function () {
-        text(status, "This phone could not keep the report: please try again.");
+        text(status, t("not_kept", "This phone could not keep the report: please try again."));
         if (button) button.disabled = false;
       });
     });

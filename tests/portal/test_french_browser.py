@@ -1,6 +1,7 @@
 """French is longer than English: every main page in French fits the window on a laptop (1366 by 900)
 and on a phone (390 by 844), checked in headless Chromium with the layout check's overflow finder; the
-language switcher in the footer changes the language before and after sign-in."""
+language switcher in the footer changes the language before and after sign-in, the scripts' words
+included."""
 
 from __future__ import annotations
 
@@ -100,6 +101,8 @@ def test_the_footer_switcher_changes_the_language_before_and_after_sign_in(serve
             page.click(".language-switch button")
             expect(page.locator("h1")).to_have_text("Aprobaciones")
             assert page.url.endswith("/approvals/")
+            # Words the scripts write come from the page too (static/js/texts.js).
+            expect(page.locator("#live-status")).to_have_attribute("title", "Actualizaciones en directo: conectado")
         finally:
             browser.close()
     assert NotificationSettings.objects.get(user=network.regional_north).language == "es"

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import format_html, json_script
 from django.utils.safestring import SafeString
 
 from apps.portal import formats
@@ -60,3 +60,11 @@ def moment(value: datetime | None, store_zone: str = "") -> SafeString:
 def store_clock(value: datetime | None, store_zone: str = "") -> str:
     """`15:05 store time` when the store's clock reads differently from the reader's; else empty."""
     return formats.store_clock_text(value, store_zone)
+
+
+@register.simple_tag
+def js_texts() -> SafeString:
+    """The scripts' words in the reader's language, as a JSON block (`apps.portal.js_texts`)."""
+    from apps.portal.js_texts import js_texts as texts
+
+    return json_script(texts(), "ct-texts")
