@@ -13,6 +13,7 @@ saving preferences or signing in again resolves it anew.
 from __future__ import annotations
 
 import zoneinfo
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +25,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from apps.organisation.models import RoleGrant
 from apps.organisation.roles import Role
 
 if TYPE_CHECKING:
@@ -82,6 +84,26 @@ def person_locale_of(user: User) -> PersonLocale:
                 or supported_language(row.get("odoo_link__odoo_lang") or ""))
     time_zone = row.get("notification_settings__time_zone") or default_time_zone(user)
     return PersonLocale(language=language, time_zone=time_zone)
+
+
+def people_locales(user_ids: Iterable[int]) -> dict[int, PersonLocale]:
+    """For messages written away from any browser (notifications, e-mails): each person's language
+    (their choice, else their Odoo user's, else the portal's) and zone, in two queries for everyone."""
+    ids = sorted(set(user_ids))
+    rows = get_user_model().objects.filter(pk__in=ids).values_list(
+        "pk", "notification_settings__language", "notification_settings__time_zone", "odoo_link__odoo_lang")
+    grants: dict[int, list[tuple[str, str]]] = {}
+    for user_id, role, zone in (RoleGrant.objects.filter(user_id__in=ids).order_by("store__code")
+                                .values_list("user_id", "role", "store__timezone")):
+        grants.setdefault(user_id, []).append((role, zone or ""))
+    found = {}
+    for pk, chosen, zone, odoo_lang in rows:
+        held = grants.get(pk, [])
+        store_zone = held[0][1] if held and all(role == Role.STORE_MANAGER for role, _z in held) else ""
+        found[pk] = PersonLocale(
+            language=supported_language(chosen or "") or supported_language(odoo_lang or "")
+            or settings.LANGUAGE_CODE, time_zone=zone or store_zone or settings.TIME_ZONE)
+    return found
 
 
 def person_locale(user: User, session: SessionBase | None = None) -> PersonLocale:
