@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from tests.factories import Network, make_network
@@ -10,6 +12,16 @@ from tests.factories import Network, make_network
 @pytest.fixture
 def network(db: None) -> Network:
     return make_network()
+
+
+@pytest.fixture(autouse=True)
+def _language_reset() -> Iterator[None]:
+    """A request in French leaves French active in the thread (LocaleMiddleware activates, never
+    deactivates): each test starts in the portal's own language."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

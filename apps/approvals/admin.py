@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db import transaction
 from django.forms import ModelForm
 from django.http import HttpRequest
 
@@ -32,8 +33,17 @@ class ApprovalPolicyAdmin(admin.ModelAdmin[ApprovalPolicy]):
 
 @admin.register(OdooUserLink)
 class OdooUserLinkAdmin(admin.ModelAdmin[OdooUserLink]):
-    list_display = ["user", "odoo_user_id", "odoo_login"]
+    list_display = ["user", "odoo_user_id", "odoo_login", "odoo_lang"]
     search_fields = ["user__username", "odoo_login"]
+    readonly_fields = ["odoo_lang"]
+
+    def save_model(self, request: HttpRequest, obj: OdooUserLink, form: ModelForm[Any], change: bool) -> None:
+        """A new or changed link reads the Odoo user's language (after commit, on the worker)."""
+        super().save_model(request, obj, form, change)
+        from apps.portal.tasks import refresh_odoo_languages
+
+        user_id = obj.user_id
+        transaction.on_commit(lambda: refresh_odoo_languages.delay([user_id]))
 
 
 class DecisionInline(admin.TabularInline[Decision, ApprovalRequest]):

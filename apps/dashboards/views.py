@@ -100,21 +100,21 @@ def home_context(request: HttpRequest) -> dict[str, Any]:
     if viewer.network:
         dash: Any = selectors.HqDashboard(viewer=viewer, period=period, order=SortOrder())
         return _common(home_panels=["dashboards/hq.html#tiles"], dash=dash, period=period, query=query,
-                       dashboard_url=reverse("dashboards:hq"), dashboard_label="the network dashboard")
+                       dashboard_url=reverse("dashboards:hq"), dashboard_label=_("Open the network dashboard"))
     region = viewer.regions().order_by("name").first()
     if region is not None:
         dash = selectors.RegionDashboard(viewer=viewer, region=region, period=period, order=SortOrder())
         return _common(home_panels=["dashboards/region.html#inbox", "dashboards/region.html#stores"], dash=dash,
                        region=region, period=period, order=SortOrder(), headers=headers(SortOrder()), query=query,
                        dashboard_url=reverse("dashboards:region", args=[region.code]),
-                       dashboard_label=f"the {region.name} dashboard")
+                       dashboard_label=_("Open the %(name)s dashboard") % {"name": region.name})
     store = viewer.stores.select_related("region").order_by("code").first()
     if store is not None:
         dash = selectors.StoreDashboard(viewer=viewer, store=store, period=period)
         return _common(home_panels=["dashboards/store.html#summary", "dashboards/store.html#incidents"], dash=dash,
                        store=store, period=period, query=query,
                        dashboard_url=reverse("dashboards:store", args=[store.code]),
-                       dashboard_label=f"the {store.code} dashboard")
+                       dashboard_label=_("Open the %(name)s dashboard") % {"name": store.code})
     return {}
 
 

@@ -5,18 +5,21 @@ store's managers."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.urls import reverse
-from django.utils.translation import gettext_lazy, ngettext_lazy
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django_stubs_ext import StrOrPromise
 
 from apps.notifications.models import NotificationKind
 from apps.notifications.services import Notice
-from apps.notifications.wording import InSentence, Moment, Text, Words
 from apps.organisation.models import RoleGrant
 from apps.organisation.roles import Role
+from apps.portal.formats import store_clock_text, when_text
 
 if TYPE_CHECKING:
     from apps.approvals.models import ApprovalRequest
@@ -25,8 +28,34 @@ if TYPE_CHECKING:
 LISTED = 10
 
 
-def _when(request: ApprovalRequest) -> Moment:
-    return Moment(request.deadline, "d M H:i")
+def later(write: Callable[..., str], *args: Any) -> StrOrPromise:
+    """Text written when it is read: in each recipient's language and zone (`notify_each`)."""
+    text: StrOrPromise = lazy(write, str)(*args)
+    return text
+
+
+def _deadline(request: ApprovalRequest) -> str:
+    clock = store_clock_text(request.deadline, request.store.timezone)
+    shown = when_text(request.deadline, weekday=True)
+    return f"{shown} ({clock})" if clock else shown
+
+
+def _arrived_one(request: ApprovalRequest) -> str:
+    return _("New approval for you: %(request)s (%(store)s)") % {"request": request, "store": request.store.code}
+
+
+def _arrived_many(requests: list[ApprovalRequest]) -> str:
+    lines = [_("%(request)s (%(store)s), deadline %(deadline)s") % {
+        "request": request, "store": request.store.code, "deadline": _deadline(request)}
+        for request in requests[:LISTED]]
+    if len(requests) > LISTED:
+        more = len(requests) - LISTED
+        lines.append(ngettext("and %(count)d more", "and %(count)d more", more) % {"count": more})
+    return "\n".join(lines)
+
+
+def _count_subject(count: int) -> str:
+    return ngettext("%(count)d new approval for you", "%(count)d new approvals for you", count) % {"count": count}
 
 
 def arrived_notices(requests: Iterable[ApprovalRequest]) -> list[Notice]:
@@ -55,32 +84,42 @@ def arrived_notices(requests: Iterable[ApprovalRequest]) -> list[Notice]:
             continue
         if len(mine) == 1:
             request = mine[0]
-            notices.append(Notice(NotificationKind.APPROVAL_ASSIGNED, (person,),
-                                  Words(gettext_lazy("New approval for you: %(request)s (%(store)s)"),
-                                        request=str(request), store=request.store.code),
-                                  Words(gettext_lazy("Deadline %(when)s."), when=_when(request)),
+            notices.append(Notice(NotificationKind.APPROVAL_ASSIGNED, (person,), later(_arrived_one, request),
+                                  later(lambda r: _("Deadline %(deadline)s.") % {"deadline": _deadline(r)}, request),
                                   reverse("approvals:detail", args=[request.pk]), request.store))
             continue
-        lines: list[Text] = [Words(gettext_lazy("%(request)s (%(store)s), deadline %(when)s"), request=str(request),
-                                   store=request.store.code, when=_when(request)) for request in mine[:LISTED]]
-        if len(mine) > LISTED:
-            lines.append(Words(gettext_lazy("and %(count)d more"), count=len(mine) - LISTED))
         stores = {request.store_id for request in mine}
-        notices.append(Notice(NotificationKind.APPROVAL_ASSIGNED, (person,),
-                              Words(ngettext_lazy("%(count)d new approval for you", "%(count)d new approvals for you",
-                                                  "count"), count=len(mine)),
-                              tuple(lines), reverse("approvals:inbox"), mine[0].store if len(stores) == 1 else None))
+        notices.append(Notice(NotificationKind.APPROVAL_ASSIGNED, (person,), later(_count_subject, len(mine)),
+                              later(_arrived_many, mine), reverse("approvals:inbox"),
+                              mine[0].store if len(stores) == 1 else None))
     return notices
+
+
+def _words(label: str) -> str:
+    """A status label inside a sentence: "In Odoo" → "in Odoo" (never "in odoo")."""
+    return label[:1].lower() + label[1:]
+
+
+def _status_subject(incident: StoreIncident) -> str:
+    return (_("%(reference)s is now %(status)s: %(title)s") % {
+        "reference": incident.reference, "status": _words(str(incident.get_status_display())),
+        "title": incident.title})[:200]
+
+
+def _status_body(incident: StoreIncident, before: str) -> str:
+    from apps.incidents.models import IncidentStatus
+
+    return _("Status changed in Odoo from %(was)s to %(now)s.") % {
+        "was": _words(str(IncidentStatus(before).label)), "now": _words(str(incident.get_status_display()))}
 
 
 def status_notices(changes: Iterable[tuple[StoreIncident, str]]) -> list[Notice]:
     """`changes`: (incident with its new status, the status before) → a notice to its store's managers."""
-    from apps.incidents.models import IncidentStatus
 
     changes = list(changes)
     managers: dict[int, set[int]] = defaultdict(set)
     for user_id, store_id in RoleGrant.objects.filter(
-            role=Role.STORE_MANAGER, store_id__in={incident.store_id for incident, _ in changes}) \
+            role=Role.STORE_MANAGER, store_id__in={incident.store_id for incident, _before in changes}) \
             .values_list("user_id", "store_id"):
         managers[store_id].add(user_id)
     people = get_user_model().objects.in_bulk({pk for ids in managers.values() for pk in ids})
@@ -89,10 +128,7 @@ def status_notices(changes: Iterable[tuple[StoreIncident, str]]) -> list[Notice]
         recipients = tuple(people[pk] for pk in sorted(managers[incident.store_id]) if pk in people)
         if not recipients:
             continue
-        was, now = InSentence(IncidentStatus(before).label), InSentence(IncidentStatus(incident.status).label)
         notices.append(Notice(NotificationKind.INCIDENT_STATUS, recipients,
-                              Words(gettext_lazy("%(reference)s is now %(status)s: %(title)s"),
-                                    reference=incident.reference, status=now, title=incident.title),
-                              Words(gettext_lazy("Status changed in Odoo from %(before)s to %(now)s."),
-                                    before=was, now=now), incident.get_absolute_url(), incident.store))
+                              later(_status_subject, incident), later(_status_body, incident, before),
+                              incident.get_absolute_url(), incident.store))
     return notices

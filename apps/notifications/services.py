@@ -12,12 +12,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import Promise
+from django_stubs_ext import StrOrPromise
 
 from apps.live.broadcast import user_changed
 from apps.notifications.models import Channel, Notification, NotificationKind, NotificationSettings
-from apps.notifications.wording import Text, languages_of, text_in
-from apps.portal.preferences import language_check, time_zone_check
+from apps.portal.preferences import PersonLocale, language_check, people_locales, time_zone_check
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -37,17 +38,19 @@ def settings_for(users: Iterable[User]) -> dict[int, NotificationSettings]:
 
 @dataclass(frozen=True)
 class Notice:
-    """One thing to tell some people (`notify_each` sends many at once, e.g. a sync batch)."""
+    """One thing to tell some people (`notify_each` sends many at once, e.g. a sync batch). A lazy
+    subject or body (`gettext_lazy`, `format_lazy`, `apps.notifications.announcements.later`) is
+    written for each recipient in their own language and time zone."""
 
     kind: str
     recipients: tuple[User, ...]
-    subject: Text
-    body: Text | tuple[Text, ...] = ""
+    subject: StrOrPromise
+    body: StrOrPromise = ""
     link: str = ""
     store: Store | None = None
 
 
-def notify(*, kind: str, recipients: Iterable[User], subject: Text, body: Text | tuple[Text, ...] = "", link: str = "",
+def notify(*, kind: str, recipients: Iterable[User], subject: StrOrPromise, body: StrOrPromise = "", link: str = "",
            store: Store | None = None) -> list[Notification]:
     """Notify each distinct active recipient once, on the channels they chose for `kind`."""
     return notify_each([Notice(kind, tuple(recipients), subject, body, link, store)])
@@ -60,24 +63,24 @@ def notify_each(notices: Iterable[Notice]) -> list[Notification]:
     notices = list(notices)
     people = {user.pk: user for notice in notices for user in notice.recipients if user.is_active}
     choices = settings_for(people.values())
-    languages = languages_of(people.values())
+    translated = any(isinstance(text, Promise) for notice in notices for text in (notice.subject, notice.body))
+    locales = people_locales(people) if translated else {}
     rows: list[Notification] = []
     mails: list[tuple[str, str, list[str]]] = []
     for notice in notices:
         recipients = {user.pk: user for user in notice.recipients if user.is_active}
-        addresses: dict[str, list[str]] = {}  # by language: one e-mail per language
+        letters: dict[tuple[str, str], list[str]] = {}  # one e-mail per wording, to everyone reading it
         for pk, user in recipients.items():
+            subject, body = _written_for(notice, locales.get(pk))
             channel = choices[pk].channel(notice.kind)
-            language = languages.get(pk, "")
             if channel in (Channel.PORTAL, Channel.BOTH):
-                rows.append(Notification(user=user, kind=notice.kind, subject=text_in(language, notice.subject)[:200],
-                                         body=text_in(language, notice.body), link=notice.link, store=notice.store))
+                rows.append(Notification(user=user, kind=notice.kind, subject=subject[:200], body=body,
+                                         link=notice.link, store=notice.store))
             if channel in (Channel.EMAIL, Channel.BOTH) and user.email:
-                addresses.setdefault(language, []).append(user.email)
+                letters.setdefault((subject, body), []).append(user.email)
         url = f"{settings.SITE_URL}{notice.link}" if notice.link else settings.SITE_URL
-        for language, emails in addresses.items():
-            mails.append((text_in(language, notice.subject), f"{text_in(language, notice.body)}\n\n{url}".lstrip(),
-                          emails))
+        for (subject, body), addresses in letters.items():
+            mails.append((subject, f"{body}\n\n{url}".lstrip(), addresses))
     created = Notification.objects.bulk_create(rows)
     rung = sorted({row.user_id for row in rows})
 
@@ -92,6 +95,13 @@ def notify_each(notices: Iterable[Notice]) -> list[Notification]:
 
     transaction.on_commit(deliver)
     return created
+
+
+def _written_for(notice: Notice, locale: PersonLocale | None) -> tuple[str, str]:
+    if locale is None:
+        return str(notice.subject), str(notice.body)
+    with translation.override(locale.language), timezone.override(locale.zone()):
+        return str(notice.subject), str(notice.body)
 
 
 def notifications_mark_read(*, user: User, ids: Iterable[int] | None = None) -> int:

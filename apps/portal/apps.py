@@ -10,6 +10,6 @@ class PortalConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
-        from apps.portal.preferences import forget_on_sign_in
+        from apps.portal.preferences import remember_on_sign_in
 
-        user_logged_in.connect(forget_on_sign_in, dispatch_uid="portal-locale-sign-in")
+        user_logged_in.connect(remember_on_sign_in, dispatch_uid="portal-locale-sign-in")

@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
 
-from babel import Locale, UnknownLocaleError, numbers
+from babel import Locale, UnknownLocaleError, dates, numbers
 from django.conf import settings
 from django.utils import dateformat, timezone, translation
 from django.utils.translation import gettext as _
@@ -113,16 +113,22 @@ def zone_of(name: str | None) -> zoneinfo.ZoneInfo | None:
         return None
 
 
-def when_text(value: datetime | None, *, with_date: bool = True) -> str:
-    """A moment in the reader's zone and words: `6 Dec 14:05` (`6 déc. 14:05`); the time alone today."""
+def day_text(value: datetime, *, weekday: bool = False) -> str:
+    """A day as the locale writes it (CLDR): `10 Mar`, `10 mars`, `mar. 10 mars`; the year when it is
+    not this year's."""
+    skeleton = "yMMMd" if value.year != timezone.localdate().year else "MMMEd" if weekday else "MMMd"
+    return dates.format_skeleton(skeleton, value, tzinfo=value.tzinfo, locale=babel_locale())
+
+
+def when_text(value: datetime | None, *, with_date: bool = True, weekday: bool = False) -> str:
+    """A moment in the reader's zone and words: `10 Mar 14:05`, `mar. 10 mars 14:05`; the time
+    alone when it is today (or `with_date` is False)."""
     if value is None:
         return ""
     local = timezone.localtime(value) if timezone.is_aware(value) else value
-    if not with_date or local.date() == timezone.localdate():
+    if not with_date or (local.date() == timezone.localdate() and not weekday):
         return dateformat.format(local, "H:i")
-    if local.year != timezone.localdate().year:
-        return dateformat.format(local, "j M Y H:i")
-    return dateformat.format(local, "j M H:i")
+    return f"{day_text(local, weekday=weekday)} {dateformat.format(local, 'H:i')}"
 
 
 def store_clock_text(value: datetime | None, store_zone: str | None) -> str:
@@ -134,5 +140,6 @@ def store_clock_text(value: datetime | None, store_zone: str | None) -> str:
     mine, theirs = timezone.localtime(value), value.astimezone(zone)
     if mine.utcoffset() == theirs.utcoffset():
         return ""
-    shown = dateformat.format(theirs, "H:i" if theirs.date() == mine.date() else "j M H:i")
+    shown = dateformat.format(theirs, "H:i") if theirs.date() == mine.date() else \
+        f"{day_text(theirs)} {dateformat.format(theirs, 'H:i')}"
     return _("%(time)s store time") % {"time": shown}

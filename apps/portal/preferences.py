@@ -6,13 +6,14 @@ Accept-Language, as Django's LocaleMiddleware reads them); else `LANGUAGE_CODE`.
 Time zone: the one the person chose; else, for people whose roles are all store roles, their store's
 (their working day is the store's); else the portal's (`TIME_ZONE`).
 
-The person's part is resolved once per session and kept there (a page costs no query for it); saving
-preferences or signing in again resolves it anew.
+The person's part is resolved at sign-in and kept in the session (a page costs no query for it);
+saving preferences or signing in again resolves it anew.
 """
 
 from __future__ import annotations
 
 import zoneinfo
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +25,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from apps.organisation.models import RoleGrant
 from apps.organisation.roles import Role
 
 if TYPE_CHECKING:
@@ -84,6 +86,26 @@ def person_locale_of(user: User) -> PersonLocale:
     return PersonLocale(language=language, time_zone=time_zone)
 
 
+def people_locales(user_ids: Iterable[int]) -> dict[int, PersonLocale]:
+    """For messages written away from any browser (notifications, e-mails): each person's language
+    (their choice, else their Odoo user's, else the portal's) and zone, in two queries for everyone."""
+    ids = sorted(set(user_ids))
+    rows = get_user_model().objects.filter(pk__in=ids).values_list(
+        "pk", "notification_settings__language", "notification_settings__time_zone", "odoo_link__odoo_lang")
+    grants: dict[int, list[tuple[str, str]]] = {}
+    for user_id, role, zone in (RoleGrant.objects.filter(user_id__in=ids).order_by("store__code")
+                                .values_list("user_id", "role", "store__timezone")):
+        grants.setdefault(user_id, []).append((role, zone or ""))
+    found = {}
+    for pk, chosen, zone, odoo_lang in rows:
+        held = grants.get(pk, [])
+        store_zone = held[0][1] if held and all(role == Role.STORE_MANAGER for role, _z in held) else ""
+        found[pk] = PersonLocale(
+            language=supported_language(chosen or "") or supported_language(odoo_lang or "")
+            or settings.LANGUAGE_CODE, time_zone=zone or store_zone or settings.TIME_ZONE)
+    return found
+
+
 def person_locale(user: User, session: SessionBase | None = None) -> PersonLocale:
     """The person's locale, from the session when it holds it (resolved once per session)."""
     kept: Any = session.get(SESSION_KEY) if session is not None else None
@@ -134,7 +156,9 @@ def person_locale_save(*, user: User, language: str | None = None, time_zone: st
     return chosen
 
 
-def forget_on_sign_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    """A new sign-in reads the person's settings and Odoo language afresh."""
+def remember_on_sign_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    """A sign-in reads the person's settings and Odoo language afresh, into the new session (so no
+    page pays for it)."""
     if request is not None and hasattr(request, "session"):
         person_locale_forget(request.session)
+        person_locale(user, request.session)

@@ -45,8 +45,8 @@
       var waiting = mine.filter(function (r) { return r.state !== "refused"; }).length;
       boxes.forEach(function (box) {
         box.hidden = mine.length === 0;
-        text(box.querySelector("[data-queue-count]"), waiting === 1 ? "1 report waiting to send" :
-          waiting + " reports waiting to send");
+        text(box.querySelector("[data-queue-count]"), interpolate(ngettext("%(count)s report waiting to send",
+          "%(count)s reports waiting to send", waiting), { count: waiting }, true));
         var list = box.querySelector("[data-queue-list]");
         if (!list) return;
         list.textContent = "";
@@ -62,7 +62,8 @@
           var when = document.createElement("span");
           when.className = "muted small";
           when.textContent = new Date(report.createdAt).toLocaleTimeString(document.documentElement.lang || [], { hour: "2-digit", minute: "2-digit" }) +
-            (report.photos.length ? " · " + report.photos.length + " photo" + (report.photos.length > 1 ? "s" : "") : "");
+            (report.photos.length ? " · " + interpolate(ngettext("%(count)s photo", "%(count)s photos", report.photos.length),
+              { count: report.photos.length }, true) : "");
           item.append(title, " ", state, " ", when);
           list.appendChild(item);
         });
@@ -146,7 +147,7 @@
         Promise.all(files.slice(0, Math.max(0, room)).map(downscale)).then(function (made) {
           made.forEach(function (photo, i) {
             if (photo && photo.blob) photos.push(photo);
-            else text(errors, files[i].name + " is not a photo this phone can read.");
+            else text(errors, interpolate(gettext("%(name)s is not a photo this phone can read."), { name: files[i].name }, true));
           });
           renderPhotos();
           saveDraft();

@@ -91,10 +91,10 @@ def test_it_compares_each_tile_with_the_previous_period_in_words(network: Networ
     tiles = {tile.key: tile for tile in network_tiles(kpis.network_figures(Viewer(network.hq), period_parse("7d")),
                                                       period_parse("7d"))}
     cycle = tiles["cycle"]
-    assert cycle.value == "10.0 h"
+    assert cycle.value == "10 h"  # durations in words: hours and minutes
     assert cycle.trend is not None
     assert cycle.trend.verdict == "worse"
-    assert cycle.change_text == "▲ 8.0 h more than the 7 days before (worse)"
+    assert cycle.change_text == "▲ 8 h more than the 7 days before (worse)"
     assert tiles["compliance"].value == "no data"
     assert "no figure" in tiles["compliance"].change_text
 

@@ -43,14 +43,14 @@ def test_each_recipient_reads_the_same_notice_in_their_language(network: Network
         notify(kind=NotificationKind.ESCALATION,
                recipients=[network.hq, network.ops, network.regional_north, network.regional_south],
                subject=Words(gettext_lazy("Escalated to you: %(request)s (%(store)s)"), request="P100", store="N01"),
-               body=Words(gettext_lazy("Deadline %(when)s."), when="12:00"))
+               body=Words(gettext_lazy("Deadline %(when)s. Policy: %(policy)s."), when="12:00", policy="P1"))
     assert subject_of(network.hq) == "Remontée vers vous : P100 (N01)"
     assert subject_of(network.ops) == "Escalada a usted: P100 (N01)"
     assert subject_of(network.regional_north) == "Escalated to you: P100 (N01)"
-    assert Notification.objects.get(user=network.ops).body == "Plazo 12:00."
+    assert Notification.objects.get(user=network.ops).body == "Plazo 12:00. Política: P1."
     by_address = {address: message for message in mail.outbox for address in message.to}
     assert by_address["hq@example.com"].subject == "Remontée vers vous : P100 (N01)"
-    assert by_address["ops@example.com"].body.startswith("Plazo 12:00.")
+    assert by_address["ops@example.com"].body.startswith("Plazo 12:00. Política: P1.")
     english = by_address["rn@example.com"]
     assert english.subject == "Escalated to you: P100 (N01)"
     assert sorted(english.to) == ["rn@example.com", "rs@example.com"]  # one e-mail per language
@@ -71,4 +71,4 @@ def test_without_a_choice_the_odoo_users_language_is_used(network: Network) -> N
     incident_status_changed([IncidentStatusChanged(incident=incident, from_status=IncidentStatus.IN_ODOO)])
     note = Notification.objects.get(user=network.manager_a)
     assert note.subject == "CT-LANG0001 est maintenant en cours : Congélateur 3"
-    assert note.body == "Statut modifié dans Odoo : « dans Odoo » → « en cours »."
+    assert note.body == "Statut changé dans Odoo : de « dans Odoo » à « en cours »."

@@ -12,6 +12,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from apps import events
 from apps.approvals.models import ApprovalRequest, ApprovalStatus
@@ -27,7 +28,7 @@ class DeadlineRun:
     escalated: int = 0
 
 
-def _remind(request: ApprovalRequest, *, subject: Words, field: str, now: datetime) -> bool:
+def _remind(request: ApprovalRequest, *, subject: StrOrPromise, field: str, now: datetime) -> bool:
     with transaction.atomic():
         claimed = ApprovalRequest.objects.filter(pk=request.pk, status=ApprovalStatus.OPEN,
                                                  **{f"{field}__isnull": True}).update(**{field: now})

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy, ngettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from apps import events
 from apps.audit.services import audit_record
@@ -57,7 +58,7 @@ def _claim(copy: StoreDirective, field: str, now: datetime) -> bool:
                                               **{f"{field}__isnull": True}).update(**{field: now}))
 
 
-def _notify(copy: StoreDirective, recipients: QuerySet[User], subject: Words) -> None:
+def _notify(copy: StoreDirective, recipients: QuerySet[User], subject: StrOrPromise) -> None:
     from apps.notifications.models import NotificationKind
     from apps.notifications.services import notify
 

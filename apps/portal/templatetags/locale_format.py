@@ -37,8 +37,10 @@ def duration(value: timedelta | None) -> str:
 
 
 @register.filter
-def when(value: datetime | None) -> str:
-    return formats.when_text(value)
+def when(value: datetime | None, style: str = "") -> str:
+    """`{{ moment|when }}` → `10 Mar 14:05` (the time alone today); `{{ moment|when:"weekday" }}` →
+    `Tue 10 Mar 14:05`, in the reader's language and zone."""
+    return formats.when_text(value, weekday=style == "weekday")
 
 
 @register.simple_tag
