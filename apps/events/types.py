@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
     from apps.approvals.models import ApprovalRequest, Decision
     from apps.directives.models import Directive, StoreDirective
-    from apps.incidents.models import IncidentComment, IncidentOverride, StoreIncident
+    from apps.incidents.models import IncidentComment, IncidentMessage, IncidentOverride, StoreIncident
     from apps.operations.models import ExceptionEvent, OpsException
     from apps.writeback.models import WriteBack
 
@@ -253,6 +253,17 @@ class IncidentCommented(_IncidentEvent):
     """
 
     comment: IncidentComment
+
+
+@dataclass(frozen=True)
+class IncidentThreadReplied(_IncidentEvent):
+    """Odoo's chatter said something new about an incident (a technician's or HQ's message or note, a
+    stage change), mirrored into its thread by the chatter pull.
+
+    Payload: `incident`, `messages` (the new `IncidentMessage` rows, oldest first).
+    """
+
+    messages: tuple[IncidentMessage, ...]
 
 
 @dataclass(frozen=True)
