@@ -11,6 +11,7 @@ urlpatterns = [
     path("bell/", views.bell, name="bell"),
     path("read-all/", views.mark_all_read, name="read_all"),
     path("preferences/", views.preferences, name="preferences"),
+    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("<int:pk>/", views.open_notification, name="open"),
     path("<int:pk>/read/", views.mark_read, name="read"),
 ]

@@ -13,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.middleware import HtmxDetails
 
@@ -25,7 +27,8 @@ from apps.notifications.selectors import (
     notifications_for,
     unread_count,
 )
-from apps.notifications.services import notification_settings_save, notifications_mark_read
+from apps.notifications.services import email_unsubscribe, notification_settings_save, notifications_mark_read
+from apps.notifications.unsubscribe import DIGEST, UnsubscribeLinkInvalid, unsubscription_read
 
 
 class HtmxRequest(HttpRequest):
@@ -109,3 +112,20 @@ def preferences(request: HtmxRequest) -> HttpResponse:
     context = {"rows": rows, "chosen": chosen, "error": error,
                "channels": Channel.choices, "digest_time": conf.DIGEST_TIME, "portal_time_zone": settings.TIME_ZONE}
     return render(request, "notifications/preferences.html", context, status=status)
+
+
+@csrf_exempt  # the signed link is the credential: mail clients POST it without a session (RFC 8058)
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """No sign-in: GET asks to confirm (link scanners must not unsubscribe anyone), POST unsubscribes
+    the person and the kind of e-mail the link was signed for, and nothing else."""
+    try:
+        wanted = unsubscription_read(token)
+    except UnsubscribeLinkInvalid as exc:
+        return render(request, "notifications/unsubscribe.html", {"error": str(exc)}, status=400)
+    what = _("the morning digest") if wanted.kind == DIGEST else NotificationKind(wanted.kind).label
+    context = {"what": what, "address": wanted.user.email, "done": False}
+    if request.method == "POST":
+        email_unsubscribe(user=wanted.user, kind=wanted.kind)
+        context["done"] = True
+    return render(request, "notifications/unsubscribe.html", context)
