@@ -9,6 +9,7 @@ app_name = "notifications"
 urlpatterns = [
     path("", views.centre, name="centre"),
     path("bell/", views.bell, name="bell"),
+    path("dropdown/", views.dropdown, name="dropdown"),
     path("read-all/", views.mark_all_read, name="read_all"),
     path("preferences/", views.preferences, name="preferences"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),

@@ -35,10 +35,22 @@ class HtmxRequest(HttpRequest):
     htmx: HtmxDetails
 
 
+DROPDOWN_SIZE = 8  # the bell's dropdown shows the newest few; "All notifications" has the rest
+
+
 def _panel(request: HtmxRequest, *, status: int = 200) -> HttpResponse:
+    """The centre (page or fragment), or the bell's dropdown when the action came from there."""
+    if request.htmx and request.POST.get("panel") == "dropdown":
+        return _dropdown(request)
     context: dict[str, Any] = {"notes": list(notifications_for(request.user)), "unread": unread_count(request.user)}
     template = "notifications/centre.html#notification-panel" if request.htmx else "notifications/centre.html"
     return render(request, template, context, status=status)
+
+
+def _dropdown(request: HtmxRequest) -> HttpResponse:
+    context = {"notes": list(notifications_for(request.user, limit=DROPDOWN_SIZE)),
+               "unread": unread_count(request.user)}
+    return render(request, "notifications/partials/dropdown.html", context)
 
 
 @login_required
@@ -46,6 +58,13 @@ def _panel(request: HtmxRequest, *, status: int = 200) -> HttpResponse:
 def bell(request: HtmxRequest) -> HttpResponse:
     """The header's unread count, loaded after the page and refreshed by the live connection."""
     return render(request, "notifications/partials/bell.html", {"unread": unread_count(request.user)})
+
+
+@login_required
+@require_GET
+def dropdown(request: HtmxRequest) -> HttpResponse:
+    """The bell's dropdown: the newest notifications, mark read / all read in place, the unread count."""
+    return _dropdown(request)
 
 
 @login_required
