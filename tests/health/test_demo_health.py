@@ -20,7 +20,7 @@ def test_the_demo_odoo_has_one_degraded_signal_and_nothing_failing() -> None:
     feeds_ensure()
     with running_sandbox(calm_health=True, simulate=None) as server:
         gateway = admin_gateway(server)
-        webhook_rules_install(base_url="http://127.0.0.1:8000", gateway=gateway)  # odoo_setup --yes does this
+        webhook_rules_install(base_url="http://127.0.0.1:8000", gateway=gateway)  # as run_demo does
         for _ in range(30):  # the simulator's own moves never touch health in the demo
             server.simulator.step()
         health_check_odoo(gateway=gateway)
