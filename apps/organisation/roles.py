@@ -65,6 +65,7 @@ OPERATIONS_ADMIN_MODEL_PERMS: dict[str, tuple[str, ...]] = {
     "auth.user": ("view", "add", "change"),
     "organisation.region": ("view", "add", "change"),
     "organisation.store": ("view", "add", "change"),
+    "organisation.storegroup": ("view", "add", "change", "delete"),
     "organisation.rolegrant": ("view", "add", "delete"),
     "api.serviceaccount": ("view",),
     "api.apitoken": ("view", "add"),

@@ -19,6 +19,7 @@ OPERATIONS = {
     "auth.user": "vac",
     "organisation.region": "vac",
     "organisation.store": "vac",
+    "organisation.storegroup": "vacd",
     "organisation.rolegrant": "vad",
     "api.serviceaccount": "v",
     "api.apitoken": "va",
