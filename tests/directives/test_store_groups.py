@@ -172,3 +172,12 @@ def test_the_api_checks_the_other_modes_with_the_same_rules(network: Network) ->
                        content_type="application/json")
     assert empty.status_code == 400
     assert "at least one store group" in error_of(empty)["fields"]["target_mode"][0]
+
+
+def test_the_demo_seeds_a_network_group_and_one_inside_north() -> None:
+    from apps.organisation.demo import demo_network_seed
+
+    for _ in range(2):  # safe to run again
+        demo_network_seed(password_for=lambda username: "demo-pass-123")
+    groups = {g.name: sorted(g.stores.values_list("code", flat=True)) for g in StoreGroup.objects.all()}
+    assert groups == {"Flagships": ["N01", "S01", "W01"], "Harbour stores": ["N03", "N06"]}

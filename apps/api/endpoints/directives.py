@@ -13,10 +13,10 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404, QueryDict
-from django.utils.translation import gettext
 from django.urls import reverse
 from django.utils.datastructures import MultiValueDict
-from drf_spectacular.utils import extend_schema
+from django.utils.translation import gettext
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -46,6 +46,12 @@ from apps.organisation.models import Region
 from apps.organisation.roles import Action
 
 
+@extend_schema_field({"type": "string", "pattern": r"^\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?$", "example": "09:00:00"})
+class WallTimeField(serializers.TimeField):
+    """A wall-clock time read in each store's own time zone, so it carries no offset (JSON Schema's
+    `time` format demands one)."""
+
+
 class ItemSerializer(serializers.ModelSerializer):
     kind = choice_field(ItemKind, read_only=True)
 
@@ -56,7 +62,10 @@ class ItemSerializer(serializers.ModelSerializer):
 
 class DirectiveSerializer(serializers.ModelSerializer):
     status = choice_field(DirectiveStatus, read_only=True)
-    owner_region: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    owner_region: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True, help_text="Region code; null: an HQ directive.")
+    due_time = WallTimeField(read_only=True, help_text="In each store's own time zone.")
+    launch_time = WallTimeField(read_only=True, allow_null=True)
     url = serializers.SerializerMethodField(help_text="The directive in the portal.")
 
     class Meta:
@@ -91,9 +100,9 @@ class DirectiveInputSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=120)
     instructions = serializers.CharField(required=False, allow_blank=True, help_text="Sanitised HTML.")
     due_on = serializers.DateField()
-    due_time = serializers.TimeField(required=False, default="09:00", help_text="In each store's time zone.")
+    due_time = WallTimeField(required=False, default="09:00", help_text="In each store's own time zone.")
     launch_on = serializers.DateField(required=False, allow_null=True)
-    launch_time = serializers.TimeField(required=False, allow_null=True)
+    launch_time = WallTimeField(required=False, allow_null=True)
     owner_region = serializers.CharField(required=False, allow_blank=True, max_length=16,
                                          help_text="Region code of a regional directive; empty: HQ's network.")
     target_mode = serializers.ChoiceField(choices=TargetMode.choices, default=TargetMode.ALL)
@@ -196,7 +205,7 @@ class DirectiveViewSet(ApiReadViewSet):
         return Response(DirectiveDetailSerializer(self.get_queryset().get(pk=directive.pk)).data, status=201)
 
     @extend_schema(responses={200: StoreStatusSerializer(many=True)})
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)  # every store of one directive, one list
     def stores(self, request: Request, pk: str) -> Response:
         """Each store's status (in the caller's scope), worst first: overdue and not started on top."""
         directive = self.get_object()

@@ -103,7 +103,7 @@ class Command(BaseCommand):
             ("web", [python, "-m", "uvicorn", "controltower.asgi:application", "--host", options["host"],
                      "--port", str(options["port"]), "--no-access-log"]),
             ("worker", [python, "-m", "celery", "-A", "controltower", "worker", "--loglevel", "INFO",
-                        "--concurrency", "2"]),
+                        "--concurrency", "2", "--queues", ",".join(settings.CELERY_QUEUE_NAMES)]),
             ("scheduler", [python, "-m", "celery", "-A", "controltower", "beat", "--loglevel", "INFO"]),
         ]
         self.stdout.write("Seeding the demo network…")
