@@ -7,6 +7,7 @@ rules and messages as the portal.
 
 from __future__ import annotations
 
+from datetime import time
 from typing import Any
 
 from django.conf import settings
@@ -80,17 +81,20 @@ class DirectiveSerializer(serializers.ModelSerializer):
 class DirectiveDetailSerializer(DirectiveSerializer):
     items = ItemSerializer(many=True)
     target_mode = choice_field(TargetMode, read_only=True)
-    regions = serializers.SlugRelatedField(source="target_regions", slug_field="code", many=True, read_only=True)
-    stores = serializers.SlugRelatedField(source="target_stores", slug_field="code", many=True, read_only=True)
-    groups = serializers.SlugRelatedField(source="target_groups", slug_field="name", many=True, read_only=True,
-                                          help_text="Store groups (target mode `groups`), read when published.")
+    regions: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        source="target_regions", slug_field="code", many=True, read_only=True)
+    stores: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        source="target_stores", slug_field="code", many=True, read_only=True)
+    groups: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        source="target_groups", slug_field="name", many=True, read_only=True,
+        help_text="Store groups (target mode `groups`), read when published.")
 
     class Meta(DirectiveSerializer.Meta):
         fields = [*DirectiveSerializer.Meta.fields, "instructions", "items", "regions", "stores", "groups"]
 
 
 class ItemInputSerializer(serializers.Serializer):
-    label = serializers.CharField(max_length=200)
+    label = serializers.CharField(max_length=200)  # type: ignore[assignment]  # a field, not Field.label
     kind = serializers.ChoiceField(choices=ItemKind.choices, default=ItemKind.YES_NO)
 
 
@@ -100,7 +104,7 @@ class DirectiveInputSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=120)
     instructions = serializers.CharField(required=False, allow_blank=True, help_text="Sanitised HTML.")
     due_on = serializers.DateField()
-    due_time = WallTimeField(required=False, default="09:00", help_text="In each store's own time zone.")
+    due_time = WallTimeField(required=False, default=time(9, 0), help_text="In each store's own time zone.")
     launch_on = serializers.DateField(required=False, allow_null=True)
     launch_time = WallTimeField(required=False, allow_null=True)
     owner_region = serializers.CharField(required=False, allow_blank=True, max_length=16,
@@ -218,7 +222,7 @@ class DirectiveViewSet(ApiReadViewSet):
 def _owner_region(request: Request, code: str) -> Region | None:
     """Where the caller may send from (403 otherwise); a token limited to some stores only for a region
     it covers as a whole."""
-    owners = authoring_regions(request.user)  # type: ignore[arg-type]
+    owners = authoring_regions(request.user)
     if not owners:
         raise PermissionDenied("Sending directives needs HQ or a regional manager role.")
     owner = next((o for o in owners if o is not None and o.code == code), None) if code else None
