@@ -14,8 +14,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "controltower.settings")
 
 
 @contextmanager
-def bench_database(*, sqlite_file: str | None = None) -> Iterator[None]:
-    """`sqlite_file`: on SQLite, a file instead of memory, for other processes (a worker) to share."""
+def bench_database() -> Iterator[None]:
     import django
 
     django.setup()
@@ -23,8 +22,6 @@ def bench_database(*, sqlite_file: str | None = None) -> Iterator[None]:
     from django.test.utils import setup_test_environment, teardown_test_environment
 
     setup_test_environment()
-    if sqlite_file and connection.vendor == "sqlite":
-        connection.settings_dict.setdefault("TEST", {})["NAME"] = sqlite_file
     old_name = connection.settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     try:

@@ -12,10 +12,12 @@ window it ran with.
 `decisions` queue (as docker-compose runs it, `--worker-concurrency` processes) takes the tasks from
 Redis, holds each until its countdown ends and applies it; the bench process only decides and watches
 the rows. It needs a Redis of its own (`REDIS_URL`, e.g. `redis-server --port 6392 --save ''` and
-`REDIS_URL=redis://127.0.0.1:6392/0`); on SQLite the throw-away database is a file the worker shares.
+`REDIS_URL=redis://127.0.0.1:6392/0`) and PostgreSQL (`DATABASE_URL`; the throw-away test database is
+shared with the worker, which SQLite's single writer cannot do without "database is locked").
 
     .venv/bin/python bench/writeback.py --samples 30 --bulk 100 [--undo-seconds 10]
-    REDIS_URL=redis://127.0.0.1:6392/0 .venv/bin/python bench/writeback.py --worker
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/ct_bench REDIS_URL=redis://127.0.0.1:6392/0 \
+        .venv/bin/python bench/writeback.py --worker
 """
 
 from __future__ import annotations
@@ -26,7 +28,6 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -82,8 +83,6 @@ def _database_url() -> str:
     from django.db import connection
 
     name = connection.settings_dict["NAME"]
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{name}"
     base = os.environ["DATABASE_URL"]
     return f"{base.rsplit('/', 1)[0]}/{name}"
 
@@ -227,7 +226,9 @@ def main() -> None:
     args = parser.parse_args()
     if args.worker and not os.environ.get("REDIS_URL"):
         raise SystemExit("--worker needs a Redis of its own: REDIS_URL=redis://127.0.0.1:<port>/0")
-    with tempfile.TemporaryDirectory() as tmp, bench_database(sqlite_file=f"{tmp}/bench.sqlite3"):
+    if args.worker and not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        raise SystemExit("--worker needs PostgreSQL (DATABASE_URL): the worker process shares the database")
+    with bench_database():
         from django.conf import settings
 
         window = settings.CT_APPROVAL_UNDO_SECONDS if args.undo_seconds is None else args.undo_seconds
