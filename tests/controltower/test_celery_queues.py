@@ -19,6 +19,7 @@ import redis
 from django.conf import settings
 
 from controltower.celery import app
+from tests.controltower.long_sync_task import NAME as LONG_SYNC  # loaded by the worker process
 from tests.controltower.long_sync_task import RELEASED, STARTED
 
 QUEUES = {"decisions", "sync", "webhooks", "housekeeping"}
@@ -32,12 +33,12 @@ EXPECTED = {  # what the README promises ("Worker queues"); a new task must be p
     "incidents.escalate": "housekeeping", "integration.readiness": "housekeeping",
     "notifications.send_digests": "housekeeping", "operations.refresh_exceptions": "housekeeping",
 }
-LONG_SYNC = "sync.long_import_stand_in"  # tests/controltower/long_sync_task.py, loaded by the worker process
 
 
 def _project_tasks() -> list[str]:
     app.loader.import_default_modules()
-    return sorted(name for name in app.tasks if not name.startswith("celery.") and name != LONG_SYNC)
+    return sorted(name for name, task in app.tasks.items()  # not Celery's own, nor tests' helpers
+                  if task.__module__.startswith(("apps.", "controltower.")))
 
 
 def _explicit_queue(name: str) -> str | None:
@@ -89,14 +90,18 @@ def redis_broker() -> Iterator[str]:
             break
         except OSError:
             time.sleep(0.05)
-    before = (app.conf.broker_url, app.conf.broker_transport_options, app.conf.task_always_eager)
+    before = (app.conf.broker_url, app.conf.broker_transport_options, app.conf.task_always_eager,
+              app.conf.worker_hijack_root_logger)
+    # The in-process worker must leave the test run's logging as it is.
     app.conf.broker_url, app.conf.broker_transport_options, app.conf.task_always_eager = url, {}, False
+    app.conf.worker_hijack_root_logger = False
     app._pool, app.amqp._producer_pool = None, None  # the next send connects to the new broker
     try:
         yield url
     finally:
         app._pool, app.amqp._producer_pool = None, None
-        app.conf.broker_url, app.conf.broker_transport_options, app.conf.task_always_eager = before
+        (app.conf.broker_url, app.conf.broker_transport_options, app.conf.task_always_eager,
+         app.conf.worker_hijack_root_logger) = before
         process.terminate()
         process.wait(timeout=10)
 
