@@ -78,6 +78,7 @@ OPERATIONS_ADMIN_MODEL_PERMS: dict[str, tuple[str, ...]] = {
     "approvals.approvalrequest": ("view",),
     "operations.exceptionrule": ("view", "change"),
     "operations.opsexception": ("view",),
+    "operations.patterncheck": ("view",),
     "writeback.writeback": ("view",),
     "webhooks.webhooksubscription": ("view", "delete"),
     "webhooks.webhookdelivery": ("view",),

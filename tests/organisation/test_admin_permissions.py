@@ -32,6 +32,7 @@ OPERATIONS = {
     "approvals.approvalrequest": "v",
     "operations.exceptionrule": "vc",
     "operations.opsexception": "v",
+    "operations.patterncheck": "v",
     "writeback.writeback": "v",
     "webhooks.webhooksubscription": "vd",
     "webhooks.webhookdelivery": "v",
