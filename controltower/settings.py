@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "apps.approvals",
     "apps.incidents",
     "apps.operations",
+    "apps.adjustments",
     "apps.directives",
     "apps.health",
     "apps.notifications",

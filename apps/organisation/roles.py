@@ -79,6 +79,8 @@ OPERATIONS_ADMIN_MODEL_PERMS: dict[str, tuple[str, ...]] = {
     "operations.exceptionrule": ("view", "change"),
     "operations.opsexception": ("view",),
     "operations.patterncheck": ("view",),
+    "adjustments.adjustmentreason": ("view", "add", "change"),
+    "adjustments.stockcountreport": ("view",),
     "writeback.writeback": ("view",),
     "webhooks.webhooksubscription": ("view", "delete"),
     "webhooks.webhookdelivery": ("view",),

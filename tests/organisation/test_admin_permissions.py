@@ -33,6 +33,8 @@ OPERATIONS = {
     "operations.exceptionrule": "vc",
     "operations.opsexception": "v",
     "operations.patterncheck": "v",
+    "adjustments.adjustmentreason": "vac",
+    "adjustments.stockcountreport": "v",
     "writeback.writeback": "v",
     "webhooks.webhooksubscription": "vd",
     "webhooks.webhookdelivery": "v",
