@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -14,8 +16,13 @@ from apps.adjustments.forms import CountForm
 from apps.adjustments.services import count_report_submit, stock_search
 from apps.odoo_gateway import OdooError
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
 
-def _stores(request: HttpRequest):  # type: ignore[no-untyped-def]
+    from apps.organisation.models import Store
+
+
+def _stores(request: HttpRequest) -> QuerySet[Store]:
     stores = selectors.report_stores(request.user)
     if not stores.exists():
         raise PermissionDenied(_("Reporting stock counts is for people who act for a store."))

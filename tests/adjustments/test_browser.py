@@ -50,7 +50,9 @@ def test_a_store_manager_reports_a_count_from_the_phone(live_server: Any, odoo: 
         page.set_input_files("#id_photo", str(picture))
         send = page.get_by_role("button", name="Send the count")
         box = send.bounding_box()
-        assert box is not None and box["height"] >= 44 and box["x"] + box["width"] <= 390
+        assert box is not None
+        assert box["height"] >= 44
+        assert box["x"] + box["width"] <= 390
         send.click()
 
         expect(page.get_by_role("heading", name=quant["name"])).to_be_visible()
@@ -60,7 +62,8 @@ def test_a_store_manager_reports_a_count_from_the_phone(live_server: Any, odoo: 
         browser.close()
 
     report = in_thread(lambda: StockCountReport.objects.get())
-    assert report.counted == quant["quantity"] - 2 and report.note == "Two crushed at the back"
+    assert report.counted == quant["quantity"] - 2
+    assert report.note == "Two crushed at the back"
     writes = calls_of(odoo_server, "stock.quant", "write")
     in_thread(lambda: run_writebacks(odoo))
     assert calls_of(odoo_server, "stock.quant", "write") == writes + 1

@@ -119,3 +119,21 @@ def test_the_demo_seeds_one_unusual_refund_week() -> None:
     opened = OpsException.objects.filter(kind=ExceptionKind.UNUSUAL_PATTERN)
     assert [e.store for e in opened] == [network.store_a]
     assert demo_unusual_week_seed(store=network.store_a, now=now) == 0  # once
+
+
+def test_on_the_demo_history_the_seeded_week_is_the_one_explained() -> None:
+    from apps.dashboards.demo_history import demo_history_seed
+    from apps.organisation.demo import demo_network_seed
+    from apps.organisation.models import Store
+
+    demo_network_seed(password_for=lambda username: "demo-password-1")
+    demo_history_seed(days=63)
+    first = Store.objects.filter(active=True).order_by("code").first()
+
+    assert demo_unusual_week_seed() > 0
+
+    opened = OpsException.objects.filter(kind=ExceptionKind.UNUSUAL_PATTERN)
+    assert first in {e.store for e in opened}
+    explained = opened.get(store=first)
+    assert "Refunds this week" in explained.detail
+    assert "largest by one cashier (Jamie Cole)" in explained.detail

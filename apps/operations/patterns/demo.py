@@ -1,5 +1,6 @@
-"""The demo's unusual refund week: one store refunds about four times its usual amount this week, most
-of the largest by one cashier, so the detector has something to explain on the first morning.
+"""The demo's unusual refund week: one store refunds about four times its usual amount this week (and
+at least enough to pass the minimum volumes), most of it by one cashier, so the detector has
+something to explain on the first morning.
 
 Refunds are written as the approval projector leaves finished ones: a closed mirror record of the
 customer-refunds feed and its decided request (ids far above the sandbox's, as the demo history does).
@@ -19,6 +20,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from apps.approvals.models import ApprovalRequest, ApprovalStatus
+from apps.operations import conf
 from apps.organisation.models import Store
 from apps.sync.feeds import feeds_ensure
 from apps.sync.mirror import LEFT_DOMAIN
@@ -69,14 +71,15 @@ def demo_unusual_week_seed(*, store: Store | None = None, now: datetime | None =
     usual = [abs(a) for a in ApprovalRequest.objects.filter(
         store=store, kind="customer-refunds", requested_at__gte=now - timedelta(days=63),
         requested_at__lt=now - timedelta(days=7)).values_list("amount", flat=True)]
-    weekly = float(sum(usual)) / 8 if usual else 600.0
-    typical = float(sorted(usual)[len(usual) // 2]) if usual else 60.0
-    refunds, total = [], 0.0
-    while total < 3.5 * weekly:
-        cashier = DEMO_CASHIER if rng.random() < 0.7 else rng.choice(["Sam Patel", "Ana Ruiz"])
-        amount = Decimal(str(round(typical * rng.uniform(2.5, 5), 2)))
+    weekly = float(sum(usual)) / 8 if usual else 0.0
+    # About four times the usual week, and enough to pass the minimum volumes (a quiet store never alerts).
+    target = max(4 * weekly, 1.6 * conf.PATTERNS_MIN_REFUND_VALUE)
+    count = max(conf.PATTERNS_MIN_REFUNDS + 2, 6)
+    refunds = []
+    for number in range(count):
+        cashier = DEMO_CASHIER if number % 3 != 2 else rng.choice(["Sam Patel", "Ana Ruiz"])
+        amount = Decimal(str(round(target / count * rng.uniform(0.6, 1.4), 2)))
         refunds.append(Refund(at=now - timedelta(hours=rng.uniform(2, 150)), amount=amount, cashier=cashier))
-        total += float(amount)
     with transaction.atomic():
         made = refunds_add(store, refunds)
     from apps.operations.patterns.services import unusual_patterns_detect

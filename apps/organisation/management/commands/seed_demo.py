@@ -46,4 +46,4 @@ class Command(BaseCommand):
         from apps.operations.patterns.demo import demo_unusual_week_seed
 
         if demo_unusual_week_seed():
-            self.stdout.write("Demo unusual pattern: one store's refunds this week are about four times its usual")
+            self.stdout.write("Demo unusual pattern: one store refunded far more than usual this week (see Exceptions)")
