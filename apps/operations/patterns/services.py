@@ -111,7 +111,8 @@ def _open(check: PatternCheck, finding: Finding, metric: Metric, base: int, dead
           now: datetime) -> bool:
     """One exception per store and family a week: a second unusual figure (the count beside the
     value) or the next run the same week adds its sentence to the one already open."""
-    recent = (PatternCheck.objects.select_for_update().filter(
+    Store.objects.select_for_update().get(pk=check.store_id)  # two passes at once: one opens, one adds
+    recent = (PatternCheck.objects.filter(
         store_id=check.store_id, family=check.family, exception__isnull=False,
         created_at__gte=now - timedelta(days=6)).select_related("exception").order_by("-created_at").first())
     if recent is not None and recent.exception is not None:
