@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "apps.approvals",
     "apps.incidents",
     "apps.operations",
+    "apps.adjustments",
     "apps.directives",
     "apps.health",
     "apps.notifications",
