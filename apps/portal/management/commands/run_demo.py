@@ -124,8 +124,8 @@ class Command(BaseCommand):
         self.stdout.write("Training the incident triage model…")
         call_command("triage_train", stdout=self.stdout)
         # Fixed argument lists built above, no shell: nothing from outside reaches the command line.
-        # Order: Odoo, then the web (listening before Odoo's first hint), then Odoo made ready (its rules
-        # hint the web at once), then the worker and scheduler.
+        # Order: Odoo, then the web; once it answers, Odoo made ready (setup, stores tagged, then the hint
+        # rules, so every hint finds the web answering), then the worker and scheduler.
         children: dict[str, subprocess.Popen[bytes]] = {}
         for name, cmd in commands:
             if name == "worker" and "odoo-sandbox" in children:
