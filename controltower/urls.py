@@ -17,6 +17,7 @@ urlpatterns = [
     path("jsi18n/<str:language>/", jsi18n.javascript_catalog, name="javascript_catalog"),
     path("approvals/", include("apps.approvals.urls")),
     path("incidents/", include("apps.incidents.urls")),
+    path("store/counts/", include("apps.adjustments.urls")),
     path("exceptions/", include("apps.operations.urls")),
     path("directives/", include("apps.directives.urls")),
     path("health/", include("apps.health.urls")),

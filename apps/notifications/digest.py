@@ -11,13 +11,14 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import dateformat, timezone, translation
 from django.utils.translation import gettext as _
 
 from apps.notifications.models import NotificationSettings
 from apps.notifications.selectors import digest_due, digest_for, digest_links, local_zone
+from apps.notifications.unsubscribe import DIGEST, unsubscribe_headers, unsubscribe_url
 from apps.portal.preferences import person_locale_of
 
 logger = logging.getLogger(__name__)
@@ -55,11 +56,13 @@ def digests_send(*, now: datetime | None = None) -> int:
             digest = digest_for(person, now=now, chosen=chosen)
             if digest.empty:
                 continue
-            text = render_to_string("notifications/digest.txt", {"person": person, "digest": digest,
-                                                                  "site": settings.SITE_URL, "links": digest_links()})
+            text = render_to_string("notifications/digest.txt", {
+                "person": person, "digest": digest, "site": settings.SITE_URL, "links": digest_links(),
+                "unsubscribe": unsubscribe_url(person, DIGEST)})
             subject = _("Your morning at Control Tower, %(day)s") % {"day": dateformat.format(digest.day, "l j F")}
+        message = EmailMessage(subject, text, None, [person.email], headers=unsubscribe_headers(person, DIGEST))
         try:
-            send_mail(subject, text, None, [person.email], fail_silently=False)
+            message.send(fail_silently=False)
             sent += 1
         except Exception:  # the next person's digest still goes; this one is not retried today
             logger.warning("The digest of user %s could not be sent", person.pk, exc_info=True)
