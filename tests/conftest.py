@@ -14,6 +14,18 @@ def network(db: None) -> Network:
     return make_network()
 
 
+@pytest.fixture(scope="session")
+def compiled_catalogs() -> None:
+    """French and Spanish compiled (.mo files are not committed; `make test` compiles them too) and read
+    afresh by this process: for tests that read pages, messages or notifications in those languages."""
+    from django.core.management import call_command
+    from django.utils.translation import trans_real
+
+    call_command("compilemessages", locale=["fr", "es"], ignore_patterns=[".venv"], verbosity=0)
+    trans_real._translations = {}
+    trans_real._default = None
+
+
 @pytest.fixture(autouse=True)
 def _language_reset() -> Iterator[None]:
     """A request in French leaves French active in the thread (LocaleMiddleware activates, never

@@ -19,10 +19,9 @@ from apps.notifications.subscribers import incident_status_changed
 from apps.notifications.wording import Words
 from tests.dashboards import builders
 from tests.factories import Network
-from tests.languages import compiled_catalogs, speaks
+from tests.languages import speaks
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("compiled_catalogs")]
-__all__ = ["compiled_catalogs"]
 
 
 def subject_of(user: object) -> str:

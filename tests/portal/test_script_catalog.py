@@ -7,10 +7,9 @@ import pytest
 from django.test import Client
 
 from tests.factories import Network
-from tests.languages import compiled_catalogs, speaks
+from tests.languages import speaks
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("compiled_catalogs")]
-__all__ = ["compiled_catalogs"]
 
 
 @pytest.mark.parametrize(("language", "words"), [("fr", '"Remove": "Retirer"'), ("es", '"Remove": "Quitar"'),

@@ -14,11 +14,10 @@ from apps.incidents.models import IncidentStatus
 from tests.api.conftest import error_of, token_for
 from tests.dashboards import builders
 from tests.factories import Network
-from tests.languages import compiled_catalogs, speaks
+from tests.languages import speaks
 from tests.operations.builders import make_exception
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("compiled_catalogs")]
-__all__ = ["compiled_catalogs"]
 
 
 def signed_in(user, language: str) -> Client:  # type: ignore[no-untyped-def]
