@@ -46,5 +46,5 @@ urlpatterns = [
     path("tokens/ui/<int:pk>/revoke/", views.token_revoke_view, name="token_revoke"),
     path("tokens/ui/service-accounts/", views.service_account_new, name="service_account_new"),
     *router.urls,
-    re_path(r"^(?P<path>.*)$", not_found, name="not_found"),
+    re_path(r"^(?P<path>[\s\S]*)$", not_found, name="not_found"),  # any character, a newline too
 ]

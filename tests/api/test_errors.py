@@ -121,3 +121,9 @@ def test_it_rate_limits_guessing_tokens_by_address(network: Network, monkeypatch
     monkeypatch.setattr(conf, "RATE_ANONYMOUS", "2/minute")
     guesser = Client(HTTP_AUTHORIZATION="Bearer ct_aaaaaaaaaa_" + "b" * 43)
     assert [guesser.get("/api/v1/stores/").status_code for _ in range(3)] == [401, 401, 429]
+
+
+def test_it_answers_404_in_the_api_shape_for_an_address_with_a_newline(network: Network) -> None:
+    response = bearer(token_for(network.hq)).post("/api/v1/directives/copies/%0A/items/false/review/")
+    assert response.status_code == 404
+    assert error_of(response)["code"] == "not_found"
