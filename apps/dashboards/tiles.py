@@ -57,9 +57,10 @@ def network_tiles(f: Figures, period: Period) -> list[Tile]:
         ("sla", "SLA attainment", percent_text(f.sla), f"{f.met} of {f.due} due on time · target "
          f"{conf.SLA_TARGET_PERCENT} %", Trend(f.sla, f.sla_prev, True), "percent",
          "Of the items due in the period, the share finished by their deadline.", _target(f.sla)),
-        ("compliance", "Compliance completion", percent_text(f.compliance),
-         f"{f.compliance_done} of {f.compliance_due} due", Trend(f.compliance, f.compliance_prev, True),
-         "percent", "Of the compliance incidents due in the period, the share resolved by its end.", ""),
+        ("directives", "On-time directive completion", percent_text(f.directives_on_time),
+         f"{f.directives_met} of {f.directives_due} due", Trend(f.directives_on_time, f.directives_on_time_prev, True),
+         "percent", "Of the store copies of directives due in the period, the share done (approved) from a "
+         "submission by their due time.", ""),
         ("opened", "New items", str(f.opened), f"{f.open} open now · {f.overdue} overdue",
          Trend(float(f.opened), float(f.opened_prev), False), "count",
          "Approvals, incidents and exceptions opened in the period.", "bad" if f.overdue else "ok"),
