@@ -359,8 +359,8 @@ def main() -> None:
               f"{connection.vendor} in {time.perf_counter() - started:.0f} s")
         started = time.perf_counter()
         cells = rollups_build()
-        print(f"rollups: {cells} cells (store, day, kind) rebuilt from the rows in {time.perf_counter() - started:.0f} s",
-              flush=True)
+        print(f"rollups: {cells} cells (store, day, kind) rebuilt from the rows in "
+              f"{time.perf_counter() - started:.0f} s", flush=True)
         people, region, store = seeded["people"], seeded["regions"][0], seeded["stores"][0]
         region_warehouses = [s.odoo_warehouse_id for s in seeded["stores"] if s.region_id == region.pk]
         cases: list[tuple[str, Any, str, list[int] | None]] = [

@@ -23,6 +23,7 @@ import math
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from datetime import timedelta
+from typing import Any
 
 MINUTE = 60
 HOUR = 60 * MINUTE
@@ -51,7 +52,7 @@ def bucket_of(seconds: float) -> int:
     return max(0, bisect_right(EDGES, seconds) - 1)
 
 
-def histogram_add(into: Histogram, other: Mapping[int | str, int]) -> None:
+def histogram_add(into: Histogram, other: Mapping[Any, int]) -> None:
     """Add a histogram (JSON keys are strings) into another."""
     for key, count in other.items():
         index = int(key)

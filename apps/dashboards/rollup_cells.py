@@ -78,7 +78,7 @@ def _source_rows(src: Source, start: datetime, end: datetime) -> QuerySet[Any]:
             .values("store_id").annotate(
                 opened=F(opened), finished=src.finished(), deadline_at=F("deadline"), done=_flag(src.done),
                 excluded=_flag(src.excluded),
-                on_time=_flag(src.done & Q(LessThanOrEqual(src.finished(), F("deadline"))))))
+                in_time=_flag(src.done & Q(LessThanOrEqual(src.finished(), F("deadline"))))))
 
 
 def _directive_rows(start: datetime, end: datetime) -> QuerySet[Any]:
@@ -90,7 +90,7 @@ def _directive_rows(start: datetime, end: datetime) -> QuerySet[Any]:
             .values("store_id").annotate(
                 opened=Value(None, output_field=DateTimeField()), finished=F("approved_at"), deadline_at=F("due_at"),
                 done=_flag(approved),
-                excluded=_flag(None), on_time=_flag(approved & Q(submitted_at__lte=F("due_at")))))
+                excluded=_flag(None), in_time=_flag(approved & Q(submitted_at__lte=F("due_at")))))
 
 
 def rows(kind: str, start: datetime, end: datetime, stores: Iterable[int] | None = None) -> QuerySet[Any]:
@@ -146,7 +146,7 @@ def cells_from(kind: str, facts: Iterable[dict[str, Any]], first: date, last: da
         if deadline is not None and counted and start <= deadline < end:
             target = cell(store_id, deadline)
             target.due += 1
-            target.met += 1 if row["on_time"] else 0
+            target.met += 1 if row["in_time"] else 0
     return cells
 
 

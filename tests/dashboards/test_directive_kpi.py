@@ -35,7 +35,7 @@ def test_it_counts_copies_due_in_the_period_done_from_a_submission_by_their_due_
     builders.directive_copy(b, due_ago=3 * DAY, submitted_after=-2 * HOUR, approved_after=-HOUR)  # on time
     builders.directive_copy(c, due_ago=2 * DAY, submitted_after=HOUR, approved_after=2 * HOUR)    # late submission
     builders.directive_copy(a, due_ago=DAY, submitted_after=-HOUR)                               # in review: not done
-    builders.directive_copy(b, due_ago=2 * HOUR)                                                  # due today, not started
+    builders.directive_copy(b, due_ago=2 * HOUR)                                                  # due today, not begun
     builders.directive_copy(a, due_ago=-5 * HOUR)                                                 # due later today
     builders.directive_copy(b, due_ago=-2 * DAY)                                                  # due in two days
     # The 7 days before: 2 due, 2 on time.
