@@ -30,8 +30,12 @@ HOUR = timedelta(hours=1)
 _T = TypeVar("_T")
 
 
+_batch = {"open": False}
+
+
 def _rolled(row: _T) -> _T:
-    rollups_refresh()
+    if not _batch["open"]:
+        rollups_refresh()
     return row
 
 
@@ -100,7 +104,17 @@ def directive_copy(store: Store, *, due_ago: timedelta, submitted_after: timedel
 
 
 def mixed(stores: list[Store], size: int) -> None:
-    """`size` of each kind of item per store: open, overdue, decided on time and late, in both periods."""
+    """`size` of each kind of item per store: open, overdue, decided on time and late, in both periods
+    (one rollup refresh after them all)."""
+    _batch["open"] = True
+    try:
+        _mixed(stores, size)
+    finally:
+        _batch["open"] = False
+    rollups_refresh()
+
+
+def _mixed(stores: list[Store], size: int) -> None:
     for store in stores:
         for i in range(size):
             tag = f"{store.code}-{i}"
