@@ -175,6 +175,9 @@ DEFAULT_RULES: dict[str, dict[str, Any]] = {
                                  "deadline_hours": 8},
     ExceptionKind.OVERDUE_ACTIVITY: {"base_severity": Severity.LOW, "escalate_every_hours": 48,
                                      "deadline_hours": 24},
+    # Raised by the detector (apps.operations.patterns), not by a record: only on/off, severity, deadline.
+    ExceptionKind.UNUSUAL_PATTERN: {"base_severity": Severity.MEDIUM, "escalate_every_hours": 0,
+                                    "deadline_hours": 72},
 }
 
 
