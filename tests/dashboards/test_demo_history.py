@@ -127,14 +127,14 @@ def test_it_writes_finished_work_as_the_services_leave_it(history: HistorySeed) 
     assert sample.created_at == sample.requested_at
     assert sample.requested_at < timezone.now() - timedelta(days=history.days - 2)
     assert Decision.objects.get(request=sample).created_at == sample.decided_at
-    assert StoreIncident.objects.filter(reference__startswith=REFERENCE_PREFIX, category="directives").exists()
+    assert StoreIncident.objects.filter(reference__startswith=REFERENCE_PREFIX, category="compliance").exists()
     assert not StoreIncident.objects.filter(reference__startswith=REFERENCE_PREFIX, closed_at__isnull=True).exists()
 
 
 def test_it_leaves_open_incidents_waiting_for_the_outbox_and_already_escalated(history: HistorySeed) -> None:
     queued = StoreIncident.objects.filter(status=IncidentStatus.QUEUED)
     assert queued.exists()
-    assert queued.filter(deadline__lt=timezone.now(), category="directives").exists()
+    assert queued.filter(deadline__lt=timezone.now(), category="compliance").exists()
     keys = {f"incident-create-{incident.reference}" for incident in queued}
     outbox = WriteBack.objects.filter(status=WriteBackStatus.QUEUED)
     assert set(outbox.values_list("idempotency_key", flat=True)) == keys
