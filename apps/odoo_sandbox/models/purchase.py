@@ -258,7 +258,9 @@ class PurchaseOrderLine(Model):
         ),
         "qty_received": Float("Received Qty", default=0.0),
         "qty_invoiced": Float("Billed Qty", compute=lambda env, row, _m: billing.line_qty_invoiced(env, row["id"])),
-        "qty_to_invoice": Float("To Invoice Quantity", compute=lambda env, row, _m: billing.line_qty_to_invoice(env, row)),
+        "qty_to_invoice": Float(
+            "To Invoice Quantity", compute=lambda env, row, _m: billing.line_qty_to_invoice(env, row)
+        ),
         "invoice_lines": One2many("account.move.line", "purchase_line_id", "Bill Lines"),
         "move_ids": One2many("stock.move", "purchase_line_id", "Reservation"),
         "date_planned": Datetime("Expected Arrival"),

@@ -126,7 +126,6 @@ def picking_finish(picking: Model, *, backorder: bool) -> None:
     """Mark the moves done with their quantity, the rest onto a backorder (or dropped), the transfer
     done, and bring the purchase lines' received quantities up to date."""
     env = picking.env
-    store = env.store
     moves = picking_moves(picking)
     rest = [(m, float(m.get("product_uom_qty") or 0.0) - float(m.get("quantity") or 0.0)) for m in moves]
     rest = [(m, qty) for m, qty in rest if qty > 0]

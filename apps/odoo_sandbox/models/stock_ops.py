@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .. import errors
 from ..environment import Env
 from ..fields import Boolean, Char, Date, Datetime, Float, Many2one, One2many, Row, Selection
 from ..orm import Model, rpc
