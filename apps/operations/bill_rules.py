@@ -102,7 +102,7 @@ def bill_mismatch(record: MirrorRecord, ctx: Context) -> Assessment:
     if over > 0 and waited and waiting_since is not None:
         reasons.append(_("bill waiting %(days)d days for the receipt") % {
             "days": (ctx.now - waiting_since).days})
-    bill = figures.bill_name or _("the bill")
+    bill = figures.bill_name if figures.bill_name not in ("", "/") else _("Draft bill")  # unnumbered until posted
     return Assessment(
         holds=record.closed_at is None and bool(reasons),
         title=f"{order}: {product}",

@@ -69,6 +69,16 @@ def refresh(odoo: Any) -> dict[int, OpsException]:
             .select_related("store")}
 
 
+def test_it_finds_the_mismatches_the_demo_network_is_seeded_with(ready, odoo) -> None:
+    """The sandbox seeds three (apps/odoo_sandbox/seed_bills.py); two are in this test network's stores.
+    First in the module: the sandbox is shared by the module's tests."""
+    found = refresh(odoo)
+    assert sorted((e.store.code, e.detail, e.value_at_risk) for e in found.values()) == [
+        ("N01", "Draft bill: billed 40, received 25", Decimal("97.50")),  # 15 × 6.50
+        ("N02", "Draft bill: billed at 4.60, ordered at 4", Decimal("18.00")),  # 0.60 × 30
+    ]
+
+
 def test_it_opens_a_line_billed_beyond_its_receipt_and_closes_when_the_rest_arrives(ready, odoo, odoo_server) -> None:
     purchase = Purchase(odoo_server, qty=10, price=5)
     purchase.receive(4)
