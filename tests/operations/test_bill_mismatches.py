@@ -74,8 +74,8 @@ def test_it_finds_the_mismatches_the_demo_network_is_seeded_with(ready, odoo) ->
     First in the module: the sandbox is shared by the module's tests."""
     found = refresh(odoo)
     assert sorted((e.store.code, e.detail, e.value_at_risk) for e in found.values()) == [
-        ("N01", "Draft bill: billed 40, received 25", Decimal("97.50")),  # 15 × 6.50
-        ("N02", "Draft bill: billed at 4.60, ordered at 4", Decimal("18.00")),  # 0.60 × 30
+        ("N01", "Draft bill: billed 40, received 25", Decimal("97.50")),  # 15 x 6.50
+        ("N02", "Draft bill: billed at 4.60, ordered at 4", Decimal("18.00")),  # 0.60 x 30
     ]
 
 
@@ -88,7 +88,7 @@ def test_it_opens_a_line_billed_beyond_its_receipt_and_closes_when_the_rest_arri
     exception = refresh(odoo)[purchase.line]
     assert exception.store.code == "N01"  # the order's receiving warehouse
     assert exception.status == ExceptionStatus.OPEN
-    assert (exception.quantity, exception.value_at_risk) == (Decimal("6"), Decimal("30.00"))  # 6 × 5
+    assert (exception.quantity, exception.value_at_risk) == (Decimal("6"), Decimal("30.00"))  # 6 x 5
     assert exception.severity == Severity.LOW  # below the rule's value_high (100)
     assert "billed 10, received 4" in exception.detail
     purchase.receive(6)  # the backorder arrives
@@ -114,7 +114,7 @@ def test_it_opens_a_bill_priced_above_the_order_beyond_the_tolerance(ready, odoo
     found = refresh(odoo)
     assert within.line not in found
     exception = found[above.line]
-    assert exception.value_at_risk == Decimal("5.00")  # 0.50 × 10
+    assert exception.value_at_risk == Decimal("5.00")  # 0.50 x 10
     assert exception.quantity == 0  # nothing billed beyond the receipt
     assert "billed at 5.50, ordered at 5" in exception.detail
     ExceptionRule.objects.filter(kind=ExceptionKind.BILL_MISMATCH).update(price_tolerance_percent=20)
