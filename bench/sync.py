@@ -130,11 +130,11 @@ def measure(kind: str, count: int, batch: int, url: str) -> dict[str, Any]:
     from apps.odoo_gateway import OdooConfig, OdooGateway
     from apps.sync.engine import feed_sync
     from apps.sync.models import MirrorRecord
-    from tests.odoo_ready import STORE_FIELD_MODELS
+    from tests.odoo_ready import store_field_models
 
     gateway = OdooGateway(OdooConfig(url=url, db="retail", login="admin", password="admin", timeout=600))
-    gateway.version()
-    for model in STORE_FIELD_MODELS:  # a stock Odoo: the store field as `odoo_setup` adds it
+    major = gateway.version().major
+    for model in store_field_models(major):  # a stock Odoo: the store field as `odoo_setup` adds it
         store_field_install(gateway, model)
     feed, domain, ids = bench_feed(kind, gateway, count, batch)
     open_domain = [*domain, *feed.domain]
@@ -180,6 +180,9 @@ def main() -> None:
         from apps.organisation.demo import demo_network_seed
 
         demo_network_seed(password_for=lambda username: "bench-password-not-used")
+        from django.urls import reverse
+
+        reverse("approvals:inbox")  # the URL map is loaded once per process (web or worker), never per sync
         if "incidents" in args.feeds:
             from apps.incidents.triage.classifier import model_get
 

@@ -8,18 +8,32 @@ worker runs in this process, fed by the tasks the decisions send (a countdown fo
 held row, as the broker keeps it), so it claims each row when its window ends. The run prints the
 window it ran with.
 
+`--worker` measures the same again through the broker: a real `celery worker` process on the
+`decisions` queue (as docker-compose runs it, `--worker-concurrency` processes) takes the tasks from
+Redis, holds each until its countdown ends and applies it; the bench process only decides and watches
+the rows. It needs a Redis of its own (`REDIS_URL`, e.g. `redis-server --port 6392 --save ''` and
+`REDIS_URL=redis://127.0.0.1:6392/0`) and PostgreSQL (`DATABASE_URL`; the throw-away test database is
+shared with the worker, which SQLite's single writer cannot do without "database is locked").
+
     .venv/bin/python bench/writeback.py --samples 30 --bulk 100 [--undo-seconds 10]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/ct_bench REDIS_URL=redis://127.0.0.1:6392/0 \
+        .venv/bin/python bench/writeback.py --worker
 """
 
 from __future__ import annotations
 
 import argparse
 import heapq
+import os
 import statistics
+import subprocess
+import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from _django import bench_database
+from _django import ROOT, bench_database
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -64,7 +78,51 @@ class Worker:
             time.sleep(max(0.0, until - time.monotonic()))
 
 
-def measure(samples: int, bulk: int, undo_seconds: int) -> dict[str, Any]:
+def _database_url() -> str:
+    """The throw-away database as a URL a worker process can open."""
+    from django.db import connection
+
+    name = connection.settings_dict["NAME"]
+    base = os.environ["DATABASE_URL"]
+    return f"{base.rsplit('/', 1)[0]}/{name}"
+
+
+@contextmanager
+def celery_worker(server: Any, concurrency: int) -> Iterator[None]:
+    """A real worker process on the decisions queue, pointed at this run's database, broker and Odoo."""
+    from django.conf import settings
+
+    from controltower.celery import app
+
+    env = {**os.environ, "DATABASE_URL": _database_url(), "REDIS_URL": settings.REDIS_URL, "ODOO_URL": server.url,
+           "ODOO_DB": server.db, "ODOO_LOGIN": "admin", "ODOO_PASSWORD": "admin", "ODOO_API_KEY": "",
+           "CT_LOG_LEVEL": "WARNING"}
+    hostname = f"bench-decisions-{os.getpid()}@localhost"
+    worker = subprocess.Popen([sys.executable, "-m", "celery", "-A", "controltower", "worker", "--queues", "decisions",
+                               "--concurrency", str(concurrency), "--hostname", hostname, "--without-gossip",
+                               "--without-mingle", "--loglevel", "WARNING"], env=env, cwd=str(ROOT))
+    try:
+        deadline = time.monotonic() + 60
+        while not app.control.ping(destination=[hostname], timeout=1.0):
+            if time.monotonic() > deadline or worker.poll() is not None:
+                raise SystemExit("the Celery worker did not start")
+        yield
+    finally:
+        worker.terminate()
+        worker.wait(timeout=60)
+
+
+def _applied(pks: list[int], timeout: float = 300.0) -> None:
+    from apps.writeback.models import WriteBack
+
+    deadline = time.monotonic() + timeout
+    while WriteBack.objects.filter(pk__in=pks, applied_at__isnull=True).exists():
+        if time.monotonic() > deadline:
+            raise SystemExit("write-backs not applied by the worker in time")
+        time.sleep(0.02)
+
+
+def measure(samples: int, bulk: int, undo_seconds: int, *, worker_concurrency: int = 0) -> dict[str, Any]:
     from django.conf import settings
     from django.contrib.auth import get_user_model
 
@@ -82,8 +140,10 @@ def measure(samples: int, bulk: int, undo_seconds: int) -> dict[str, Any]:
 
     settings.CT_APPROVAL_UNDO_SECONDS = undo_seconds
     worker = Worker()
+    sent = apply_writeback.delay, apply_writeback.apply_async
     apply_writeback.delay = lambda pk: worker.send(pk)  # type: ignore[method-assign]
     apply_writeback.apply_async = lambda args, countdown=0: worker.send(args[0], countdown)  # type: ignore[method-assign]
+    result: dict[str, Any] = {}
     with running_sandbox(seed_network=True) as server:
         portal_ready(server)  # the store field, as odoo_setup adds it to a stock Odoo
         settings.ODOO_URL, settings.ODOO_DB = server.url, server.db
@@ -96,6 +156,8 @@ def measure(samples: int, bulk: int, undo_seconds: int) -> dict[str, Any]:
         baseline_orders = new_orders(server, samples, 2)
         decided_orders = new_orders(server, samples, 2)
         bulk_orders = new_orders(server, bulk, 3)
+        broker_orders = new_orders(server, samples, 2) if worker_concurrency else []
+        broker_bulk = new_orders(server, bulk, 3) if worker_concurrency else []
         feeds_ensure()
         assert feed_sync(Feed.objects.get(slug="purchase-orders"), gateway=gateway).status == "ok"
 
@@ -125,10 +187,31 @@ def measure(samples: int, bulk: int, undo_seconds: int) -> dict[str, Any]:
         bulk_s = max(latency(row) for row in WriteBack.objects.filter(pk__in=bulk_rows))
         applied = WriteBack.objects.filter(odoo_id__in=bulk_orders, status="applied").count()
         states = {row["state"] for row in server.execute("admin", "purchase.order", "read", [bulk_orders, ["state"]])}
+        result = {"undo_seconds": undo_seconds, "bare_p50": statistics.median(bare),
+                  "bare_p95": percentile(bare, 0.95), "p50": statistics.median(latencies),
+                  "p95": percentile(latencies, 0.95), "bulk": bulk, "bulk_s": bulk_s, "applied": applied,
+                  "states": states}
+
+        if worker_concurrency:  # the same through Redis and a worker process: the tasks go to the broker
+            apply_writeback.delay, apply_writeback.apply_async = sent  # type: ignore[method-assign]
+            with celery_worker(server, worker_concurrency):
+                through = []
+                for order in broker_orders:  # spaced out as above
+                    request = ApprovalRequest.objects.get(odoo_model="purchase.order", odoo_id=order)
+                    decision_record(request=request, actor=approver, outcome="approve", comment="bench worker")
+                    through.append(WriteBack.objects.get(odoo_id=order).pk)
+                    time.sleep(0.3)
+                _applied(through)
+                broker_latencies = [latency(row) for row in WriteBack.objects.filter(pk__in=through)]
+                requests = list(ApprovalRequest.objects.filter(odoo_model="purchase.order", odoo_id__in=broker_bulk))
+                decisions_bulk_approve(requests=requests, actor=approver, comment="bench worker bulk")
+                rows = list(WriteBack.objects.filter(odoo_id__in=broker_bulk).values_list("pk", flat=True))
+                _applied(rows)
+            result |= {"worker_concurrency": worker_concurrency, "worker_p50": statistics.median(broker_latencies),
+                       "worker_p95": percentile(broker_latencies, 0.95),
+                       "worker_bulk_s": max(latency(row) for row in WriteBack.objects.filter(pk__in=rows))}
         reset_gateway()
-    return {"undo_seconds": undo_seconds, "bare_p50": statistics.median(bare), "bare_p95": percentile(bare, 0.95),
-            "p50": statistics.median(latencies), "p95": percentile(latencies, 0.95), "bulk": bulk,
-            "bulk_s": bulk_s, "applied": applied, "states": states}
+    return result
 
 
 def main() -> None:
@@ -137,12 +220,19 @@ def main() -> None:
     parser.add_argument("--bulk", type=int, default=100)
     parser.add_argument("--undo-seconds", type=int, default=None,
                         help="undo window to run with (default: CT_APPROVAL_UNDO_SECONDS)")
+    parser.add_argument("--worker", action="store_true",
+                        help="also measure through Redis (REDIS_URL) and a real Celery worker process")
+    parser.add_argument("--worker-concurrency", type=int, default=2, help="the worker's processes (compose: 2)")
     args = parser.parse_args()
+    if args.worker and not os.environ.get("REDIS_URL"):
+        raise SystemExit("--worker needs a Redis of its own: REDIS_URL=redis://127.0.0.1:<port>/0")
+    if args.worker and not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        raise SystemExit("--worker needs PostgreSQL (DATABASE_URL): the worker process shares the database")
     with bench_database():
         from django.conf import settings
 
         window = settings.CT_APPROVAL_UNDO_SECONDS if args.undo_seconds is None else args.undo_seconds
-        r = measure(args.samples, args.bulk, window)
+        r = measure(args.samples, args.bulk, window, worker_concurrency=args.worker_concurrency if args.worker else 0)
     start = "the end of the window (the row's not_before)" if r["undo_seconds"] else "the decision (no window)"
     print(f"undo window {r['undo_seconds']} s: latencies count from {start}")
     print(f"bare button_approve    p50 {r['bare_p50'] * 1000:7.1f} ms   p95 {r['bare_p95'] * 1000:7.1f} ms")
@@ -152,6 +242,13 @@ def main() -> None:
     print(f"bulk approve {r['bulk']:>4}      {r['bulk_s']:7.2f} s from the window's end to the last applied "
           f"(target <= 5 s), applied {r['applied']}, "
           f"Odoo states {sorted(r['states'])}")
+    if "worker_p95" in r:
+        print(f"through Redis and a worker process (decisions queue, concurrency {r['worker_concurrency']}):")
+        print(f"window end -> applied  p50 {r['worker_p50'] * 1000:7.1f} ms   p95 {r['worker_p95'] * 1000:7.1f} ms   "
+              f"over baseline {(r['worker_p95'] - r['bare_p95']) * 1000:.0f} ms (eager above: "
+              f"{r['p95'] * 1000:.0f} ms)")
+        print(f"bulk approve {r['bulk']:>4}      {r['worker_bulk_s']:7.2f} s from the window's end to the last applied "
+              f"(eager above: {r['bulk_s']:.2f} s)")
 
 
 if __name__ == "__main__":

@@ -8,6 +8,8 @@ An app's registry module may define any of these module-level names (README "Dev
 - `OUTCOMES`: write-back kind → outcome (`apps.writeback.services`: what a final status means for the
   app's rows, in the transaction that records it)
 - `SUBSCRIBERS`: domain event subscribers (`apps.events`)
+- `POLICY_AMOUNTS`: providers of the amount an approval policy's bands judge where it is not the
+  request's own (`apps.approvals.policy.policy_amounts`)
 - `CHANGE_LISTENERS`: called with the store ids of every live notice, before it goes out
   (`apps.live.broadcast`)
 
@@ -34,5 +36,10 @@ def registry_install(registry: ModuleType) -> None:
     for kind, outcome in getattr(registry, "OUTCOMES", {}).items():
         outcome_register(kind, outcome)
     events.subscribe(getattr(registry, "SUBSCRIBERS", []))
+    if getattr(registry, "POLICY_AMOUNTS", None):
+        from apps.approvals.policy import policy_amounts_register
+
+        for provider in registry.POLICY_AMOUNTS:
+            policy_amounts_register(provider)
     for listener in getattr(registry, "CHANGE_LISTENERS", []):
         change_listener_register(listener)

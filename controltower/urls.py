@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("apps.sync.urls")),
     path("approvals/", include("apps.approvals.urls")),
     path("incidents/", include("apps.incidents.urls")),
+    path("store/counts/", include("apps.adjustments.urls")),
     path("exceptions/", include("apps.operations.urls")),
     path("directives/", include("apps.directives.urls")),
     path("health/", include("apps.health.urls")),

@@ -12,7 +12,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFieldsSent, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, JsonResponse
 from django.urls import Resolver404, resolve
@@ -91,6 +92,9 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         exc = exceptions.PermissionDenied(str(exc) or "Your roles do not allow this.")
     elif isinstance(exc, RequestDataTooBig):
         exc = PayloadTooLarge()
+    elif isinstance(exc, TooManyFieldsSent):  # Django answers it with a 400 outside the API too
+        exc = exceptions.ValidationError({"non_field_errors": [
+            f"Too many form fields (at most {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS}): send a list as JSON."]})
     elif isinstance(exc, ValidationError):
         return validation_response(exc)
     if not isinstance(exc, exceptions.APIException):

@@ -7,6 +7,7 @@ applies: the region's managers decide within `CT_APPROVAL_SLA_HOURS`, then HQ wi
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -26,6 +27,26 @@ if TYPE_CHECKING:
     from django.http import HttpRequest
 
     from apps.organisation.models import Store
+    from apps.sync.models import Feed, MirrorRecord
+
+# Where the amount a rule's band judges is not the amount Odoo gives: a count reported from the store
+# floor is judged by the value of its difference, not by the quantity. An app registers a provider
+# (registry `POLICY_AMOUNTS`): given a batch's feed and its mirrored records, the amounts by Odoo id.
+PolicyAmounts = Callable[["Feed", Sequence["MirrorRecord"]], dict[int, Decimal]]
+_POLICY_AMOUNTS: list[PolicyAmounts] = []
+
+
+def policy_amounts_register(provider: PolicyAmounts) -> None:
+    if provider not in _POLICY_AMOUNTS:
+        _POLICY_AMOUNTS.append(provider)
+
+
+def policy_amounts(feed: Feed, records: Sequence[MirrorRecord]) -> dict[int, Decimal]:
+    """The registered providers' amounts for these records (none: each request's own amount)."""
+    amounts: dict[int, Decimal] = {}
+    for provider in _POLICY_AMOUNTS:
+        amounts.update(provider(feed, records))
+    return amounts
 
 
 @dataclass(frozen=True)
@@ -88,9 +109,12 @@ def policy_terms_for(*, kind: str, amount: Decimal, store: Store) -> Terms:
     return PolicyBook().terms_for(kind=kind, amount=amount, store=store)
 
 
-def policy_apply(request: ApprovalRequest, *, now: datetime, book: PolicyBook | None = None) -> Terms:
-    """Put a (new or reopened) request under the current policy: tier 1, its deadline and reminder."""
-    terms = (book or PolicyBook()).terms_for(kind=request.kind, amount=abs(request.amount), store=request.store)
+def policy_apply(request: ApprovalRequest, *, now: datetime, book: PolicyBook | None = None,
+                 amount: Decimal | None = None) -> Terms:
+    """Put a (new or reopened) request under the current policy: tier 1, its deadline and reminder.
+    `amount` is what the bands judge when it is not the request's own (see `policy_amounts`)."""
+    amount = abs(request.amount) if amount is None else amount
+    terms = (book or PolicyBook()).terms_for(kind=request.kind, amount=amount, store=request.store)
     request.policy = terms.policy
     request.policy_label = terms.label
     request.policy_version = terms.version

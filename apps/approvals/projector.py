@@ -97,7 +97,7 @@ def approvals_project(batch: BatchResult) -> None:
     One batch, a fixed number of statements: the policy is read once, new requests are inserted in one
     `bulk_create` and changed ones written in one `bulk_update`, so a first import costs about what
     reading it from Odoo costs."""
-    from apps.approvals.policy import PolicyBook, policy_apply
+    from apps.approvals.policy import PolicyBook, policy_amounts, policy_apply
     from apps.approvals.services.decisions import decision_auto
 
     now = timezone.now()
@@ -109,6 +109,7 @@ def approvals_project(batch: BatchResult) -> None:
                 .select_related("store").filter(mirror__in=[record.pk for record in records])}
     stores = Store.objects.in_bulk({record.store_id for record in batch.upserted if record.store_id is not None})
     book: PolicyBook | None = None
+    amounts: dict[int, Decimal] | None = None  # read with the book, once, when a request needs the policy
     fresh_requests: list[ApprovalRequest] = []
     changed: list[ApprovalRequest] = []
     auto: list[tuple[ApprovalRequest, Any]] = []
@@ -137,8 +138,11 @@ def approvals_project(batch: BatchResult) -> None:
         if fresh or reopened:
             arrived.append(request)
             book = book or PolicyBook()
-            terms = policy_apply(request, now=now, book=book)
-            if terms.auto_approve_below is not None and abs(request.amount) < terms.auto_approve_below:
+            if amounts is None:
+                amounts = policy_amounts(batch.feed, batch.upserted)
+            judged = amounts.get(record.odoo_id, abs(request.amount))
+            terms = policy_apply(request, now=now, book=book, amount=judged)
+            if terms.auto_approve_below is not None and judged < terms.auto_approve_below:
                 auto.append((request, terms))
         (fresh_requests if fresh else changed).append(request)
     for record in batch.closed:

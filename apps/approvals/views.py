@@ -149,8 +149,12 @@ def _detail_context(request: HtmxRequest, item: ApprovalRequest) -> dict[str, An
 @login_required
 @require_GET
 def detail(request: HtmxRequest, pk: int) -> HttpResponse:
+    from apps.adjustments.selectors import report_for_approval
+
     item = _request_or_404(request, pk)
-    context = {**_detail_context(request, item), "brief": approval_brief(request.user, item)}
+    context = _detail_context(request, item)
+    context["floor_report"] = report_for_approval(item)  # a count reported from the store floor: reason, photo
+    context["brief"] = approval_brief(request.user, item)
     return render(request, "approvals/detail.html", context)
 
 

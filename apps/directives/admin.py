@@ -34,7 +34,7 @@ class DirectiveTemplateAdmin(admin.ModelAdmin):
 
     list_display = ("name", "schedule", "weekday", "due_time", "active", "last_run_on")
     list_filter = ("schedule", "active")
-    filter_horizontal = ("target_regions", "target_stores")
+    filter_horizontal = ("target_regions", "target_stores", "target_groups")
 
 
 @admin.register(ReadinessSummary)

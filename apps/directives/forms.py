@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
+from django.utils.translation import gettext_lazy
 
 from apps.directives.models import ItemKind, TargetMode
 from apps.directives.services import DirectiveDraft, ItemSpec
@@ -15,7 +16,7 @@ from apps.directives.services.checklists import Answer
 from apps.incidents.forms import ACCEPT
 from apps.incidents.forms import MultiplePhotoInput as MultipleFileInput
 from apps.incidents.photos import photo_clean
-from apps.organisation.models import Region, Store
+from apps.organisation.models import Region, Store, StoreGroup
 
 MAX_ITEM_ROWS = 40
 
@@ -33,6 +34,8 @@ class DirectiveForm(forms.Form):
     target_mode = forms.ChoiceField(choices=TargetMode.choices, widget=forms.RadioSelect, label="Send to")
     regions = forms.ModelMultipleChoiceField(queryset=Region.objects.none(), required=False)
     stores = forms.ModelMultipleChoiceField(queryset=Store.objects.none(), required=False)
+    groups = forms.ModelMultipleChoiceField(queryset=StoreGroup.objects.none(), required=False,
+                                            label=gettext_lazy("Store groups"))
     attachments = forms.FileField(required=False, widget=MultipleFileInput(
         attrs={"accept": "application/pdf,image/jpeg,image/png", "multiple": True}),
         help_text="Planogram PDF or images.")
@@ -46,6 +49,10 @@ class DirectiveForm(forms.Form):
             stores, regions = stores.filter(region=owner_region), regions.filter(pk=owner_region.pk)
         self.fields["stores"].queryset = stores  # type: ignore[attr-defined]
         self.fields["regions"].queryset = regions  # type: ignore[attr-defined]
+        # A regional author is offered the groups with a store in the region; one that also has stores
+        # elsewhere is refused by the service with the stores named (`draft_check`).
+        self.fields["groups"].queryset = StoreGroup.objects.filter(  # type: ignore[attr-defined]
+            pk__in=StoreGroup.stores.through.objects.filter(store__in=stores).values("storegroup_id"))
         self.items: list[ItemSpec] = []
 
     def clean_attachments(self) -> Any:
@@ -62,7 +69,8 @@ class DirectiveForm(forms.Form):
             title=values["title"], instructions=values.get("instructions") or "", due_on=values["due_on"],
             due_time=values["due_time"], launch_on=values.get("launch_on"), launch_time=values.get("launch_time"),
             target_mode=values["target_mode"], regions=list(values.get("regions") or []),
-            stores=list(values.get("stores") or []), items=self.items_parse(data), owner_region=self.owner_region)
+            stores=list(values.get("stores") or []), groups=list(values.get("groups") or []),
+            items=self.items_parse(data), owner_region=self.owner_region)
 
 
 class AnswerForm(forms.Form):

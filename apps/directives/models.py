@@ -34,6 +34,7 @@ class TargetMode(models.TextChoices):
     ALL = "all", "Every store"
     REGIONS = "regions", "Stores of some regions"
     STORES = "stores", "A list of stores"
+    GROUPS = "groups", "Store groups"
 
 
 class ItemKind(models.TextChoices):
@@ -57,6 +58,7 @@ class Directive(models.Model):
     target_mode = models.CharField(max_length=12, choices=TargetMode.choices, default=TargetMode.ALL)
     target_regions = models.ManyToManyField("organisation.Region", blank=True, related_name="+")
     target_stores = models.ManyToManyField("organisation.Store", blank=True, related_name="+")
+    target_groups = models.ManyToManyField("organisation.StoreGroup", blank=True, related_name="+")
     due_on = models.DateField(help_text="The day it is due, in each store's own time zone.")
     due_time = models.TimeField(default=time(9, 0))
     launch_on = models.DateField(null=True, blank=True, help_text="Must be ready before (each store's time zone).")
@@ -98,7 +100,8 @@ class Directive(models.Model):
                 "due": f"{self.due_on} {self.due_time}", "launch": f"{self.launch_on} {self.launch_time}"
                 if self.launch_on else None, "items": [f"{i.kind}:{i.label}" for i in self.items.all()],
                 "regions": sorted(r.code for r in self.target_regions.all()),
-                "stores": sorted(s.code for s in self.target_stores.all())}
+                "stores": sorted(s.code for s in self.target_stores.all()),
+                "groups": sorted(g.name for g in self.target_groups.all())}
 
 
 def local_moment(day: date, at: time, tz_name: str) -> datetime:
@@ -310,6 +313,7 @@ class DirectiveTemplate(models.Model):
     target_mode = models.CharField(max_length=12, choices=TargetMode.choices, default=TargetMode.ALL)
     target_regions = models.ManyToManyField("organisation.Region", blank=True, related_name="+")
     target_stores = models.ManyToManyField("organisation.Store", blank=True, related_name="+")
+    target_groups = models.ManyToManyField("organisation.StoreGroup", blank=True, related_name="+")
     owner_region = models.ForeignKey("organisation.Region", null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="+")
     schedule = models.CharField(max_length=8, choices=Schedule.choices, default=Schedule.DAILY)

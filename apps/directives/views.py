@@ -105,7 +105,7 @@ def directive_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
             "title": directive.title, "instructions": directive.instructions, "due_on": directive.due_on,
             "due_time": directive.due_time, "launch_on": directive.launch_on, "launch_time": directive.launch_time,
             "target_mode": directive.target_mode, "regions": directive.target_regions.all(),
-            "stores": directive.target_stores.all()})
+            "stores": directive.target_stores.all(), "groups": directive.target_groups.all()})
         return render(request, "directives/edit.html", _form_context(
             form, directive=directive, owner=directive.owner_region, items=list(directive.items.all())))
     form = DirectiveForm(request.POST, request.FILES, owner_region=directive.owner_region)

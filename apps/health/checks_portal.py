@@ -166,33 +166,43 @@ def heartbeat_reading(*, now: datetime) -> Reading:
                    detail=f"Latest heartbeat {ago(age)}: {workers}", value=round(age, 1))
 
 
-def queue_depth() -> int:
-    """Messages waiting in the default Celery queue, asked of the broker (Redis or the file broker)."""
+def queue_depths() -> dict[str, int]:
+    """Messages waiting in each Celery queue, asked of the broker (Redis or the file broker)."""
+    from django.conf import settings
     from kombu.exceptions import ChannelError
 
     from controltower.celery import app
 
-    queue = app.conf.task_default_queue or "celery"
+    depths: dict[str, int] = {}
     with app.connection_for_read() as connection:
         connection.ensure_connection(max_retries=1, timeout=int(max(1, conf.PROBE_TIMEOUT_SECONDS)))
         channel: Any = connection.default_channel
-        try:
-            return int(channel.queue_declare(queue=queue, passive=True).message_count)
-        except (ChannelError, FileNotFoundError):  # no queue (or file-broker folder) yet: nothing was ever sent
-            return 0
+        for queue in settings.CELERY_QUEUE_NAMES:
+            try:
+                depths[queue] = int(channel.queue_declare(queue=queue, passive=True).message_count)
+            except (ChannelError, FileNotFoundError):  # no queue (or file-broker folder) yet: nothing was sent
+                depths[queue] = 0
+    return depths
+
+
+def queue_depth() -> int:
+    """Messages waiting in every Celery queue together."""
+    return sum(queue_depths().values())
 
 
 def queue_reading() -> Reading:
     rule = f"queue depth ≥ {conf.QUEUE_DEPTH_DEGRADED} → degraded, ≥ {conf.QUEUE_DEPTH_FAILING} → failing; " \
            "broker unreachable → failing"
     try:
-        depth = queue_depth()
+        depths = queue_depths()
     except Exception as exc:  # any broker or network error means: tasks cannot be queued
         return Reading("worker.queue", "Celery queue", SignalCategory.WORKER, SignalStatus.FAILING, rule,
                        detail=f"Broker unreachable: {type(exc).__name__}")
+    depth = sum(depths.values())
+    each = ", ".join(f"{queue} {count}" for queue, count in depths.items())
     return Reading("worker.queue", "Celery queue", SignalCategory.WORKER,
                    graded(depth, degraded=conf.QUEUE_DEPTH_DEGRADED, failing=conf.QUEUE_DEPTH_FAILING), rule,
-                   detail=f"{depth} tasks waiting", value=float(depth))
+                   detail=f"{depth} tasks waiting ({each})", value=float(depth))
 
 
 async def _round_trip() -> None:

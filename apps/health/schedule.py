@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+
 from apps.health import conf
 
 BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
-    "health-heartbeat": {"task": "health.heartbeat", "schedule": float(conf.HEARTBEAT_INTERVAL),
-                         "options": {"expires": float(conf.HEARTBEAT_INTERVAL)}},
+    # One heartbeat per queue, so a worker dedicated to one queue (decisions) reports too.
+    **{f"health-heartbeat-{queue}": {"task": "health.heartbeat", "schedule": float(conf.HEARTBEAT_INTERVAL),
+                                     "options": {"expires": float(conf.HEARTBEAT_INTERVAL), "queue": queue}}
+       for queue in settings.CELERY_QUEUE_NAMES},
     "health-check": {"task": "health.check", "schedule": float(conf.CHECK_INTERVAL),
                      "options": {"expires": float(conf.CHECK_INTERVAL)}},
 }

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from apps.operations.models import ExceptionEvent, ExceptionRule, OpsException
+from apps.operations.models import ExceptionEvent, ExceptionRule, OpsException, PatternCheck
 from apps.organisation.roles import Action
 from apps.organisation.scope import has_network_scope
 
@@ -60,6 +60,25 @@ class OpsExceptionAdmin(admin.ModelAdmin[OpsException]):
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return _administers(request) or super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(PatternCheck)
+class PatternCheckAdmin(admin.ModelAdmin[PatternCheck]):
+    """The unusual-pattern log: what the detector looked at, its numbers, and what it opened."""
+
+    list_display = ["created_at", "store", "metric", "week_start", "model_version", "score", "ratio", "unusual",
+                    "exception"]
+    list_filter = ["family", "metric", "unusual", "model_version"]
+    readonly_fields = ["explanation", "inputs"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

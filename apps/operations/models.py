@@ -28,6 +28,7 @@ class ExceptionKind(models.TextChoices):
     OVERDUE_ACTIVITY = "overdue_activity", "Overdue activity"
     DIRECTIVE_OVERDUE = "directive_overdue", "Directive not ready"
     BILL_MISMATCH = "bill_mismatch", "Supplier bill mismatch"
+    UNUSUAL_PATTERN = "unusual_pattern", "Unusual pattern"
 
 
 # Kinds a person cannot resolve or snooze here: they close through their own workflow (a directive's
@@ -170,6 +171,11 @@ class OpsException(models.Model):
             return reverse("directives:copy", args=[self.odoo_id])
         return None
 
+    @property
+    def raised_by_portal(self) -> bool:
+        """Raised by the portal's own checks, not by an Odoo record: there is nothing to open in Odoo."""
+        return self.kind in (ExceptionKind.DIRECTIVE_OVERDUE, ExceptionKind.UNUSUAL_PATTERN)
+
 
 class EventAction(models.TextChoices):
     OPENED = "opened", "Opened"
@@ -261,3 +267,30 @@ class BillMatch(models.Model):
 
     def __str__(self) -> str:
         return f"line {self.odoo_line_id}: {self.bill_name or '-'}"
+
+
+class PatternCheck(models.Model):
+    """One store-week figure the unusual-pattern detector looked at: the evidence, like a triage
+    suggestion's log. It keeps the model version, every number the score came from and the sentence
+    shown to people, whether or not it opened an exception. It never blocks, approves or refunds."""
+
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    store = models.ForeignKey("organisation.Store", on_delete=models.CASCADE, related_name="+")
+    family = models.CharField(max_length=16, help_text="refunds or adjustments")
+    metric = models.CharField(max_length=24)
+    week_start = models.DateField(help_text="First day of the seven days looked at (store time).")
+    model_version = models.CharField(max_length=32)
+    inputs = models.JSONField(default=dict, help_text="This week, the eight weeks before, the peers' ratios.")
+    score = models.FloatField()
+    ratio = models.FloatField()
+    threshold = models.FloatField()
+    unusual = models.BooleanField(default=False)
+    explanation = models.CharField(max_length=400, blank=True)
+    exception = models.ForeignKey(OpsException, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["store", "family", "unusual", "week_start"])]
+
+    def __str__(self) -> str:
+        return f"{self.model_version} {self.metric} {self.week_start} ({self.score:.1f})"

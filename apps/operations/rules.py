@@ -183,6 +183,9 @@ DEFAULT_RULES: dict[str, dict[str, Any]] = {
                                   "value_high": Decimal("100"), "value_critical": Decimal("1000"),
                                   "price_tolerance_percent": Decimal("2"), "price_tolerance_amount": Decimal("0.05"),
                                   "bill_wait_days": 7, "deadline_hours": 72},
+    # Raised by the detector (apps.operations.patterns), not by a record: only on/off, severity, deadline.
+    ExceptionKind.UNUSUAL_PATTERN: {"base_severity": Severity.MEDIUM, "escalate_every_hours": 0,
+                                    "deadline_hours": 72},
 }
 
 

@@ -8,4 +8,6 @@ from apps.operations import conf
 
 BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "refresh-exceptions": {"task": "operations.refresh_exceptions", "schedule": float(conf.REFRESH_INTERVAL)},
+    "detect-unusual-patterns": {"task": "operations.detect_unusual_patterns",
+                                "schedule": float(conf.PATTERNS_INTERVAL)},
 }

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
 
 from apps.organisation import admin_users  # noqa: F401  (people: registered there)
-from apps.organisation.models import Region, RoleGrant, Store
+from apps.organisation.models import Region, RoleGrant, Store, StoreGroup
 from apps.organisation.roles import Role
 from apps.organisation.services import role_grant, role_revoke
 
@@ -33,6 +33,20 @@ class StoreAdmin(admin.ModelAdmin[Store]):
     list_display = ["code", "name", "region", "timezone", "odoo_warehouse_id", "active"]
     list_filter = ["region", "active"]
     search_fields = ["code", "name"]
+
+
+@admin.register(StoreGroup)
+class StoreGroupAdmin(admin.ModelAdmin[StoreGroup]):
+    list_display = ["name", "store_count"]
+    search_fields = ["name", "stores__code"]
+    filter_horizontal = ["stores"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[StoreGroup]:
+        return super().get_queryset(request).annotate(store_count=Count("stores"))
+
+    @admin.display(description="stores", ordering="store_count")
+    def store_count(self, obj: StoreGroup) -> int:
+        return obj.store_count  # type: ignore[attr-defined]
 
 
 @admin.register(RoleGrant)

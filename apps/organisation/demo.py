@@ -9,8 +9,8 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from apps.organisation.demo_network import COMPANY_ID, REGIONS, stores_with_warehouse_ids
-from apps.organisation.models import Region, Store
+from apps.organisation.demo_network import COMPANY_ID, REGIONS, STORE_GROUPS, stores_with_warehouse_ids
+from apps.organisation.models import Region, Store, StoreGroup
 from apps.organisation.roles import Role
 from apps.organisation.services import role_grant, role_groups_ensure
 
@@ -35,6 +35,9 @@ def demo_network_seed(*, password_for: Callable[[str], str]) -> list[DemoLogin]:
             defaults={"name": demo_store.name, "timezone": demo_store.timezone, "region": regions[demo_region.code],
                       "odoo_warehouse_id": warehouse_id, "odoo_company_id": COMPANY_ID},
         )
+    for name, codes in STORE_GROUPS.items():
+        group, _ = StoreGroup.objects.get_or_create(name=name)
+        group.stores.set(Store.objects.filter(code__in=codes))
     first_region = regions[REGIONS[0].code]
     first_store = Store.objects.get(code=REGIONS[0].stores[0].code)
     people: list[tuple[Role, str, dict[str, Any], str]] = [

@@ -65,6 +65,11 @@ REGIONS: tuple[DemoRegion, ...] = (
 )
 
 
+# Store groups directives can target: one across the regions, one inside North (the demo's regional
+# manager may target only that one).
+STORE_GROUPS: dict[str, tuple[str, ...]] = {"Flagships": ("N01", "S01", "W01"), "Harbour stores": ("N03", "N06")}
+
+
 def stores_with_warehouse_ids() -> list[tuple[DemoRegion, DemoStore, int]]:
     """Every demo store with its region and the Odoo warehouse id the sandbox gives it."""
     out: list[tuple[DemoRegion, DemoStore, int]] = []

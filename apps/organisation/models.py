@@ -111,3 +111,20 @@ class RoleGrant(models.Model):
             raise ValidationError("A regional manager is granted on one region.")
         if role in (Role.HQ_EXECUTIVE, Role.OPERATIONS_ADMIN) and (self.store or self.region):
             raise ValidationError(f"A {role.label.lower()} is granted on the whole network.")
+
+
+class StoreGroup(models.Model):
+    """A named set of stores across regions ("Flagships", "Airport stores") that directives can target.
+
+    A group is a label, not a scope: it grants nobody anything, and a regional manager may only target
+    a group whose stores are all in their region (`apps.directives.services.draft_check`).
+    """
+
+    name = models.CharField(max_length=100, unique=True)
+    stores = models.ManyToManyField(Store, blank=True, related_name="groups")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -63,6 +63,13 @@ def test_it_answers_413_for_an_oversized_body_before_reading_it(network: Network
     assert error_of(response)["code"] == "too_large"
 
 
+def test_it_answers_400_for_a_form_with_too_many_fields(network: Network, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 10
+    response = bearer(token_for(network.hq)).post("/api/v1/directives/", {"stores": [f"S{i}" for i in range(20)]})
+    assert response.status_code == 400
+    assert error_of(response)["message"] == "Too many form fields (at most 10): send a list as JSON."
+
+
 def test_it_answers_403_for_a_read_only_token_writing(network: Network) -> None:
     response = bearer(token_for(network.manager_a, access=TokenAccess.READ)).post(
         "/api/v1/incidents/", data={"store": network.store_a.pk, "title": "Freezer warm"},

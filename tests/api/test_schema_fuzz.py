@@ -2,7 +2,9 @@
 valid and invalid input generated from /api/v1/schema/, as a read-write HQ token. No answer may be a
 5xx, every status and body must be the documented one, and every error body has the error shape.
 
-Path ids are pointed at real records half of the time, so writes reach the services, not only 404s.
+Path ids are pointed at real records half of the time, so writes reach the services, not only 404s;
+the directives' rows (a published directive with store copies in every state, a store-group draft) are
+seeded like the others.
 """
 
 from __future__ import annotations
@@ -64,11 +66,45 @@ def world(db: None, odoo, odoo_server) -> dict[str, Any]:  # type: ignore[no-unt
         store=network.store_a, title="Freezer aisle 4 warm", category="refrigeration", urgency="high",
         photos=[photo_clean(SimpleUploadedFile("p.jpg", out.getvalue(), "image/jpeg"))]))
     exception = make_exception(network.store_a)
+    directive = _directive_rows(network)
     return {"token": token_for(network.hq), "ids": {
         "approvals": approval_for(order).pk, "incidents": incident.pk, "exceptions": exception.pk,
-        "stores": network.store_a.pk, "regions": network.north.pk, "audit": 1,
+        "stores": network.store_a.pk, "regions": network.north.pk, "audit": 1, "directives": directive.pk,
+        "copies": list(directive.copies.order_by("store__code").values_list("pk", flat=True)),
+        "items": list(directive.items.values_list("pk", flat=True)),
         "photo": str(IncidentPhoto.objects.get(incident=incident).pk)}, "stores": list(Store.objects.values_list(
             "pk", flat=True))}
+
+
+def _directive_rows(network: Any) -> Any:
+    """A published directive in every state a store's copy can be in: answered and submitted (N01), half
+    answered (N02), one item returned (S01), not started (S02); plus a draft targeting a store group."""
+    from apps.directives.models import ItemKind, TargetMode
+    from apps.directives.services import DirectiveDraft, ItemSpec, directive_create, directive_publish
+    from apps.directives.services.checklists import Answer, copy_submit, item_answer, item_review
+    from apps.organisation.models import StoreGroup
+    from tests.directives.conftest import tomorrow
+
+    items = [ItemSpec("End-cap built", ItemKind.YES_NO), ItemSpec("Facings counted", ItemKind.NUMBER),
+             ItemSpec("Shelf note", ItemKind.TEXT)]
+    directive = directive_publish(directive=directive_create(author=network.hq, draft=DirectiveDraft(
+        title="Spring promotion readiness", due_on=tomorrow(), items=items)), actor=network.hq)
+    answers = {ItemKind.YES_NO: "yes", ItemKind.NUMBER: "12", ItemKind.TEXT: "done"}
+    copies = {c.store.code: c for c in directive.copies.select_related("store", "directive")}
+    for code, user, count in (("N01", network.manager_a, 3), ("N02", network.regional_north, 1),
+                              ("S01", network.manager_c, 3)):
+        for item in list(directive.items.all())[:count]:
+            item_answer(copy=copies[code], item=item, actor=user, answer=Answer(value=answers[item.kind]))
+    copy_submit(copy=copies["N01"], actor=network.manager_a)
+    copy_submit(copy=copies["S01"], actor=network.manager_c)
+    item_review(copy=copies["S01"], item=directive.items.first(), actor=network.regional_south, approve=False,
+                comment="label wrong, redo")
+    group = StoreGroup.objects.create(name="Flagships")
+    group.stores.set([network.store_a, network.store_c])
+    directive_create(author=network.hq, draft=DirectiveDraft(title="Flagship window", due_on=tomorrow(),
+                                                             items=items[:1], target_mode=TargetMode.GROUPS,
+                                                             groups=[group]))
+    return directive
 
 
 def _load_schema() -> Any:
@@ -103,6 +139,10 @@ def _point_at_real_records(case: Any, world: dict[str, Any]) -> None:
     resource = case.path.strip("/").split("/")[2] if case.path.count("/") > 3 else ""
     if "id" in params and isinstance(params["id"], int) and params["id"] % 2 == 0:
         params["id"] = world["ids"].get(resource, params["id"])
+    for name, resource in (("copy_id", "copies"), ("item_id", "items")):  # the seeded directive's rows
+        if isinstance(params.get(name), int) and params[name] % 2 == 0:
+            rows = world["ids"][resource]
+            params[name] = rows[params[name] // 2 % len(rows)]
     if "photo_id" in params and len(str(params["photo_id"])) % 2 == 0:
         params["photo_id"] = world["ids"]["photo"]
     body = case.body if isinstance(case.body, dict) else None

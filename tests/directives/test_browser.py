@@ -89,6 +89,10 @@ def test_hq_to_store_to_region_and_back_live(server: AsgiServer, tmp_path: Path)
             yes.click()
             expect(phone.locator("#progress-text")).to_have_text("1 of 2")
             phone.set_input_files("input[name=photo]", str(picture))
+            # A live refresh arriving now must not throw away the chosen photo.
+            phone.evaluate("window.ControlTowerLive.refreshAll()")
+            phone.wait_for_timeout(700)
+            assert phone.evaluate("document.querySelector('input[name=photo]').files.length") == 1
             phone.click("text=Save photo")
             expect(phone.locator("#progress-text")).to_have_text("2 of 2")
             phone.click("text=Submit for review")

@@ -218,7 +218,9 @@ def test_it_runs_the_checks_and_the_heartbeat_as_scheduled_tasks(ready) -> None:
     from controltower.celery import collected_beat_schedule
 
     schedule = collected_beat_schedule()
-    assert schedule["health-heartbeat"]["task"] == record_heartbeat.name
+    for queue in ("decisions", "sync", "webhooks", "housekeeping"):  # each queue's worker reports
+        assert schedule[f"health-heartbeat-{queue}"]["task"] == record_heartbeat.name
+        assert schedule[f"health-heartbeat-{queue}"]["options"]["queue"] == queue
     assert schedule["health-check"]["task"] == check_health.name
     check_health.apply()
     assert signal("odoo.connection").status == SignalStatus.OK

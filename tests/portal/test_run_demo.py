@@ -3,7 +3,7 @@ Redis that answers, or else the web process's relay (worker and scheduler only).
 
 from __future__ import annotations
 
-from apps.portal.management.commands.run_demo import child_environments
+from apps.portal.management.commands.run_demo import child_environments, worker_command
 
 BASE = {"PATH": "/usr/bin", "CT_LIVE_RELAY_URL": "http://elsewhere/"}
 
@@ -46,3 +46,9 @@ def test_the_demo_allows_webhook_receivers_on_this_machine() -> None:
     mine = {**BASE, "CT_OUTBOUND_WEBHOOK_ALLOWED_HOSTS": "n8n.internal"}
     web, tasks = child_environments(mine, host="127.0.0.1", port=8000, redis_url="", redis_found=False)
     assert web["CT_OUTBOUND_WEBHOOK_ALLOWED_HOSTS"] == tasks["CT_OUTBOUND_WEBHOOK_ALLOWED_HOSTS"] == "n8n.internal"
+
+
+def test_the_demo_worker_consumes_every_queue() -> None:
+    command = worker_command("python")
+    queues = command[command.index("--queues") + 1].split(",")
+    assert sorted(queues) == ["decisions", "housekeeping", "sync", "webhooks"]

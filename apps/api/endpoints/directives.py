@@ -7,15 +7,17 @@ rules and messages as the portal.
 
 from __future__ import annotations
 
+from datetime import time
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q, QuerySet
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.urls import reverse
 from django.utils.datastructures import MultiValueDict
-from drf_spectacular.utils import extend_schema
+from django.utils.translation import gettext
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -26,7 +28,7 @@ from apps.api.base import ApiReadViewSet, ApiView, request_body
 from apps.api.endpoints.organisation import StoreRefSerializer
 from apps.api.errors import Conflict
 from apps.api.schema import choice_field
-from apps.directives.forms import AnswerForm
+from apps.directives.forms import AnswerForm, DirectiveForm
 from apps.directives.models import (
     ChecklistItem,
     CopyStatus,
@@ -36,11 +38,19 @@ from apps.directives.models import (
     ItemKind,
     ReviewStatus,
     StoreDirective,
+    TargetMode,
 )
-from apps.directives.selectors import directives_for
-from apps.directives.services import DirectiveRefused
+from apps.directives.selectors import authoring_regions, directives_for
+from apps.directives.services import DirectiveRefused, directive_create
 from apps.directives.services.checklists import copy_submit, item_answer, item_review
+from apps.organisation.models import Region
 from apps.organisation.roles import Action
+
+
+@extend_schema_field({"type": "string", "pattern": r"^\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?$", "example": "09:00:00"})
+class WallTimeField(serializers.TimeField):
+    """A wall-clock time read in each store's own time zone, so it carries no offset (JSON Schema's
+    `time` format demands one)."""
 
 
 class ItemSerializer(serializers.ModelSerializer):
@@ -53,7 +63,10 @@ class ItemSerializer(serializers.ModelSerializer):
 
 class DirectiveSerializer(serializers.ModelSerializer):
     status = choice_field(DirectiveStatus, read_only=True)
-    owner_region: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    owner_region: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True, help_text="Region code; null: an HQ directive.")
+    due_time = WallTimeField(read_only=True, help_text="In each store's own time zone.")
+    launch_time = WallTimeField(read_only=True, allow_null=True)
     url = serializers.SerializerMethodField(help_text="The directive in the portal.")
 
     class Meta:
@@ -67,9 +80,44 @@ class DirectiveSerializer(serializers.ModelSerializer):
 
 class DirectiveDetailSerializer(DirectiveSerializer):
     items = ItemSerializer(many=True)
+    target_mode = choice_field(TargetMode, read_only=True)
+    regions: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        source="target_regions", slug_field="code", many=True, read_only=True)
+    stores: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        source="target_stores", slug_field="code", many=True, read_only=True)
+    groups: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        source="target_groups", slug_field="name", many=True, read_only=True,
+        help_text="Store groups (target mode `groups`), read when published.")
 
     class Meta(DirectiveSerializer.Meta):
-        fields = [*DirectiveSerializer.Meta.fields, "instructions", "items"]
+        fields = [*DirectiveSerializer.Meta.fields, "instructions", "items", "regions", "stores", "groups"]
+
+
+class ItemInputSerializer(serializers.Serializer):
+    label = serializers.CharField(max_length=200)  # type: ignore[assignment]  # a field, not Field.label
+    kind = serializers.ChoiceField(choices=ItemKind.choices, default=ItemKind.YES_NO)
+
+
+class DirectiveInputSerializer(serializers.Serializer):
+    """A draft, checked by the directives app's form and `draft_check` (the portal's rules and words)."""
+
+    title = serializers.CharField(max_length=120)
+    instructions = serializers.CharField(required=False, allow_blank=True, help_text="Sanitised HTML.")
+    due_on = serializers.DateField()
+    due_time = WallTimeField(required=False, default=time(9, 0), help_text="In each store's own time zone.")
+    launch_on = serializers.DateField(required=False, allow_null=True)
+    launch_time = WallTimeField(required=False, allow_null=True)
+    owner_region = serializers.CharField(required=False, allow_blank=True, max_length=16,
+                                         help_text="Region code of a regional directive; empty: HQ's network.")
+    target_mode = serializers.ChoiceField(choices=TargetMode.choices, default=TargetMode.ALL)
+    regions = serializers.ListField(child=serializers.CharField(max_length=16), required=False, max_length=200,
+                                    help_text="Region codes (target mode `regions`).")
+    stores = serializers.ListField(child=serializers.CharField(max_length=16), required=False, max_length=2000,
+                                   help_text="Store codes (target mode `stores`).")
+    groups = serializers.ListField(child=serializers.CharField(max_length=100), required=False, max_length=200,
+                                   help_text="Store group names (target mode `groups`); a regional directive "
+                                             "may only name groups whose stores are all in its region.")
+    items = ItemInputSerializer(many=True, help_text="The checklist, in order.")
 
 
 class AnswerSerializer(serializers.ModelSerializer):
@@ -140,11 +188,28 @@ class DirectiveViewSet(ApiReadViewSet):
         if token is not None and token.limited:  # a limited token only sees what reached its stores
             directives = directives.filter(pk__in=_copies(self.request).values("directive_id"))
         if self.action != "list":
-            directives = directives.prefetch_related("items")
+            directives = directives.prefetch_related("items", "target_regions", "target_stores", "target_groups")
         return directives
 
+    @extend_schema(request=DirectiveInputSerializer, responses={201: DirectiveDetailSerializer})
+    def create(self, request: Request) -> Response:
+        """Draft a directive (HQ for the network, a regional manager for their region); publishing it is
+        done in the portal. Targets outside the author's region are refused with a 400 naming them."""
+        require_write(request)
+        data = DirectiveInputSerializer(data=request_body(request))
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        owner = _owner_region(request, values.get("owner_region") or "")
+        form = DirectiveForm(_form_data(values), owner_region=owner)
+        _targets_as_ids(form, values)
+        if not form.is_valid():
+            raise ValidationError(form.errors.as_data())
+        draft = form.draft(_form_data(values))
+        directive = directive_create(author=request.user, draft=draft, request=request._request)  # type: ignore[arg-type]
+        return Response(DirectiveDetailSerializer(self.get_queryset().get(pk=directive.pk)).data, status=201)
+
     @extend_schema(responses={200: StoreStatusSerializer(many=True)})
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)  # every store of one directive, one list
     def stores(self, request: Request, pk: str) -> Response:
         """Each store's status (in the caller's scope), worst first: overdue and not started on top."""
         directive = self.get_object()
@@ -152,6 +217,48 @@ class DirectiveViewSet(ApiReadViewSet):
                   .select_related("store").annotate(answered=Count("answers"))
                   .prefetch_related("answers__item").order_by("status", "due_at", "store__code"))
         return Response(StoreStatusSerializer(copies, many=True).data)
+
+
+def _owner_region(request: Request, code: str) -> Region | None:
+    """Where the caller may send from (403 otherwise); a token limited to some stores only for a region
+    it covers as a whole."""
+    owners = authoring_regions(request.user)
+    if not owners:
+        raise PermissionDenied("Sending directives needs HQ or a regional manager role.")
+    owner = next((o for o in owners if o is not None and o.code == code), None) if code else None
+    if (code and owner is None) or (not code and None not in owners):
+        raise PermissionDenied(f"You may not send directives for {code or 'the whole network'}"
+                               f" (yours: {', '.join(o.code if o else 'network' for o in owners)}).")
+    token = token_of(request)
+    if token is not None and token.limited and (owner is None or not token.regions.filter(pk=owner.pk).exists()):
+        raise PermissionDenied("This token is limited to some stores: it may draft directives only for a region "
+                               "it covers.")
+    return owner
+
+
+def _form_data(values: dict[str, Any]) -> QueryDict:
+    data = QueryDict(mutable=True)
+    for name in ("title", "instructions", "due_on", "due_time", "launch_on", "launch_time", "target_mode"):
+        if values.get(name) not in (None, ""):
+            data[name] = str(values[name])
+    data.setlist("item_label", [item["label"] for item in values["items"]])
+    data.setlist("item_kind", [item["kind"] for item in values["items"]])
+    return data
+
+
+def _targets_as_ids(form: DirectiveForm, values: dict[str, Any]) -> None:
+    """Codes and names to the form's choices; one the author cannot target is named in a 400."""
+    lookups = {"regions": "code", "stores": "code", "groups": "name"}
+    for name, key in lookups.items():
+        wanted = list(dict.fromkeys(values.get(name) or []))
+        choices = form.fields[name].queryset  # type: ignore[attr-defined]
+        found = dict(choices.filter(**{f"{key}__in": wanted}).values_list(key, "pk"))
+        missing = [w for w in wanted if w not in found]
+        if missing:
+            raise ValidationError({name: gettext("Not one you may target from %(owner)s: %(names)s.") % {
+                "owner": form.owner_region.name if form.owner_region else gettext("the network"),
+                "names": ", ".join(missing)}})
+        form.data.setlist(name, [str(found[w]) for w in wanted])  # type: ignore[attr-defined]
 
 
 def _files(request: Request) -> MultiValueDict[str, Any]:

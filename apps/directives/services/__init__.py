@@ -17,6 +17,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from apps import events
 from apps.audit.services import audit_record
@@ -37,7 +38,7 @@ from apps.directives.models import (
 from apps.directives.richtext import sanitise
 from apps.events.types import DirectivePublished
 from apps.live.broadcast import stores_panels_changed
-from apps.organisation.models import Region, Store
+from apps.organisation.models import Region, Store, StoreGroup
 from apps.organisation.roles import Action
 from apps.organisation.scope import has_network_scope, regions_for
 
@@ -71,6 +72,7 @@ class DirectiveDraft:
     target_mode: str = TargetMode.ALL
     regions: list[Region] = field(default_factory=list)
     stores: list[Store] = field(default_factory=list)
+    groups: list[StoreGroup] = field(default_factory=list)
     launch_on: date | None = None
     launch_time: time | None = None
     owner_region: Region | None = None
@@ -90,6 +92,19 @@ def _require_author(user: User, owner_region: Region | None) -> None:
                                f"{'a regional manager of it' if owner_region else 'an HQ role'}.")
 
 
+def groups_outside(groups: list[StoreGroup], region: Region) -> dict[str, list[str]]:
+    """Per group, the codes of its stores outside `region` (empty: every group fits the region). A
+    regional manager's group is refused whole rather than silently trimmed: an author who picked
+    "Airport stores" would otherwise believe every airport store got it."""
+    outside: dict[str, list[str]] = {}
+    members = (Store.groups.through.objects.filter(storegroup__in=[g.pk for g in groups])
+               .exclude(store__region_id=region.pk).select_related("store", "storegroup")
+               .order_by("storegroup__name", "store__code"))
+    for member in members:
+        outside.setdefault(member.storegroup.name, []).append(member.store.code)
+    return outside
+
+
 def draft_check(draft: DirectiveDraft) -> None:
     """Every problem at once, by field, in words an author can act on."""
     errors: dict[str, str] = {}
@@ -102,16 +117,25 @@ def draft_check(draft: DirectiveDraft) -> None:
     elif any(not item.label.strip() or item.kind not in ItemKind.values for item in draft.items):
         errors["items"] = "Every item needs a label and a kind (yes/no, number, text or photo)."
     if draft.target_mode not in TargetMode.values:
-        errors["target_mode"] = "Choose every store, some regions or a list of stores."
+        errors["target_mode"] = gettext("Choose every store, some regions, a list of stores or store groups.")
     elif draft.target_mode == TargetMode.REGIONS and not draft.regions:
-        errors["target_mode"] = "Choose at least one region."
+        errors["target_mode"] = gettext("Choose at least one region.")
     elif draft.target_mode == TargetMode.STORES and not draft.stores:
-        errors["target_mode"] = "Choose at least one store."
+        errors["target_mode"] = gettext("Choose at least one store.")
+    elif draft.target_mode == TargetMode.GROUPS and not draft.groups:
+        errors["target_mode"] = gettext("Choose at least one store group.")
     if draft.owner_region is not None:
         foreign = [r.code for r in draft.regions if r.pk != draft.owner_region.pk]
         foreign += [s.code for s in draft.stores if s.region_id != draft.owner_region.pk]
         if foreign:
-            errors["target_mode"] = f"A regional directive targets its own region only (not {', '.join(foreign)})."
+            errors["target_mode"] = gettext("A regional directive targets its own region only (not %(codes)s).") % {
+                "codes": ", ".join(foreign)}
+        elif draft.target_mode == TargetMode.GROUPS and (outside := groups_outside(draft.groups, draft.owner_region)):
+            errors["target_mode"] = " ".join(gettext(
+                "Store group “%(group)s” has stores outside %(region)s (%(codes)s): a regional directive targets "
+                "its own region only, so choose a group within it or list the stores.") % {
+                "group": group, "region": draft.owner_region.name, "codes": ", ".join(codes)}
+                for group, codes in outside.items())
     if draft.launch_on is not None and (draft.launch_on, draft.launch_time or time(0)) < (draft.due_on,
                                                                                         draft.due_time):
         errors["launch_on"] = "The launch comes after the due time (the stores must be ready before it)."
@@ -130,6 +154,7 @@ def _apply(directive: Directive, draft: DirectiveDraft, *, fixed: bool = False) 
     if not fixed:
         directive.target_regions.set(draft.regions if draft.target_mode == TargetMode.REGIONS else [])
         directive.target_stores.set(draft.stores if draft.target_mode == TargetMode.STORES else [])
+        directive.target_groups.set(draft.groups if draft.target_mode == TargetMode.GROUPS else [])
         directive.items.all().delete()
         ChecklistItem.objects.bulk_create(ChecklistItem(directive=directive, position=index, label=spec.label.strip(),
                                                         kind=spec.kind) for index, spec in enumerate(draft.items))
@@ -200,6 +225,9 @@ def target_stores(directive: Directive) -> QuerySet[Store]:
         stores = stores.filter(region__in=directive.target_regions.all())
     elif directive.target_mode == TargetMode.STORES:
         stores = stores.filter(pk__in=directive.target_stores.all())
+    elif directive.target_mode == TargetMode.GROUPS:  # the groups' members when it is published
+        stores = stores.filter(pk__in=Store.groups.through.objects.filter(
+            storegroup__in=directive.target_groups.all()).values("store_id"))
     return stores.order_by("code")
 
 
@@ -299,6 +327,7 @@ def templates_run(*, today: date | None = None, now: datetime | None = None) -> 
                 due_time=template.due_time, template=template, created_by=template.created_by)
             directive.target_regions.set(template.target_regions.all())
             directive.target_stores.set(template.target_stores.all())
+            directive.target_groups.set(template.target_groups.all())
             ChecklistItem.objects.bulk_create(
                 ChecklistItem(directive=directive, position=i, label=str(spec.get("label", ""))[:200],
                               kind=spec.get("kind", ItemKind.YES_NO) if spec.get("kind") in ItemKind.values

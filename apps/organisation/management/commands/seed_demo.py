@@ -43,3 +43,7 @@ class Command(BaseCommand):
         if directives.created:
             self.stdout.write(f"Demo directives: {directives.directives} published, {directives.started} store "
                               f"copies started, {directives.in_review} in review, {directives.approved} done")
+        from apps.operations.patterns.demo import demo_unusual_week_seed
+
+        if demo_unusual_week_seed():
+            self.stdout.write("Demo unusual pattern: one store refunded far more than usual this week (see Exceptions)")

@@ -50,6 +50,12 @@ def _relay_url(host: str, port: int) -> str:
 DEMO_WEBHOOK_RECEIVERS = "localhost,127.0.0.0/8,::1"
 
 
+def worker_command(python: str) -> list[str]:
+    """The demo's one worker consumes every queue (production splits decisions off, see docker-compose)."""
+    return [python, "-m", "celery", "-A", "controltower", "worker", "--loglevel", "INFO", "--concurrency", "2",
+            "--queues", ",".join(settings.CELERY_QUEUE_NAMES)]
+
+
 def child_environments(base: dict[str, str], *, host: str, port: int, redis_url: str, redis_found: bool,
                        ) -> tuple[dict[str, str], dict[str, str]]:
     """(web and sandbox, worker and scheduler) environments, with loopback webhook receivers allowed
@@ -102,8 +108,7 @@ class Command(BaseCommand):
         commands += [
             ("web", [python, "-m", "uvicorn", "controltower.asgi:application", "--host", options["host"],
                      "--port", str(options["port"]), "--no-access-log"]),
-            ("worker", [python, "-m", "celery", "-A", "controltower", "worker", "--loglevel", "INFO",
-                        "--concurrency", "2"]),
+            ("worker", worker_command(python)),
             ("scheduler", [python, "-m", "celery", "-A", "controltower", "beat", "--loglevel", "INFO"]),
         ]
         self.stdout.write("Seeding the demo network…")

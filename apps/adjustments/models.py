@@ -1,0 +1,89 @@
+"""Stock counts reported from the store floor: a store manager's count of one product, with a reason
+and an optional photo, set in Odoo through the outbox and then decided as a stock-count approval."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from apps.organisation.scope import ScopedQuerySet
+
+
+class AdjustmentReason(models.Model):
+    """Why a count differs (damaged, theft, miscount...): the list the store picks from, kept by
+    operations in the admin. Retired reasons are switched off, never deleted (reports keep them)."""
+
+    code = models.SlugField(max_length=32, unique=True)
+    label = models.CharField(max_length=80)
+    active = models.BooleanField(default=True)
+    position = models.PositiveSmallIntegerField(default=100, help_text="Lower first in the list.")
+
+    class Meta:
+        ordering = ["position", "label"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class ReportStatus(models.TextChoices):
+    QUEUED = "queued", _("Sending to Odoo")
+    IN_ODOO = "in_odoo", _("Count set in Odoo")
+    FAILED = "failed", _("Odoo refused the count")
+
+
+def photo_path(instance: StockCountReport, filename: str) -> str:
+    """A random name: nothing about the store or the product can be guessed from it."""
+    return f"adjustments/photos/{uuid.uuid4().hex}.jpg"
+
+
+class StockCountReportQuerySet(ScopedQuerySet["StockCountReport"]):
+    pass
+
+
+class StockCountReport(models.Model):
+    """One count of one quant, as the store manager reported it, and what became of it in Odoo."""
+
+    store = models.ForeignKey("organisation.Store", on_delete=models.PROTECT, related_name="+")
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    quant_odoo_id = models.PositiveIntegerField(db_index=True)
+    product_odoo_id = models.PositiveIntegerField()
+    product_name = models.CharField(max_length=200)
+    location_name = models.CharField(max_length=200, blank=True)
+    on_hand = models.DecimalField(max_digits=14, decimal_places=3, help_text="Odoo's quantity when reported.")
+    counted = models.DecimalField(max_digits=14, decimal_places=3)
+    unit_cost = models.DecimalField(max_digits=14, decimal_places=4, default=Decimal("0"))
+    value = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"),
+                                help_text="The difference at cost: what the approval policy's bands judge.")
+    reason = models.ForeignKey(AdjustmentReason, on_delete=models.PROTECT, related_name="+")
+    note = models.CharField(max_length=500, blank=True)
+    photo = models.FileField(upload_to=photo_path, max_length=200, blank=True)
+    status = models.CharField(max_length=16, choices=ReportStatus.choices, default=ReportStatus.QUEUED)
+    error = models.CharField(max_length=300, blank=True)
+    writeback = models.ForeignKey("writeback.WriteBack", null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = StockCountReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["store", "quant_odoo_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.store.code} {self.product_name}: {self.counted}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("adjustments:detail", args=[self.pk])
+
+    @property
+    def difference(self) -> Decimal:
+        return self.counted - self.on_hand
+
+    def photo_url(self) -> str:
+        return reverse("adjustments:photo", args=[self.pk]) if self.photo else ""
