@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
+from uuid import uuid4
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +30,9 @@ class CountForm(forms.Form):
         error_messages={"required": _("Choose a reason."), "invalid_choice": _("Choose one of the reasons offered.")})
     note = forms.CharField(max_length=500, required=False, label=_("Note (optional)"),
                            widget=forms.Textarea(attrs={"rows": 2}))
+    # Made when the form is shown: pressing "Send" twice, or a resend after a lost answer, is one report.
+    client_key = forms.RegexField(regex=r"^[A-Za-z0-9_-]{8,64}$", required=False, widget=forms.HiddenInput,
+                                  error_messages={"invalid": _("This form is out of date; reload the page.")})
     photo = forms.FileField(required=False, label=_("Photo (optional)"),
                             widget=forms.ClearableFileInput(attrs={"accept": ACCEPT, "capture": "environment"}))
 
@@ -37,6 +41,7 @@ class CountForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["store"].queryset = stores  # type: ignore[attr-defined]
         self.fields["reason"].queryset = reasons  # type: ignore[attr-defined]
+        self.fields["client_key"].initial = uuid4().hex
         if stores.count() == 1:
             self.fields["store"].widget = forms.HiddenInput()
             self.fields["store"].initial = stores.first()

@@ -68,12 +68,15 @@ class StockCountReport(models.Model):
     writeback = models.ForeignKey("writeback.WriteBack", null=True, blank=True, on_delete=models.SET_NULL,
                                   related_name="+")
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    client_key = models.CharField(max_length=64, blank=True, help_text="Made by the form: a resend is the same report.")
 
     objects = StockCountReportQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["store", "quant_odoo_id"])]
+        constraints = [models.UniqueConstraint(fields=["store", "reported_by", "client_key"],
+                                               condition=~models.Q(client_key=""), name="unique_count_client_key")]
 
     def __str__(self) -> str:
         return f"{self.store.code} {self.product_name}: {self.counted}"

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from apps.adjustments.models import AdjustmentReason, ReportStatus, StockCountReport
@@ -91,10 +91,15 @@ def _quantity(text: str) -> Decimal:
 
 def count_report_submit(*, user: User, store: Store, quant_id: int, counted: str, reason: AdjustmentReason,
                         note: str = "", photo: UploadedFile | None = None, request: HttpRequest | None = None,
-                        gateway: OdooGateway | None = None) -> StockCountReport:
-    """Check the count against Odoo and save it with its write-back; ValidationError says what is wrong."""
+                        gateway: OdooGateway | None = None, client_key: str = "") -> StockCountReport:
+    """Check the count against Odoo and save it with its write-back; ValidationError says what is wrong.
+    A second send of the same form (`client_key`) answers the report the first one made."""
     if not can(user, Action.OPERATE, store):
         raise PermissionDenied(_("Reporting counts needs the right to act for store %(code)s.") % {"code": store.code})
+    if client_key:
+        sent = StockCountReport.objects.filter(store=store, reported_by=user, client_key=client_key).first()
+        if sent is not None:
+            return sent
     quantity = _quantity(counted)
     note = note.strip()
     if len(note) > MAX_NOTE:
@@ -113,21 +118,27 @@ def count_report_submit(*, user: User, store: Store, quant_id: int, counted: str
         raise ValidationError(_("That product is not in this store's stock."))
     unit_cost = Decimal(str((cost_rows[0] if cost_rows else {}).get("standard_price") or 0))
     value = (abs(quantity - line.on_hand) * unit_cost).quantize(Decimal("0.01"))
-    with transaction.atomic():
-        report = StockCountReport.objects.create(
-            store=store, reported_by=user, quant_odoo_id=line.quant_id, product_odoo_id=line.product_id,
-            product_name=line.product[:200], location_name=line.location[:200], on_hand=line.on_hand,
-            counted=quantity, unit_cost=unit_cost, value=value, reason=reason, note=note)
-        if clean is not None:
-            report.photo.save("count.jpg", ContentFile(clean.content), save=True)
-        report.writeback = writeback_enqueue(
-            kind=COUNT_SET_WRITEBACK, idempotency_key=f"stock-count-report-{report.pk}", odoo_model=QUANT,
-            odoo_id=line.quant_id, payload={"inventory_quantity": float(quantity), "report_id": report.pk},
-            store=store, source=report, created_by=user)
-        report.save(update_fields=["writeback"])
-        audit_record(action="stock_count.reported", target=report, actor=user, store=store, request=request,
-                     after={"product": report.product_name, "on_hand": str(line.on_hand), "counted": str(quantity),
-                            "reason": reason.code, "value": str(value), "photo": bool(clean)})
+    try:
+        with transaction.atomic():
+            report = StockCountReport.objects.create(
+                store=store, reported_by=user, quant_odoo_id=line.quant_id, product_odoo_id=line.product_id,
+                product_name=line.product[:200], location_name=line.location[:200], on_hand=line.on_hand,
+                counted=quantity, unit_cost=unit_cost, value=value, reason=reason, note=note, client_key=client_key)
+            if clean is not None:
+                report.photo.save("count.jpg", ContentFile(clean.content), save=True)
+            report.writeback = writeback_enqueue(
+                kind=COUNT_SET_WRITEBACK, idempotency_key=f"stock-count-report-{report.pk}", odoo_model=QUANT,
+                odoo_id=line.quant_id, payload={"inventory_quantity": float(quantity), "report_id": report.pk},
+                store=store, source=report, created_by=user)
+            report.save(update_fields=["writeback"])
+            audit_record(action="stock_count.reported", target=report, actor=user, store=store, request=request,
+                         after={"product": report.product_name, "on_hand": str(line.on_hand), "counted": str(quantity),
+                                "reason": reason.code, "value": str(value), "photo": bool(clean)})
+    except IntegrityError:  # the same form sent twice at once: the other send made the report
+        sent = StockCountReport.objects.filter(store=store, reported_by=user, client_key=client_key).first()
+        if not client_key or sent is None:
+            raise
+        return sent
     return report
 
 

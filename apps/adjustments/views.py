@@ -42,7 +42,7 @@ def count_new(request: HttpRequest) -> HttpResponse:
         try:
             report = count_report_submit(user=request.user, store=data["store"], quant_id=data["quant"],  # type: ignore[arg-type]
                                          counted=data["counted"], reason=data["reason"], note=data["note"],
-                                         photo=data["photo"], request=request)
+                                         photo=data["photo"], request=request, client_key=data["client_key"])
         except ValidationError as exc:
             form.add_error(None, exc)
         else:

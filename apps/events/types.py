@@ -3,7 +3,8 @@
 Each event is a frozen dataclass: its fields are the payload (model instances as they are after the
 change, inside the emitting transaction), documented in the `Payload:` section of its docstring.
 `store_id` names the store the change concerns (None: network-wide). Who emits each one and who
-subscribes is in README "Development" → "Events".
+subscribes is in README "Development" → "Events". The incidents' events are defined in `incidents.py`
+(this module would pass 400 lines) and imported here, so every event is imported from this module.
 """
 
 from __future__ import annotations
@@ -12,13 +13,22 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from apps.events.base import Event, all_event_types
+from apps.events.incidents import (  # noqa: F401 (re-exported: every event is importable from here)
+    IncidentCommented,
+    IncidentEscalated,
+    IncidentOverridden,
+    IncidentReported,
+    IncidentStatusChanged,
+    IncidentThreadReplied,
+    IncidentUpdated,
+    IncidentWriteBackFinished,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
     from apps.approvals.models import ApprovalRequest, Decision
     from apps.directives.models import Directive, StoreDirective
-    from apps.incidents.models import IncidentComment, IncidentOverride, StoreIncident
     from apps.operations.models import ExceptionEvent, OpsException
     from apps.writeback.models import WriteBack
 
@@ -206,92 +216,7 @@ class WriteBacksDeadLettered(Event):
     window_hours: float
 
 
-# -- incidents -----------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class _IncidentEvent(Event):
-    incident: StoreIncident
-
-    @property
-    def store_id(self) -> int | None:
-        return self.incident.store_id
-
-
-@dataclass(frozen=True)
-class IncidentReported(_IncidentEvent):
-    """A store incident exists: reported in the portal, or opened in Odoo for a store (from the sync).
-
-    Payload: `incident` (source portal or odoo, status, deadline, category, urgency).
-    """
-
-
-@dataclass(frozen=True)
-class IncidentStatusChanged(_IncidentEvent):
-    """Odoo moved an incident to another status (stage, closure, deletion), seen by the sync.
-
-    Payload: `incident` (with its new status), `from_status`.
-    """
-
-    from_status: str
-
-
-@dataclass(frozen=True)
-class IncidentUpdated(_IncidentEvent):
-    """Odoo changed an incident's other fields (assignee, priority, team, stage name...).
-
-    Payload: `incident`, `fields` (the names of the fields that changed).
-    """
-
-    fields: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class IncidentCommented(_IncidentEvent):
-    """The store added a comment or photos to its incident.
-
-    Payload: `incident`, `comment` (the new `IncidentComment`).
-    """
-
-    comment: IncidentComment
-
-
-@dataclass(frozen=True)
-class IncidentOverridden(_IncidentEvent):
-    """A regional manager or HQ reprioritised, reassigned, extended or closed an incident as a duplicate.
-
-    Payload: `incident` (after the override), `override` (kind, reason, before and after).
-    """
-
-    override: IncidentOverride
-
-
-@dataclass(frozen=True)
-class IncidentEscalated(_IncidentEvent):
-    """An overdue incident was escalated to the region or HQ (once per tier).
-
-    Payload: `incident` (its `escalation_tier`), `recipients` (who must act), `hours_overdue`.
-    """
-
-    recipients: tuple[User, ...]
-    hours_overdue: int
-
-
-@dataclass(frozen=True)
-class IncidentWriteBackFinished(Event):
-    """An incident's write-back reached a final status: its creation in Odoo (the incident then holds
-    its Odoo id and status in_odoo, or undelivered), a chatter note, or an override.
-
-    Payload: `writeback` (its kind and final status), `store` (the store id), `incident` (the
-    incident for a creation, None for notes and overrides).
-    """
-
-    writeback: WriteBack
-    store: int | None
-    incident: StoreIncident | None = None
-
-    @property
-    def store_id(self) -> int | None:
-        return self.store
+# -- incidents: defined in apps/events/incidents.py, imported above --------------------------------
 
 
 # -- operational exceptions ----------------------------------------------------------------------

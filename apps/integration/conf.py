@@ -18,6 +18,13 @@ API_KEY_EXPIRES = env.date("ODOO_API_KEY_EXPIRES")
 API_KEY_WARN_DAYS = 14
 JSON_RPC_REMOVED = "JSON-RPC is removed in Odoo 20: set an API key"
 
+def warehouses_not_stores() -> frozenset[str]:
+    """Odoo warehouses (codes or ids) that are no store: a distribution centre, the company's main
+    warehouse. Their records belong to no store's people and are not "unassigned"; readiness does not
+    ask to map them. Read when asked, so a command can be given it by its caller's environment."""
+    return frozenset(env.csv("CT_ODOO_WAREHOUSES_NOT_STORES", []))
+
+
 # Where the store field goes on each model's main form: after a field every stock form has. When the
 # anchor is missing (a customised form), the field goes at the end of the sheet instead.
 FORM_ANCHORS: dict[str, str] = {

@@ -24,6 +24,7 @@ from apps.odoo_gateway import (
 from apps.organisation.models import Store
 from apps.sync.feeds import BUILTIN_FEEDS, SERIES_BEFORE_19, odoo_series
 from apps.sync.models import Feed, MirrorRecord
+from apps.sync.stores import NOT_A_STORE
 
 VIEW_NAME = "Control Tower store field ({model})"
 
@@ -286,7 +287,12 @@ def _stores(warehouses: list[dict[str, Any]]) -> list[Finding]:
     findings = [Finding("Stores", False, f"Store {code} points at warehouse {wid}, which Odoo does not have",
                         advice="Correct its warehouse in the admin, or map the stores again (odoo_setup --stores).")
                 for wid, code in sorted(mapped.items()) if wid not in in_odoo]
-    unmapped = [row for row in warehouses if row["id"] not in mapped]
+    not_stores = [row for row in warehouses if row["id"] not in mapped and warehouse_not_a_store(row)]
+    unmapped = [row for row in warehouses if row["id"] not in mapped and row not in not_stores]
+    if not_stores:
+        names = ", ".join(f"{row.get('code') or row['id']}" for row in not_stores[:8])
+        findings.append(Finding("Stores", True, f"{len(not_stores)} warehouses are no store ({names}): "
+                                                "their records are left out"))
     if not mapped:
         findings.append(Finding("Stores", False, "No store is mapped to an Odoo warehouse",
                                 advice="Nothing can be scoped to a store. Map them: odoo_setup --stores map.csv "
@@ -315,10 +321,17 @@ def _purchase_two_step(gateway: OdooGateway, company: int | None) -> Finding:
 
 # -- records no store claimed ---------------------------------------------------------------------------
 
+def warehouse_not_a_store(warehouse: dict[str, Any]) -> bool:
+    """Declared no store (`CT_ODOO_WAREHOUSES_NOT_STORES`, by code or id)."""
+    return bool({str(warehouse.get("code") or ""), str(warehouse["id"])} & conf.warehouses_not_stores())
+
+
 def unassigned_records(limit: int | None = 200) -> QuerySet[MirrorRecord]:
     """Open mirrored records of store-scoped feeds whose store could not be resolved: nobody's inbox
-    shows them until a store is assigned (here) or their warehouse is mapped to a store."""
+    shows them until a store is assigned (here) or their warehouse is mapped to a store. Records of a
+    warehouse that is no store (marked by the sync, `NOT_A_STORE`) are nobody's and not listed."""
     queryset = (MirrorRecord.objects.open().filter(store__isnull=True).exclude(feed__store_field="")
+                .exclude(values__has_key=NOT_A_STORE)
                 .filter(feed__enabled=True).select_related("feed").order_by("feed__name", "-odoo_write_date"))
     return queryset[:limit] if limit else queryset
 

@@ -24,3 +24,5 @@ DIGEST_TIME = _clock("CT_DIGEST_TIME", "07:30")
 DIGEST_CHECK_SECONDS = env.integer("CT_DIGEST_CHECK_SECONDS", 300, minimum=30)
 # Items listed per digest section (the section still says how many there are).
 DIGEST_ITEMS = env.integer("CT_DIGEST_ITEMS", 10, minimum=1)
+# Days an e-mail's one-click unsubscribe link keeps working.
+UNSUBSCRIBE_LINK_DAYS = env.integer("CT_UNSUBSCRIBE_LINK_DAYS", 60, minimum=1)

@@ -11,12 +11,13 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from apps.notifications.models import NotificationSettings
 from apps.notifications.selectors import digest_due, digest_for, digest_links
+from apps.notifications.unsubscribe import DIGEST, unsubscribe_headers, unsubscribe_url
 
 logger = logging.getLogger(__name__)
 
@@ -51,11 +52,13 @@ def digests_send(*, now: datetime | None = None) -> int:
         digest = digest_for(person, now=now, chosen=chosen)
         if digest.empty:
             continue
-        text = render_to_string("notifications/digest.txt", {"person": person, "digest": digest,
-                                                              "site": settings.SITE_URL, "links": digest_links()})
+        text = render_to_string("notifications/digest.txt", {
+            "person": person, "digest": digest, "site": settings.SITE_URL, "links": digest_links(),
+            "unsubscribe": unsubscribe_url(person, DIGEST)})
+        message = EmailMessage(f"Your morning at Control Tower, {digest.day:%A %d %B}", text, None, [person.email],
+                               headers=unsubscribe_headers(person, DIGEST))
         try:
-            send_mail(f"Your morning at Control Tower, {digest.day:%A %d %B}", text, None,
-                      [person.email], fail_silently=False)
+            message.send(fail_silently=False)
             sent += 1
         except Exception:  # the next person's digest still goes; this one is not retried today
             logger.warning("The digest of user %s could not be sent", person.pk, exc_info=True)

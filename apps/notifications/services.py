@@ -125,3 +125,24 @@ def notification_settings_save(*, user: User, channels: dict[str, str], digest: 
     chosen.time_zone = time_zone_check(time_zone)
     chosen.save(update_fields=["channels", "digest", "time_zone"])
     return chosen
+
+
+@transaction.atomic
+def email_unsubscribe(*, user: User, kind: str) -> bool:
+    """Stop one kind of e-mail for one person (from a signed link, so nothing else of theirs changes):
+    the digest goes off; a notification kind sent by e-mail stays in the portal only. False when it
+    was already off."""
+    chosen, _ = NotificationSettings.objects.select_for_update().get_or_create(user=user)
+    if kind == "digest":
+        if not chosen.digest:
+            return False
+        chosen.digest = False
+        chosen.save(update_fields=["digest"])
+        return True
+    if kind not in NotificationKind.values:
+        raise ValidationError(f"Unknown notification kind: {kind[:40]}.")
+    if chosen.channel(kind) == Channel.PORTAL:
+        return False
+    chosen.channels = {**chosen.channels, kind: Channel.PORTAL}
+    chosen.save(update_fields=["channels"])
+    return True

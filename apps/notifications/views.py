@@ -13,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.middleware import HtmxDetails
 
@@ -25,17 +27,30 @@ from apps.notifications.selectors import (
     notifications_for,
     unread_count,
 )
-from apps.notifications.services import notification_settings_save, notifications_mark_read
+from apps.notifications.services import email_unsubscribe, notification_settings_save, notifications_mark_read
+from apps.notifications.unsubscribe import DIGEST, UnsubscribeLinkInvalid, unsubscription_read
 
 
 class HtmxRequest(HttpRequest):
     htmx: HtmxDetails
 
 
+DROPDOWN_SIZE = 8  # the bell's dropdown shows the newest few; "All notifications" has the rest
+
+
 def _panel(request: HtmxRequest, *, status: int = 200) -> HttpResponse:
+    """The centre (page or fragment), or the bell's dropdown when the action came from there."""
+    if request.htmx and request.POST.get("panel") == "dropdown":
+        return _dropdown(request)
     context: dict[str, Any] = {"notes": list(notifications_for(request.user)), "unread": unread_count(request.user)}
     template = "notifications/centre.html#notification-panel" if request.htmx else "notifications/centre.html"
     return render(request, template, context, status=status)
+
+
+def _dropdown(request: HtmxRequest) -> HttpResponse:
+    context = {"notes": list(notifications_for(request.user, limit=DROPDOWN_SIZE)),
+               "unread": unread_count(request.user)}
+    return render(request, "notifications/partials/dropdown.html", context)
 
 
 @login_required
@@ -43,6 +58,13 @@ def _panel(request: HtmxRequest, *, status: int = 200) -> HttpResponse:
 def bell(request: HtmxRequest) -> HttpResponse:
     """The header's unread count, loaded after the page and refreshed by the live connection."""
     return render(request, "notifications/partials/bell.html", {"unread": unread_count(request.user)})
+
+
+@login_required
+@require_GET
+def dropdown(request: HtmxRequest) -> HttpResponse:
+    """The bell's dropdown: the newest notifications, mark read / all read in place, the unread count."""
+    return _dropdown(request)
 
 
 @login_required
@@ -109,3 +131,20 @@ def preferences(request: HtmxRequest) -> HttpResponse:
     context = {"rows": rows, "chosen": chosen, "error": error,
                "channels": Channel.choices, "digest_time": conf.DIGEST_TIME, "portal_time_zone": settings.TIME_ZONE}
     return render(request, "notifications/preferences.html", context, status=status)
+
+
+@csrf_exempt  # the signed link is the credential: mail clients POST it without a session (RFC 8058)
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """No sign-in: GET asks to confirm (link scanners must not unsubscribe anyone), POST unsubscribes
+    the person and the kind of e-mail the link was signed for, and nothing else."""
+    try:
+        wanted = unsubscription_read(token)
+    except UnsubscribeLinkInvalid as exc:
+        return render(request, "notifications/unsubscribe.html", {"error": str(exc)}, status=400)
+    what = _("the morning digest") if wanted.kind == DIGEST else NotificationKind(wanted.kind).label
+    context = {"what": what, "address": wanted.user.email, "done": False}
+    if request.method == "POST":
+        email_unsubscribe(user=wanted.user, kind=wanted.kind)
+        context["done"] = True
+    return render(request, "notifications/unsubscribe.html", context)

@@ -15,7 +15,7 @@ from apps.odoo_gateway import parse_odoo_datetime
 from apps.sync.domain import matches
 from apps.sync.models import Feed, MirrorRecord
 from apps.sync.projectors import BatchResult, project
-from apps.sync.stores import StoreResolver
+from apps.sync.stores import NOT_A_STORE, StoreResolver
 from apps.sync.upsert import mirror_upsert
 
 LEFT_DOMAIN = "left_domain"
@@ -45,6 +45,8 @@ def batch_apply(feed: Feed, rows: list[dict[str, Any]], resolver: StoreResolver,
         write_date = parse_odoo_datetime(row["write_date"])
         values = {key: value for key, value in row.items() if key != "id"}
         store_id = resolver.store_id(row)
+        if store_id is None and resolver.not_a_store(row):
+            values[NOT_A_STORE] = True  # a distribution centre's record: nobody's, and not "unassigned"
         is_open = matches(feed.domain, row)
         record = existing.get(row["id"])
         if record is None:

@@ -13,6 +13,25 @@ from apps.sync.models import Feed
 # One-hop links (a picking type's warehouse) hardly ever change: keep them for the process's life so an
 # incremental run rarely pays the extra round trip.
 _VIA_CACHE: dict[tuple[str, str], dict[int, int | None]] = {}
+# Warehouse codes declared no store (CT_ODOO_WAREHOUSES_NOT_STORES) → their ids, looked up once per process.
+_NOT_STORE_IDS: dict[frozenset[str], frozenset[int]] = {}
+# The key a mirrored record's values carry when its warehouse is declared no store: nobody's, not unassigned.
+NOT_A_STORE = "_warehouse_not_a_store"
+
+
+def _not_store_ids(gateway: OdooGateway) -> frozenset[int]:
+    from apps.integration.conf import warehouses_not_stores
+
+    declared = warehouses_not_stores()
+    if not declared:
+        return frozenset()
+    if declared not in _NOT_STORE_IDS:
+        ids = {int(item) for item in declared if item.isdigit()}
+        codes = sorted(item for item in declared if not item.isdigit())
+        if codes:
+            ids |= {int(row["id"]) for row in gateway.search_read("stock.warehouse", [["code", "in", codes]], ["code"])}
+        _NOT_STORE_IDS[declared] = frozenset(ids)
+    return _NOT_STORE_IDS[declared]
 
 
 class StoreResolver:
@@ -24,7 +43,8 @@ class StoreResolver:
         self.gateway = gateway
         self.by_warehouse = dict(Store.objects.filter(odoo_warehouse_id__isnull=False)
                                  .values_list("odoo_warehouse_id", "pk"))
-        if (feed.settings or {}).get("store_link") == "company":
+        self.company_link = (feed.settings or {}).get("store_link") == "company"
+        if self.company_link:
             # A retailer with a company per store: the link ends at a res.company, and a company maps to
             # a store only when exactly one store has it (a shared company says nothing of the store).
             companies = Counter(Store.objects.filter(odoo_company_id__isnull=False)
@@ -47,11 +67,19 @@ class StoreResolver:
         for ref in missing:
             self.via_cache.setdefault(ref, None)
 
-    def store_id(self, record: dict[str, Any]) -> int | None:
-        if not self.feed.store_field:
-            return None
-        ref = m2o_id(record.get(self.feed.store_field))
+    def _warehouse_id(self, record: dict[str, Any]) -> int | None:
+        ref = m2o_id(record.get(self.feed.store_field)) if self.feed.store_field else None
         if ref is None:
             return None
-        warehouse_id = self.via_cache.get(ref) if self.feed.store_via_model else ref
+        return self.via_cache.get(ref) if self.feed.store_via_model else ref
+
+    def store_id(self, record: dict[str, Any]) -> int | None:
+        warehouse_id = self._warehouse_id(record)
         return self.by_warehouse.get(warehouse_id) if warehouse_id is not None else None
+
+    def not_a_store(self, record: dict[str, Any]) -> bool:
+        """The record's warehouse is declared no store (a company link never is)."""
+        if self.company_link:
+            return False
+        warehouse_id = self._warehouse_id(record)
+        return warehouse_id is not None and warehouse_id in _not_store_ids(self.gateway)

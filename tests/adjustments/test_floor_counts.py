@@ -103,6 +103,31 @@ def test_the_policy_judges_a_floor_count_by_the_value_of_its_difference(network:
     assert request_for("stock.quant", cheap["id"]).decisions.get().actor_label == "system"
 
 
+def test_the_same_form_sent_twice_is_one_report_and_one_count_in_odoo(network: Network, odoo, odoo_server) -> None:  # type: ignore[no-untyped-def]
+    import re
+
+    store = network.store_a
+    quant = store_quant(odoo_server, store.odoo_warehouse_id)
+    phone = signed_in(network.manager_a)
+    form = phone.get("/store/counts/new/").content.decode()
+    key = re.search(r'name="client_key" value="([0-9a-f]{32})"', form)
+    assert key is not None  # the form carries its own key
+    first = _report(phone, store, quant, quant["quantity"] - 2, client_key=key.group(1))
+    again = _report(phone, store, quant, quant["quantity"] - 2, client_key=key.group(1))  # "Send" pressed twice
+    assert first.status_code == again.status_code == 302
+    assert first["Location"] == again["Location"]
+    assert StockCountReport.objects.count() == 1
+    assert WriteBack.objects.filter(kind="adjustments.count_set").count() == 1
+    writes_before = calls_of(odoo_server, "stock.quant", "write")
+    run_writebacks(odoo)
+    assert calls_of(odoo_server, "stock.quant", "write") == writes_before + 1
+    fresh = phone.get("/store/counts/new/").content.decode()
+    assert key.group(1) not in fresh  # a new form is a new report
+    other = signed_in(network.manager_a)
+    assert _report(other, store, quant, quant["quantity"] - 1).status_code == 302  # no key: a report of its own
+    assert StockCountReport.objects.count() == 2
+
+
 @pytest.mark.parametrize(("extra", "message"), [
     ({"counted": "abc"}, "Give the counted quantity as a number."),
     ({"counted": "-2"}, "between 0 and 1,000,000"),

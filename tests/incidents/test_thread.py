@@ -7,15 +7,21 @@ once, however often the write-back is retried.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
 from django.urls import reverse
 
+from apps import events
+from apps.events.types import IncidentThreadReplied
 from apps.incidents.executors import answer_execute
 from apps.incidents.models import IncidentMessage, IncidentOverride, IncidentStatus, OverrideKind, ThreadEntryKind
 from apps.incidents.services import incident_comment_add
 from apps.incidents.services.thread import threads_pull
+from apps.live.broadcast import store_group
 from apps.writeback.models import WriteBack, WriteBackStatus
 from apps.writeback.services import writeback_run
 from tests.factories import Network
@@ -98,6 +104,45 @@ def test_it_brings_odoo_chatter_into_the_thread_sanitised_and_named(odoo: Any, o
     assert "Technician booked for <b>14:00</b>" in page
     assert "Stage: New Request → In Progress" in page
     assert page.count("Still warm") == 1  # the store's own note is not mirrored back a second time
+
+
+def test_it_says_odoos_answer_as_an_event_and_the_store_hears_it_live(
+        odoo: Any, odoo_server: Any, network: Network, django_capture_on_commit_callbacks: Any) -> None:
+    incident = submit(network.manager_a, network.store_a)
+    run_create(incident, odoo)
+    incident.refresh_from_db()
+    other = submit(network.manager_c, network.store_c)
+    run_create(other, odoo)
+    other.refresh_from_db()
+    post(odoo_server, incident.odoo_id, "<p>On my way</p>")
+    post(odoo_server, incident.odoo_id, "<p>Ten minutes</p>")
+    layer = get_channel_layer()
+    channel = async_to_sync(layer.new_channel)()
+    async_to_sync(layer.group_add)(store_group(network.store_a.pk), channel)
+    other_channel = async_to_sync(layer.new_channel)()
+    async_to_sync(layer.group_add)(store_group(network.store_c.pk), other_channel)
+
+    with events.recording() as emitted, django_capture_on_commit_callbacks(execute=True):
+        assert threads_pull(odoo) == 2
+    replied = [event for event in emitted if isinstance(event, IncidentThreadReplied)]
+    assert len(replied) == 1  # one event for the incident, carrying both messages
+    assert replied[0].incident.pk == incident.pk
+    assert [m.body_html for m in replied[0].messages] == ["<p>On my way</p>", "<p>Ten minutes</p>"]
+    message = async_to_sync(layer.receive)(channel)
+    assert "incidents" in message["topics"]
+
+    with events.recording() as again, django_capture_on_commit_callbacks(execute=True):
+        assert threads_pull(odoo) == 0
+    assert not [event for event in again if isinstance(event, IncidentThreadReplied)]  # nothing new, no event
+    assert async_to_sync(_heard_nothing)(other_channel)  # another store's people hear nothing
+
+
+async def _heard_nothing(channel: str) -> bool:
+    try:
+        await asyncio.wait_for(get_channel_layer().receive(channel), timeout=0.3)
+    except TimeoutError:
+        return True
+    return False
 
 
 def test_it_shows_a_thread_to_nobody_outside_the_store(odoo: Any, odoo_server: Any, network: Network) -> None:

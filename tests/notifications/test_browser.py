@@ -69,3 +69,62 @@ def test_an_escalation_rings_the_bell_live(server: AsgiServer) -> None:
             expect(page.locator("#notification-count")).to_have_attribute("data-unread", "0", timeout=5_000)
         finally:
             browser.close()
+
+
+def test_the_bell_opens_a_dropdown_that_follows_live_and_marks_read_in_place(server: AsgiServer) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    network = make_network()
+    first = builders.approval(network.store_a, reference="PO-FIRST", requested_ago=timedelta(hours=30))
+    second = builders.approval(network.store_b, reference="PO-SECOND", requested_ago=timedelta(hours=30))
+    cookie = session_cookie(network.hq, server.url)
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        try:
+            context = browser.new_context(viewport={"width": 1366, "height": 900})
+            context.add_cookies([cookie])
+            page = context.new_page()
+            page.goto(f"{server.url}/")
+            expect(page.locator("#live-status")).to_have_attribute("data-state", "live", timeout=10_000)
+            bell, count, dropdown = (page.locator("#notification-bell"), page.locator("#notification-count"),
+                                     page.locator("#bell-dropdown"))
+            expect(count).to_have_attribute("data-unread", "0", timeout=5_000)
+            in_thread(lambda: escalate(first))
+            expect(count).to_have_attribute("data-unread", "1", timeout=3_000)
+
+            bell.focus()  # keyboard: Enter opens it and focus moves into it
+            page.keyboard.press("Enter")
+            expect(bell).to_have_attribute("aria-expanded", "true")
+            expect(dropdown.locator(".notification.unread")).to_contain_text("PO-FIRST")
+            expect(dropdown.get_by_role("link", name="All notifications")).to_have_attribute("href", "/notifications/")
+            expect(page.locator("#bell-panel")).to_be_focused()
+            assert page.url == f"{server.url}/"  # a dropdown, not the centre's page
+            page.keyboard.press("Escape")
+            expect(dropdown).to_be_hidden()
+            expect(bell).to_have_attribute("aria-expanded", "false")
+            expect(bell).to_be_focused()
+
+            page.keyboard.press(" ")  # Space opens it too; while open it follows live, newest first
+            expect(dropdown.locator(".notification")).to_have_count(1)
+            in_thread(lambda: escalate(second))
+            expect(count).to_have_attribute("data-unread", "2", timeout=3_000)
+            expect(dropdown.locator(".notification")).to_have_count(2, timeout=3_000)
+            expect(dropdown.locator(".notification").first).to_contain_text("PO-SECOND")
+            if shots := os.environ.get("CT_SCREENSHOTS"):
+                page.screenshot(path=f"{shots}/bell-dropdown.png")
+
+            dropdown.locator(".notification").first.get_by_role("button", name="Mark read").click()
+            expect(count).to_have_attribute("data-unread", "1", timeout=3_000)
+            expect(dropdown.locator(".notification.unread")).to_have_count(1)
+            expect(dropdown.locator(".notification.unread")).to_contain_text("PO-FIRST")
+            expect(dropdown).to_be_visible()  # in place: still open
+            expect(page.locator("#bell-panel")).to_be_focused()  # the pressed button went; focus did not
+
+            dropdown.get_by_role("button", name="Mark all read").click()
+            expect(count).to_have_attribute("data-unread", "0", timeout=3_000)
+            expect(count).to_be_hidden()
+            expect(dropdown.locator(".notification.unread")).to_have_count(0)
+            page.locator("main").click()  # a click elsewhere closes it
+            expect(dropdown).to_be_hidden()
+        finally:
+            browser.close()

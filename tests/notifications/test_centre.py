@@ -32,6 +32,7 @@ def test_anonymous_is_sent_to_sign_in_from_every_door(network: Network) -> None:
     note = escalated(network)
     client = Client()
     for method, url in [("get", "/notifications/"), ("get", "/notifications/bell/"),
+                        ("get", "/notifications/dropdown/"),
                         ("get", f"/notifications/{note.pk}/"), ("post", f"/notifications/{note.pk}/read/"),
                         ("post", "/notifications/read-all/"), ("get", "/notifications/preferences/"),
                         ("post", "/notifications/preferences/")]:

@@ -20,6 +20,8 @@ import nh3
 from django.db import transaction
 from django.utils import timezone
 
+from apps import events
+from apps.events.types import IncidentThreadReplied
 from apps.incidents import conf
 from apps.incidents.models import (
     OPEN_STATUSES,
@@ -30,11 +32,9 @@ from apps.incidents.models import (
     ThreadEntryKind,
 )
 from apps.incidents.odoo_records import TARGETS
-from apps.live.broadcast import stores_panels_changed
 from apps.odoo_gateway import OdooAccessDenied, OdooGateway, m2o_name, parse_odoo_datetime_or_none
 
 logger = logging.getLogger(__name__)
-TOPIC = "incidents"
 REREAD = 20  # ids read again behind the cursor (late commits); duplicates are ignored by the unique key
 BATCH = 200
 PORTAL_MARKER = re.compile(r"Control Tower (comment|override|fixed|reopen) ")
@@ -149,7 +149,12 @@ def _store(gateway: OdooGateway, model: str, followed: dict[int, StoreIncident],
     entries = [entry for m in fresh if (incident := followed.get(int(m.get("res_id") or 0)))
                and (entry := _entry(incident, m, lines, portal_ids))]
     IncidentMessage.objects.bulk_create(entries, ignore_conflicts=True)
-    stores_panels_changed(store_ids={entry.incident.store_id for entry in entries}, topics=[TOPIC])
+    by_incident: dict[int, list[IncidentMessage]] = {}
+    for entry in entries:
+        by_incident.setdefault(entry.incident_id, []).append(entry)
+    with events.batched():  # one live pass for the whole page of messages
+        for group in by_incident.values():
+            events.emit(IncidentThreadReplied(incident=group[0].incident, messages=tuple(group)))
     return len(entries)
 
 

@@ -9,14 +9,13 @@ worker and scheduler relay their notices to the web process (`CT_LIVE_RELAY_URL`
 
 from __future__ import annotations
 
-import contextlib
-import json
 import os
 import signal
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -24,7 +23,9 @@ from urllib.parse import urlparse
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
+
+from apps.portal.demo import demo_environment_defaults, demo_odoo_prepare
 
 
 def _redis_answers(host: str, port: int) -> bool:
@@ -36,15 +37,20 @@ def _redis_answers(host: str, port: int) -> bool:
         return False
 
 
-def _relay_url(host: str, port: int) -> str:
-    """The web process's relay endpoint, as the worker and scheduler on this machine reach it."""
+def _local_url(host: str, port: int, path: str) -> str:
+    """The web process's `path`, as the other processes on this machine reach it."""
     if host in ("", "0.0.0.0"):  # noqa: S104 (a bind address, not a bind)
         host = "127.0.0.1"
     elif host == "::":
         host = "::1"
     if ":" in host:
         host = f"[{host.strip('[]')}]"
-    return f"http://{host}:{port}/live/relay/"
+    return f"http://{host}:{port}{path}"
+
+
+def _relay_url(host: str, port: int) -> str:
+    """The web process's relay endpoint, as the worker and scheduler on this machine reach it."""
+    return _local_url(host, port, "/live/relay/")
 
 
 DEMO_WEBHOOK_RECEIVERS = "localhost,127.0.0.0/8,::1"
@@ -87,6 +93,9 @@ class Command(BaseCommand):
         python = sys.executable
         manage = str(Path(settings.BASE_DIR) / "manage.py")
         site = f"http://{options['host']}:{options['port']}"
+        with_sandbox = not options["no_sandbox"] and "apps.odoo_sandbox" in settings.INSTALLED_APPS
+        if with_sandbox:
+            demo_environment_defaults(os.environ)  # before the children's environments are made
         base = {**os.environ, "CT_SITE_URL": os.environ.get("CT_SITE_URL", site), "PYTHONUNBUFFERED": "1"}
         # The in-memory channel layer lives in one process: changes made by the worker (sync,
         # write-backs) reach open browsers through a local Redis, or else through the web's relay.
@@ -99,12 +108,11 @@ class Command(BaseCommand):
             self.stdout.write(f"No Redis: the worker and scheduler relay live updates to "
                               f"{task_env['CT_LIVE_RELAY_URL']}.")
         commands: list[tuple[str, list[str]]] = []
-        if not options["no_sandbox"] and "apps.odoo_sandbox" in settings.INSTALLED_APPS:
+        if with_sandbox:
+            # Hints come from the rules odoo_setup installs, as in a real Odoo (not a sandbox shortcut).
             odoo_port = urlparse(settings.ODOO_URL).port or 8069
             commands.append(("odoo-sandbox", [python, manage, "odoo_sandbox", "--port", str(odoo_port),
-                                              "--simulate", str(options["simulate"]), "--calm-health",
-                                              "--hints-url", f"{site}{self._hint_path()}",
-                                              "--hint-models", ",".join(self._mirrored_models())]))
+                                              "--simulate", str(options["simulate"]), "--calm-health"]))
         commands += [
             ("web", [python, "-m", "uvicorn", "controltower.asgi:application", "--host", options["host"],
                      "--port", str(options["port"]), "--no-access-log"]),
@@ -116,56 +124,33 @@ class Command(BaseCommand):
         self.stdout.write("Training the incident triage model…")
         call_command("triage_train", stdout=self.stdout)
         # Fixed argument lists built above, no shell: nothing from outside reaches the command line.
-        children = {name: subprocess.Popen(cmd, env=task_env if name in ("worker", "scheduler") else env)  # noqa: S603
-                    for name, cmd in commands if name == "odoo-sandbox"}
-        if children:
-            self._odoo_ready()
-        children |= {name: subprocess.Popen(cmd, env=task_env if name in ("worker", "scheduler") else env)  # noqa: S603
-                     for name, cmd in commands if name != "odoo-sandbox"}
+        # Order: Odoo, then the web; once it answers, Odoo made ready (setup, stores tagged, then the hint
+        # rules, so every hint finds the web answering), then the worker and scheduler.
+        children: dict[str, subprocess.Popen[bytes]] = {}
+        for name, cmd in commands:
+            if name == "worker" and "odoo-sandbox" in children:
+                self._wait_answering("Odoo sandbox", settings.ODOO_URL, children)
+                self._wait_answering("web server", _local_url(options["host"], options["port"], "/login/"), children)
+                demo_odoo_prepare(site_url=site, out=self.stdout)
+            children[name] = subprocess.Popen(cmd, env=task_env if name in ("worker", "scheduler") else env)  # noqa: S603
         self.stdout.write(self.style.SUCCESS(f"\nControl Tower is running at {site}/  (Ctrl-C stops everything)"))
         self.stdout.write(f"Sign-ins are above; they are kept in {Path(settings.VAR_DIR) / 'demo-logins.txt'}.")
         self._supervise(children)
 
-    def _odoo_ready(self) -> None:
-        """The sandbox starts as a stock Odoo: run `odoo_setup --yes` on it as an operations admin
-        would, then let the sandbox play the Odoo users who set the store on the seeded documents."""
-        url = settings.ODOO_URL.rstrip("/")
-        parsed = urlparse(url)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
+    def _wait_answering(self, what: str, url: str, children: dict[str, subprocess.Popen[bytes]]) -> None:
+        """Until the server at `url` answers HTTP (any status: it is up and has loaded its code), so
+        Odoo's first hints find a web that answers within their one-second timeout. A child that died
+        stops the wait."""
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and all(child.poll() is None for child in children.values()):
             try:
-                socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or 8069), timeout=0.5).close()
-                break
+                with urllib.request.urlopen(url, timeout=5):  # noqa: S310 (our own children's address)
+                    return
+            except urllib.error.HTTPError:
+                return
             except OSError:
                 time.sleep(0.2)
-        self.stdout.write("Making the Odoo sandbox ready (odoo_setup --yes)…")
-        try:
-            call_command("odoo_setup", "--yes", stdout=self.stdout)
-        except CommandError as exc:
-            self.stderr.write(f"Odoo is not fully ready: {exc}")
-        from apps.integration.conf import STORE_FIELD
-
-        body = json.dumps({"field": STORE_FIELD}).encode()
-        request = urllib.request.Request(f"{url}/sandbox/tag-stores", data=body,  # noqa: S310 (the sandbox's URL)
-                                         headers={"Content-Type": "application/json"})
-        with contextlib.suppress(OSError), urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310
-            self.stdout.write(f"Store set on {json.loads(answer.read()).get('tagged', 0)} seeded Odoo documents.")
-
-    def _mirrored_models(self) -> list[str]:
-        """The Odoo models the enabled feeds mirror: the sandbox hints only their changes, as the
-        webhook rules `install_odoo_webhooks` puts into a real Odoo would."""
-        from apps.sync.feeds import feeds_ensure
-        from apps.sync.models import Feed
-
-        feeds_ensure()
-        return sorted(set(Feed.objects.filter(enabled=True).values_list("odoo_model", flat=True)))
-
-    def _hint_path(self) -> str:
-        try:
-            from apps.sync.hints import hint_path
-        except ImportError:
-            return "/hooks/odoo/"
-        return hint_path()
+        self.stderr.write(f"The {what} does not answer at {url}.")
 
     def _supervise(self, children: dict[str, subprocess.Popen[bytes]]) -> None:
         stopping = False
