@@ -232,7 +232,7 @@ CELERY_TASK_ROUTES = {
     "webhooks.*": {"queue": "webhooks"},
     **{name: {"queue": "housekeeping"} for name in (
         "health.*", "approvals.*", "directives.*", "incidents.escalate", "integration.*", "notifications.*",
-        "operations.*")},
+        "operations.*", "portal.*")},
 }
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_BACKEND = None
