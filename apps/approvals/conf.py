@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
 from django.core.exceptions import ImproperlyConfigured
 
 from controltower import env
@@ -21,3 +23,24 @@ DECIDED_VISIBLE_HOURS = env.integer("CT_APPROVAL_DECIDED_VISIBLE_HOURS", 24, min
 BULK_LIMIT = env.integer("CT_APPROVAL_BULK_LIMIT", 200, minimum=1)
 # Approving with the single key `a` asks once more for amounts at or above this (0: always asks).
 CONFIRM_ABOVE = env.decimal("CT_APPROVAL_CONFIRM_ABOVE", 5000.0, minimum=0.0)
+
+
+def _budgets(name: str) -> dict[str, Decimal]:
+    """`kind=amount` pairs (feed slug, monthly amount per store), e.g. `purchase-orders=50000`."""
+    budgets: dict[str, Decimal] = {}
+    for item in env.csv(name):
+        kind, _, amount = item.partition("=")
+        try:
+            value = Decimal(amount.strip())
+        except InvalidOperation:
+            value = Decimal("-1")
+        if not kind.strip() or value <= 0:
+            raise ImproperlyConfigured(f"{name}: {item!r} is not kind=amount with a positive amount "
+                                       "(e.g. purchase-orders=50000).")
+        budgets[kind.strip()] = value
+    return budgets
+
+
+# Monthly budget per store for approval kinds: the brief beside a request shows how much of it the
+# month's approvals used (empty: no budgets).
+MONTHLY_BUDGETS = _budgets("CT_APPROVAL_MONTHLY_BUDGETS")

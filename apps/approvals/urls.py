@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/row/", views.row, name="row"),
     path("<int:pk>/decision/", views.decision_panel, name="decision_panel"),
     path("<int:pk>/lines/", views.lines, name="lines"),
+    path("<int:pk>/brief/", views.brief, name="brief"),
     path("<int:pk>/decide/", views.decide, name="decide"),
     path("<int:pk>/reassign/", views.reassign, name="reassign"),
     path("<int:pk>/extend/", views.extend, name="extend"),

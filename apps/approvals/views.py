@@ -27,6 +27,7 @@ from django_htmx.http import trigger_client_event
 from django_htmx.middleware import HtmxDetails
 
 from apps.approvals import conf, selectors
+from apps.approvals.briefing import approval_brief
 from apps.approvals.lines import line_table
 from apps.approvals.models import ApprovalRequest, Decision
 from apps.approvals.policy import role_rank
@@ -157,6 +158,7 @@ def detail(request: HtmxRequest, pk: int) -> HttpResponse:
     item = _request_or_404(request, pk)
     context = _detail_context(request, item)
     context["floor_report"] = report_for_approval(item)  # a count reported from the store floor: reason, photo
+    context["brief"] = approval_brief(request.user, item)
     return render(request, "approvals/detail.html", context)
 
 
@@ -165,6 +167,14 @@ def detail(request: HtmxRequest, pk: int) -> HttpResponse:
 def decision_panel(request: HtmxRequest, pk: int) -> HttpResponse:
     item = _request_or_404(request, pk)
     return render(request, "approvals/detail.html#decision-panel", _detail_context(request, item))
+
+
+@login_required
+@require_GET
+def brief(request: HtmxRequest, pk: int) -> HttpResponse:
+    """What to know before approving, as a fragment: the inbox's preview and the detail page's card."""
+    item = _request_or_404(request, pk)
+    return render(request, "approvals/partials/brief.html", {"brief": approval_brief(request.user, item)})
 
 
 @login_required

@@ -8,12 +8,14 @@ KPI code is therefore one query on both backends, and the figures agree.
 
 from __future__ import annotations
 
+import json
 import math
 from typing import Any
 
-from django.db.models import Aggregate, Expression
+from django.db.models import Aggregate, Expression, TextField
 
 SQLITE_FUNCTION = "ct_percentile_cont"
+SQLITE_SECONDS_FUNCTION = "ct_seconds_list"
 
 
 class Percentile(Aggregate):
@@ -59,7 +61,47 @@ class _SqlitePercentile:
         return self.values[low] + (self.values[high] - self.values[low]) * (position - low)
 
 
+class SecondsList(Aggregate):
+    """`SecondsList(later - earlier)`: the group's durations in seconds, as a list (for a histogram).
+    PostgreSQL: `array_agg` of the epoch seconds; SQLite: a registered aggregate (JSON text)."""
+
+    function = "ARRAY_AGG"
+    name = "SecondsList"
+    template = "%(function)s(EXTRACT(EPOCH FROM %(expressions)s))"
+    output_field = TextField()  # no conversion: the value is read by `seconds_list`
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
+        clone = self.copy()
+        clone.function = SQLITE_SECONDS_FUNCTION
+        clone.template = "%(function)s(%(expressions)s)"
+        return clone.as_sql(compiler, connection, **extra_context)
+
+
+def seconds_list(value: Any) -> list[float]:
+    """What `SecondsList` gave, on either backend, as floats."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = json.loads(value)
+    return [float(item) for item in value if item is not None]
+
+
+class _SqliteSecondsList:
+    """SQLite durations arrive as microseconds (Django's `django_timestamp_diff`)."""
+
+    def __init__(self) -> None:
+        self.values: list[float] = []
+
+    def step(self, value: float | None) -> None:
+        if value is not None:
+            self.values.append(value / 1_000_000)
+
+    def finalize(self) -> str:
+        return json.dumps(self.values)
+
+
 def sqlite_functions_register(sender: Any, connection: Any, **kwargs: Any) -> None:
     """Connected to `connection_created`: give every new SQLite connection the percentile."""
     if connection.vendor == "sqlite":
         connection.connection.create_aggregate(SQLITE_FUNCTION, 2, _SqlitePercentile)
+        connection.connection.create_aggregate(SQLITE_SECONDS_FUNCTION, 1, _SqliteSecondsList)

@@ -36,3 +36,5 @@ _SHARED_CACHE = not settings.CACHES["default"]["BACKEND"].endswith("LocMemCache"
 CACHE_SECONDS = env.integer("CT_DASHBOARD_CACHE_SECONDS", 60 if _SHARED_CACHE else 0, minimum=0)
 # How long network-wide figures (HQ) may outlive a change: one computation per interval, not per change.
 NETWORK_STALE_SECONDS = env.integer("CT_DASHBOARD_NETWORK_STALE_SECONDS", 10, minimum=0)
+# Seconds between two refreshes of the dashboard rollups (closed days' figures, see rollups.py).
+ROLLUP_INTERVAL = env.integer("CT_DASHBOARD_ROLLUP_INTERVAL", 60, minimum=0)

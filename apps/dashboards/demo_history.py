@@ -46,6 +46,7 @@ from django.utils import timezone
 from apps.approvals import conf as approvals_conf
 from apps.approvals.models import ApprovalRequest, ApprovalStatus, Decision, Outcome
 from apps.dashboards.cache import stores_changed
+from apps.dashboards.demo_directives import demo_directives_seed
 from apps.dashboards.demo_makeup import (
     APPROVAL_KINDS,
     CATEGORY_SHARES,
@@ -63,6 +64,7 @@ from apps.dashboards.demo_makeup import (
     poisson,
     store_profiles,
 )
+from apps.dashboards.rollups import rollups_rebuild
 from apps.incidents import conf as incidents_conf
 from apps.incidents.executors import KIND_CREATE, create_key
 from apps.incidents.models import EscalationTier, IncidentStatus, StoreIncident
@@ -141,6 +143,8 @@ def demo_history_seed(*, days: int = 90, now: datetime | None = None, seed: int 
         for profile in store_profiles(rng, stores):
             history.store(profile)
         result = history.save()
+        demo_directives_seed(rng, stores, now=now, days=days)
+        rollups_rebuild(now=now)  # the history is written back-dated, past the refresh's watermark
         store_ids = [store.pk for store in stores]
         transaction.on_commit(lambda: stores_changed(store_ids))  # cached figures computed before are stale
     return result

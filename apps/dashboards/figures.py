@@ -1,8 +1,8 @@
 """The figures a dashboard shows for one store, one region or the whole network.
 
 Counts are summed up the hierarchy (a region's open items are its stores' open items); ratios are
-kept as numerator and denominator so they can be summed too; percentiles are never summed — they
-come from their own query at each level.
+kept as numerator and denominator so they can be summed too; percentiles are never summed — each
+level merges its stores' duration histograms (`histogram`) and reads its percentiles from them.
 """
 
 from __future__ import annotations
@@ -11,10 +11,12 @@ from dataclasses import dataclass, field, fields
 from datetime import timedelta
 from typing import Any
 
+from apps.dashboards.histogram import Histogram, histogram_add, percentile
+
 # Figures that add up across stores (everything but percentiles and the per-source breakdown).
 _ADDITIVE = ("open", "overdue", "opened", "finished", "due", "met", "exceptions_opened", "exceptions_closed",
-             "compliance_due", "compliance_done", "due_prev", "met_prev", "opened_prev", "finished_prev",
-             "exceptions_opened_prev", "exceptions_closed_prev", "compliance_due_prev", "compliance_done_prev",
+             "directives_due", "directives_met", "due_prev", "met_prev", "opened_prev", "finished_prev",
+             "exceptions_opened_prev", "exceptions_closed_prev", "directives_due_prev", "directives_met_prev",
              "decided", "resolved")
 
 
@@ -33,8 +35,8 @@ class Figures:
     met: int = 0
     exceptions_opened: int = 0
     exceptions_closed: int = 0
-    compliance_due: int = 0
-    compliance_done: int = 0
+    directives_due: int = 0
+    directives_met: int = 0
     decided: int = 0
     resolved: int = 0
     cycle_p50: timedelta | None = None
@@ -48,13 +50,15 @@ class Figures:
     met_prev: int = 0
     exceptions_opened_prev: int = 0
     exceptions_closed_prev: int = 0
-    compliance_due_prev: int = 0
-    compliance_done_prev: int = 0
+    directives_due_prev: int = 0
+    directives_met_prev: int = 0
     cycle_p50_prev: timedelta | None = None
     cycle_p90_prev: timedelta | None = None
     resolution_p50_prev: timedelta | None = None
     resolution_p90_prev: timedelta | None = None
     by_source: dict[str, dict[str, int]] = field(default_factory=dict)
+    # Duration histograms (bucket index -> count) the percentiles above are read from.
+    histograms: dict[str, Histogram] = field(default_factory=dict)
 
     def absorb(self, source_key: str, row: dict[str, Any]) -> None:
         """Add one source's aggregate row (keys as named in `kpis`) to these figures."""
@@ -69,13 +73,26 @@ class Figures:
         counts["overdue"] += row.get("overdue") or 0
 
     def add(self, other: Figures) -> None:
-        """Sum another store's counts into these (a region from its stores)."""
+        """Sum another store's counts and histograms into these (a region from its stores); call
+        `percentiles_read` once every store is in."""
         for name in _ADDITIVE:
             setattr(self, name, getattr(self, name) + getattr(other, name))
+        for name, histogram in other.histograms.items():
+            histogram_add(self.histograms.setdefault(name, {}), histogram)
         for key, counts in other.by_source.items():
             mine = self.by_source.setdefault(key, {"open": 0, "overdue": 0})
             mine["open"] += counts["open"]
             mine["overdue"] += counts["overdue"]
+
+    def histogram(self, name: str) -> Histogram:
+        return self.histograms.setdefault(name, {})
+
+    def percentiles_read(self, fractions: tuple[int, ...] = (50, 90)) -> None:
+        """`cycle_p50` etc. from the histograms (`cycle`, `cycle_prev`, `resolution`, ...)."""
+        for name, histogram in self.histograms.items():
+            base, _, suffix = name.partition("_")
+            for p in fractions:
+                setattr(self, f"{base}_p{p}{'_' + suffix if suffix else ''}", percentile(histogram, p / 100))
 
     @property
     def sla(self) -> float | None:
@@ -94,12 +111,12 @@ class Figures:
         return ratio(self.exceptions_closed_prev, self.exceptions_opened_prev)
 
     @property
-    def compliance(self) -> float | None:
-        return ratio(self.compliance_done, self.compliance_due)
+    def directives_on_time(self) -> float | None:
+        return ratio(self.directives_met, self.directives_due)
 
     @property
-    def compliance_prev(self) -> float | None:
-        return ratio(self.compliance_done_prev, self.compliance_due_prev)
+    def directives_on_time_prev(self) -> float | None:
+        return ratio(self.directives_met_prev, self.directives_due_prev)
 
     @property
     def missed(self) -> int:

@@ -1,52 +1,51 @@
-"""KPI queries: one aggregation query per source and level, never a loop over rows.
+"""KPI figures: closed days from the daily rollups, today and open work from the rows.
 
-Every query is narrowed to the viewer's stores (read once per request from the scope choke point, see
-`scope.Viewer`) and adds conditional aggregates (`COUNT(*) FILTER (WHERE ...)`, `percentile_cont`), so the number of
-queries per dashboard is fixed whatever the data size. Definitions (also in the README):
+A period is whole local days (`periods.Period`): its closed days (and the previous period's) are
+summed from `DailyRollup` cells in one query, today's figures and the work open now come from one
+grouped query per kind of work over the open rows and today's rows, and the directives due today
+from one more. The number of queries is the same whatever the data size. Definitions (also in the
+README):
 
 - open / overdue: waiting now / waiting now and past the deadline.
 - SLA attainment: of the items whose deadline fell in the period, the share finished on or before it
   (items decided in Odoo or closed as duplicates have no portal timing and are left out).
 - approval cycle time p50/p90: request → decision, over requests decided in the period.
 - incident resolution time p50/p90: report → resolved, over incidents resolved in the period.
+  Percentiles come from fixed histograms (`histogram`), exact to the bucket width.
 - exception closure rate: of the exceptions opened in the period, the share closed by its end.
-- compliance completion: of the compliance incidents due in the period, the share resolved by its end.
+- on-time directive completion: of the store copies of published directives due in the period, the
+  share done (approved) from a submission on or before their due time.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet, Value
-from django.db.models.functions import TruncDate, TruncWeek
 from django.db.models.lookups import GreaterThanOrEqual, LessThan, LessThanOrEqual
-from django.utils import timezone
 
-from apps.dashboards.aggregates import Percentile
+from apps.dashboards.aggregates import SecondsList, seconds_list
 from apps.dashboards.figures import Figures
+from apps.dashboards.histogram import histogram_add, histogram_of
+from apps.dashboards.models import DailyRollup, WorkKind
 from apps.dashboards.periods import Period
 from apps.dashboards.scope import Viewer
 from apps.dashboards.sources import Source, sources
 
 StoreFilter = list[int] | None
 
-
 # From this many stores on, a period's rows are found faster through the time indexes than through the
 # stores' own index (which returns every row the stores ever had); below it, the store index wins.
 TIME_INDEX_MIN_STORES = 10
+DURATION_NAMES = {"approvals": "cycle", "incidents": "resolution"}
+FINISHED_NAMES = {"approvals": "decided", "incidents": "resolved"}
 
 
-def _scoped(source: Source, viewer: Viewer, stores: StoreFilter, *, by_time: bool = False) -> QuerySet[Any]:
-    """The source's rows in the viewer's scope; `by_time` when the query is bounded by a period."""
+def _scoped(source: Source, viewer: Viewer, stores: StoreFilter) -> QuerySet[Any]:
     count = len(stores) if stores is not None else len(viewer.store_ids)
-    hint = by_time and count >= TIME_INDEX_MIN_STORES
-    return viewer.narrow(source.model.objects.all(), stores, index_hint=hint).order_by()
-
-
-def _opened_in(source: Source, start: datetime, end: datetime) -> Q:
-    return Q(**{f"{source.opened_field}__gte": start, f"{source.opened_field}__lt": end})
+    return viewer.narrow(source.model.objects.all(), stores, index_hint=count >= TIME_INDEX_MIN_STORES).order_by()
 
 
 def _finished_in(source: Source, start: datetime, end: datetime) -> Q:
@@ -55,121 +54,172 @@ def _finished_in(source: Source, start: datetime, end: datetime) -> Q:
     return counted & ~source.excluded if source.excluded is not None else counted
 
 
-def _due_in(source: Source, start: datetime, end: datetime) -> Q:
-    due = Q(deadline__gte=start, deadline__lt=end)
-    return due & ~source.excluded if source.excluded is not None else due
-
-
-def _on_time(source: Source) -> Q:
-    return source.done & Q(LessThanOrEqual(source.finished(), F("deadline")))
-
-
-def _window(source: Source, start: datetime, end: datetime, suffix: str) -> dict[str, Any]:
-    """The period figures of one window (`suffix` "" for the period, "_prev" for the one before)."""
-    due = _due_in(source, start, end)
+def _today(source: Source, start: datetime, now: datetime) -> dict[str, Any]:
+    """One kind's figures from its rows: open now, and today's (`start` is today's midnight)."""
+    opened = Q(**{f"{source.opened_field}__gte": start})
+    due = Q(deadline__gte=start, deadline__lt=now)
+    if source.excluded is not None:
+        due &= ~source.excluded
     aggregates: dict[str, Any] = {
-        f"opened{suffix}": Count("pk", filter=_opened_in(source, start, end)),
-        f"finished{suffix}": Count("pk", filter=_finished_in(source, start, end)),
-        f"due{suffix}": Count("pk", filter=due),
-        f"met{suffix}": Count("pk", filter=due & _on_time(source)),
+        "open": Count("pk", filter=source.open_q), "overdue": Count("pk", filter=source.open_q & Q(deadline__lt=now)),
+        "opened": Count("pk", filter=opened), "finished": Count("pk", filter=_finished_in(source, start, now)),
+        "due": Count("pk", filter=due),
+        "met": Count("pk", filter=due & source.done & Q(LessThanOrEqual(source.finished(), F("deadline")))),
     }
-    if source.key == "exceptions":
-        opened = _opened_in(source, start, end)
-        aggregates[f"exceptions_opened{suffix}"] = Count("pk", filter=opened)
-        aggregates[f"exceptions_closed{suffix}"] = Count(
-            "pk", filter=opened & source.done & Q(LessThan(source.finished(), Value(end))))
-    compliance = source.extra.get("compliance")
-    if compliance is not None:
-        aggregates[f"compliance_due{suffix}"] = Count("pk", filter=due & compliance)
-        aggregates[f"compliance_done{suffix}"] = Count(
-            "pk", filter=due & compliance & source.done & Q(LessThan(source.finished(), Value(end))))
-    return aggregates
-
-
-DURATION_NAMES = {"approvals": "cycle", "incidents": "resolution"}
-
-
-def _durations(source: Source, start: datetime, end: datetime, suffix: str, fractions: tuple[int, ...]
-               ) -> dict[str, Any]:
-    name = DURATION_NAMES.get(source.key)
-    if name is None:
-        return {}
-    span = source.finished() - F(source.opened_field)
-    window = _finished_in(source, start, end)
-    return {f"{name}_p{p}{suffix}": Percentile(span, p / 100, filter=window) for p in fractions}
-
-
-def _now(source: Source, now: datetime) -> dict[str, Any]:
-    """Work waiting now. Asked of the open rows only (status index), apart from the period figures."""
-    return {"open": Count("pk"), "overdue": Count("pk", filter=Q(deadline__lt=now))}
-
-
-def _period(source: Source, period: Period, *, previous: bool, fractions: tuple[int, ...]) -> dict[str, Any]:
-    aggregates = {**_window(source, period.start, period.end, ""),
-                  **_durations(source, period.start, period.end, "", fractions)}
+    if source.key == WorkKind.EXCEPTIONS:
+        aggregates["closed"] = Count("pk", filter=opened & source.done)
     if source.key in DURATION_NAMES:
-        aggregates["decided" if source.key == "approvals" else "resolved"] = aggregates["finished"]
-    if previous:
-        aggregates.update(_window(source, period.previous_start, period.start, "_prev"))
-        aggregates.update(_durations(source, period.previous_start, period.start, "_prev", fractions))
+        aggregates["seconds"] = SecondsList(source.finished() - F(source.opened_field),
+                                            filter=_finished_in(source, start, now))
     return aggregates
 
 
-def _touched(source: Source, since: datetime, now: datetime) -> Q:
-    """Rows a period figure can count: due, finished or opened since `since` (each an indexed column),
-    so the database reads the period's rows and skips the year behind it."""
-    return (Q(deadline__gte=since, deadline__lt=now) | source.finished_since(since)
-            | Q(**{f"{source.opened_field}__gte": since}))
+def _touched_today(source: Source, start: datetime, now: datetime) -> Q:
+    return (source.open_q | Q(deadline__gte=start, deadline__lt=now) | source.finished_since(start)
+            | Q(**{f"{source.opened_field}__gte": start}))
+
+
+@dataclass
+class Gathered:
+    """Per store figures (histograms kept, percentiles not read yet) and work in/out per day."""
+
+    stores: dict[int, Figures] = field(default_factory=dict)
+    opened: dict[date, int] = field(default_factory=dict)
+    finished: dict[date, int] = field(default_factory=dict)
+
+    def store(self, store_id: int) -> Figures:
+        return self.stores.setdefault(store_id, Figures())
+
+
+def _add(figures: Figures, name: str, amount: int) -> None:
+    setattr(figures, name, getattr(figures, name) + amount)
+
+
+def _rollups(gathered: Gathered, period: Period, allowed: list[int], *, previous: bool) -> None:
+    """The closed days of the period (and of the previous one) from the rollup cells: one query."""
+    first = period.previous_first_day if previous else period.first_day
+    cells = (DailyRollup.objects.filter(store_id__in=allowed, day__gte=first, day__lt=period.today).order_by()
+             .values_list("kind", "store_id", "day", "opened", "finished", "due", "met", "durations",
+                          "closed_after_days"))
+    for kind, store_id, day, opened, finished, due, met, durations, closed_after in cells:
+        figures, current = gathered.store(store_id), day >= period.first_day
+        suffix = "" if current else "_prev"
+        if kind == WorkKind.DIRECTIVES:
+            _add(figures, f"directives_due{suffix}", due)
+            _add(figures, f"directives_met{suffix}", met)
+            continue
+        for name, amount in (("opened", opened), ("finished", finished), ("due", due), ("met", met)):
+            _add(figures, f"{name}{suffix}", amount)
+        if current:
+            gathered.opened[day] = gathered.opened.get(day, 0) + opened
+            gathered.finished[day] = gathered.finished.get(day, 0) + finished
+            if kind in FINISHED_NAMES:
+                _add(figures, FINISHED_NAMES[kind], finished)
+        if kind in DURATION_NAMES and durations:
+            histogram_add(figures.histogram(DURATION_NAMES[kind] + suffix), durations)
+        if kind == WorkKind.EXCEPTIONS:
+            # Closed by the period's end: any lag for the current period (it ends now); for the previous
+            # one, closed on a day before the current period's first day.
+            limit = None if current else (period.first_day - day).days
+            closed = sum(count for lag, count in closed_after.items() if limit is None or int(lag) < limit)
+            _add(figures, f"exceptions_opened{suffix}", opened)
+            _add(figures, f"exceptions_closed{suffix}", closed)
+
+
+def _live(gathered: Gathered, viewer: Viewer, period: Period, stores: StoreFilter) -> None:
+    """Today and the work open now, from the rows: one grouped query per kind of work."""
+    start, now = period.today_start, period.end
+    for source in sources():
+        rows = (_scoped(source, viewer, stores).filter(_touched_today(source, start, now)).values("store_id")
+                .annotate(**_today(source, start, now)))
+        for row in rows:
+            figures = gathered.store(row["store_id"])
+            counts = figures.by_source.setdefault(source.key, {"open": 0, "overdue": 0})
+            for name in ("open", "overdue"):
+                _add(figures, name, row[name])
+                counts[name] += row[name]
+            for name in ("opened", "finished", "due", "met"):
+                _add(figures, name, row[name])
+            gathered.opened[period.today] = gathered.opened.get(period.today, 0) + row["opened"]
+            gathered.finished[period.today] = gathered.finished.get(period.today, 0) + row["finished"]
+            if source.key in FINISHED_NAMES:
+                _add(figures, FINISHED_NAMES[source.key], row["finished"])
+                histogram_add(figures.histogram(DURATION_NAMES[source.key]), histogram_of(seconds_list(row["seconds"])))
+            if source.key == WorkKind.EXCEPTIONS:
+                _add(figures, "exceptions_opened", row["opened"])
+                _add(figures, "exceptions_closed", row["closed"])
+    _directives_today(gathered, viewer, period, stores)
+
+
+def _directives_today(gathered: Gathered, viewer: Viewer, period: Period, stores: StoreFilter) -> None:
+    try:
+        from apps.directives.models import CopyStatus, DirectiveStatus, StoreDirective
+    except ImportError:
+        return
+    rows = (viewer.narrow(StoreDirective.objects.all(), stores).order_by()
+            .filter(directive__status=DirectiveStatus.PUBLISHED, due_at__gte=period.today_start,
+                    due_at__lt=period.end)
+            .values("store_id").annotate(due=Count("pk"), met=Count("pk", filter=Q(
+                status=CopyStatus.APPROVED, submitted_at__lte=F("due_at")))))
+    for row in rows:
+        figures = gathered.store(row["store_id"])
+        _add(figures, "directives_due", row["due"])
+        _add(figures, "directives_met", row["met"])
+
+
+def gather(viewer: Viewer, period: Period, stores: StoreFilter = None, *, previous: bool = False) -> Gathered:
+    """Every figure of the period per store (and the previous period's, with `previous`), read once per
+    request and scope (the page's panels share it)."""
+    memo: dict[Any, Gathered] = viewer.__dict__.setdefault("_kpi_gathered", {})
+    scope = tuple(stores) if stores is not None else None
+    for key in ((period.key, period.end, scope, True), (period.key, period.end, scope, previous)):
+        if key in memo:
+            return memo[key]
+    gathered = Gathered()
+    _rollups(gathered, period, viewer.allowed(stores), previous=previous)
+    _live(gathered, viewer, period, stores)
+    memo[(period.key, period.end, scope, previous)] = gathered
+    return gathered
 
 
 def store_figures(viewer: Viewer, period: Period, stores: StoreFilter = None) -> dict[int, Figures]:
-    """Figures per store (p50 durations included): per source, one grouped query over the open rows
-    and one over the period's rows."""
-    result: dict[int, Figures] = {}
-    for source in sources():
-        now_rows = (_scoped(source, viewer, stores).filter(source.open_q).values("store_id")
-                    .annotate(**_now(source, period.end)))
-        period_rows = (_scoped(source, viewer, stores, by_time=True).filter(_touched(source, period.start, period.end))
-                       .values("store_id")
-                       .annotate(**_period(source, period, previous=False, fractions=(50,))))
-        for row in [*now_rows, *period_rows]:
-            store_id = row.pop("store_id")
-            result.setdefault(store_id, Figures()).absorb(source.key, row)
+    """Figures per store (p50 and p90 durations from each store's histograms)."""
+    gathered = gather(viewer, period, stores)
+    result = {}
+    for store_id, figures in gathered.stores.items():
+        own = Figures()
+        own.add(figures)
+        _current_only(own)
+        own.percentiles_read()
+        result[store_id] = own
     return result
+
+
+def _current_only(figures: Figures) -> None:
+    """A store or region row shows the period only (the previous one is for the network tiles)."""
+    figures.histograms = {name: h for name, h in figures.histograms.items() if not name.endswith("_prev")}
 
 
 def region_figures(viewer: Viewer, period: Period, store_regions: dict[int, int],
                    per_store: dict[int, Figures]) -> dict[int, Figures]:
-    """Regions: counts summed from their stores, percentiles from one grouped query per duration source."""
+    """Regions: counts and histograms summed from their stores (no query of their own)."""
     result: dict[int, Figures] = {}
     for store_id, figures in per_store.items():
         region_id = store_regions.get(store_id)
         if region_id is not None:
             result.setdefault(region_id, Figures()).add(figures)
-    for source in sources():
-        if source.key not in DURATION_NAMES:
-            continue
-        rows = (_scoped(source, viewer, list(store_regions), by_time=True)
-                .filter(_finished_in(source, period.start, period.end))
-                .values("store__region_id").annotate(**_durations(source, period.start, period.end, "", (50,))))
-        for row in rows:
-            region_id = row.pop("store__region_id")
-            figures = result.setdefault(region_id, Figures())
-            for key, value in row.items():
-                setattr(figures, key, value)
+    for figures in result.values():
+        figures.percentiles_read()
     return result
 
 
 def network_figures(viewer: Viewer, period: Period, stores: StoreFilter = None) -> Figures:
-    """Everything in scope (or in `stores`), this period and the previous one: two queries per source."""
-    figures = Figures()
-    for source in sources():
-        figures.absorb(source.key, _scoped(source, viewer, stores).filter(source.open_q)
-                       .aggregate(**_now(source, period.end)))
-        figures.absorb(source.key, _scoped(source, viewer, stores, by_time=True)
-                       .filter(_touched(source, period.previous_start, period.end))
-                       .aggregate(**_period(source, period, previous=True, fractions=(50, 90))))
-    return figures
+    """Everything in scope (or in `stores`), this period and the previous one."""
+    total = Figures()
+    for figures in gather(viewer, period, stores, previous=True).stores.values():
+        total.add(figures)
+    total.percentiles_read()
+    return total
 
 
 @dataclass(frozen=True)
@@ -180,34 +230,23 @@ class TrendPoint:
 
 
 def trend(viewer: Viewer, period: Period, stores: StoreFilter = None) -> list[TrendPoint]:
-    """Work in (opened) and work out (finished) per day or week: two grouped queries per source."""
-    zone = timezone.get_current_timezone()
-    trunc = TruncDate if period.bucket == "day" else TruncWeek
+    """Work in (opened) and work out (finished) per day or week of the period."""
+    gathered = gather(viewer, period, stores)
     opened: dict[date, int] = {}
     finished: dict[date, int] = {}
-    for source in sources():
-        scoped = _scoped(source, viewer, stores, by_time=True)
-        rows = (scoped.filter(_opened_in(source, period.start, period.end))
-                .annotate(bucket=trunc(source.opened_field, tzinfo=zone)).values("bucket").annotate(n=Count("pk")))
-        _collect(opened, rows)
-        rows = (scoped.filter(_finished_in(source, period.start, period.end))
-                .annotate(bucket=trunc(source.finished(), tzinfo=zone)).values("bucket").annotate(n=Count("pk")))
-        _collect(finished, rows)
+    weekly = period.bucket == "week"
+    for into, per_day in ((opened, gathered.opened), (finished, gathered.finished)):
+        for day, count in per_day.items():
+            if day < period.first_day:
+                continue
+            bucket = day - timedelta(days=day.weekday()) if weekly else day
+            into[bucket] = into.get(bucket, 0) + count
     return [TrendPoint(day, opened.get(day, 0), finished.get(day, 0)) for day in buckets(period)]
-
-
-def _collect(into: dict[date, int], rows: Any) -> None:
-    for row in rows:
-        bucket = row["bucket"]
-        if isinstance(bucket, datetime):
-            bucket = timezone.localtime(bucket).date() if timezone.is_aware(bucket) else bucket.date()
-        into[bucket] = into.get(bucket, 0) + row["n"]
 
 
 def buckets(period: Period) -> list[date]:
     """Every day (or Monday) of the period, so quiet days show as zero instead of disappearing."""
-    first = timezone.localtime(period.start).date()
-    last = timezone.localtime(period.end).date()
+    first, last = period.first_day, period.today
     if period.bucket == "week":
         first -= timedelta(days=first.weekday())
     step = timedelta(days=1 if period.bucket == "day" else 7)
@@ -216,3 +255,4 @@ def buckets(period: Period) -> list[date]:
         days.append(day)
         day += step
     return days
+

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,24 +12,46 @@ from django.utils.translation import ngettext
 from apps.dashboards import conf
 
 
+def _midnight(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
 class PeriodError(ValueError):
     """A period the selector does not offer (answered with 400, nothing computed)."""
 
 
 @dataclass(frozen=True)
 class Period:
-    """A rolling window ending now: `[start, end)`, and the window of the same length before it."""
+    """The last `days` local days, today included: `[start, end)` from the midnight `days - 1` days
+    before today to now, and the window of as many whole days before it. Whole days, so the closed
+    days are read from the daily rollups and only today from the rows."""
 
     days: int
     end: datetime
 
     @property
+    def today(self) -> date:
+        return timezone.localtime(self.end).date()
+
+    @property
+    def first_day(self) -> date:
+        return self.today - timedelta(days=self.days - 1)
+
+    @property
+    def previous_first_day(self) -> date:
+        return self.first_day - timedelta(days=self.days)
+
+    @property
+    def today_start(self) -> datetime:
+        return _midnight(self.today)
+
+    @property
     def start(self) -> datetime:
-        return self.end - timedelta(days=self.days)
+        return _midnight(self.first_day)
 
     @property
     def previous_start(self) -> datetime:
-        return self.start - timedelta(days=self.days)
+        return _midnight(self.previous_first_day)
 
     @property
     def key(self) -> str:

@@ -85,7 +85,7 @@ def _incidents() -> Source:
         excluded=Q(closed_reason="duplicate"),  # the original carries the work
         finished=lambda: F("closed_at"), finished_since=lambda since: Q(closed_at__gte=since),
         required_fields=("store", "status", "deadline", "created_at", "closed_at", "closed_reason", "category"),
-        detail_url="incidents:detail", extra={"compliance": Q(category="compliance")})
+        detail_url="incidents:detail")
 
 
 def _exceptions() -> Source:

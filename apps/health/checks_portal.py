@@ -151,19 +151,32 @@ def hint_readings(*, now: datetime) -> list[Reading]:
 
 
 def heartbeat_reading(*, now: datetime) -> Reading:
-    """The worker records a heartbeat from a periodic task: a stale one means no worker runs (or no
-    scheduler sends it work), so write-backs, syncs and the Odoo checks have stopped."""
-    beats = list(WorkerHeartbeat.objects.order_by("-beat_at")[:5])
-    rule = f"no heartbeat in the last {conf.HEARTBEAT_STALE_SECONDS} s → failing"
+    """Each worker records a heartbeat through every queue it consumes (a periodic task per queue): a
+    queue without a fresh one has no worker, so its work (write-backs, syncs, webhooks, the checks) has
+    stopped — a dead decisions worker shows even while another worker beats on. A beat that names no
+    queue stands for every queue."""
+    from django.conf import settings
+
+    beats = list(WorkerHeartbeat.objects.order_by("-beat_at")[:50])
+    rule = f"no heartbeat in the last {conf.HEARTBEAT_STALE_SECONDS} s on a queue → failing"
     label = "Celery worker heartbeat"
     if not beats:
         return Reading("worker.heartbeat", label, SignalCategory.WORKER, SignalStatus.FAILING, rule,
                        detail="No worker has ever reported")
-    age = (now - beats[0].beat_at).total_seconds()
-    workers = ", ".join(f"{b.worker} ({ago((now - b.beat_at).total_seconds())})" for b in beats)
+    latest: dict[str, float] = {}
+    for queue in settings.CELERY_QUEUE_NAMES:
+        ages = [(now - b.beat_at).total_seconds() for b in beats if b.queue in (queue, "")]
+        if ages:
+            latest[queue] = min(ages)
+    silent = [q for q in settings.CELERY_QUEUE_NAMES if latest.get(q, conf.HEARTBEAT_STALE_SECONDS + 1)
+              > conf.HEARTBEAT_STALE_SECONDS]
+    age = max(latest.values(), default=(now - beats[0].beat_at).total_seconds())
+    workers = ", ".join(sorted({f"{b.worker} ({ago((now - b.beat_at).total_seconds())})" for b in beats[:5]}))
+    detail = f"Oldest queue heartbeat {ago(age)}: {workers}"
+    if silent:
+        detail = f"No worker on {', '.join(silent)}. {detail}"
     return Reading("worker.heartbeat", label, SignalCategory.WORKER,
-                   SignalStatus.FAILING if age > conf.HEARTBEAT_STALE_SECONDS else SignalStatus.OK, rule,
-                   detail=f"Latest heartbeat {ago(age)}: {workers}", value=round(age, 1))
+                   SignalStatus.FAILING if silent else SignalStatus.OK, rule, detail=detail, value=round(age, 1))
 
 
 def queue_depths() -> dict[str, int]:

@@ -88,9 +88,14 @@ class HealthEvent(models.Model):
 class WorkerHeartbeat(models.Model):
     """Written by a periodic task on each worker: a stale heartbeat means no worker (or no scheduler)."""
 
-    worker = models.CharField(max_length=200, unique=True)
+    worker = models.CharField(max_length=200)
+    queue = models.CharField(max_length=50, blank=True,
+                             help_text="The queue the beat came through; blank: a worker that did not say.")
     beat_at = models.DateTimeField(default=timezone.now)
     pid = models.PositiveIntegerField(null=True, blank=True)
 
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["worker", "queue"], name="unique_heartbeat_worker_queue")]
+
     def __str__(self) -> str:
-        return f"{self.worker} at {self.beat_at:%H:%M:%S}"
+        return f"{self.worker}{f' [{self.queue}]' if self.queue else ''} at {self.beat_at:%H:%M:%S}"

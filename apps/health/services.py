@@ -65,10 +65,11 @@ def readiness_record(report: Readiness, *, now: datetime | None = None) -> list[
 
 
 @transaction.atomic
-def heartbeat_record(*, worker: str, now: datetime | None = None) -> WorkerHeartbeat:
-    """A worker says it is alive; workers silent for a day are forgotten (scaled down, renamed)."""
+def heartbeat_record(*, worker: str, queue: str = "", now: datetime | None = None) -> WorkerHeartbeat:
+    """A worker says it is alive, through `queue`; workers silent for a day are forgotten (scaled down,
+    renamed)."""
     now = now or timezone.now()
-    beat, _ = WorkerHeartbeat.objects.update_or_create(worker=worker[:200],
+    beat, _ = WorkerHeartbeat.objects.update_or_create(worker=worker[:200], queue=queue[:50],
                                                        defaults={"beat_at": now, "pid": os.getpid()})
     WorkerHeartbeat.objects.filter(beat_at__lt=now - timedelta(days=1)).delete()
     return beat

@@ -11,8 +11,8 @@ from apps.health import services
 
 
 @shared_task(name="health.heartbeat", ignore_result=True, bind=True)
-def record_heartbeat(self: Any) -> None:
-    services.heartbeat_record(worker=self.request.hostname or socket.gethostname())
+def record_heartbeat(self: Any, queue: str = "") -> None:
+    services.heartbeat_record(worker=self.request.hostname or socket.gethostname(), queue=queue)
 
 
 @shared_task(name="health.check", ignore_result=True)

@@ -18,6 +18,7 @@ from typing import Any
 from apps.organisation.demo_network import stores_with_warehouse_ids
 
 from .environment import Env
+from .seed_bills import seed_bill_mismatches
 from .seed_data import mk
 
 
@@ -148,6 +149,7 @@ def seed_network(env: Env, rng: random.Random, now: dt.datetime) -> None:
     maint_stages = [store.xmlids[f"maintenance.stage_{n}"][1] for n in (0, 1, 3, 4)]
     todo = store.xmlids["mail.mail_activity_data_todo"][1]
     po_model = next(rid for rid, r in store.table("ir.model").items() if r["model"] == "purchase.order")
+    receiving: list[tuple[int, int]] = []
     for index, (region, demo_store, warehouse_id) in enumerate(stores_with_warehouse_ids()):
         warehouse = mk(
             env, "stock.warehouse", {"name": demo_store.name, "code": demo_store.code, "sequence": 20 + index}
@@ -155,6 +157,7 @@ def seed_network(env: Env, rng: random.Random, now: dt.datetime) -> None:
         assert warehouse == warehouse_id, f"store {demo_store.code} got warehouse {warehouse}, expected {warehouse_id}"
         wh = store.table("stock.warehouse")[warehouse]
         location, receipts = wh["lot_stock_id"], wh["in_type_id"]
+        receiving.append((receipts, warehouse))
         # Stock: quants, two counted with a difference, sometimes a negative quantity.
         stocked = rng.sample(products, 8)
         quants = []
@@ -377,3 +380,4 @@ def seed_network(env: Env, rng: random.Random, now: dt.datetime) -> None:
                     "description": f"<p>Reported by {first} {last}, {region.name} region</p>",
                 },
             )
+    seed_bill_mismatches(env, receiving, now)

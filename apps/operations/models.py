@@ -27,6 +27,7 @@ class ExceptionKind(models.TextChoices):
     LATE_RECEIPT = "late_receipt", "Late receipt"
     OVERDUE_ACTIVITY = "overdue_activity", "Overdue activity"
     DIRECTIVE_OVERDUE = "directive_overdue", "Directive not ready"
+    BILL_MISMATCH = "bill_mismatch", "Supplier bill mismatch"
     UNUSUAL_PATTERN = "unusual_pattern", "Unusual pattern"
 
 
@@ -79,6 +80,15 @@ class ExceptionRule(models.Model):
     grace_hours = models.PositiveIntegerField(
         default=0, help_text="Late receipts: how long after the scheduled date a receipt counts as late.")
     deadline_hours = models.PositiveIntegerField(default=24, help_text="Time to resolve once opened.")
+    price_tolerance_percent = models.DecimalField(
+        max_digits=6, decimal_places=2, default=Decimal("0"),
+        help_text="Bill mismatches: a bill price above the order price by more than this share of it (and "
+                  "more than the absolute tolerance) is a mismatch.")
+    price_tolerance_amount = models.DecimalField(
+        max_digits=12, decimal_places=2, default=Decimal("0"),
+        help_text="Bill mismatches: the absolute tolerance per unit on the bill price.")
+    bill_wait_days = models.PositiveIntegerField(
+        default=7, help_text="Bill mismatches: a bill still waiting for its receipt after this many days.")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -232,6 +242,31 @@ class DocumentStore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.odoo_model},{self.odoo_id} → {self.store_id or '-'}"
+
+
+class BillMatch(models.Model):
+    """What Odoo says of one purchase order line and its vendor bills, fetched by the periodic pass so
+    the bill rules compare order, receipt and bill without a round trip per line. Quantities and
+    prices move in Odoo without touching the line's `write_date` (they are computed), hence the refresh."""
+
+    odoo_line_id = models.PositiveIntegerField(unique=True)
+    order_price = models.DecimalField(max_digits=14, decimal_places=4, default=Decimal("0"))
+    qty_received = models.DecimalField(max_digits=14, decimal_places=3, default=Decimal("0"))
+    qty_invoiced = models.DecimalField(max_digits=14, decimal_places=3, default=Decimal("0"))
+    qty_to_invoice = models.DecimalField(max_digits=14, decimal_places=3, default=Decimal("0"))
+    bill_price = models.DecimalField(max_digits=14, decimal_places=4, default=Decimal("0"),
+                                     help_text="The highest unit price on the line's live vendor bills.")
+    billed_quantity = models.DecimalField(max_digits=14, decimal_places=3, default=Decimal("0"),
+                                          help_text="Quantity on the live vendor bills (credit notes apart).")
+    credited_value = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"),
+                                         help_text="Value of the live vendor credit notes on the line.")
+    bill_name = models.CharField(max_length=100, blank=True)
+    bill_id = models.PositiveIntegerField(null=True, blank=True)
+    first_bill_date = models.DateField(null=True, blank=True)
+    fetched_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"line {self.odoo_line_id}: {self.bill_name or '-'}"
 
 
 class PatternCheck(models.Model):

@@ -25,6 +25,7 @@ from apps.odoo_gateway import m2o_id
 from apps.operations.models import (
     ACTIVE_STATUSES,
     FINAL_STATUSES,
+    BillMatch,
     DocumentStore,
     EventAction,
     ExceptionEvent,
@@ -106,15 +107,18 @@ def records_apply(feed: Feed, records: list[MirrorRecord], *, kind: str, now: da
     existing = {e.odoo_id: e for e in OpsException.objects.select_for_update().filter(
         kind=kind, odoo_model=feed.odoo_model, odoo_id__in=[r.odoo_id for r in records])}
     costs = _costs(records)
-    documents = _document_stores(records) if kind == ExceptionKind.OVERDUE_ACTIVITY else {}
+    documents = _document_stores(records, kind) if kind in DOCUMENT_KINDS else {}
+    bills = ({match.odoo_line_id: match for match in BillMatch.objects.filter(
+        odoo_line_id__in=[r.odoo_id for r in records])} if kind == ExceptionKind.BILL_MISMATCH else {})
     zones = dict(Store.objects.values_list("pk", "timezone"))
     changed = 0
     opened: list[tuple[OpsException, Assessment]] = []
     for record in records:
         store_id = record.store_id
-        if kind == ExceptionKind.OVERDUE_ACTIVITY:
-            store_id = _activity_store(record, documents)
-        ctx = Context(rule=rule, now=now, costs=costs,
+        if kind in DOCUMENT_KINDS:
+            document = record_document(record, kind)
+            store_id = documents.get(document) if document else None
+        ctx = Context(rule=rule, now=now, costs=costs, bills=bills,
                       tz=timezone_of(zones.get(store_id) if store_id is not None else None))
         assessment = ASSESSORS[kind](record, ctx)
         exception = existing.get(record.odoo_id)
@@ -142,20 +146,37 @@ def _costs(records: Iterable[MirrorRecord]) -> dict[int, Decimal]:
     return dict(ProductCost.objects.filter(odoo_product_id__in=products).values_list("odoo_product_id", "unit_cost"))
 
 
-def activity_documents(records: Iterable[MirrorRecord]) -> dict[str, set[int]]:
+# Kinds whose store is the store of another document: an activity's record, an order line's order
+# (the order's receiving warehouse).
+DOCUMENT_KINDS = (ExceptionKind.OVERDUE_ACTIVITY, ExceptionKind.BILL_MISMATCH)
+
+
+def record_document(record: MirrorRecord, kind: str) -> tuple[str, int] | None:
+    """The document whose store a record takes."""
+    if kind == ExceptionKind.BILL_MISMATCH:
+        order = m2o_id(record.values.get("order_id"))
+        return ("purchase.order", order) if order else None
+    model, res_id = record.values.get("res_model"), record.values.get("res_id")
+    return (str(model), res_id) if model and isinstance(res_id, int) else None
+
+
+def record_documents(records: Iterable[MirrorRecord], kind: str) -> dict[str, set[int]]:
     wanted: dict[str, set[int]] = {}
     for record in records:
-        model, res_id = record.values.get("res_model"), record.values.get("res_id")
-        if model and isinstance(res_id, int):
-            wanted.setdefault(str(model), set()).add(res_id)
+        if document := record_document(record, kind):
+            wanted.setdefault(document[0], set()).add(document[1])
     return wanted
 
 
-def _document_stores(records: Iterable[MirrorRecord]) -> dict[tuple[str, int], int | None]:
-    """Stores of the documents activities sit on: resolved ones, else a mirrored copy of the
+def activity_documents(records: Iterable[MirrorRecord]) -> dict[str, set[int]]:
+    return record_documents(records, ExceptionKind.OVERDUE_ACTIVITY)
+
+
+def _document_stores(records: Iterable[MirrorRecord], kind: str) -> dict[tuple[str, int], int | None]:
+    """Stores of the documents records point at: resolved ones, else a mirrored copy of the
     document (a purchase order waiting for approval already knows its store). No Odoo call here."""
     found: dict[tuple[str, int], int | None] = {}
-    for model, ids in activity_documents(records).items():
+    for model, ids in record_documents(records, kind).items():
         for odoo_id, store_id in DocumentStore.objects.filter(odoo_model=model, odoo_id__in=ids) \
                 .values_list("odoo_id", "store_id"):
             found[(model, odoo_id)] = store_id
@@ -164,13 +185,6 @@ def _document_stores(records: Iterable[MirrorRecord]) -> dict[tuple[str, int], i
                 feed__odoo_model=model, odoo_id__in=missing, store__isnull=False).values_list("odoo_id", "store_id"):
             found[(model, odoo_id)] = store_id
     return found
-
-
-def _activity_store(record: MirrorRecord, documents: dict[tuple[str, int], int | None]) -> int | None:
-    model, res_id = record.values.get("res_model"), record.values.get("res_id")
-    if not model or not isinstance(res_id, int):
-        return None
-    return documents.get((str(model), res_id))
 
 
 def change_emit(exception: OpsException, change: ExceptionEvent) -> None:

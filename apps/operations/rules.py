@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import zoneinfo
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
@@ -19,7 +19,8 @@ from typing import Any
 from django.conf import settings
 
 from apps.odoo_gateway import m2o_id, m2o_name, parse_odoo_date, parse_odoo_datetime_or_none
-from apps.operations.models import ExceptionKind, ExceptionRule, Severity
+from apps.operations.bill_rules import bill_mismatch
+from apps.operations.models import BillMatch, ExceptionKind, ExceptionRule, Severity
 from apps.sync.models import MirrorRecord
 
 ZERO = Decimal("0")
@@ -45,6 +46,7 @@ class Context:
     now: datetime
     costs: dict[int, Decimal]
     tz: zoneinfo.ZoneInfo
+    bills: dict[int, BillMatch] = field(default_factory=dict)  # bill mismatches: by order line id
 
     def today(self) -> date:
         return self.now.astimezone(self.tz).date()
@@ -158,6 +160,7 @@ ASSESSORS: dict[str, Callable[[MirrorRecord, Context], Assessment]] = {
     ExceptionKind.REPLENISHMENT_RISK: replenishment_risk,
     ExceptionKind.LATE_RECEIPT: late_receipt,
     ExceptionKind.OVERDUE_ACTIVITY: overdue_activity,
+    ExceptionKind.BILL_MISMATCH: bill_mismatch,
 }
 
 DEFAULT_RULES: dict[str, dict[str, Any]] = {
@@ -175,6 +178,11 @@ DEFAULT_RULES: dict[str, dict[str, Any]] = {
                                  "deadline_hours": 8},
     ExceptionKind.OVERDUE_ACTIVITY: {"base_severity": Severity.LOW, "escalate_every_hours": 48,
                                      "deadline_hours": 24},
+    # Severity from the value at risk only: a mismatch does not grow worse by waiting.
+    ExceptionKind.BILL_MISMATCH: {"base_severity": Severity.LOW, "escalate_every_hours": 0,
+                                  "value_high": Decimal("100"), "value_critical": Decimal("1000"),
+                                  "price_tolerance_percent": Decimal("2"), "price_tolerance_amount": Decimal("0.05"),
+                                  "bill_wait_days": 7, "deadline_hours": 72},
     # Raised by the detector (apps.operations.patterns), not by a record: only on/off, severity, deadline.
     ExceptionKind.UNUSUAL_PATTERN: {"base_severity": Severity.MEDIUM, "escalate_every_hours": 0,
                                     "deadline_hours": 72},

@@ -18,7 +18,7 @@ from django.utils import timezone
 from apps.audit.services import audit_record
 from apps.odoo_gateway import OdooError, OdooGateway, format_odoo_date, get_gateway
 from apps.operations import conf
-from apps.operations.enrichment import document_stores_resolve, product_costs_refresh
+from apps.operations.enrichment import bill_matches_refresh, document_stores_resolve, product_costs_refresh
 from apps.operations.models import (
     ACTIVE_STATUSES,
     CLOSED_ELSEWHERE,
@@ -180,6 +180,7 @@ def exceptions_refresh(*, gateway: OdooGateway | None = None, now: datetime | No
         gateway = gateway or get_gateway()
         product_costs_refresh(gateway=gateway)
         document_stores_resolve(gateway=gateway)
+        bill_matches_refresh(gateway=gateway)
     except OdooError as exc:
         logger.warning("Exception enrichment skipped: %s", exc)
     return exceptions_reassess(now=now)

@@ -141,6 +141,17 @@ BUILTIN_FEEDS: list[dict[str, Any]] = [
         "store_field": "picking_type_id", "store_via_model": "stock.picking.type", "store_via_field": "warehouse_id",
         "settings": {"exception_kind": "late_receipt"},
     },
+    # Supplier bill mismatches (three-way match): order lines with something billed; the rules compare
+    # the order, the receipt and the bills (apps.operations.bill_rules), the store is the order's.
+    {
+        "version": 1, "slug": "bill-mismatches", "name": "Billed order lines (mismatches are exceptions)",
+        "kind": FeedKind.EXCEPTION, "odoo_model": "purchase.order.line",
+        "base_domain": [["state", "in", ["purchase", "done"]]],
+        "domain": [["qty_invoiced", ">", 0.001]],
+        "fields": ["name", "order_id", "product_id", "partner_id", "product_qty", "price_unit", "qty_received",
+                   "qty_invoiced", "qty_to_invoice", "currency_id"],
+        "settings": {"exception_kind": "bill_mismatch"},
+    },
     {
         "version": 2, "slug": "store-activities", "name": "Activities on store documents (overdue ones are exceptions)",
         "kind": FeedKind.EXCEPTION, "odoo_model": "mail.activity",

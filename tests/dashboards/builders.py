@@ -1,7 +1,8 @@
 """Dashboard test data: approval requests, incidents and exceptions in given states, in bulk.
 
 Rows are made as their projectors and services leave them (the dashboards only read them); the
-sandbox end-to-end test builds them through the real sync instead.
+sandbox end-to-end test builds them through the real sync instead. After each row the rollup refresh
+runs, as the worker would before anyone looks.
 """
 
 from __future__ import annotations
@@ -9,11 +10,13 @@ from __future__ import annotations
 import itertools
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.utils import timezone
 
 from apps.approvals.models import ApprovalRequest, ApprovalStatus
+from apps.dashboards.rollups import rollups_refresh
+from apps.directives.models import CopyStatus, Directive, DirectiveStatus, StoreDirective
 from apps.incidents.models import IncidentStatus, StoreIncident
 from apps.operations.models import ExceptionKind, ExceptionStatus, OpsException, Severity
 from apps.organisation.models import Store
@@ -22,6 +25,18 @@ from apps.sync.models import Feed, MirrorRecord
 
 _ids = itertools.count(700_000)
 HOUR = timedelta(hours=1)
+
+
+_T = TypeVar("_T")
+
+
+_batch = {"open": False}
+
+
+def _rolled(row: _T) -> _T:
+    if not _batch["open"]:
+        rollups_refresh()
+    return row
 
 
 def _feed() -> Feed:
@@ -39,11 +54,11 @@ def approval(store: Store, *, reference: str = "", requested_ago: timedelta = 5 
     mirror = MirrorRecord.objects.create(feed=feed, odoo_id=odoo_id, store=store, values={"name": reference},
                                          odoo_write_date=requested)
     decided = requested + decided_after if decided_after is not None else None
-    return ApprovalRequest.objects.create(
+    return _rolled(ApprovalRequest.objects.create(
         mirror=mirror, feed=feed, kind=feed.slug, kind_label=feed.name, store=store, odoo_model="purchase.order",
         odoo_id=odoo_id, reference=reference or f"P{odoo_id}", amount=Decimal(amount), requested_at=requested,
         deadline=requested + sla, decided_at=decided,
-        status=status or (ApprovalStatus.APPROVED if decided else ApprovalStatus.OPEN))
+        status=status or (ApprovalStatus.APPROVED if decided else ApprovalStatus.OPEN)))
 
 
 def incident(store: Store, *, title: str = "Freezer warm", created_ago: timedelta = 5 * HOUR,
@@ -54,8 +69,8 @@ def incident(store: Store, *, title: str = "Freezer warm", created_ago: timedelt
     closed = created + resolved_after if resolved_after is not None else None
     values: dict[str, Any] = {"status": IncidentStatus.RESOLVED if closed else IncidentStatus.IN_ODOO}
     values.update(fields)
-    return StoreIncident.objects.create(store=store, category=category, urgency="medium", title=title,
-                                        created_at=created, deadline=created + sla, closed_at=closed, **values)
+    return _rolled(StoreIncident.objects.create(store=store, category=category, urgency="medium", title=title,
+                                        created_at=created, deadline=created + sla, closed_at=closed, **values))
 
 
 def exception(store: Store, *, title: str = "Late receipt", opened_ago: timedelta = 5 * HOUR,
@@ -66,14 +81,40 @@ def exception(store: Store, *, title: str = "Late receipt", opened_ago: timedelt
     resolved = opened + resolved_after if resolved_after is not None else None
     values: dict[str, Any] = {"status": ExceptionStatus.RESOLVED if resolved else ExceptionStatus.OPEN}
     values.update(fields)
-    return OpsException.objects.create(
+    return _rolled(OpsException.objects.create(
         store=store, kind=ExceptionKind.LATE_RECEIPT, odoo_model="stock.picking", odoo_id=next(_ids), title=title,
         severity=Severity.MEDIUM, opened_at=opened, started_at=opened, deadline=opened + sla, resolved_at=resolved,
-        **values)
+        **values))
+
+
+def directive_copy(store: Store, *, due_ago: timedelta, submitted_after: timedelta | None = None,
+                   approved_after: timedelta | None = None, directive: Directive | None = None,
+                   now: datetime | None = None) -> StoreDirective:
+    """A published directive's copy for `store`, due `due_ago` before now; submitted and approved
+    `submitted_after` / `approved_after` the due time (negative: before it)."""
+    now = now or timezone.now()
+    due = now - due_ago
+    directive = directive or Directive.objects.create(title="Spring end-caps", status=DirectiveStatus.PUBLISHED,
+                                                      due_on=due.date(), published_at=due - 48 * HOUR)
+    submitted = due + submitted_after if submitted_after is not None else None
+    approved = due + approved_after if approved_after is not None else None
+    status = (CopyStatus.APPROVED if approved else CopyStatus.IN_REVIEW if submitted else CopyStatus.NOT_STARTED)
+    return _rolled(StoreDirective.objects.create(directive=directive, store=store, due_at=due, status=status,
+                                                 submitted_at=submitted, approved_at=approved))
 
 
 def mixed(stores: list[Store], size: int) -> None:
-    """`size` of each kind of item per store: open, overdue, decided on time and late, in both periods."""
+    """`size` of each kind of item per store: open, overdue, decided on time and late, in both periods
+    (one rollup refresh after them all)."""
+    _batch["open"] = True
+    try:
+        _mixed(stores, size)
+    finally:
+        _batch["open"] = False
+    rollups_refresh()
+
+
+def _mixed(stores: list[Store], size: int) -> None:
     for store in stores:
         for i in range(size):
             tag = f"{store.code}-{i}"

@@ -33,7 +33,7 @@ from tests.dashboards.conftest import signed_in
 from tests.operations.builders import feeds_ready, sync
 
 pytestmark = pytest.mark.django_db
-TILES = ("cycle", "resolution", "closure", "sla", "compliance")
+TILES = ("cycle", "resolution", "closure", "sla", "directives")
 
 
 @pytest.fixture

@@ -105,7 +105,7 @@ def test_it_shows_hq_tiles_rankings_breaches_health_and_drill_downs(busy: Networ
     body = signed_in(busy.hq).get("/dashboards/hq/").content.decode()
     tiles = section(body, "hq-tiles")
     for label in ("Approval cycle time", "Incident resolution time", "Exception closure rate", "SLA attainment",
-                  "Compliance completion"):
+                  "On-time directive completion"):
         assert label in tiles
     assert "than the 7 days before" in tiles or "no figure for" in tiles
     regions = section(body, "hq-regions")

@@ -138,12 +138,34 @@ def test_it_turns_the_worker_red_when_its_heartbeat_stops(ready) -> None:
         health_check_portal()
     stopped = signal("worker.heartbeat")
     assert stopped.status == SignalStatus.FAILING
-    assert stopped.rule == "no heartbeat in the last 90 s → failing"
+    assert stopped.rule == "no heartbeat in the last 90 s on a queue → failing"
     heartbeat_record(worker="celery@second")
     health_check_portal()
     assert signal("worker.heartbeat").status == SignalStatus.OK
     assert transitions("worker.heartbeat") == [("", "failing"), ("failing", "ok"), ("ok", "failing"),
                                                ("failing", "ok")]
+
+
+def test_it_turns_the_worker_red_when_one_queue_has_no_worker(ready, settings) -> None:
+    from apps.health.models import WorkerHeartbeat
+
+    for queue in settings.CELERY_QUEUE_NAMES:  # as the scheduled beats arrive: one per queue
+        record_heartbeat.apply(kwargs={"queue": queue})
+    health_check_portal()
+    assert signal("worker.heartbeat").status == SignalStatus.OK
+    assert set(WorkerHeartbeat.objects.values_list("queue", flat=True)) == set(settings.CELERY_QUEUE_NAMES)
+    with time_machine.travel(timezone.now() + timedelta(minutes=5), tick=False):
+        # The worker of every other queue beats on; the decisions worker has died.
+        for queue in settings.CELERY_QUEUE_NAMES:
+            if queue != "decisions":
+                heartbeat_record(worker="celery@rest", queue=queue)
+        health_check_portal()
+        silent = signal("worker.heartbeat")
+        assert silent.status == SignalStatus.FAILING
+        assert silent.detail.startswith("No worker on decisions.")
+        heartbeat_record(worker="celery@decisions", queue="decisions")
+        health_check_portal()
+        assert signal("worker.heartbeat").status == SignalStatus.OK
 
 
 def test_it_judges_each_feed_by_the_time_since_its_last_success_and_counts_errors(ready, odoo, odoo_server) -> None:
@@ -221,6 +243,7 @@ def test_it_runs_the_checks_and_the_heartbeat_as_scheduled_tasks(ready) -> None:
     for queue in ("decisions", "sync", "webhooks", "housekeeping"):  # each queue's worker reports
         assert schedule[f"health-heartbeat-{queue}"]["task"] == record_heartbeat.name
         assert schedule[f"health-heartbeat-{queue}"]["options"]["queue"] == queue
+        assert schedule[f"health-heartbeat-{queue}"]["kwargs"] == {"queue": queue}  # the beat says its queue
     assert schedule["health-check"]["task"] == check_health.name
     check_health.apply()
     assert signal("odoo.connection").status == SignalStatus.OK

@@ -56,7 +56,7 @@ def test_it_shows_every_signal_with_its_rule_to_hq_and_operations(network, dead,
     assert response.status_code == 200
     content = response.content.decode()
     assert "Celery worker heartbeat" in content
-    assert "no heartbeat in the last 90 s → failing" in content
+    assert "no heartbeat in the last 90 s on a queue → failing" in content
     assert "Dead-lettered and refused write-backs" in content
     assert "Odoo unavailable: 503" in content
     assert ("Replay</button>" in content) == (who == "ops")

@@ -56,3 +56,12 @@ def test_it_keeps_a_record_chatter_as_a_thread_like_odoo() -> None:
                      "chatter_thread")
         assert run.returncode == 0, run.stdout + run.stderr
         assert "1 passed, 0 failed" in run.stdout
+
+
+def test_it_receives_partly_and_bills_order_lines_like_odoo_18() -> None:
+    """A partial receipt through the backorder wizard, then a bill beyond it (scenarios-next, three_way_match)."""
+    with running_sandbox() as odoo:
+        run = replay(odoo.url, odoo.db, "--scenarios", str(REPLAY.parent / "scenarios-next"), "--only",
+                     "three_way_match")
+        assert run.returncode == 0, run.stdout + run.stderr
+        assert "1 passed, 0 failed" in run.stdout

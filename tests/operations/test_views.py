@@ -218,7 +218,8 @@ def test_it_lets_operations_tune_the_severity_rules_in_the_admin(network) -> Non
     client = signed_in(network.ops)
     assert client.get(reverse("admin:operations_exceptionrule_changelist")).status_code == 200
     form = {"kind": rule.kind, "enabled": "on", "base_severity": 3, "escalate_every_hours": 12, "value_high": "0",
-            "value_critical": "0", "min_quantity": "0", "min_value": "0", "grace_hours": 4, "deadline_hours": 6}
+            "value_critical": "0", "min_quantity": "0", "min_value": "0", "grace_hours": 4, "deadline_hours": 6,
+            "price_tolerance_percent": "0", "price_tolerance_amount": "0", "bill_wait_days": 7}
     assert client.post(url, form).status_code == 302
     rule = ExceptionRule.objects.get(pk=rule.pk)
     assert (rule.base_severity, rule.escalate_every_hours, rule.grace_hours) == (3, 12, 4)

@@ -15,6 +15,7 @@ from . import (
     project,
     purchase,
     stock,
+    stock_moves,
     stock_ops,
 )
 
@@ -33,5 +34,6 @@ __all__ = [
     "project",
     "purchase",
     "stock",
+    "stock_moves",
     "stock_ops",
 ]

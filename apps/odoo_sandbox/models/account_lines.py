@@ -99,6 +99,9 @@ class AccountMoveLine(Model):
             [("draft", "Draft"), ("posted", "Posted"), ("cancel", "Cancelled")], "Status", related="move_id.state"
         ),
         "move_type": Char("Type", related="move_id.move_type"),
+        "invoice_date": Date("Invoice/Bill Date", related="move_id.invoice_date"),
+        "purchase_line_id": Many2one("purchase.order.line", "Purchase Order Line"),
+        "purchase_order_id": Many2one("purchase.order", "Purchase Order", related="purchase_line_id.order_id"),
         "partner_id": Many2one("res.partner", "Partner", related="move_id.partner_id"),
         "currency_id": Many2one("res.currency", "Currency", related="move_id.currency_id"),
     }

@@ -205,6 +205,11 @@ class ProductProduct(Model):
         ),
         "is_storable": Boolean("Track Inventory", default=False),
         "purchase_ok": Boolean("Purchase", default=True),
+        "purchase_method": Selection(
+            [("purchase", "On ordered quantities"), ("receive", "On received quantities")],
+            "Control Policy",
+            default="receive",
+        ),
         "sale_ok": Boolean("Sales", default=True),
         "can_be_expensed": Boolean("Expenses", default=False),
         "list_price": Float("Sales Price", default=1.0),

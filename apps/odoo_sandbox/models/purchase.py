@@ -12,6 +12,7 @@ from ..fields import (
     Float,
     Html,
     Integer,
+    Many2many,
     Many2one,
     Monetary,
     One2many,
@@ -20,6 +21,7 @@ from ..fields import (
 )
 from ..orm import Model, rpc
 from ..writing import touch
+from . import billing
 from .mail import MailThread
 
 PURCHASE_GROUPS = (
@@ -83,7 +85,10 @@ class PurchaseOrder(MailThread):
         "invoice_status": Selection(
             [("no", "Nothing to Bill"), ("to invoice", "Waiting Bills"), ("invoiced", "Fully Billed")],
             "Billing Status",
-            default="no",
+            compute=lambda env, row, _m: billing.order_invoice_status(env, row),
+        ),
+        "invoice_ids": Many2many(
+            "account.move", "Bills", compute=lambda env, row, _m: billing.order_bills(env, row["id"])
         ),
         "receipt_status": Selection(
             [("pending", "Not Received"), ("partial", "Partially Received"), ("full", "Fully Received")],
@@ -164,7 +169,7 @@ class PurchaseOrder(MailThread):
             return
         row = self.row
         ptype = self.env.store.get("stock.picking.type", row.get("picking_type_id")) or {}
-        self.env["stock.picking"].sudo()._create_one(
+        picking = self.env["stock.picking"].sudo()._create_one(
             {
                 "partner_id": row.get("partner_id"),
                 "picking_type_id": row.get("picking_type_id"),
@@ -176,6 +181,7 @@ class PurchaseOrder(MailThread):
                 "company_id": row.get("company_id"),
             }
         )
+        billing.receipt_moves_create(self.env, picking, self.id)
 
     @rpc
     def button_cancel(self) -> None:
@@ -245,8 +251,18 @@ class PurchaseOrderLine(Model):
         "price_unit": Float("Unit Price", default=0.0),
         "price_subtotal": Monetary("Subtotal", readonly=True),
         "price_total": Monetary("Total", readonly=True),
+        "qty_received_method": Selection(
+            [("manual", "Manual"), ("stock_moves", "Stock Moves")],
+            "Received Qty Method",
+            compute=lambda env, row, _m: billing.received_method(env, row),
+        ),
         "qty_received": Float("Received Qty", default=0.0),
-        "qty_invoiced": Float("Billed Qty", default=0.0),
+        "qty_invoiced": Float("Billed Qty", compute=lambda env, row, _m: billing.line_qty_invoiced(env, row["id"])),
+        "qty_to_invoice": Float(
+            "To Invoice Quantity", compute=lambda env, row, _m: billing.line_qty_to_invoice(env, row)
+        ),
+        "invoice_lines": One2many("account.move.line", "purchase_line_id", "Bill Lines"),
+        "move_ids": One2many("stock.move", "purchase_line_id", "Reservation"),
         "date_planned": Datetime("Expected Arrival"),
         "state": Selection(PO_STATES, "Status", related="order_id.state"),
         "partner_id": Many2one("res.partner", "Partner", related="order_id.partner_id"),
@@ -275,6 +291,14 @@ class PurchaseOrderLine(Model):
                 self._name, line.id, {"price_subtotal": subtotal, "price_total": subtotal}, event=False
             )
         self._refresh_orders()
+
+    def _received_refresh(self) -> None:
+        """`qty_received` of lines received through stock moves: the done moves' quantities."""
+        for line in self:
+            if billing.received_method(self.env, line.row) == "stock_moves":
+                received = billing.line_qty_received(self.env, line.id)
+                if line.row.get("qty_received") != received:
+                    touch(line, {"qty_received": received})
 
     def _refresh_orders(self) -> None:
         orders = {int(row["order_id"]) for row in self.rows if row.get("order_id")}

@@ -5,13 +5,13 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .. import errors
 from ..environment import Env
-from ..fields import Boolean, Char, Date, Datetime, Float, Many2one, Row, Selection
+from ..fields import Boolean, Char, Date, Datetime, Float, Many2one, One2many, Row, Selection
 from ..orm import Model, rpc
 from ..writing import touch
 from .mail import MailThread
 from .stock import STOCK_GROUPS, STOCK_WRITE
+from .stock_moves import picking_validate
 
 PICKING_STATES = [
     ("draft", "Draft"),
@@ -48,6 +48,8 @@ class StockPicking(MailThread):
         "date_deadline": Datetime("Deadline"),
         "date_done": Datetime("Date of Transfer", readonly=True),
         "purchase_id": Many2one("purchase.order", "Purchase Orders"),
+        "move_ids": One2many("stock.move", "picking_id", "Operations"),
+        "backorder_id": Many2one("stock.picking", "Back Order of"),
         "user_id": Many2one("res.users", "Responsible"),
         "company_id": Many2one("res.company", "Company", default=1),
     }
@@ -74,13 +76,14 @@ class StockPicking(MailThread):
         return True
 
     @rpc
-    def button_validate(self) -> bool:
+    def button_validate(self) -> dict[str, Any] | bool:
+        """Done when every move has its demand; a short receipt answers with the backorder wizard."""
         self._check_exists()
         self._check_access("write")
         for picking in self:
-            if picking.row.get("state") in ("done", "cancel"):
-                raise errors.UserError("You cannot validate a transfer if no quantities are reserved nor done.")
-            touch(picking, {"state": "done", "date_done": self.env.now()})
+            answer = picking_validate(picking)
+            if answer is not True:
+                return answer
         return True
 
     @rpc
