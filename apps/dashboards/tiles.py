@@ -74,7 +74,7 @@ def network_tiles(f: Figures, period: Period) -> list[Tile]:
          Trend(f.sla, f.sla_prev, True), "percent",
          _("Of the items due in the period, the share finished by their deadline."), _target(f.sla)),
         ("directives", _("On-time directive completion"), percent_text(f.directives_on_time),
-         _("%(done)s of %(due)s due") % {"done": n(f.directives_met), "due": n(f.directives_due)},
+         _("%(met)s of %(due)s due") % {"met": n(f.directives_met), "due": n(f.directives_due)},
          Trend(f.directives_on_time, f.directives_on_time_prev, True),
          "percent", _("Of the store copies of directives due in the period, the share done (approved) from a "
                       "submission by their due time."), ""),
