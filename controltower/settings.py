@@ -180,7 +180,6 @@ CT_DB_POOL_MIN_SIZE = env.integer("CT_DB_POOL_MIN_SIZE", 1, minimum=0)
 CT_DB_POOL_TIMEOUT = env.decimal("CT_DB_POOL_TIMEOUT", 10.0, minimum=0.5)
 CT_ASGI_THREADS = env.integer("CT_ASGI_THREADS", CT_DB_POOL_MAX_SIZE or 8, minimum=1)
 
-
 DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
