@@ -24,6 +24,16 @@ def _no_undo_window(settings: Any) -> None:
     settings.CT_APPROVAL_UNDO_SECONDS = 0  # a decision's write-back is due at once
 
 
+def reasons_ensure() -> None:
+    """The default reasons as their migration seeds them: a transactional test run before may have
+    emptied the table, and migrations do not run again."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("apps.adjustments.migrations.0002_default_reasons").add_reasons(apps, None)
+
+
 def jpeg(size: tuple[int, int] = (64, 48)) -> SimpleUploadedFile:
     out = io.BytesIO()
     Image.new("RGB", size, (20, 120, 200)).save(out, format="JPEG")

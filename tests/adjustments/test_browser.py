@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from apps.adjustments.models import StockCountReport
-from tests.adjustments.conftest import store_quant
+from tests.adjustments.conftest import reasons_ensure, store_quant
 from tests.approvals.support import calls_of, odoo_value, run_writebacks
 from tests.browser import BROWSER_MARKS, in_thread, launch, sign_in
 from tests.factories import make_network
@@ -29,6 +29,7 @@ def test_a_store_manager_reports_a_count_from_the_phone(live_server: Any, odoo: 
     from playwright.sync_api import expect, sync_playwright
 
     network = make_network()
+    reasons_ensure()
     quant = store_quant(odoo_server, network.store_a.odoo_warehouse_id)
     picture = tmp_path / "shelf.jpg"
     Image.new("RGB", (1200, 900), (200, 120, 40)).save(picture, format="JPEG")
