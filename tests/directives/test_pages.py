@@ -3,6 +3,7 @@ action re-checks the right; bad input is a clear 4xx and changes nothing."""
 
 from __future__ import annotations
 
+import zoneinfo as zone
 from datetime import time
 
 import pytest
@@ -214,3 +215,21 @@ def test_the_readiness_panel_costs_the_same_queries_for_more_stores(network: Net
     directive = publish(network.hq, title="Later, to more stores", due_on=timezone.localdate())
     complete(copy_of(directive, network.store_a), network.manager_a)
     assert queries() == few
+
+
+def test_due_times_show_on_the_store_s_clock_beside_the_reader_s(network: Network) -> None:
+    """A store in another zone: its copy says when it is due in the reader's zone and on the store's
+    clock; the directive's readiness rows too."""
+    from apps.organisation.models import Store
+
+    Store.objects.filter(pk=network.store_a.pk).update(timezone="America/New_York")
+    directive = publish(network.hq, due_on=timezone.localdate(), due_time=time(23, 59))
+    copy = copy_of(directive, network.store_a)
+    page = client_for(network.hq).get(reverse("directives:copy", args=[copy.pk])).content.decode()
+    store_clock = timezone.localtime(copy.due_at, zone.ZoneInfo("America/New_York")).strftime("%H:%M")
+    assert f"{store_clock} store time)" in page
+    same_zone = copy_of(directive, network.store_c)
+    other = client_for(network.hq).get(reverse("directives:copy", args=[same_zone.pk])).content.decode()
+    assert "store time" not in other  # the store's clock reads as the reader's: said once
+    detail = client_for(network.hq).get(reverse("directives:detail", args=[directive.pk])).content.decode()
+    assert f"{store_clock} store time)" in detail
