@@ -25,14 +25,17 @@ def demo_directives_seed(rng: random.Random, stores: list[Store], *, now: dateti
         directive = Directive.objects.create(
             title=TITLES[week % len(TITLES)], status=DirectiveStatus.PUBLISHED, due_on=due_on, due_time=time(10, 0),
             published_at=due - timedelta(days=3))
+        # Most stores a few hours early; a tail late by up to a day, of a size that changes week to week
+        # (so the tile always shows a change); one store never finishes.
+        late_count = round(LATE_SHARES[week % len(LATE_SHARES)] * len(stores))
+        order = rng.sample(stores, len(stores))
+        unfinished, late_stores = order[:1], set(order[1:1 + late_count])
         for store in stores:
-            # Most stores a few hours early; a tail late by up to a day (busier weeks, longer tail); a few
-            # never finish.
-            if rng.random() < 0.05:
+            if store in unfinished:
                 copies.append(StoreDirective(directive=directive, store=store, due_at=due,
                                              status=CopyStatus.IN_PROGRESS, started_at=due - timedelta(hours=20)))
                 continue
-            late = rng.random() < LATE_SHARES[week % len(LATE_SHARES)]
+            late = store in late_stores
             submitted = due + timedelta(hours=rng.uniform(0.5, 24) if late else -rng.uniform(0.5, 30))
             approved = submitted + timedelta(hours=rng.uniform(0.5, 8))
             if approved >= now:

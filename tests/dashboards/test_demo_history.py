@@ -81,7 +81,7 @@ def test_it_gives_every_hq_tile_a_figure_and_a_change_against_the_previous_perio
             assert shown["value"] != "no data", (period, key)
             assert "no data" not in shown["detail"], (period, key)  # the p90s too
             if period != "90d":  # a change: neither "same as" nor "no figure for" the period before
-                assert "than the" in shown["trend"], (period, key, shown["trend"])
+                assert "than the" in shown["trend"], (period, key, shown)
 
 
 def test_it_leaves_overdue_work_in_every_region_and_ranks_its_slow_stores_first(history: HistorySeed) -> None:

@@ -52,7 +52,7 @@ def test_it_counts_copies_due_in_the_period_done_from_a_submission_by_their_due_
     assert (figures.directives_met, figures.directives_due) == (2, 5)
     assert (figures.directives_met_prev, figures.directives_due_prev) == (2, 2)
     tile = {tile.key: tile for tile in network_tiles(figures, period_parse("7d"))}["directives"]
-    assert tile.value == "40 %"
+    assert tile.value == "40%"  # en-GB; "40 %" in French
     assert tile.detail == "2 of 5 due"
     assert tile.change_text == "▼ 60 points less than the 7 days before (worse)"
     south = kpis.network_figures(Viewer(network.regional_south), period_parse("7d"))
