@@ -231,7 +231,7 @@ CELERY_TASK_ROUTES = {
     "webhooks.*": {"queue": "webhooks"},
     **{name: {"queue": "housekeeping"} for name in (
         "health.*", "approvals.*", "directives.*", "incidents.escalate", "integration.*", "notifications.*",
-        "operations.*", "portal.*")},
+        "operations.*", "portal.*", "dashboards.*")},
 }
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_BACKEND = None

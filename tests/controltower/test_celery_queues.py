@@ -33,6 +33,7 @@ EXPECTED = {  # what the README promises ("Worker queues"); a new task must be p
     "incidents.escalate": "housekeeping", "integration.readiness": "housekeeping",
     "notifications.send_digests": "housekeeping", "operations.refresh_exceptions": "housekeeping",
     "operations.detect_unusual_patterns": "housekeeping", "portal.refresh_odoo_languages": "housekeeping",
+    "dashboards.rollups_refresh": "housekeeping",
 }
 
 
