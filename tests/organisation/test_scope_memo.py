@@ -14,7 +14,15 @@ from django.utils import timezone
 
 from apps.incidents.models import StoreIncident
 from apps.organisation.roles import Action, Role
-from apps.organisation.scope import any_region, any_store, can, regions_for, scope_remembered, stores_for
+from apps.organisation.scope import (
+    any_region,
+    any_store,
+    can,
+    regions_for,
+    scope_remembered,
+    store_ids,
+    stores_for,
+)
 from apps.organisation.services import role_grant
 from tests.factories import Network
 
@@ -28,6 +36,7 @@ def _answers(network: Network, user: Any) -> dict[str, Any]:
         found[f"can {action}"] = [can(user, action, store) for store in stores]
         found[f"any store {action}"] = any_store(user, action)
         found[f"any region {action}"] = any_region(user, action)
+        found[f"store ids {action}"] = sorted(store_ids(user, action))
         found[f"incidents {action}"] = sorted(StoreIncident.objects.for_user(user, action)
                                               .values_list("store__code", flat=True))
     return found
@@ -56,6 +65,7 @@ def test_it_reads_each_persons_scope_once_per_action(network: Network) -> None:
             assert not can(user, Action.DECIDE, network.store_c)
             assert any_store(user, Action.DECIDE)
             assert any_region(user, Action.DECIDE)
+            assert store_ids(user, Action.DECIDE) == {network.store_a.pk, network.store_b.pk}
     assert len(first) >= 1
     assert len(again) == 1  # the regions the person manages: read once too, then known
     with CaptureQueriesContext(connection) as outside:
