@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.organisation.scope import ScopedQuerySet
+from apps.portal.phrases import phrase_text
 
 
 class AdjustmentReason(models.Model):
@@ -65,6 +66,8 @@ class StockCountReport(models.Model):
     photo = models.FileField(upload_to=photo_path, max_length=200, blank=True)
     status = models.CharField(max_length=16, choices=ReportStatus.choices, default=ReportStatus.QUEUED)
     error = models.CharField(max_length=300, blank=True)
+    error_wording = models.JSONField(default=dict, blank=True, help_text=_(
+        "The error as a phrase, written in each reader's language (error keeps the English)."))
     writeback = models.ForeignKey("writeback.WriteBack", null=True, blank=True, on_delete=models.SET_NULL,
                                   related_name="+")
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
@@ -83,6 +86,11 @@ class StockCountReport(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("adjustments:detail", args=[self.pk])
+
+    @property
+    def error_text(self) -> str:
+        """Why Odoo did not take the count, in the reader's language."""
+        return phrase_text(self.error_wording, self.error)
 
     @property
     def difference(self) -> Decimal:

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.odoo_gateway.links import odoo_link
+from apps.portal.phrases import stored_text
 
 
 class SignalStatus(models.TextChoices):
@@ -45,6 +46,8 @@ class HealthSignal(models.Model):
     status = models.CharField(max_length=16, choices=SignalStatus.choices)
     rule = models.CharField(max_length=300, help_text="The rule that decided the status.")
     detail = models.TextField(blank=True, help_text="What was observed.")
+    wording = models.JSONField(default=dict, blank=True, help_text=_(
+        "Label, rule and detail as phrases, written in each reader's language (the columns keep the English)."))
     value = models.FloatField(null=True, blank=True, help_text="The measured figure (also exported as a metric).")
     odoo_path = models.CharField(max_length=300, blank=True, help_text="Where to act in Odoo.")
     action_url = models.CharField(max_length=300, blank=True, help_text="Where to act in the portal.")
@@ -58,6 +61,19 @@ class HealthSignal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label}: {self.status}"
+
+    @property
+    def label_text(self) -> str:
+        """The label in the reader's language (the English column for rows read before phrases were kept)."""
+        return stored_text(self.wording, "label", self.label)
+
+    @property
+    def rule_text(self) -> str:
+        return stored_text(self.wording, "rule", self.rule)
+
+    @property
+    def detail_text(self) -> str:
+        return stored_text(self.wording, "detail", self.detail)
 
     @property
     def rank(self) -> int:
@@ -78,12 +94,21 @@ class HealthEvent(models.Model):
     to_status = models.CharField(max_length=16, choices=SignalStatus.choices)
     rule = models.CharField(max_length=300)
     detail = models.TextField(blank=True)
+    wording = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.signal.key} {self.from_status or '-'} → {self.to_status}"
+
+    @property
+    def rule_text(self) -> str:
+        return stored_text(self.wording, "rule", self.rule)
+
+    @property
+    def detail_text(self) -> str:
+        return stored_text(self.wording, "detail", self.detail)
 
 
 class WorkerHeartbeat(models.Model):

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.odoo_gateway.links import odoo_record_url
 from apps.organisation.scope import ScopedQuerySet
+from apps.portal.phrases import Said, stored_text
 
 
 class ExceptionKind(models.TextChoices):
@@ -115,6 +116,8 @@ class OpsException(models.Model):
     odoo_id = models.PositiveIntegerField()
     title = models.CharField(max_length=200)
     detail = models.CharField(max_length=300, blank=True)
+    wording = models.JSONField(default=dict, blank=True, help_text=_(
+        "The title and detail as phrases, written in each reader's language (the columns above keep the English)."))
     severity = models.PositiveSmallIntegerField(choices=Severity.choices, default=Severity.MEDIUM, db_index=True)
     quantity = models.DecimalField(max_digits=14, decimal_places=3, default=Decimal("0"))
     value_at_risk = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
@@ -147,6 +150,19 @@ class OpsException(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.title}"
+
+    @property
+    def title_text(self) -> str:
+        """The title in the reader's language (the English one for rows made before phrases were kept)."""
+        return stored_text(self.wording, "title", self.title)
+
+    @property
+    def detail_text(self) -> str:
+        return stored_text(self.wording, "detail", self.detail)
+
+    def title_said(self) -> Said:
+        """The title for a cached list: written in each reader's language when shown."""
+        return Said(self.wording.get("title") or {}, self.title)
 
     @property
     def is_active(self) -> bool:
@@ -213,6 +229,11 @@ class ExceptionEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} #{self.exception_id}"
+
+    @property
+    def note_text(self) -> str:
+        """A note the portal wrote, in the reader's language; a person's note as they wrote it."""
+        return stored_text(self.data, "note_phrase", self.note)
 
 
 class ProductCost(models.Model):
@@ -287,6 +308,8 @@ class PatternCheck(models.Model):
     threshold = models.FloatField()
     unusual = models.BooleanField(default=False)
     explanation = models.CharField(max_length=400, blank=True)
+    wording = models.JSONField(default=dict, blank=True, help_text=_(
+        "The explanation as a phrase, written in each reader's language (the column above keeps the English)."))
     exception = models.ForeignKey(OpsException, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:

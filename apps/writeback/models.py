@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.organisation.scope import ScopedQuerySet
+from apps.portal.phrases import phrase_text
 
 
 class WriteBackStatus(models.TextChoices):
@@ -61,6 +62,8 @@ class WriteBack(models.Model):
     claimed_at = models.DateTimeField(null=True, blank=True)
     applied_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
+    error_wording = models.JSONField(default=dict, blank=True, help_text=_(
+        "The last error as a phrase, written in each reader's language (last error keeps the English)."))
     waiting_since = models.DateTimeField(
         null=True, blank=True, help_text="Since when Odoo has been unreachable for this row (an outage is waited "
                                          "out for CT_WRITEBACK_OUTAGE_WINDOW_HOURS, never counted in attempts).")
@@ -80,6 +83,11 @@ class WriteBack(models.Model):
     def __str__(self) -> str:
         target = f"{self.odoo_model},{self.odoo_id}" if self.odoo_id else self.odoo_model
         return f"{self.kind} {target} [{self.get_status_display()}]"
+
+    @property
+    def error_text(self) -> str:
+        """The last error in the reader's language; an error Odoo sent stays as Odoo wrote it."""
+        return phrase_text(self.error_wording, self.last_error)
 
     @property
     def is_final(self) -> bool:
