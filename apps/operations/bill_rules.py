@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from apps.odoo_gateway import m2o_name
 from apps.operations.models import BillMatch, ExceptionRule
-from apps.portal.phrases import Joined, Phrase, phrase, phrase_plural
+from apps.portal.phrases import Amount, Joined, Phrase, phrase, phrase_plural
 from apps.sync.models import MirrorRecord
 
 if TYPE_CHECKING:
@@ -89,11 +89,11 @@ def bill_mismatch(record: MirrorRecord, ctx: Context) -> Assessment:
     waited = waiting_since is not None and ctx.now - waiting_since >= timedelta(days=rule.bill_wait_days)
     reasons: list[Phrase] = []
     if over > 0 and _over_threshold(rule, over, over_value):
-        reasons.append(phrase("billed %(billed)s, received %(received)s", billed=figures.qty_invoiced,
-                              received=figures.qty_received))
+        reasons.append(phrase("billed %(billed)s, received %(received)s", billed=Amount(figures.qty_invoiced),
+                              received=Amount(figures.qty_received)))
     if price_value > 0:
-        reasons.append(phrase("billed at %(bill)s, ordered at %(order)s", bill=figures.bill_price,
-                              order=figures.order_price))
+        reasons.append(phrase("billed at %(bill)s, ordered at %(order)s", bill=Amount(figures.bill_price),
+                              order=Amount(figures.order_price)))
     if over > 0 and waited and waiting_since is not None:
         reasons.append(phrase_plural("bill waiting %(days)s day for the receipt", "bill waiting %(days)s days for the "
                                      "receipt", number="days", days=(ctx.now - waiting_since).days))

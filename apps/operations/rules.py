@@ -21,7 +21,7 @@ from django.conf import settings
 from apps.odoo_gateway import m2o_id, m2o_name, parse_odoo_date, parse_odoo_datetime_or_none
 from apps.operations.bill_rules import bill_mismatch
 from apps.operations.models import BillMatch, ExceptionKind, ExceptionRule, Severity
-from apps.portal.phrases import Day, Moment, Phrase, Signed, phrase
+from apps.portal.phrases import Amount, Day, Moment, Phrase, Signed, phrase
 from apps.sync.models import MirrorRecord
 
 ZERO = Decimal("0")
@@ -90,7 +90,8 @@ def count_discrepancy(record: MirrorRecord, ctx: Context) -> Assessment:
     return Assessment(
         holds=counted and quantity > 0 and _over_threshold(ctx.rule, quantity, value),
         title=phrase("%(product)s: counted %(counted)s, system %(system)s", product=_product(values),
-                     counted=number(values.get("inventory_quantity")), system=number(values.get("quantity"))),
+                     counted=Amount(number(values.get("inventory_quantity"))),
+                     system=Amount(number(values.get("quantity")))),
         detail=phrase("Difference %(difference)s at %(location)s", difference=Signed(difference),
                       location=_location(values)),
         quantity=quantity, value=value, started_at=record.first_seen_at)
@@ -103,7 +104,7 @@ def negative_stock(record: MirrorRecord, ctx: Context) -> Assessment:
     value = (quantity * ctx.cost(values)).quantize(Decimal("0.01"))
     return Assessment(
         holds=record.closed_at is None and quantity > 0 and _over_threshold(ctx.rule, quantity, value),
-        title=phrase("%(product)s: %(quantity)s on hand", product=_product(values), quantity=Signed(on_hand)),
+        title=phrase("%(product)s: %(quantity)s on hand", product=_product(values), quantity=Amount(on_hand)),
         detail=phrase("Negative stock at %(location)s", location=_location(values)),
         quantity=quantity, value=value, started_at=record.first_seen_at)
 
@@ -116,12 +117,14 @@ def replenishment_risk(record: MirrorRecord, ctx: Context) -> Assessment:
     parked_day = parse_odoo_date(snoozed) if isinstance(snoozed, str) and snoozed else None
     parked_until = ctx.start_of(parked_day) if parked_day and parked_day > ctx.today() else None
     short = record.closed_at is None and to_order > 0 and _over_threshold(ctx.rule, to_order, value)
-    detail = (phrase("%(quantity)s to order, snoozed in Odoo until %(day)s", quantity=to_order, day=Day(parked_day))
-              if parked_until and parked_day else phrase("%(quantity)s to order", quantity=to_order))
+    detail = (phrase("%(quantity)s to order, snoozed in Odoo until %(day)s", quantity=Amount(to_order),
+                     day=Day(parked_day))
+              if parked_until and parked_day else phrase("%(quantity)s to order", quantity=Amount(to_order)))
     return Assessment(
         holds=short or parked_until is not None,
         title=phrase("%(product)s: forecast %(forecast)s below minimum %(minimum)s", product=_product(values),
-                     forecast=number(values.get("qty_forecast")), minimum=number(values.get("product_min_qty"))),
+                     forecast=Amount(number(values.get("qty_forecast"))),
+                     minimum=Amount(number(values.get("product_min_qty")))),
         detail=detail, quantity=to_order, value=value, started_at=record.first_seen_at, parked_until=parked_until)
 
 

@@ -9,7 +9,7 @@ message (the English msgid) and its values. It is written at display time in the
 `phrase(...)` and `phrase_plural(singular, plural, ...)` are extraction keywords of the portal's
 `makemessages`, so the messages land in the catalogs like any `gettext` call. Values a person did not
 write (an Odoo name, an error Odoo sent) stay as they are; figures are given as numbers or wrapped
-(`Signed`, `Money`, `Day`, `Moment`, `Seconds`) so each locale writes them its own way; a nested
+(`Amount`, `Signed`, `Money`, `Day`, `Moment`, `Seconds`) so each locale writes them its own way; a nested
 `Phrase` (or `Joined` ones) is written in the same language. A stored phrase whose message or values
 no longer fit is shown as its English.
 """
@@ -21,21 +21,31 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from babel import dates
+from babel import dates, numbers
 from django.utils import translation
 from django.utils.dateformat import format as date_format
 from django.utils.functional import lazy
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, gettext_noop, ngettext
 from django_stubs_ext import StrOrPromise
 
-from apps.portal.formats import babel_locale, duration_text, money_text, number_text, signed_text
+from apps.portal.formats import babel_locale, duration_text, money_text, number_text
 
 ENGLISH = "en-gb"
+# Translators: what separates the parts of a list of reasons ("billed 40, received 25; bill waiting 9 days").
+REASONS_SEPARATOR = gettext_noop("; ")
+
+
+@dataclass(frozen=True)
+class Amount:
+    """A quantity or price as documents print it: whole numbers bare, others with two decimals
+    (`4`, `4.60`; `4,60` in French)."""
+
+    value: Decimal
 
 
 @dataclass(frozen=True)
 class Signed:
-    """A difference written with its sign (+2, and -3 with a real minus sign)."""
+    """An amount with its sign: `+2.50`, `-3`."""
 
     value: Decimal
 
@@ -101,7 +111,7 @@ class Joined:
     """Several phrases read as one, e.g. the reasons of a mismatch joined by "; "."""
 
     parts: tuple[Phrase, ...]
-    separator: str = "; "
+    separator: str = REASONS_SEPARATOR
 
     def data(self) -> dict[str, Any]:
         return {"j": [part.data() for part in self.parts], "sep": self.separator}
@@ -145,6 +155,8 @@ def _encode(value: Any) -> Any:
         return str(value)
     if isinstance(value, int | float | Decimal):
         return {"n": str(value)}
+    if isinstance(value, Amount):
+        return {"a": str(value.value)}
     if isinstance(value, Signed):
         return {"s": str(value.value)}
     if isinstance(value, Money):
@@ -165,8 +177,11 @@ def _decode(value: Any) -> str:
         return _write(value["p"])
     if "n" in value:
         return number_text(value["n"])
+    if "a" in value:
+        return _amount(Decimal(value["a"]))
     if "s" in value:
-        return signed_text(value["s"])
+        amount = Decimal(value["s"])
+        return f"+{_amount(amount)}" if amount > 0 else _amount(amount)
     if "$" in value:
         return money_text(value["$"], str(value.get("c") or ""))
     if "t" in value:
@@ -180,12 +195,22 @@ def _decode(value: Any) -> str:
     raise ValueError(f"unknown phrase value {value!r}")
 
 
+def _amount(value: Decimal) -> str:
+    if value == value.to_integral_value():
+        return numbers.format_decimal(value.to_integral_value(), locale=babel_locale())
+    return numbers.format_decimal(value, format="#,##0.00", locale=babel_locale())
+
+
 def _write(data: dict[str, Any]) -> str:
     if "j" in data:
-        return str(data.get("sep", "; ")).join(_write(part) for part in data["j"])
+        separator = str(data.get("sep", REASONS_SEPARATOR))
+        separator = gettext(separator) if separator == REASONS_SEPARATOR else separator
+        return separator.join(_write(part) for part in data["j"])
     message = ngettext(data["m"], data["pl"], int(data["n"])) if "pl" in data else gettext(data["m"])
     values = data.get("v") or {}
-    return message % {name: _decode(value) for name, value in values.items()} if values else message
+    if not values and "%(" not in message:
+        return message  # no values: a "%" in the text is a plain one
+    return message % {name: _decode(value) for name, value in values.items()}
 
 
 def phrase_text(data: dict[str, Any] | None, fallback: str = "") -> str:
