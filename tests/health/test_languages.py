@@ -4,22 +4,14 @@ recorded before phrases were kept shows its English."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
-from django.test import Client
 
 from apps.health.models import HealthSignal, SignalCategory, SignalStatus
 from tests.factories import Network
-from tests.languages import speaks
+from tests.languages import client_speaking
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("compiled_catalogs")]
 
-
-def signed_in(user: Any, language: str) -> Client:
-    client = Client()
-    client.force_login(speaks(user, language))
-    return client
 
 
 @pytest.mark.parametrize(("language", "label", "detail", "rule"), [
@@ -29,7 +21,7 @@ def signed_in(user: Any, language: str) -> Client:
 ])
 def test_the_health_page_and_a_signal_s_page_speak_the_reader_s_language(network: Network, language: str,
                                                                           label: str, detail: str, rule: str) -> None:
-    client = signed_in(network.ops, language)
+    client = client_speaking(network.ops, language)
     page = client.get("/health/").content.decode()
     assert label in page
     assert detail in page
@@ -46,7 +38,7 @@ def test_a_signal_recorded_before_phrases_were_kept_shows_its_english(network: N
     """The Odoo checks run on the worker: the page's own pass leaves their rows as they were."""
     HealthSignal.objects.create(key="odoo.mail", label="Odoo outgoing email", category=SignalCategory.ODOO_MAIL,
                                 status=SignalStatus.DEGRADED, rule="mail.mail in exception", detail="3 failed emails")
-    page = signed_in(network.ops, "fr").get("/health/").content.decode()
+    page = client_speaking(network.ops, "fr").get("/health/").content.decode()
     assert "3 failed emails" in page
     assert "Odoo outgoing email" in page
     assert "Écritures en attente" in page  # the portal's own signals, read again, are in French

@@ -12,7 +12,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
@@ -21,7 +20,7 @@ from apps.operations.projector import records_apply
 from apps.sync.models import Feed, MirrorRecord
 from tests.api.conftest import bearer, token_for
 from tests.factories import Network
-from tests.languages import speaks
+from tests.languages import client_speaking, speaks
 from tests.operations.builders import feeds_ready, make_exception
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("compiled_catalogs")]
@@ -82,15 +81,15 @@ def raised(network: Network, kind: str, values: dict[str, Any]) -> OpsException:
     return OpsException.objects.get(kind=kind, odoo_id=4242)
 
 
-def signed_in(user: Any, language: str) -> Client:
-    client = Client()
-    client.force_login(speaks(user, language))
-    return client
+
+def detail_page(network: Network, exception: OpsException, language: str) -> str:
+    client = client_speaking(network.manager_a, language)
+    return client.get(reverse("operations:detail", args=[exception.pk])).content.decode()
 
 
 def read_everywhere(network: Network, exception: OpsException, language: str) -> tuple[str, str, str, str]:
     """The title and detail on the exception's page, in the API, and the title in the store's CSV."""
-    client = signed_in(network.manager_a, language)
+    client = client_speaking(network.manager_a, language)
     page = client.get(reverse("operations:detail", args=[exception.pk])).content.decode()
     api = bearer(token_for(network.manager_a)).get("/api/v1/exceptions/", HTTP_ACCEPT_LANGUAGE=language).json()
     (row,) = api["results"]
@@ -114,6 +113,21 @@ def test_a_reader_sees_each_rule_s_exception_in_their_language_on_the_page_the_a
         assert (exception.title_text, exception.detail_text) == french
 
 
+def test_the_morning_digest_names_the_exception_in_french(network: Network, settings) -> None:  # type: ignore[no-untyped-def]
+    from django.core import mail
+
+    from apps.notifications.digest import digests_send
+
+    settings.TIME_ZONE = "Europe/London"
+    raised(network, RULES[1][0], RULES[1][1])  # due 24 h after NOW
+    network.manager_a.email = "manager_a@example.com"
+    network.manager_a.save()
+    speaks(network.manager_a, "fr")
+    assert digests_send(now=datetime(2026, 3, 14, 7, 40, tzinfo=UTC)) >= 1
+    (body,) = [m.body for m in mail.outbox if m.to == ["manager_a@example.com"]]
+    assert "Stock négatif : Baguette : -3 en stock (N01)" in body
+
+
 def test_the_history_notes_the_portal_writes_are_read_in_french_too(network: Network) -> None:
     kind, values = RULES[0][0], RULES[0][1]
     exception = raised(network, kind, values)
@@ -122,7 +136,7 @@ def test_the_history_notes_the_portal_writes_are_read_in_french_too(network: Net
     record.closed_at, record.close_reason = NOW, "deleted"
     record.save()
     records_apply(record.feed, [record], kind=kind, now=NOW)
-    page = signed_in(network.manager_a, "fr").get(reverse("operations:detail", args=[exception.pk])).content.decode()
+    page = detail_page(network, exception, "fr")
     assert "Levée : l&#x27;enregistrement a été supprimé dans Odoo." in page
     assert f"Écart de -1{NNBSP}007,50 à N01/Stock" in page  # the opening note, written from the same phrase
 
@@ -139,6 +153,6 @@ def test_a_resync_of_an_unchanged_record_changes_nothing(network: Network) -> No
 def test_an_exception_made_before_phrases_were_kept_shows_its_english(network: Network) -> None:
     exception = make_exception(network.store_a, title="N01/IN/00007 from Old Farm", detail="Receipt scheduled 3 Jan")
     assert exception.wording == {}
-    page = signed_in(network.manager_a, "fr").get(reverse("operations:detail", args=[exception.pk])).content.decode()
+    page = detail_page(network, exception, "fr")
     assert "<h1>N01/IN/00007 from Old Farm</h1>" in page
     assert "Receipt scheduled 3 Jan" in page

@@ -3,23 +3,15 @@ names, changelist headings, help texts and actions in French or Spanish; English
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
-from django.test import Client
 
 from apps.operations.rules import rules_ensure
 from apps.writeback.models import WriteBack, WriteBackStatus
 from tests.factories import Network
-from tests.languages import speaks
+from tests.languages import client_speaking
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("compiled_catalogs")]
 
-
-def signed_in(user: Any, language: str) -> Client:
-    client = Client()
-    client.force_login(speaks(user, language))
-    return client
 
 
 @pytest.mark.parametrize(("language", "rules", "outbox", "index"), [
@@ -38,7 +30,7 @@ def test_operations_read_the_admin_in_their_language(network: Network, language:
     rules_ensure()
     WriteBack.objects.create(kind="adjustments.count_set", idempotency_key="shown", odoo_model="stock.quant",
                              status=WriteBackStatus.DEAD, last_error="Odoo unavailable")
-    client = signed_in(network.ops, language)
+    client = client_speaking(network.ops, language)
     pages = {"rules": "/admin/operations/exceptionrule/", "outbox": "/admin/writeback/writeback/", "index": "/admin/"}
     for name, words in (("rules", rules), ("outbox", outbox), ("index", index)):
         response = client.get(pages[name])
@@ -50,7 +42,7 @@ def test_operations_read_the_admin_in_their_language(network: Network, language:
 
 def test_a_rule_s_form_explains_its_fields_in_french(network: Network) -> None:
     rule = rules_ensure()["late_receipt"]
-    page = signed_in(network.ops, "fr").get(f"/admin/operations/exceptionrule/{rule.pk}/change/").content.decode()
+    page = client_speaking(network.ops, "fr").get(f"/admin/operations/exceptionrule/{rule.pk}/change/").content.decode()
     assert "Réceptions en retard : combien de temps après la date prévue une réception compte comme en retard." in page
     assert "Heures de tolérance" in page
     assert "Late receipts: how long" not in page

@@ -4,24 +4,16 @@ admin's replay message; an error Odoo sent stays as Odoo wrote it."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
-from django.test import Client
 
 from apps.adjustments.services import COUNT_SET_WRITEBACK
 from apps.writeback.models import WriteBack, WriteBackStatus
 from apps.writeback.services import writeback_enqueue, writeback_run
 from tests.factories import Network
-from tests.languages import speaks
+from tests.languages import client_speaking
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("compiled_catalogs")]
 
-
-def signed_in(user: Any, language: str) -> Client:
-    client = Client()
-    client.force_login(speaks(user, language))
-    return client
 
 
 def refused(network: Network) -> WriteBack:
@@ -43,7 +35,7 @@ def refused(network: Network) -> WriteBack:
 def test_a_refused_write_back_reads_in_the_reader_s_language(network: Network, language: str, words: str) -> None:
     writeback = refused(network)
     assert writeback.last_error == "The write-back names no stock quant."  # the English stays (search, audit)
-    page = signed_in(network.ops, language).get("/health/").content.decode()
+    page = client_speaking(network.ops, language).get("/health/").content.decode()
     assert words in page
 
 
@@ -55,7 +47,7 @@ def test_the_admin_says_where_a_replayed_write_back_ended_in_french(network: Net
 
     monkeypatch.setattr(apply_writeback, "delay", writeback_run)
     writeback = refused(network)
-    response = signed_in(network.ops, "fr").post("/admin/writeback/writeback/", {
+    response = client_speaking(network.ops, "fr").post("/admin/writeback/writeback/", {
         "action": "replay", "_selected_action": [writeback.pk]})
     texts = [str(m) for m in get_messages(response.wsgi_request)]
     assert texts == [f"Écriture {writeback.pk} (stock.quant) : de nouveau échoué : "
@@ -66,5 +58,5 @@ def test_an_error_odoo_sent_stays_as_odoo_wrote_it(network: Network) -> None:
     writeback = refused(network)
     WriteBack.objects.filter(pk=writeback.pk).update(last_error="ValidationError: Le lot est verrouillé",
                                                      error_wording={})
-    page = signed_in(network.ops, "es").get("/health/").content.decode()
+    page = client_speaking(network.ops, "es").get("/health/").content.decode()
     assert "ValidationError: Le lot est verrouillé" in page
