@@ -173,6 +173,11 @@ class OpsException(models.Model):
     def detail_text(self) -> str:
         return stored_text(self.wording, "detail", self.detail)
 
+    @property
+    def snooze_reason_text(self) -> str:
+        """A snooze taken over from Odoo in the reader's language; a person's reason as they wrote it."""
+        return stored_text(self.wording, "snooze_reason", self.snooze_reason)
+
     def title_said(self) -> Said:
         """The title for a cached list: written in each reader's language when shown."""
         return Said(self.wording.get("title") or {}, self.title)

@@ -259,7 +259,8 @@ def _take_odoo_snooze(exception: OpsException, assessment: Assessment, now: date
     _event(exception, EventAction.SNOOZED, to_status=ExceptionStatus.SNOOZED, at=now, note=note)
     exception.status, exception.snoozed_until = ExceptionStatus.SNOOZED, parked
     exception.snooze_reason = note.english()[:300]
-    exception.save(update_fields=["status", "snoozed_until", "snooze_reason", "updated_at"])
+    exception.wording = {**exception.wording, "snooze_reason": note.data()}
+    exception.save(update_fields=["status", "snoozed_until", "snooze_reason", "wording", "updated_at"])
     return True
 
 
@@ -269,7 +270,8 @@ def _follow(exception: OpsException, record: MirrorRecord, rule: ExceptionRule, 
     before = (exception.title, exception.detail, exception.wording, exception.quantity, exception.value_at_risk,
               exception.severity, exception.status, exception.condition_active, exception.store_id, exception.mirror_id)
     texts = assessed_texts(assessment)
-    exception.title, exception.detail, exception.wording = texts["title"], texts["detail"], texts["wording"]
+    kept = {name: data for name, data in exception.wording.items() if name not in ("title", "detail")}
+    exception.title, exception.detail, exception.wording = texts["title"], texts["detail"], kept | texts["wording"]
     exception.mirror = record
     if store_id is not None:
         exception.store_id = store_id

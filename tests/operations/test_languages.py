@@ -150,6 +150,15 @@ def test_a_resync_of_an_unchanged_record_changes_nothing(network: Network) -> No
     assert exception.title == "Baguette: -3 on hand"
 
 
+def test_a_snooze_taken_over_from_odoo_reads_in_french_and_survives_a_resync(network: Network) -> None:
+    kind, values = RULES[2][0], {**RULES[2][1], "snoozed_until": "2026-03-20"}
+    exception = raised(network, kind, values)
+    assert exception.status == "snoozed"
+    assert exception.snooze_reason == "Snoozed in Odoo until 20 Mar 2026"
+    assert "Mise en pause dans Odoo jusqu&#x27;au 20 mars 2026" in detail_page(network, exception, "fr")
+    assert records_apply(exception.mirror.feed, [exception.mirror], kind=kind, now=NOW) == 0  # type: ignore[union-attr]
+
+
 def test_an_exception_made_before_phrases_were_kept_shows_its_english(network: Network) -> None:
     exception = make_exception(network.store_a, title="N01/IN/00007 from Old Farm", detail="Receipt scheduled 3 Jan")
     assert exception.wording == {}
