@@ -31,8 +31,8 @@ from django_stubs_ext import StrOrPromise
 from apps.portal.formats import babel_locale, duration_text, money_text, number_text
 
 ENGLISH = "en-gb"
-# Translators: what separates the parts of a list of reasons ("billed 40, received 25; bill waiting 9 days").
-REASONS_SEPARATOR = gettext_noop("; ")
+REASONS_SEPARATOR = "; "  # joined as each language joins two reasons (`THEN`), e.g. " ; " in French
+THEN = gettext_noop("%(first)s; %(then)s")
 
 
 @dataclass(frozen=True)
@@ -203,9 +203,14 @@ def _amount(value: Decimal) -> str:
 
 def _write(data: dict[str, Any]) -> str:
     if "j" in data:
+        parts = [_write(part) for part in data["j"]]
         separator = str(data.get("sep", REASONS_SEPARATOR))
-        separator = gettext(separator) if separator == REASONS_SEPARATOR else separator
-        return separator.join(_write(part) for part in data["j"])
+        if separator != REASONS_SEPARATOR or not parts:
+            return separator.join(parts)
+        text = parts[0]
+        for part in parts[1:]:
+            text = gettext(THEN) % {"first": text, "then": part}
+        return text
     message = ngettext(data["m"], data["pl"], int(data["n"])) if "pl" in data else gettext(data["m"])
     values = data.get("v") or {}
     if not values and "%(" not in message:
