@@ -199,11 +199,18 @@ def change_emit(exception: OpsException, change: ExceptionEvent) -> None:
         events.emit(ExceptionUpdated(exception=exception, change=change))
 
 
-def assessed_texts(assessment: Assessment) -> dict[str, Any]:
-    """The English title and detail for their columns, and the phrases the pages write them from."""
-    wording = {name: data for name, text in (("title", assessment.title), ("detail", assessment.detail))
-               if (data := data_of(text))}
-    return {"title": english(assessment.title)[:200], "detail": english(assessment.detail)[:300], "wording": wording}
+def assessed_texts(assessment: Assessment, known: OpsException | None = None) -> dict[str, Any]:
+    """The English title and detail for their columns, and the phrases the pages write them from. A
+    phrase equal to the one `known` keeps reuses its English: writing it again is the costly part, and
+    most records of a pass are unchanged."""
+    texts: dict[str, Any] = {"wording": {}}
+    for name, text, limit in (("title", assessment.title, 200), ("detail", assessment.detail, 300)):
+        data = data_of(text)
+        if data:
+            texts["wording"][name] = data
+        same = known is not None and bool(data) and known.wording.get(name) == data
+        texts[name] = getattr(known, name) if same else english(text)[:limit]
+    return texts
 
 
 def _note_data(note: str | Phrase) -> dict[str, Any]:
@@ -269,7 +276,7 @@ def _follow(exception: OpsException, record: MirrorRecord, rule: ExceptionRule, 
     """Bring an existing exception in line with the assessment; True when anything changed."""
     before = (exception.title, exception.detail, exception.wording, exception.quantity, exception.value_at_risk,
               exception.severity, exception.status, exception.condition_active, exception.store_id, exception.mirror_id)
-    texts = assessed_texts(assessment)
+    texts = assessed_texts(assessment, exception)
     kept = {name: data for name, data in exception.wording.items() if name not in ("title", "detail")}
     exception.title, exception.detail, exception.wording = texts["title"], texts["detail"], kept | texts["wording"]
     exception.mirror = record

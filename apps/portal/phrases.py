@@ -28,7 +28,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext, gettext_noop, ngettext
 from django_stubs_ext import StrOrPromise
 
-from apps.portal.formats import babel_locale, duration_text, money_text, number_text
+from apps.portal.formats import as_decimal, babel_locale, duration_text, money_text
 
 ENGLISH = "en-gb"
 REASONS_SEPARATOR = "; "  # joined as each language joins two reasons (`THEN`), e.g. " ; " in French
@@ -176,7 +176,7 @@ def _decode(value: Any) -> str:
     if "p" in value:
         return _write(value["p"])
     if "n" in value:
-        return number_text(value["n"])
+        return _number(str(value["n"]))
     if "a" in value:
         return _amount(Decimal(value["a"]))
     if "s" in value:
@@ -195,10 +195,24 @@ def _decode(value: Any) -> str:
     raise ValueError(f"unknown phrase value {value!r}")
 
 
+_TWO_PLACES = numbers.parse_pattern("#,##0.00")  # parsed once: Babel's format_decimal parses on every call
+
+
 def _amount(value: Decimal) -> str:
+    locale = babel_locale()
     if value == value.to_integral_value():
-        return numbers.format_decimal(value.to_integral_value(), locale=babel_locale())
-    return numbers.format_decimal(value, format="#,##0.00", locale=babel_locale())
+        return str(locale.decimal_formats[None].apply(value.to_integral_value(), locale))
+    return str(_TWO_PLACES.apply(value, locale))
+
+
+def _number(text: str) -> str:
+    """`formats.number_text` (up to two decimals, whole numbers bare) without re-parsing the pattern."""
+    value = as_decimal(text)
+    if value is None:
+        return text
+    locale, rounded = babel_locale(), round(value, 2)
+    shown = rounded.normalize() if rounded == rounded.to_integral_value() else rounded
+    return str(locale.decimal_formats[None].apply(shown, locale))
 
 
 def _write(data: dict[str, Any]) -> str:
