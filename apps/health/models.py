@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -36,7 +38,24 @@ ODOO_CATEGORIES = (SignalCategory.ODOO_CONNECTION, SignalCategory.ODOO_CRON, Sig
                    SignalCategory.ODOO_WEBHOOKS)
 
 
-class HealthSignal(models.Model):
+class ReadingTexts:
+    """The rule and the observation in the reader's language, from the phrases kept in `wording`
+    beside their English (see apps.portal.phrases); the English for rows made before."""
+
+    rule: Any
+    detail: Any
+    wording: Any
+
+    @property
+    def rule_text(self) -> str:
+        return stored_text(self.wording, "rule", self.rule)
+
+    @property
+    def detail_text(self) -> str:
+        return stored_text(self.wording, "detail", self.detail)
+
+
+class HealthSignal(ReadingTexts, models.Model):
     """The latest reading of one signal. Rows are upserted by the checks; a signal that no longer
     exists (a deleted scheduled action) is retired, not deleted, so its history stays."""
 
@@ -71,13 +90,6 @@ class HealthSignal(models.Model):
         """The label in the reader's language (the English column for rows read before phrases were kept)."""
         return stored_text(self.wording, "label", self.label)
 
-    @property
-    def rule_text(self) -> str:
-        return stored_text(self.wording, "rule", self.rule)
-
-    @property
-    def detail_text(self) -> str:
-        return stored_text(self.wording, "detail", self.detail)
 
     @property
     def rank(self) -> int:
@@ -89,7 +101,7 @@ class HealthSignal(models.Model):
         return odoo_link(self.odoo_path)
 
 
-class HealthEvent(models.Model):
+class HealthEvent(ReadingTexts, models.Model):
     """A status change of a signal, with the rule and observation that caused it."""
 
     signal = models.ForeignKey(HealthSignal, verbose_name=_("signal"), on_delete=models.CASCADE, related_name="events")
@@ -108,13 +120,6 @@ class HealthEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.signal.key} {self.from_status or '-'} → {self.to_status}"
 
-    @property
-    def rule_text(self) -> str:
-        return stored_text(self.wording, "rule", self.rule)
-
-    @property
-    def detail_text(self) -> str:
-        return stored_text(self.wording, "detail", self.detail)
 
 
 class WorkerHeartbeat(models.Model):
