@@ -145,15 +145,24 @@ def change_listener_register(listener: ChangeListener) -> None:
 
 
 def _deliver(store_ids: list[int | None], topics: tuple[str, ...]) -> None:
+    _deliver_all([(store_ids, topics)])
+
+
+def _deliver_all(notices: list[tuple[list[int | None], tuple[str, ...]]]) -> None:
+    """Several notices in one pass: the change listeners once for every store, one region lookup, one
+    trip through the channel layer (a sync batch tells its feed's topic and its events' topics)."""
+    everyone = list(dict.fromkeys(pk for store_ids, _ in notices for pk in store_ids))
     for listener in _CHANGE_LISTENERS:
         try:
-            listener(store_ids)
+            listener(everyone)
         except Exception:  # a listener must never stop the notices
             logger.warning("Change listener %r failed", listener, exc_info=True)
     try:
-        sends = _group_messages(_changes(store_ids, topics))
+        regions = {change.store_id: change.region_id for change in _changes(everyone, ())}
+        sends = _group_messages([PanelChange(store_id=pk, topics=topics, region_id=regions.get(pk))
+                                 for store_ids, topics in notices for pk in store_ids])
     except Exception:  # the region lookup failed: a live notice is best effort
-        logger.warning("Live updates for %d store(s) could not be prepared", len(store_ids), exc_info=True)
+        logger.warning("Live updates for %d store(s) could not be prepared", len(everyone), exc_info=True)
         return
     _dispatch(sends)
 
@@ -222,6 +231,15 @@ def stores_panels_changed(*, store_ids: set[int] | list[int], topics: tuple[str,
     ordered: list[int | None] = list(sorted(store_ids))
     wanted = tuple(topics)
     transaction.on_commit(lambda: _deliver(ordered, wanted))
+
+
+def topics_panels_changed(by_topic: dict[str, list[int | None]]) -> None:
+    """Like `stores_panels_changed` for several topics at once, each with its stores (None: network-wide):
+    after commit, every notice goes out in one pass."""
+    notices: list[tuple[list[int | None], tuple[str, ...]]] = [
+        (list(store_ids), (topic,)) for topic, store_ids in by_topic.items() if store_ids]
+    if notices:
+        transaction.on_commit(lambda: _deliver_all(notices))
 
 
 def user_changed(*, user_id: int, topics: list[str]) -> None:

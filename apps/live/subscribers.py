@@ -41,7 +41,7 @@ from apps.events.types import (
     WriteBackQueued,
     WriteBackWithdrawn,
 )
-from apps.live.broadcast import panels_changed, stores_panels_changed
+from apps.live.broadcast import topics_panels_changed
 
 # The panel topic each event changes (the topics the pages listen to).
 TOPICS: dict[type[Event], str] = {
@@ -85,10 +85,9 @@ def panels_tell(events: Sequence[Event]) -> None:
         for store_id in targets:
             if store_id not in by_topic[topic]:
                 by_topic[topic].append(store_id)
-    for topic, store_ids in by_topic.items():
-        if None in store_ids:  # network-wide (health)
-            panels_changed(store_id=None, topics=[topic])
-        stores_panels_changed(store_ids=[pk for pk in store_ids if pk is not None], topics=[topic])
+    # Network-wide (health) first, then the stores in order: one pass for every topic.
+    topics_panels_changed({topic: [None] * (None in store_ids) + sorted(pk for pk in store_ids if pk is not None)
+                           for topic, store_ids in by_topic.items()})
 
 
 # One subscriber for every event with panels, so events arriving together are told in one pass.

@@ -22,6 +22,7 @@ events (`apps.events`) for the rows they wrote.
 
 from __future__ import annotations
 
+import enum
 import json
 import re
 from collections.abc import Callable, Sequence
@@ -168,7 +169,7 @@ def _new_plan(model: type[models.Model]) -> tuple[list[Any], list[int], dict[str
     for index, field in enumerate(fields):
         default = field.get_default()
         computed = field.has_default() and callable(field.default)
-        if computed or type(default) not in _CONSTANT_DEFAULTS:
+        if computed or not (type(default) in _CONSTANT_DEFAULTS or isinstance(default, enum.Enum)):
             fresh.append(index)
         template.append(default)
         where[field.attname] = (index, None)
