@@ -186,16 +186,23 @@ def instances_new(model: type[M], rows: Sequence[dict[str, Any]]) -> list[M]:
     template, fresh, where = _new_plan(model)
     fields = model._meta.concrete_fields
     built: list[M] = []
+    shapes: dict[tuple[str, ...], tuple[list[tuple[int, Field | None]], list[int]]] = {}  # rows share their keys
     for row in rows:
+        keys = tuple(row)
+        shape = shapes.get(keys)
+        if shape is None:
+            unknown = [name for name in keys if name not in where]
+            if unknown:
+                raise TypeError(f"{model.__name__}() got an unexpected keyword argument '{unknown[0]}'")
+            slots = [where[name] for name in keys]
+            given = {index for index, _ in slots}
+            shape = shapes[keys] = (slots, [index for index in fresh if index not in given])
+        slots, defaults = shape
         values = template.copy()
-        for index in fresh:
+        for index in defaults:  # made per instance, unless the row gives the value
             values[index] = fields[index].get_default()
         related: list[tuple[Field, Any]] = []
-        for name, value in row.items():
-            try:
-                index, relation = where[name]
-            except KeyError:
-                raise TypeError(f"{model.__name__}() got an unexpected keyword argument '{name}'") from None
+        for (index, relation), value in zip(slots, row.values(), strict=True):
             if relation is not None:
                 related.append((relation, value))
                 value = None if value is None else getattr(value, relation.target_field.attname)  # type: ignore[attr-defined]
