@@ -19,7 +19,7 @@ from apps.approvals.requesters import links_prefetch, requester_fields, requeste
 from apps.events.types import ApprovalsArrived
 from apps.odoo_gateway import m2o_id, parse_odoo_datetime_or_none
 from apps.organisation.models import Store
-from apps.sync.bulk import rows_insert, rows_update
+from apps.sync.bulk import instances_new, rows_insert, rows_update
 from apps.sync.models import Feed, MirrorRecord
 from apps.sync.projectors import BatchResult
 
@@ -57,8 +57,8 @@ def reference_of(name: str, odoo_id: int) -> str:
     return name[:200]
 
 
-def _fill(request: ApprovalRequest, record: MirrorRecord) -> None:
-    feed, values = record.feed, record.values
+def _fill(request: ApprovalRequest, record: MirrorRecord, feed: Feed) -> None:
+    values = record.values
     requesters = requester_ids(feed, values)
     shown = next((field for field in requester_fields(feed)[::-1] if isinstance(values.get(field), list)), "")
     requester = values.get(shown) if shown else None
@@ -115,21 +115,22 @@ def approvals_project(batch: BatchResult) -> None:
     auto: list[tuple[ApprovalRequest, Any]] = []
     arrived: list[ApprovalRequest] = []
     before: dict[int, dict[str, Any]] = {}
-    for record in batch.upserted:
-        if record.store_id is None:
-            continue  # no store, no owner: visible to operations in the mirror, never in an inbox
-        record.feed = batch.feed
+    owned = [record for record in batch.upserted if record.store_id is not None]  # no store, no owner: in
+    # the mirror for operations (Unassigned), never in an inbox
+    built = iter(instances_new(ApprovalRequest, [
+        {"mirror_id": record.pk, "feed_id": batch.feed.pk, "odoo_id": record.odoo_id, "store": stores[record.store_id]}
+        for record in owned if record.pk not in existing]))
+    for record in owned:
         request = existing.get(record.pk)
         fresh = request is None
         if request is None:
-            request = ApprovalRequest(mirror_id=record.pk, feed_id=batch.feed.pk, odoo_id=record.odoo_id,
-                                      store=stores[record.store_id])  # ids: assigning instances costs more
+            request = next(built)
         else:
             before[request.pk] = _projected(request)
         reopened = not fresh and not request.odoo_open
         if request.store_id != record.store_id:
             request.store = stores[record.store_id]
-        _fill(request, record)
+        _fill(request, record, batch.feed)
         request.odoo_open = True
         if reopened:
             request.round += 1
@@ -149,9 +150,8 @@ def approvals_project(batch: BatchResult) -> None:
         request = existing.get(record.pk)
         if request is None:
             continue
-        record.feed = batch.feed
         before[request.pk] = _projected(request)
-        _fill(request, record)
+        _fill(request, record, batch.feed)
         request.odoo_open = False
         if request.status in (ApprovalStatus.OPEN, ApprovalStatus.CONFLICT):
             request.status = ApprovalStatus.CLOSED

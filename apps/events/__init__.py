@@ -24,8 +24,9 @@ Adding a subscriber: write `def handler(events: Sequence[TheEvent]) -> None` in 
 `subscribers.py` and add `Subscriber(TheEvent, handler, Phase.TRANSACTION | Phase.COMMIT)` to its
 `SUBSCRIBERS` list. `Phase.TRANSACTION` runs inside the emitting transaction (use it only to write
 rows that must commit or roll back with the change; a failure there fails the change unless the
-handler guards itself); `Phase.COMMIT` runs after the commit, best effort (a failure is logged), and
-gets every matching event of an `events.batched()` block in one call. Subscribing to a base class
+handler guards itself); `Phase.COMMIT` runs after the commit, best effort (a failure is logged). Both
+get every matching event of an `events.batched()` block in one call: transaction-phase subscribers
+when the block ends, still inside the transaction. Subscribing to a base class
 receives its subclasses.
 """
 

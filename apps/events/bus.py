@@ -61,17 +61,24 @@ def emit(event: Event) -> None:
     subscribers run now, commit-phase ones once it commits (never, if it rolls back)."""
     for recorder in _stack("recorders"):
         recorder.append(event)
-    wanted = subscribers_for(type(event))
-    for subscriber in wanted:
-        if subscriber.phase is Phase.TRANSACTION:
-            subscriber.handler([event])
-    if not any(subscriber.phase is Phase.COMMIT for subscriber in wanted):
-        return
     batches = _stack("batches")
-    if batches:
+    if batches:  # delivered when the block ends: in the transaction, then after its commit
         batches[-1].append(event)
-    else:
+        return
+    wanted = subscribers_for(type(event))
+    _in_transaction([event])
+    if any(subscriber.phase is Phase.COMMIT for subscriber in wanted):
         transaction.on_commit(lambda: _after_commit([event]))
+
+
+def _in_transaction(emitted: list[Event]) -> None:
+    """Each transaction-phase subscriber's matching events, in one call (a failure fails the change)."""
+    for subscriber in list(_SUBSCRIBERS):
+        if subscriber.phase is not Phase.TRANSACTION:
+            continue
+        matching = [event for event in emitted if isinstance(event, subscriber.event)]
+        if matching:
+            subscriber.handler(matching)
 
 
 def _after_commit(emitted: list[Event]) -> None:
@@ -90,8 +97,10 @@ def _after_commit(emitted: list[Event]) -> None:
 
 @contextmanager
 def batched() -> Iterator[None]:
-    """Events emitted inside reach each commit-phase subscriber in one call after commit (a sync batch:
-    one live notice pass for thousands of records). Use it inside the transaction of the change."""
+    """Events emitted inside reach each subscriber in one call: transaction-phase ones when the block
+    ends (still inside the transaction), commit-phase ones after commit. A sync batch of thousands of
+    records then costs one webhook check and one live notice pass, not one per record. Use it inside
+    the transaction of the change; a block left by an exception delivers nothing (the change fails)."""
     batch: list[Event] = []
     batches = _stack("batches")
     batches.append(batch)
@@ -99,7 +108,11 @@ def batched() -> Iterator[None]:
         yield
     finally:
         batches.pop()
-    if batch:
+    if not batch:
+        return
+    _in_transaction(batch)
+    if any(subscriber.phase is Phase.COMMIT and isinstance(event, subscriber.event)
+           for subscriber in _SUBSCRIBERS for event in batch):
         transaction.on_commit(lambda: _after_commit(batch))
 
 

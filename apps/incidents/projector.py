@@ -27,7 +27,7 @@ from apps.incidents.odoo_records import (
 )
 from apps.incidents.taxonomy import EXAMPLES, MAINTENANCE_CATEGORIES, Category
 from apps.odoo_gateway import m2o_name
-from apps.sync.bulk import rows_insert, rows_update
+from apps.sync.bulk import instances_new, rows_insert, rows_update
 from apps.sync.mirror import DELETED
 from apps.sync.models import MirrorRecord
 from apps.sync.projectors import BatchResult
@@ -149,7 +149,7 @@ def _incidents_from_odoo(model: str, records: list[MirrorRecord], *, now: dateti
     titles = [str(r.values.get("name") or f"{model} {r.odoo_id}")[:120] for r in records]
     ruled = [category_guess(model, r.values) for r in records]
     guesses = iter(_triage_guesses([title for title, category in zip(titles, ruled, strict=True) if not category]))
-    incidents = []
+    rows: list[dict[str, Any]] = []
     for record, title, category in zip(records, titles, ruled, strict=True):
         confidence: float | None = 1.0
         if not category:
@@ -158,14 +158,13 @@ def _incidents_from_odoo(model: str, records: list[MirrorRecord], *, now: dateti
         values = record.values
         urgency = urgency_guess(model, values)
         assert record.store_id is not None
-        incidents.append(StoreIncident(
-            reference=f"{_PREFIX.get(model, 'ODOO')}-{record.odoo_id}", store_id=record.store_id,
-            created_at=record.first_seen_at,
-            source=IncidentSource.ODOO, category=category, urgency=urgency, title=title,
-            status=status_from_values(model, values), odoo_model=model, odoo_id=record.odoo_id,
-            deadline=sla_deadline(record.first_seen_at, urgency), odoo_synced_at=now,
-            needs_manual_triage=confidence < conf.TRIAGE_MIN_CONFIDENCE, triage_confidence=confidence,
-            **mirror_fields(model, values)))
-    rows_insert(incidents)
-    return incidents
+        rows.append({
+            "reference": f"{_PREFIX.get(model, 'ODOO')}-{record.odoo_id}", "store_id": record.store_id,
+            "created_at": record.first_seen_at,
+            "source": IncidentSource.ODOO, "category": category, "urgency": urgency, "title": title,
+            "status": status_from_values(model, values), "odoo_model": model, "odoo_id": record.odoo_id,
+            "deadline": sla_deadline(record.first_seen_at, urgency), "odoo_synced_at": now,
+            "needs_manual_triage": confidence < conf.TRIAGE_MIN_CONFIDENCE, "triage_confidence": confidence,
+            **mirror_fields(model, values)})
+    return rows_insert(instances_new(StoreIncident, rows))
 

@@ -145,15 +145,24 @@ def change_listener_register(listener: ChangeListener) -> None:
 
 
 def _deliver(store_ids: list[int | None], topics: tuple[str, ...]) -> None:
+    _deliver_all([(store_ids, topics)])
+
+
+def _deliver_all(notices: list[tuple[list[int | None], tuple[str, ...]]]) -> None:
+    """Several notices in one pass: the change listeners once for every store, one region lookup, one
+    trip through the channel layer (a sync batch tells its feed's topic and its events' topics)."""
+    everyone = list(dict.fromkeys(pk for store_ids, _ in notices for pk in store_ids))
     for listener in _CHANGE_LISTENERS:
         try:
-            listener(store_ids)
+            listener(everyone)
         except Exception:  # a listener must never stop the notices
             logger.warning("Change listener %r failed", listener, exc_info=True)
     try:
-        sends = _group_messages(_changes(store_ids, topics))
+        regions = {change.store_id: change.region_id for change in _changes(everyone, ())}
+        sends = _group_messages([PanelChange(store_id=pk, topics=topics, region_id=regions.get(pk))
+                                 for store_ids, topics in notices for pk in store_ids])
     except Exception:  # the region lookup failed: a live notice is best effort
-        logger.warning("Live updates for %d store(s) could not be prepared", len(store_ids), exc_info=True)
+        logger.warning("Live updates for %d store(s) could not be prepared", len(everyone), exc_info=True)
         return
     _dispatch(sends)
 
@@ -222,6 +231,14 @@ def stores_panels_changed(*, store_ids: set[int] | list[int], topics: tuple[str,
     ordered: list[int | None] = list(sorted(store_ids))
     wanted = tuple(topics)
     transaction.on_commit(lambda: _deliver(ordered, wanted))
+
+
+def notices_panels_changed(notices: list[tuple[list[int | None], tuple[str, ...]]]) -> None:
+    """Like `stores_panels_changed` for several notices at once, each its stores (None: network-wide) and
+    topics: after commit, every notice goes out in one pass."""
+    notices = [(list(store_ids), tuple(topics)) for store_ids, topics in notices if store_ids]
+    if notices:
+        transaction.on_commit(lambda: _deliver_all(notices))
 
 
 def user_changed(*, user_id: int, topics: list[str]) -> None:

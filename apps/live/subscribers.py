@@ -41,7 +41,7 @@ from apps.events.types import (
     WriteBackQueued,
     WriteBackWithdrawn,
 )
-from apps.live.broadcast import panels_changed, stores_panels_changed
+from apps.live.broadcast import notices_panels_changed
 
 # The panel topic each event changes (the topics the pages listen to).
 TOPICS: dict[type[Event], str] = {
@@ -90,10 +90,9 @@ def panels_tell(events: Sequence[Event]) -> None:
     by_topics: dict[tuple[str, ...], list[int | None]] = defaultdict(list)
     for store_id, topics in topics_at.items():
         by_topics[tuple(topics)].append(store_id)
-    for topics_told, store_ids in by_topics.items():
-        if None in store_ids:  # network-wide (health)
-            panels_changed(store_id=None, topics=topics_told)
-        stores_panels_changed(store_ids=[pk for pk in store_ids if pk is not None], topics=topics_told)
+    # One pass for every notice: network-wide (health) first, then the stores in order.
+    notices_panels_changed([([None] * (None in store_ids) + sorted(pk for pk in store_ids if pk is not None), topics)
+                            for topics, store_ids in by_topics.items()])
 
 
 # One subscriber for every event with panels, so events arriving together are told in one pass.

@@ -22,6 +22,7 @@ events (`apps.events`) for the rows they wrote.
 
 from __future__ import annotations
 
+import enum
 import json
 import re
 from collections.abc import Callable, Sequence
@@ -150,6 +151,67 @@ def _related_saved(objs: Sequence[models.Model], fields: Sequence[Any]) -> None:
                                  f"'{field.name}'.")
             if getattr(obj, field.attname) is None:
                 setattr(obj, field.attname, related.pk)
+
+
+_CONSTANT_DEFAULTS = (str, int, float, bool, Decimal, date, datetime, UUID, type(None))
+
+
+@cache
+def _new_plan(model: type[models.Model]) -> tuple[list[Any], list[int], dict[str, tuple[int, Field | None]]]:
+    """What `instances_new` needs of a model: each concrete field's default when it is a constant
+    (immutable and not computed), the positions whose default is made afresh per instance (`timezone.now`,
+    `dict`, ..), and where each field name or attname goes (with the relation field for a name that
+    takes a related object)."""
+    fields = model._meta.concrete_fields
+    template: list[Any] = []
+    fresh: list[int] = []
+    where: dict[str, tuple[int, Field | None]] = {}
+    for index, field in enumerate(fields):
+        default = field.get_default()
+        computed = field.has_default() and callable(field.default)
+        if computed or not (type(default) in _CONSTANT_DEFAULTS or isinstance(default, enum.Enum)):
+            fresh.append(index)
+        template.append(default)
+        where[field.attname] = (index, None)
+        if field.is_relation:
+            where[field.name] = (index, field)
+    return template, fresh, where
+
+
+def instances_new(model: type[M], rows: Sequence[dict[str, Any]]) -> list[M]:
+    """Unsaved instances of `model`, as `model(**row)` makes them (defaults, a related object cached
+    on its relation), built through the ORM's positional path: keyword construction looks up every
+    field's default and runs the relation descriptors, about ten times the cost, for each of the
+    thousands of rows a first sync writes. Keys are field names or attnames."""
+    template, fresh, where = _new_plan(model)
+    fields = model._meta.concrete_fields
+    built: list[M] = []
+    shapes: dict[tuple[str, ...], tuple[list[tuple[int, Field | None]], list[int]]] = {}  # rows share their keys
+    for row in rows:
+        keys = tuple(row)
+        shape = shapes.get(keys)
+        if shape is None:
+            unknown = [name for name in keys if name not in where]
+            if unknown:
+                raise TypeError(f"{model.__name__}() got an unexpected keyword argument '{unknown[0]}'")
+            slots = [where[name] for name in keys]
+            given = {index for index, _ in slots}
+            shape = shapes[keys] = (slots, [index for index in fresh if index not in given])
+        slots, defaults = shape
+        values = template.copy()
+        for index in defaults:  # made per instance, unless the row gives the value
+            values[index] = fields[index].get_default()
+        related: list[tuple[Field, Any]] = []
+        for (index, relation), value in zip(slots, row.values(), strict=True):
+            if relation is not None:
+                related.append((relation, value))
+                value = None if value is None else getattr(value, relation.target_field.attname)  # type: ignore[attr-defined]
+            values[index] = value
+        obj = model(*values)
+        for relation, value in related:
+            relation.set_cached_value(obj, value)  # type: ignore[attr-defined]
+        built.append(obj)
+    return built
 
 
 def pg_execute(sql: str, params: Sequence[Any]) -> tuple[list[tuple[Any, ...]], int]:

@@ -25,6 +25,8 @@ from apps.sync.stores import StoreResolver
 
 logger = logging.getLogger(__name__)
 Progress = Callable[[SyncRun], None]
+Finish = Callable[..., None]  # ends a run in its last page's transaction, with the feed's changes (cursor)
+PAGE_FIELDS = ["fetched", "created", "updated", "closed", "cursor_after"]
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -37,15 +39,19 @@ def _skipped(run: SyncRun) -> SyncRun:
     return run
 
 
-def _finish(run: SyncRun, lease: Lease, *, error: str = "", poll_started: datetime | None = None) -> SyncRun:
-    """Record the outcome and release the feed in one update (an incremental run is mostly this). A
-    run that lost its lease leaves the feed to the run that took it over."""
+def _outcome(error: str, poll_started: datetime | None) -> dict[str, Any]:
     changes: dict[str, Any] = {"last_error": error}
     if not error:
         changes["last_success_at"] = timezone.now()
         if poll_started is not None:
             changes["last_poll_started_at"] = poll_started
-    if lease.release(**changes):
+    return changes
+
+
+def _finish(run: SyncRun, lease: Lease, *, error: str = "", poll_started: datetime | None = None) -> SyncRun:
+    """Record the outcome and release the feed in one update (an incremental run is mostly this). A
+    run that lost its lease leaves the feed to the run that took it over."""
+    if lease.release(**_outcome(error, poll_started)):
         run.close(error=error)
     else:
         run.close(error=error or "Another run took the feed over (this run stopped renewing its lease).",
@@ -68,9 +74,10 @@ def feed_sync(feed: Feed, *, full: bool = False, gateway: OdooGateway | None = N
     seen_free = feed.lease_expires_at is None or feed.lease_expires_at < poll_started
     reader = PageReader(feed, gateway, *_start(feed, first=first)) if seen_free else None
     try:
-        run = SyncRun.objects.create(feed=feed, kind=RunKind.FULL if first else RunKind.INCREMENTAL,
-                                     cursor_before=_cursor_text(feed.cursor_write_date, feed.cursor_id))
-        lease = Lease.claim(feed, run)
+        with transaction.atomic():  # the run record and the claim: one commit
+            run = SyncRun.objects.create(feed=feed, kind=RunKind.FULL if first else RunKind.INCREMENTAL,
+                                         cursor_before=_cursor_text(feed.cursor_write_date, feed.cursor_id))
+            lease = Lease.claim(feed, run)
     except BaseException:
         if reader is not None:
             reader.close(wait=False)
@@ -91,9 +98,9 @@ def feed_sync(feed: Feed, *, full: bool = False, gateway: OdooGateway | None = N
         run.save(update_fields=["kind"])
     pages = reader if reader is not None else PageReader(feed, gateway, *_start(feed, first=first))
 
-    def work() -> None:
+    def work(finish: Finish) -> None:
         try:
-            _sync_batches(feed, run, gateway, lease, pages, first=first, progress=progress)
+            _sync_batches(feed, run, gateway, pages, first=first, progress=progress, renew=lease.renew, finish=finish)
         finally:
             pages.close()
 
@@ -109,14 +116,23 @@ def _start(feed: Feed, *, first: bool, resume: bool = False) -> tuple[list[Any],
     return [*feed.base_domain, *feed.domain], position
 
 
-def _leased(feed: Feed, run: SyncRun, lease: Lease, gateway: OdooGateway, work: Callable[[], None], *,
+def _leased(feed: Feed, run: SyncRun, lease: Lease, gateway: OdooGateway, work: Callable[[Finish], None], *,
             poll_started: datetime | None = None, calls_before: int | None = None) -> SyncRun:
     """Do a run's work under its lease, count its round trips and record how it ended. Odoo's refusals,
-    a stalled page or a lost lease end the run as failed; anything else is recorded and raised."""
+    a stalled page or a lost lease end the run as failed; anything else is recorded and raised. Work
+    that ends in a transaction of its own (a sync's last page) records the success there, with
+    `finish`: the page, the cursor, the release and the run's record commit together."""
     calls_before = gateway.rpc_count if calls_before is None else calls_before
+
+    def finish(**changes: Any) -> None:
+        run.rpc_calls = gateway.rpc_count - calls_before
+        if not lease.release(**_outcome("", poll_started), **changes):
+            raise LeaseLost(f"Run {run.pk} lost the feed's lease to another run.")  # the page rolls back
+        run.close()
+
     try:
         with lease.keep_alive():
-            work()
+            work(finish)
     except (OdooError, PagingStalled, LeaseLost) as exc:
         logger.warning("Sync of %s stopped: %s", feed.slug, exc)
         run.rpc_calls = gateway.rpc_count - calls_before
@@ -125,6 +141,8 @@ def _leased(feed: Feed, run: SyncRun, lease: Lease, gateway: OdooGateway, work: 
         run.rpc_calls = gateway.rpc_count - calls_before
         _finish(run, lease, error=f"{type(exc).__name__}: {exc}")
         raise
+    if run.status != RunStatus.RUNNING:  # finished in its last page's transaction
+        return run
     run.rpc_calls = gateway.rpc_count - calls_before
     return _finish(run, lease, poll_started=poll_started)
 
@@ -147,28 +165,43 @@ def _since(feed: Feed) -> Position:
     return Position(feed.cursor_write_date, feed.cursor_id)
 
 
-def _sync_batches(feed: Feed, run: SyncRun, gateway: OdooGateway, lease: Lease, reader: PageReader, *,
-                  first: bool, progress: Progress | None) -> None:
-    """Apply the pages the reader brings, each in one transaction with the cursor it earned."""
+def _sync_batches(feed: Feed, run: SyncRun, gateway: OdooGateway, reader: PageReader, *, first: bool,
+                  progress: Progress | None, renew: Callable[..., None], finish: Finish) -> None:
+    """Apply the pages the reader brings, each in one transaction with the cursor it earned and the
+    run's counts; the last one also ends the run (one commit for an incremental run's page and its
+    bookkeeping)."""
     resolver = StoreResolver(feed, gateway)
     if first:
         run.total_expected = gateway.search_count(feed.odoo_model, reader.base + reader.position.domain())
     newest: datetime | None = None
+    cursor = (feed.cursor_write_date, feed.cursor_id)
     for rows, learned, more in reader.pages():
         resolver.prepare(rows)
-        with transaction.atomic():
-            result = batch_apply(feed, rows, resolver)
-            lease.renew(**(_cursor_moved(feed, *learned.cursor) if learned.cursor is not None else {}))
         if rows:
             newest = max(newest or _EPOCH, parse_odoo_datetime(rows[-1]["write_date"]))
-        run.tally(len(rows), result.created_count, len(result.upserted), len(result.closed))
-        run.cursor_after = _cursor_text(feed.cursor_write_date, feed.cursor_id)
-        if more or progress is not None:  # the last batch is saved by _finish
-            run.save(update_fields=["fetched", "created", "updated", "closed", "cursor_after", "total_expected"])
+        counts = run.counts()
+        try:
+            with transaction.atomic():
+                result = batch_apply(feed, rows, resolver)
+                moved = _cursor_moved(feed, *learned.cursor) if learned.cursor is not None else {}
+                run.tally(len(rows), result.created_count, len(result.upserted), len(result.closed))
+                run.cursor_after = _cursor_text(feed.cursor_write_date, feed.cursor_id)
+                if more:
+                    run.save(update_fields=[*PAGE_FIELDS, "total_expected"])
+                    renew(**moved)
+                else:
+                    if newest is not None:
+                        run.lag_seconds = max(0.0, (timezone.now() - newest).total_seconds())
+                    finish(**moved)
+        except BaseException:  # the page rolled back: so do its counts and the cursor it earned
+            for name, value in counts.items():
+                setattr(run, name, value)
+            feed.cursor_write_date, feed.cursor_id = cursor
+            run.cursor_after = _cursor_text(*cursor) if cursor[0] else ""
+            raise
+        cursor = (feed.cursor_write_date, feed.cursor_id)
         if progress is not None:
             progress(run)
-    if newest is not None:
-        run.lag_seconds = max(0.0, (timezone.now() - newest).total_seconds())
 
 
 def _cursor_moved(feed: Feed, write_date: datetime, odoo_id: int) -> dict[str, Any]:
@@ -189,7 +222,7 @@ def feed_reconcile(feed: Feed, *, gateway: OdooGateway | None = None) -> SyncRun
     if lease is None:
         return _skipped(run)
 
-    def work() -> None:
+    def work(_: Finish) -> None:  # many transactions, none the last word: ended by `_finish`
         in_odoo = set(gateway.search(feed.odoo_model, list(feed.base_domain) + list(feed.domain)))
         mirrored_open = set(MirrorRecord.objects.filter(feed=feed).open().values_list("odoo_id", flat=True))
         left = mirrored_open - in_odoo

@@ -13,6 +13,7 @@ from typing import Any
 from django.db import transaction
 
 from apps.directives.conf import PROJECT as DIRECTIVE_PROJECT
+from apps.incidents.conf import TASK_PROJECT as INCIDENT_PROJECT
 from apps.integration.conf import STORE_FIELD  # the field odoo_setup adds where Odoo has no warehouse link
 from apps.sync.domain import validate_domain
 from apps.sync.feed_history import BEFORE_VERSIONS
@@ -89,9 +90,12 @@ BUILTIN_FEEDS: list[dict[str, Any]] = [
                    "archive", STORE_FIELD],
         "store_field": STORE_FIELD,
     },
+    # The incidents project's tasks, tagged with a store or not: one nobody tagged reaches Unassigned
+    # (as refunds, expenses and maintenance requests do) instead of never coming in. Other projects'
+    # tasks are no incidents, whatever store they carry.
     {
-        "version": 2, "slug": "incident-tasks", "name": "Incident tasks", "kind": FeedKind.INCIDENT,
-        "odoo_model": "project.task", "base_domain": [[STORE_FIELD, "!=", False]],
+        "version": 3, "slug": "incident-tasks", "name": "Incident tasks", "kind": FeedKind.INCIDENT,
+        "odoo_model": "project.task", "base_domain": [["project_id.name", "=", INCIDENT_PROJECT]],
         "domain": [["state", "not in", ["1_done", "1_canceled"]]],
         "fields": ["name", "stage_id", "state", "priority", "user_ids", "project_id", "date_deadline", STORE_FIELD],
         "store_field": STORE_FIELD,

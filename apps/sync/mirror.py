@@ -43,7 +43,8 @@ def batch_apply(feed: Feed, rows: list[dict[str, Any]], resolver: StoreResolver,
     updated: list[MirrorRecord] = []
     for row in rows:
         write_date = parse_odoo_datetime(row["write_date"])
-        values = {key: value for key, value in row.items() if key != "id"}
+        values = dict(row)
+        del values["id"]
         store_id = resolver.store_id(row)
         if store_id is None and resolver.not_a_store(row):
             values[NOT_A_STORE] = True  # a distribution centre's record: nobody's, and not "unassigned"

@@ -102,14 +102,28 @@ def test_nothing_reaches_commit_subscribers_when_the_change_rolls_back(
     assert heard["commit"] == []
 
 
-def test_a_batch_reaches_commit_subscribers_in_one_call(
+def test_a_batch_reaches_each_subscriber_in_one_call(
         heard: dict[str, list[list[Event]]], django_capture_on_commit_callbacks: Any) -> None:
-    with django_capture_on_commit_callbacks(execute=True) as callbacks, events.batched():
-        for pk in (1, 2, 3):
-            events.emit(deferred(pk))
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with events.batched():
+            for pk in (1, 2, 3):
+                events.emit(deferred(pk))
+            assert heard == {"transaction": [], "commit": []}  # delivered when the block ends
+        assert heard == {"transaction": [[deferred(1), deferred(2), deferred(3)]], "commit": []}  # not committed yet
     assert len(callbacks) == 1
     assert heard["commit"] == [[deferred(1), deferred(2), deferred(3)]]
-    assert len(heard["transaction"]) == 3
+
+
+def test_a_batch_left_by_an_exception_delivers_nothing(
+        heard: dict[str, list[list[Event]]], django_capture_on_commit_callbacks: Any) -> None:
+    def change_that_fails() -> None:
+        with transaction.atomic(), events.batched():
+            events.emit(deferred(1))
+            raise RuntimeError("the change failed")
+
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
+        change_that_fails()
+    assert heard == {"transaction": [], "commit": []}
 
 
 def test_a_failing_commit_subscriber_never_stops_the_others(

@@ -87,3 +87,28 @@ def test_assigning_a_store_writes_it_to_odoo_once_and_the_request_reaches_the_st
     request = ApprovalRequest.objects.get(odoo_model="account.move", odoo_id=unassigned.odoo_id)
     assert request.store == store
     assert unassigned.pk not in {r.pk for r in unassigned_records()}
+
+
+def test_an_untagged_incident_task_reaches_unassigned_and_other_projects_tasks_never_come_in(
+        odoo, odoo_server, network: Network) -> None:  # type: ignore[no-untyped-def]
+    from apps.incidents import conf as incident_conf
+    from apps.incidents.models import StoreIncident
+    from apps.sync.models import MirrorRecord
+
+    project = odoo_server.execute("admin", "project.project", "search",
+                                  [[["name", "=", incident_conf.TASK_PROJECT]]], {"limit": 1})[0]
+    other = odoo_server.execute("admin", "project.project", "create", [{"name": "Shelf planning"}])
+    untagged = odoo_server.execute("admin", "project.task", "create", [{"name": "Door sensor beeping",
+                                                                         "project_id": project}])
+    warehouse = network.store_a.odoo_warehouse_id
+    tagged_elsewhere = odoo_server.execute("admin", "project.task", "create", [{
+        "name": "Plan the summer aisle", "project_id": other, STORE_FIELD: warehouse}])
+    feeds_ensure()
+    tasks = Feed.objects.get(slug="incident-tasks")
+    run = feed_sync(tasks, gateway=odoo, full=True)
+    assert run.status == "ok", run.error
+    assert untagged in [record.odoo_id for record in unassigned_records(limit=None)]
+    assert not MirrorRecord.objects.filter(feed=tasks, odoo_id=tagged_elsewhere).exists()
+    assert not StoreIncident.objects.filter(odoo_model="project.task",
+                                            odoo_id__in=[untagged, tagged_elsewhere]).exists()
+    assert StoreIncident.objects.filter(odoo_model="project.task").exists()  # the project's tagged tasks still do

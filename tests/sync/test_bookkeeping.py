@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from apps.odoo_gateway.values import format_odoo_datetime
 from apps.sync.engine import feed_sync
 from apps.sync.lease import Lease
 from apps.sync.models import Feed, MirrorRecord, RunKind, RunStatus, SyncRun
@@ -48,10 +49,24 @@ def test_an_incremental_run_costs_a_fixed_handful_of_statements(odoo, demo_store
     assert run.kind == RunKind.INCREMENTAL
     assert run.rpc_calls == 1  # the one read, made while the run record and the lease were written
     statements = [query["sql"] for query in queries.captured_queries]
-    # One transaction for the page (a savepoint inside the test's own transaction); none nested in it.
-    assert len([sql for sql in statements if sql.startswith("SAVEPOINT")]) == 1
+    # Two transactions (savepoints inside the test's own transaction), none nested: the run record with
+    # the claim, and the page with the cursor, the release and the run's outcome.
+    assert len([sql for sql in statements if sql.startswith("SAVEPOINT")]) == 2
     assert len(statements) <= 14, "\n".join(statements)
-    assert sum(1 for sql in statements if sql.startswith('UPDATE "sync_feed"')) == 3  # claim, batch, release
+    assert sum(1 for sql in statements if sql.startswith('UPDATE "sync_feed"')) == 2  # claim; cursor and release
+    assert sum(1 for sql in statements if sql.startswith('UPDATE "sync_syncrun"')) == 1  # the outcome
+    feed_row = Feed.objects.get(pk=tasks.pk)
+    assert feed_row.lease_run_id is None
+    assert feed_row.last_success_at is not None
+    # The cursor reached the changes (in the same second as the full run it may not move) and was saved
+    # with the release.
+    assert run.cursor_after >= run.cursor_before
+    assert run.cursor_after == f"{format_odoo_datetime(feed_row.cursor_write_date)}#{feed_row.cursor_id}"
+    run.refresh_from_db()
+    assert (run.status, run.rpc_calls) == (RunStatus.OK, 1)
+    assert run.fetched >= 3
+    assert run.finished_at is not None
+    assert run.lag_seconds is not None
     assert all(MirrorRecord.objects.get(feed=tasks, odoo_id=odoo_id).values["priority"] == "1" for odoo_id in changed)
 
 

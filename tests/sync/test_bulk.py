@@ -14,7 +14,7 @@ from django.utils import timezone
 from apps.approvals.models import ApprovalRequest, ApprovalStatus
 from apps.incidents.models import StoreIncident
 from apps.operations.models import ExceptionEvent, OpsException
-from apps.sync.bulk import _insert_plan, rows_insert, rows_update
+from apps.sync.bulk import _insert_plan, instances_new, rows_insert, rows_update
 from apps.sync.models import Feed, FeedKind, MirrorRecord
 
 pytestmark = pytest.mark.django_db
@@ -122,3 +122,25 @@ def test_the_projectors_models_take_the_fast_path_on_postgresql(network, feed) -
         rows_insert(requests)
     assert len(queries) == 0  # not through the ORM's compiler
     assert ApprovalRequest.objects.count() == 2
+
+
+def test_instances_are_built_as_keyword_construction_builds_them(network, feed) -> None:
+    """Defaults (constant, computed per instance, mutable), attnames, and a related object cached."""
+    row = {"kind": feed.slug, "store": network.store_a, "feed_id": feed.pk, "odoo_id": 7, "amount": Decimal("3.5"),
+           "requester_odoo_ids": [1, 2]}
+    ours, second = instances_new(ApprovalRequest, [row, {**row, "odoo_id": 8}])
+    theirs = ApprovalRequest(**row)
+    for field in ApprovalRequest._meta.concrete_fields:
+        if isinstance(getattr(theirs, field.attname), datetime):  # timezone.now defaults, a moment apart
+            assert abs(getattr(ours, field.attname) - getattr(theirs, field.attname)) < timedelta(seconds=5)
+        else:
+            assert getattr(ours, field.attname) == getattr(theirs, field.attname), field.attname
+    assert ours.store is network.store_a  # cached: no query
+    assert ours._state.adding
+    assert ours.pk is None
+    with pytest.raises(TypeError):
+        instances_new(ApprovalRequest, [{"no_such_field": 1}])
+    records = instances_new(MirrorRecord, [{"feed": feed, "odoo_id": 1, "odoo_write_date": timezone.now()}] * 2)
+    assert records[0].values == {}
+    assert records[0].values is not records[1].values  # a mutable default is made per instance
+    assert second.odoo_id == 8

@@ -112,3 +112,20 @@ def test_a_portal_from_before_versions_gets_the_corrected_definitions_unless_tun
     assert orders.settings["amount_field"] == "amount_untaxed"  # operations' change kept
     assert orders.fields == definition("purchase-orders")["fields"]  # untouched: upgraded
     assert any("purchase-orders" in line and "kept operations' settings" in line for line in report)
+
+
+def test_an_untuned_incident_task_feed_is_narrowed_to_the_incidents_project() -> None:
+    """Version 3 reads the incidents project's tasks, tagged or not, instead of every tagged task."""
+    from apps.incidents import conf as incident_conf
+    from apps.integration.conf import STORE_FIELD
+
+    Feed.objects.all().delete()
+    current = definition("incident-tasks")
+    assert current["version"] == 3
+    values = {k: current[k] for k in feeds.DEFINITION_FIELDS if k in current}
+    Feed.objects.create(slug="incident-tasks", builtin_version=2,
+                        **{**values, "base_domain": [[STORE_FIELD, "!=", False]]})
+    report = feeds_ensure()
+    feed = Feed.objects.get(slug="incident-tasks")
+    assert feed.base_domain == [["project_id.name", "=", incident_conf.TASK_PROJECT]]
+    assert any(line.startswith("feed incident-tasks upgraded to definition 3: updated base_domain") for line in report)
