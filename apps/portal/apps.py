@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PortalConfig(AppConfig):
     name = "apps.portal"
-    verbose_name = "Portal shell"
+    verbose_name = _("Portal shell")
 
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
