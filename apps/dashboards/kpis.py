@@ -80,7 +80,7 @@ def _touched_today(source: Source, start: datetime, now: datetime) -> Q:
 
 def _open_counts(viewer: Viewer, stores: StoreFilter, now: datetime) -> list[dict[str, Any]]:
     """Open and overdue per kind and store, every kind in one statement (UNION ALL): each part is an
-    index-only scan of the kind's partial index on its open rows (deadline, store; migration 0004), so
+    index-only scan of the kind's partial index on its open rows (deadline, store; migration 0005), so
     no table page is read whatever the table's size."""
     allowed = viewer.allowed(stores)
     parts = [source.model.objects.order_by().filter(source.open_q, store_id__in=allowed).values("store_id")

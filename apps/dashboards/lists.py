@@ -134,7 +134,7 @@ def breaches(viewer: Viewer, stores: list[int] | None = None) -> tuple[list[Brea
         if work is None:
             continue
         scoped = viewer.narrow(work.model.objects.all(), stores).filter(work.open_q, deadline__lt=now)
-        # In deadline order through the kind's partial index on its open rows (migration 0004): the
+        # In deadline order through the kind's partial index on its open rows (migration 0005): the
         # walk stops after the first page instead of sorting every overdue row.
         items = list(scoped.select_related("store__region").order_by("deadline", "pk")[: conf.LIST_LIMIT])
         counts[key] = scoped.order_by().count()

@@ -1,4 +1,4 @@
-"""The partial indexes on open work (migration 0004) name exactly the statuses the dashboards count as
+"""The partial indexes on open work (migration 0005) name exactly the statuses the dashboards count as
 open: PostgreSQL uses a partial index only when the query's condition implies the index's, so a status
 added to a domain app's open list must be added to the index too (a new migration)."""
 
@@ -9,7 +9,7 @@ import re
 
 from apps.dashboards.sources import source
 
-MIGRATION = importlib.import_module("apps.dashboards.migrations.0004_open_work_indexes")
+MIGRATION = importlib.import_module("apps.dashboards.migrations.0005_open_work_indexes")
 TABLES = {"approvals": "approvals_approvalrequest", "incidents": "incidents_storeincident",
           "exceptions": "operations_opsexception"}
 

@@ -39,7 +39,7 @@ class Migration(migrations.Migration):
     atomic = False  # CREATE INDEX CONCURRENTLY cannot run inside a transaction
 
     dependencies = [
-        ("dashboards", "0003_rollup_change_indexes"),
+        ("dashboards", "0004_verbose_names"),
     ]
 
     operations = [migrations.RunPython(create, drop, elidable=False)]
