@@ -14,7 +14,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "controltower.settings")
 
 
 @contextmanager
-def bench_database() -> Iterator[None]:
+def bench_database(*, keep: bool = False) -> Iterator[None]:
+    """A fresh test database, destroyed afterwards; with `keep`, an existing one is reused and kept."""
     import django
 
     django.setup()
@@ -23,11 +24,15 @@ def bench_database() -> Iterator[None]:
 
     setup_test_environment()
     old_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=keep)
     try:
         yield
     finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+        if keep:
+            connection.close()
+            connection.settings_dict["NAME"] = old_name
+        else:
+            connection.creation.destroy_test_db(old_name, verbosity=0)
         teardown_test_environment()
 
 

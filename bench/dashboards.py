@@ -150,6 +150,25 @@ def seed_portal(args: argparse.Namespace, now: dt.datetime) -> dict[str, Any]:
     return {"items": generated, "regions": regions, "stores": stores, "people": people}
 
 
+def seeded_before(args: argparse.Namespace) -> dict[str, Any] | None:
+    """With `--keep`: the network an earlier run of the same size left in the kept database (its items
+    are not regenerated, so no Odoo baseline), or None when there is none to reuse."""
+    from django.contrib.auth import get_user_model
+
+    from apps.approvals.models import ApprovalRequest
+    from apps.incidents.models import StoreIncident
+    from apps.operations.models import OpsException
+    from apps.organisation.models import Region, Store
+
+    rows = sum(model.objects.count() for model in (ApprovalRequest, StoreIncident, OpsException))
+    if Store.objects.count() != args.stores or rows != args.open + args.closed:
+        return None
+    users = get_user_model().objects.filter(username__startswith="bench-")
+    return {"items": None, "regions": list(Region.objects.order_by("code")),
+            "stores": list(Store.objects.order_by("code")),
+            "people": {user.username.removeprefix("bench-"): user for user in users}}
+
+
 def rollups_build() -> int:
     """What the rollup refresh has kept up in production: every closed day's cells (the bench's rows
     are written with COPY, past any watermark), then statistics for the planner."""
@@ -236,7 +255,7 @@ def profile_portal(user: Any, url: str, top: int = 6, explain: int = 0) -> None:
 
 
 @contextmanager
-def bench_db(suffix: str = "dashboards_bench") -> Iterator[None]:
+def bench_db(suffix: str = "dashboards_bench", *, keep: bool = False) -> Iterator[None]:
     """Like `_django.bench_database`, on a database of its own (never the shared test database)."""
     import django
     from django.conf import settings
@@ -249,7 +268,7 @@ def bench_db(suffix: str = "dashboards_bench") -> Iterator[None]:
     settings.DEBUG = False  # measure as in production (no query log kept in memory)
     django.setup()
     logging.disable(logging.INFO)  # sign-in chatter of the test client
-    with _django.bench_database():
+    with _django.bench_database(keep=keep):
         # The test environment instruments template rendering for assertions (a signal with a copy
         # of every context); production does not, so the measurement does not either.
         from django.template import Template
@@ -270,8 +289,13 @@ def main() -> None:
     parser.add_argument("--explain", type=int, default=0, help="with --profile: query plans of the N slowest")
     parser.add_argument("--memory-rounds", type=int, default=10, help="requests of every dashboard for the RSS")
     parser.add_argument("--memory-only", action="store_true", help="only measure the web process's memory")
+    parser.add_argument("--keep", action="store_true", help="keep the seeded database and reuse it when a later "
+                        "run asks for the same size (no Odoo baseline then)")
+    parser.add_argument("--no-baseline", action="store_true", help="skip the Odoo baseline (e.g. at scale x10)")
     args = parser.parse_args()
-    with bench_db():
+    # A kept database is named by its size, so a default-size and a x10 network can be kept side by side.
+    suffix = f"dashboards_bench_{args.stores}_{args.open}_{args.closed}" if args.keep else "dashboards_bench"
+    with bench_db(suffix, keep=args.keep):
         from django.db import connection
         from django.utils import timezone
 
@@ -280,15 +304,23 @@ def main() -> None:
         from tests.odoo_ready import portal_ready
 
         now = timezone.now()
-        started = time.perf_counter()
-        seeded = seed_portal(args, now)
-        vacuum_analyze()
-        print(f"seeded {args.stores} stores, {args.open} open and {args.closed} closed items on "
-              f"{connection.vendor} in {time.perf_counter() - started:.0f} s")
-        started = time.perf_counter()
-        cells = rollups_build()
-        print(f"rollups: {cells} cells (store, day, kind) rebuilt from the rows in "
-              f"{time.perf_counter() - started:.0f} s", flush=True)
+        seeded = seeded_before(args) if args.keep else None
+        if seeded is None:
+            if args.keep:  # a kept database of another size: start again
+                from django.core.management import call_command
+
+                call_command("flush", interactive=False, verbosity=0)
+            started = time.perf_counter()
+            seeded = seed_portal(args, now)
+            vacuum_analyze()
+            print(f"seeded {args.stores} stores, {args.open} open and {args.closed} closed items on "
+                  f"{connection.vendor} in {time.perf_counter() - started:.0f} s")
+            started = time.perf_counter()
+            cells = rollups_build()
+            print(f"rollups: {cells} cells (store, day, kind) rebuilt from the rows in "
+                  f"{time.perf_counter() - started:.0f} s", flush=True)
+        else:
+            print(f"reusing the kept database: {args.stores} stores, {args.open + args.closed} items", flush=True)
         people, region, store = seeded["people"], seeded["regions"][0], seeded["stores"][0]
         region_warehouses = [s.odoo_warehouse_id for s in seeded["stores"] if s.region_id == region.pk]
         cases: list[tuple[str, Any, str, list[int] | None]] = [
@@ -313,6 +345,9 @@ def main() -> None:
         results = {name: measure_portal(user, url, args.runs, cached=False) for name, user, url, _ in cases}
         for name, user, url, _ in cases:
             results[name]["warm"] = measure_portal(user, url, args.runs, cached=True)
+        if args.no_baseline or seeded["items"] is None:
+            print_results(results, None)
+            return
         started = time.perf_counter()
         with running_sandbox(seed_network=True) as server:
             portal_ready(server)  # the store field, as odoo_setup adds it to a stock Odoo
@@ -327,13 +362,23 @@ def main() -> None:
                 if key not in baseline:
                     baseline[key] = measure_baseline(odoo, projects, warehouses, args.baseline_runs, 7)
                 results[name]["baseline"] = baseline[key]
-    print(f"{'dashboard':<22} {'cold p50':>9} {'p95 ms':>7} {'queries':>8} | {'warm p50':>9} {'p95 ms':>7} | "
-          f"{'Odoo p50 s':>10} {'p95 s':>7} {'RPCs':>5} | {'x faster cold p95':>17}")
+    print_results(results, baseline)
+
+
+def print_results(results: dict[str, dict[str, Any]], baseline: dict[str, Any] | None) -> None:
+    import os
+
+    print("load average (1, 5, 15 min) at the end: " + ", ".join(f"{load:.1f}" for load in os.getloadavg()))
+    print(f"{'dashboard':<22} {'cold p50':>9} {'p95 ms':>7} {'queries':>8} | {'warm p50':>9} {'p95 ms':>7}"
+          + (f" | {'Odoo p50 s':>10} {'p95 s':>7} {'RPCs':>5} | {'x faster cold p95':>17}" if baseline else ""))
     for name, r in results.items():
-        b, w = r["baseline"], r["warm"]
-        print(f"{name:<22} {r['p50'] * 1000:>9.1f} {r['p95'] * 1000:>7.1f} {r['queries']:>8} | {w['p50'] * 1000:>9.1f} "
-              f"{w['p95'] * 1000:>7.1f} | {b['p50']:>10.2f} {b['p95']:>7.2f} {b['calls']:>5.0f} | "
-              f"{b['p95'] / r['p95']:>17.0f}")
+        w = r["warm"]
+        line = (f"{name:<22} {r['p50'] * 1000:>9.1f} {r['p95'] * 1000:>7.1f} {r['queries']:>8} | "
+                f"{w['p50'] * 1000:>9.1f} {w['p95'] * 1000:>7.1f}")
+        if baseline:
+            b = r["baseline"]
+            line += (f" | {b['p50']:>10.2f} {b['p95']:>7.2f} {b['calls']:>5.0f} | {b['p95'] / r['p95']:>17.0f}")
+        print(line)
 
 
 if __name__ == "__main__":

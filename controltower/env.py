@@ -99,6 +99,16 @@ def csv(name: str, default: list[str] | None = None) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def urls(name: str, default: list[str], *, schemes: tuple[str, ...]) -> list[str]:
+    """A comma-separated list of URLs, each starting with one of `schemes`."""
+    values = csv(name, default)
+    for value in values:
+        if value.split("://", 1)[0] not in schemes:
+            raise ImproperlyConfigured(f"{name}: every entry must start with one of "
+                                       f"{', '.join(s + '://' for s in schemes)}.")
+    return values
+
+
 def choice(name: str, default: str, options: tuple[str, ...]) -> str:
     value = text(name, default)
     for option in options:

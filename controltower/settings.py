@@ -195,11 +195,11 @@ if REDIS_URL:
     _layer_timeout = env.decimal("CT_CHANNEL_LAYER_SOCKET_TIMEOUT", 10.0, minimum=6)
     # Pools with health checks and a quick retry (controltower/redis_pools.py): connections that died with a
     # Redis restart are replaced on first use, so websockets and the cache recover as soon as it is back.
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {
-        "hosts": [{"address": REDIS_URL,
-                   **redis_pool_options(asyncio=True, socket_timeout=_layer_timeout),
-                   "max_connections": env.integer("CT_CHANNEL_LAYER_MAX_CONNECTIONS", 1000, minimum=10)}],
-        "prefix": "ct"}}}
+    _layer_urls = env.urls("CT_CHANNEL_LAYER_REDIS_URLS", [REDIS_URL], schemes=("redis", "rediss", "unix"))
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"prefix": "ct",
+        "hosts": [{"address": address, **redis_pool_options(asyncio=True, socket_timeout=_layer_timeout),
+                   "max_connections": env.integer("CT_CHANNEL_LAYER_MAX_CONNECTIONS", 1000, minimum=10)}
+                  for address in _layer_urls]}}}  # several URLs: channels_redis shards groups over them
     # The cache fails open: while Redis is away pages are computed afresh and limits start over.
     CACHES: dict[str, dict[str, Any]] = {"default": {"BACKEND": "controltower.cache.FailOpenRedisCache",
                                                      "LOCATION": REDIS_URL, "KEY_PREFIX": "ct",

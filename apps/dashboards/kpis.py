@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet, Value
+from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 from django.db.models.lookups import GreaterThanOrEqual, LessThan, LessThanOrEqual
 
 from apps.dashboards.aggregates import SecondsList, seconds_list
@@ -55,13 +55,12 @@ def _finished_in(source: Source, start: datetime, end: datetime) -> Q:
 
 
 def _today(source: Source, start: datetime, now: datetime) -> dict[str, Any]:
-    """One kind's figures from its rows: open now, and today's (`start` is today's midnight)."""
+    """One kind's figures of today from its rows (`start` is today's midnight)."""
     opened = Q(**{f"{source.opened_field}__gte": start})
     due = Q(deadline__gte=start, deadline__lt=now)
     if source.excluded is not None:
         due &= ~source.excluded
     aggregates: dict[str, Any] = {
-        "open": Count("pk", filter=source.open_q), "overdue": Count("pk", filter=source.open_q & Q(deadline__lt=now)),
         "opened": Count("pk", filter=opened), "finished": Count("pk", filter=_finished_in(source, start, now)),
         "due": Count("pk", filter=due),
         "met": Count("pk", filter=due & source.done & Q(LessThanOrEqual(source.finished(), F("deadline")))),
@@ -75,8 +74,21 @@ def _today(source: Source, start: datetime, now: datetime) -> dict[str, Any]:
 
 
 def _touched_today(source: Source, start: datetime, now: datetime) -> Q:
-    return (source.open_q | Q(deadline__gte=start, deadline__lt=now) | source.finished_since(start)
+    return (Q(deadline__gte=start, deadline__lt=now) | source.finished_since(start)
             | Q(**{f"{source.opened_field}__gte": start}))
+
+
+def _open_counts(viewer: Viewer, stores: StoreFilter, now: datetime) -> list[dict[str, Any]]:
+    """Open and overdue per kind and store, every kind in one statement (UNION ALL): each part is an
+    index-only scan of the kind's partial index on its open rows (deadline, store; migration 0005), so
+    no table page is read whatever the table's size."""
+    allowed = viewer.allowed(stores)
+    parts = [source.model.objects.order_by().filter(source.open_q, store_id__in=allowed).values("store_id")
+             .annotate(kind=Value(source.key), open=Count("*"), overdue=Count("deadline", filter=Q(deadline__lt=now)))
+             for source in sources()]
+    if not parts:
+        return []
+    return list(parts[0].union(*parts[1:], all=True))
 
 
 @dataclass
@@ -96,48 +108,69 @@ def _add(figures: Figures, name: str, amount: int) -> None:
 
 
 def _rollups(gathered: Gathered, period: Period, allowed: list[int], *, previous: bool) -> None:
-    """The closed days of the period (and of the previous one) from the rollup cells: one query."""
-    first = period.previous_first_day if previous else period.first_day
+    """The closed days of the period (and of the previous one) from the rollup cells: one query.
+
+    Sums are kept per store, kind and period in plain lists and written to the figures once per store
+    (a period's cells are thousands of rows at the HQ); only duration kinds' histograms and exceptions'
+    closing lags are decoded (the other kinds' JSON columns are read as NULL)."""
+    first_day = period.first_day
+    first = period.previous_first_day if previous else first_day
     cells = (DailyRollup.objects.filter(store_id__in=allowed, day__gte=first, day__lt=period.today).order_by()
-             .values_list("kind", "store_id", "day", "opened", "finished", "due", "met", "durations",
-                          "closed_after_days"))
-    for kind, store_id, day, opened, finished, due, met, durations, closed_after in cells:
-        figures, current = gathered.store(store_id), day >= period.first_day
-        suffix = "" if current else "_prev"
+             .annotate(hist=Case(When(kind__in=list(DURATION_NAMES), then=F("durations")), default=None),
+                       lags=Case(When(kind=WorkKind.EXCEPTIONS, then=F("closed_after_days")), default=None))
+             .values_list("kind", "store_id", "day", "opened", "finished", "due", "met", "hist", "lags"))
+    sums: dict[tuple[int, str, bool], list[int]] = {}  # opened, finished, due, met, closed
+    trend_in, trend_out = gathered.opened, gathered.finished
+    for kind, store_id, day, opened, finished, due, met, durations, lags in cells:
+        current = day >= first_day
+        total = sums.get((store_id, kind, current))
+        if total is None:
+            total = sums[(store_id, kind, current)] = [0, 0, 0, 0, 0]
+        total[0] += opened
+        total[1] += finished
+        total[2] += due
+        total[3] += met
+        if current and kind != WorkKind.DIRECTIVES:
+            trend_in[day] = trend_in.get(day, 0) + opened
+            trend_out[day] = trend_out.get(day, 0) + finished
+        if durations:
+            name = DURATION_NAMES[kind] if current else DURATION_NAMES[kind] + "_prev"
+            histogram_add(gathered.store(store_id).histogram(name), durations)
+        if lags:
+            # Closed by the period's end: any lag for the current period (it ends now); for the previous
+            # one, closed on a day before the current period's first day.
+            limit = None if current else (first_day - day).days
+            total[4] += sum(count for lag, count in lags.items() if limit is None or int(lag) < limit)
+    for (store_id, kind, current), (opened, finished, due, met, closed) in sums.items():
+        figures, suffix = gathered.store(store_id), "" if current else "_prev"
         if kind == WorkKind.DIRECTIVES:
             _add(figures, f"directives_due{suffix}", due)
             _add(figures, f"directives_met{suffix}", met)
             continue
         for name, amount in (("opened", opened), ("finished", finished), ("due", due), ("met", met)):
             _add(figures, f"{name}{suffix}", amount)
-        if current:
-            gathered.opened[day] = gathered.opened.get(day, 0) + opened
-            gathered.finished[day] = gathered.finished.get(day, 0) + finished
-            if kind in FINISHED_NAMES:
-                _add(figures, FINISHED_NAMES[kind], finished)
-        if kind in DURATION_NAMES and durations:
-            histogram_add(figures.histogram(DURATION_NAMES[kind] + suffix), durations)
+        if current and kind in FINISHED_NAMES:
+            _add(figures, FINISHED_NAMES[kind], finished)
         if kind == WorkKind.EXCEPTIONS:
-            # Closed by the period's end: any lag for the current period (it ends now); for the previous
-            # one, closed on a day before the current period's first day.
-            limit = None if current else (period.first_day - day).days
-            closed = sum(count for lag, count in closed_after.items() if limit is None or int(lag) < limit)
             _add(figures, f"exceptions_opened{suffix}", opened)
             _add(figures, f"exceptions_closed{suffix}", closed)
 
 
 def _live(gathered: Gathered, viewer: Viewer, period: Period, stores: StoreFilter) -> None:
-    """Today and the work open now, from the rows: one grouped query per kind of work."""
+    """Today and the work open now, from the rows: one query for every kind's open counts and one per
+    kind for today's rows (both bounded by what is open or happened today, not by the table's size)."""
     start, now = period.today_start, period.end
+    for row in _open_counts(viewer, stores, now):
+        figures = gathered.store(row["store_id"])
+        counts = figures.by_source.setdefault(row["kind"], {"open": 0, "overdue": 0})
+        for name in ("open", "overdue"):
+            _add(figures, name, row[name])
+            counts[name] += row[name]
     for source in sources():
         rows = (_scoped(source, viewer, stores).filter(_touched_today(source, start, now)).values("store_id")
                 .annotate(**_today(source, start, now)))
         for row in rows:
             figures = gathered.store(row["store_id"])
-            counts = figures.by_source.setdefault(source.key, {"open": 0, "overdue": 0})
-            for name in ("open", "overdue"):
-                _add(figures, name, row[name])
-                counts[name] += row[name]
             for name in ("opened", "finished", "due", "met"):
                 _add(figures, name, row[name])
             gathered.opened[period.today] = gathered.opened.get(period.today, 0) + row["opened"]
@@ -173,7 +206,7 @@ def gather(viewer: Viewer, period: Period, stores: StoreFilter = None, *, previo
     memo: dict[Any, Gathered] = viewer.__dict__.setdefault("_kpi_gathered", {})
     scope = tuple(stores) if stores is not None else None
     for key in ((period.key, period.end, scope, True), (period.key, period.end, scope, previous)):
-        if key in memo:
+        if key in memo:  # with the previous period is a superset of without
             return memo[key]
     gathered = Gathered()
     _rollups(gathered, period, viewer.allowed(stores), previous=previous)
@@ -182,9 +215,11 @@ def gather(viewer: Viewer, period: Period, stores: StoreFilter = None, *, previo
     return gathered
 
 
-def store_figures(viewer: Viewer, period: Period, stores: StoreFilter = None) -> dict[int, Figures]:
-    """Figures per store (p50 and p90 durations from each store's histograms)."""
-    gathered = gather(viewer, period, stores)
+def store_figures(viewer: Viewer, period: Period, stores: StoreFilter = None, *,
+                  previous: bool = False) -> dict[int, Figures]:
+    """Figures per store (p50 and p90 durations from each store's histograms). `previous`: read the
+    previous period as well when the page shows it elsewhere (the HQ tiles), so one read serves both."""
+    gathered = gather(viewer, period, stores, previous=previous)
     result = {}
     for store_id, figures in gathered.stores.items():
         own = Figures()
@@ -229,9 +264,10 @@ class TrendPoint:
     finished: int
 
 
-def trend(viewer: Viewer, period: Period, stores: StoreFilter = None) -> list[TrendPoint]:
-    """Work in (opened) and work out (finished) per day or week of the period."""
-    gathered = gather(viewer, period, stores)
+def trend(viewer: Viewer, period: Period, stores: StoreFilter = None, *, previous: bool = False) -> list[TrendPoint]:
+    """Work in (opened) and work out (finished) per day or week of the period (`previous`: as in
+    `store_figures`)."""
+    gathered = gather(viewer, period, stores, previous=previous)
     opened: dict[date, int] = {}
     finished: dict[date, int] = {}
     weekly = period.bucket == "week"

@@ -178,7 +178,7 @@ class HqDashboard:
 
     @cached_property
     def store_figures(self) -> dict[int, Figures]:
-        return self._cached("store-figures", lambda: kpis.store_figures(self.viewer, self.period))
+        return self._cached("store-figures", lambda: kpis.store_figures(self.viewer, self.period, previous=True))
 
     @cached_property
     def region_rows(self) -> list[Any]:
@@ -207,4 +207,4 @@ class HqDashboard:
 
     @cached_property
     def trend(self) -> list[kpis.TrendPoint]:
-        return self._cached("trend", lambda: kpis.trend(self.viewer, self.period))
+        return self._cached("trend", lambda: kpis.trend(self.viewer, self.period, previous=True))

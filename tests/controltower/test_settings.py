@@ -137,3 +137,19 @@ def test_it_refuses_debug_in_production(tmp_path: Path) -> None:
     assert "DJANGO_DEBUG=true is refused in production" in result.stderr
     assert run({**PROD, "DJANGO_DEBUG": "false"}, tmp_path=tmp_path).returncode == 0
     assert json.loads(run({"DJANGO_DEBUG": "true"}, tmp_path=tmp_path).stdout)["debug"] is True  # embedded: fine
+
+
+def test_it_shards_the_channel_layer_over_the_listed_redis_servers(tmp_path: Path) -> None:
+    probe = ("import django, json; django.setup(); from django.conf import settings; "
+             "print(json.dumps([h['address'] for h in settings.CHANNEL_LAYERS['default']['CONFIG']['hosts']]))")
+    env = {"REDIS_URL": "redis://127.0.0.1:6379/1"}
+    single = run(env, "-c", probe, tmp_path=tmp_path)
+    assert single.returncode == 0, single.stderr
+    assert json.loads(single.stdout) == ["redis://127.0.0.1:6379/1"]
+    sharded = run({**env, "CT_CHANNEL_LAYER_REDIS_URLS": "redis://a:6379/0, redis://b:6379/0"}, "-c", probe,
+                  tmp_path=tmp_path)
+    assert sharded.returncode == 0, sharded.stderr
+    assert json.loads(sharded.stdout) == ["redis://a:6379/0", "redis://b:6379/0"]
+    refused = run({**env, "CT_CHANNEL_LAYER_REDIS_URLS": "http://a:6379/0"}, "-c", probe, tmp_path=tmp_path)
+    assert refused.returncode != 0
+    assert "CT_CHANNEL_LAYER_REDIS_URLS" in refused.stderr

@@ -24,9 +24,9 @@ pytestmark = pytest.mark.django_db
 # the scope (once per request), then a fixed number of aggregation queries per panel (two per source
 # for KPI figures: open work and the period's rows). The pins carry a margin of 3 for navigation
 # entries other apps may add; the exact count is asserted equal at both data sizes.
-# KPI figures: one query for the period's rollup cells (closed days), one per kind of work for today and
-# the open work, one for today's directives; the panels of one page share them (regions and the trend
-# add none), hence the lower HQ and region pins since the rollups.
+# KPI figures: one query for the period's rollup cells (closed days), one for every kind's open work
+# (index-only, UNION ALL), one per kind of work for today's rows, one for today's directives; the panels
+# of one page share them (regions and the trend add none; the HQ reads the previous period once for all).
 NAV_MARGIN = 3
 PANEL_PINS = {
     "hq": {"tiles": 10, "regions": 11, "stores": 11, "breaches": 11, "health": 7, "trend": 10},
