@@ -19,6 +19,7 @@ from typing import Any
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
+from apps.portal.phrases import phrase
 from apps.sync import conf
 from apps.sync.models import Feed, RunStatus, SyncRun
 
@@ -59,10 +60,11 @@ class Lease:
             interrupted = SyncRun.objects.filter(pk=held["lease_run_id"], status=RunStatus.RUNNING).first()
         if interrupted is not None:
             interrupted.status, interrupted.finished_at = RunStatus.INTERRUPTED, now
-            interrupted.error = (f"Interrupted: the run stopped renewing its lease, which lapsed at "
-                                 f"{held['lease_expires_at']:%Y-%m-%d %H:%M:%S} UTC; run {run.pk} took the feed "
-                                 "over from the last applied batch.")
-            interrupted.save(update_fields=["status", "finished_at", "error"])
+            said = phrase("Interrupted: the run stopped renewing its lease, which lapsed at %(lapsed)s UTC; run "
+                          "%(run)s took the feed over from the last applied batch.",
+                          lapsed=f"{held['lease_expires_at']:%Y-%m-%d %H:%M:%S}", run=str(run.pk))
+            interrupted.error, interrupted.error_wording = said.english(), said.data()
+            interrupted.save(update_fields=["status", "finished_at", "error", "error_wording"])
             logger.warning("Sync of feed %s: run %s was interrupted; run %s continues", feed.slug,
                            interrupted.pk, run.pk)
         return cls(feed_id=feed.pk, run_id=run.pk, interrupted=interrupted)
