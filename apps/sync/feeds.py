@@ -14,7 +14,7 @@ from django.db import transaction
 
 from apps.directives.conf import PROJECT as DIRECTIVE_PROJECT
 from apps.integration.conf import STORE_FIELD  # the field odoo_setup adds where Odoo has no warehouse link
-from apps.portal.phrases import Text, phrase
+from apps.portal.phrases import Phrase, Text, phrase
 from apps.sync.domain import validate_domain
 from apps.sync.feed_history import BEFORE_VERSIONS
 from apps.sync.mirror import mirror_close_open
@@ -267,6 +267,9 @@ def feed_error_text(feed: Feed, exc: Exception) -> Text:
     `odoo_setup` adds it, and Odoo's own message ("Invalid field ...") does not say that. Odoo's
     message stays as Odoo wrote it; the portal's hint is a phrase, read in each reader's language."""
     text = f"{type(exc).__name__}: {exc}"
+    said = getattr(exc, "said", None)  # the portal's own refusals (a stalled page, a lost lease)
+    if isinstance(said, Phrase):
+        return phrase("%(error)s: %(said)s", error=type(exc).__name__, said=said)
     if "Invalid field" in str(exc) and STORE_FIELD in str(exc):
         return phrase("Odoo has no field %(field)s on %(model)s (a stock Odoo does not): run %(command)s to add "
                       "it. %(error)s", field=STORE_FIELD, model=feed.odoo_model,

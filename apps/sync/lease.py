@@ -19,7 +19,7 @@ from typing import Any
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
-from apps.portal.phrases import phrase
+from apps.portal.phrases import Phrase, phrase
 from apps.sync import conf
 from apps.sync.models import Feed, RunStatus, SyncRun
 
@@ -27,7 +27,12 @@ logger = logging.getLogger(__name__)
 
 
 class LeaseLost(RuntimeError):
-    """Another run took the feed over: this one stopped renewing for longer than the lease."""
+    """Another run took the feed over: this one stopped renewing for longer than the lease. `said` is
+    the message as a phrase, kept with the run's error for each reader's language."""
+
+    def __init__(self, said: Phrase) -> None:
+        super().__init__(said.english())
+        self.said = said
 
 
 def _expiry() -> datetime:
@@ -82,7 +87,7 @@ class Lease:
         lost the feed rolls its batch back."""
         if not Feed.objects.filter(pk=self.feed_id, lease_run_id=self.run_id).update(lease_expires_at=_expiry(),
                                                                                       **changes):
-            raise LeaseLost(f"Run {self.run_id} lost the feed's lease to another run.")
+            raise LeaseLost(phrase("Run %(run)s lost the feed's lease to another run.", run=str(self.run_id)))
 
     def holds(self) -> bool:
         return Feed.objects.filter(pk=self.feed_id, lease_run_id=self.run_id).exists()
