@@ -9,7 +9,7 @@ subscribes is in README "Development" → "Events". The incidents' events are de
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from apps.events.base import Event, all_event_types
@@ -104,11 +104,14 @@ class ApprovalDeadlineExtended(_ApprovalEvent):
 class ApprovalEscalated(_ApprovalEvent):
     """A request went to the escalation tier (a person's override or its deadline passing).
 
-    Payload: `request` (at its new tier), `reason`, `recipients` (the people who now decide it).
+    Payload: `request` (at its new tier), `reason` (English when the portal wrote it), `recipients`
+    (the people who now decide it), `reason_wording` (the portal's reason as a phrase, for each
+    reader's language; empty for a person's reason, shown as they wrote it).
     """
 
     reason: str
     recipients: tuple[User, ...]
+    reason_wording: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

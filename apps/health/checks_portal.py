@@ -18,7 +18,7 @@ from apps.health import conf
 from apps.health.models import HealthSignal, SignalCategory, SignalStatus, WorkerHeartbeat
 from apps.health.readings import Reading, ago, graded
 from apps.integration.selectors import unassigned_count
-from apps.portal.phrases import Joined, Phrase, phrase, phrase_plural
+from apps.portal.phrases import Joined, Phrase, kept, label_phrase, phrase, phrase_plural
 from apps.sync.models import Feed, PendingRefetch, RunKind, RunStatus, SyncRun, WebhookRejection
 from apps.writeback.models import IN_FLIGHT, WriteBack, WriteBackStatus
 
@@ -49,7 +49,8 @@ def feed_readings(*, now: datetime) -> list[Reading]:
         detail: Phrase
         if since is None:
             status = SignalStatus.FAILING if feed.last_error else SignalStatus.DEGRADED
-            detail = phrase("Never synced: %(error)s", error=feed.last_error) if feed.last_error \
+            error = kept(feed.last_error_wording, feed.last_error)
+            detail = phrase("Never synced: %(error)s", error=error) if feed.last_error \
                 else phrase("Not synced yet")
         else:
             status = graded(since, degraded=conf.SYNC_LAG_DEGRADED_SECONDS, failing=conf.SYNC_LAG_FAILING_SECONDS)
@@ -58,7 +59,7 @@ def feed_readings(*, now: datetime) -> list[Reading]:
             detail = phrase("Last success %(ago)s", ago=ago(since))
             if feed.last_status in BROKEN_RUNS and feed.last_error:
                 detail = phrase("Last success %(ago)s; latest run failed: %(error)s", ago=ago(since),
-                                error=feed.last_error)
+                                error=kept(feed.last_error_wording, feed.last_error))
         readings.append(Reading(
             f"sync.feed.{feed.slug}", phrase("Sync: %(feed)s", feed=feed.name), SignalCategory.SYNC, status, rule,
             detail=detail,
@@ -79,7 +80,7 @@ def sync_errors_reading(*, now: datetime) -> Reading:
                     "interrupted in the last hour", failed=failed, total=runs["total"])
     if last is not None:
         detail = phrase("%(runs)s; latest: %(feed)s (%(kind)s): %(error)s", runs=detail, feed=last.feed.slug,
-                        kind=last.kind, error=last.error)
+                        kind=label_phrase(RunKind(last.kind).label), error=kept(last.error_wording, last.error))
     return Reading("sync.errors", phrase("Sync run errors"), SignalCategory.SYNC, graded(failed, degraded=1),
                    phrase("a failed or interrupted sync run in the last hour → degraded"), detail=detail,
                    value=float(failed),
@@ -145,6 +146,13 @@ def hint_readings(*, now: datetime) -> list[Reading]:
     counted = WebhookRejection.objects.filter(received_at__gte=now - timedelta(hours=1)).aggregate(
         total=Sum("count", default=0), noise=Sum("count", default=0, filter=Q(reason__in=NOISE_REJECTIONS)))
     rejected, noise = counted["total"], counted["noise"]
+    detail = phrase("%(count)s rejected in the last hour, %(noise)s of them a wrong token or over the rate limit",
+                    count=rejected, noise=noise)
+    latest = WebhookRejection.objects.filter(received_at__gte=now - timedelta(hours=1)).order_by("-last_at") \
+        .only("reason", "detail", "detail_wording").first() if rejected else None
+    if latest is not None and latest.detail:
+        detail = phrase("%(rejected)s; latest (%(reason)s): %(detail)s", rejected=detail, reason=latest.reason,
+                        detail=kept(latest.detail_wording, latest.detail))
     return [
         Reading("hints.pending", phrase("Webhook hints accepted, waiting for refetch"), SignalCategory.HINTS,
                 graded(age, degraded=conf.HINT_AGE_DEGRADED_SECONDS, failing=5 * conf.HINT_AGE_DEGRADED_SECONDS),
@@ -157,8 +165,7 @@ def hint_readings(*, now: datetime) -> list[Reading]:
                 graded(rejected, degraded=1, failing=conf.REJECTIONS_FAILING + noise),
                 phrase("rejections in the last hour: ≥ 1 → degraded, ≥ %(failing)s with the right token → failing",
                        failing=conf.REJECTIONS_FAILING),
-                detail=phrase("%(count)s rejected in the last hour, %(noise)s of them a wrong token or over the rate "
-                              "limit", count=rejected, noise=noise),
+                detail=detail,
                 value=float(rejected), action_url=reverse("admin:sync_webhookrejection_changelist")),
     ]
 

@@ -56,14 +56,15 @@ def health_check_all(*, gateway: OdooGateway | None = None) -> None:
 def readiness_record(report: Readiness, *, now: datetime | None = None) -> list[HealthSignal]:
     """The `odoo_setup` report as one signal: missing → failing, only warnings → degraded."""
     status = SignalStatus.FAILING if report.missing else SignalStatus.DEGRADED if report.warnings else SignalStatus.OK
-    # The findings are `odoo_setup`'s own report, in English like the command.
+    # The findings are phrases: each reader reads them in their own language.
     detail = report.summary() if report.ready and not report.warnings else \
         phrase("%(summary)s. Details and fixes: %(command)s", summary=report.summary(),
                command="python manage.py odoo_setup --check")
     reading = Reading("odoo.readiness", phrase("Odoo integration readiness"), SignalCategory.ODOO_READINESS, status,
                       phrase("a missing right, field, target or store mapping → failing; warnings only → degraded"),
                       detail=detail, value=float(len(report.missing)),
-                      data={"missing": [f.text for f in report.missing], "warnings": [f.text for f in report.warnings]})
+                      data={"missing": [f.text.english() for f in report.missing],
+                            "warnings": [f.text.english() for f in report.warnings]})
     return signals_record([reading], categories=[SignalCategory.ODOO_READINESS], now=now)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop as _
 
 from controltower import env
 
@@ -44,33 +45,33 @@ class Right:
     """A feature of the portal and the Odoo groups (any of them) that let the integration user do it."""
 
     key: str
-    feature: str
+    feature: str  # msgids: readiness findings are written in each reader's language
     groups: tuple[str, ...]
     without: str  # what stops working without it
     models: tuple[str, ...] = ()  # the feature is only checked when one of these models is mirrored
 
 
 RIGHTS: tuple[Right, ...] = (
-    Right("purchase", "Approve purchase orders", ("purchase.group_purchase_manager",),
-          "approvals of purchase orders do nothing: Odoo answers and leaves the order waiting",
+    Right("purchase", _("Approve purchase orders"), ("purchase.group_purchase_manager",),
+          _("approvals of purchase orders do nothing: Odoo answers and leaves the order waiting"),
           ("purchase.order",)),
-    Right("stock_counts", "Apply or clear stock counts", ("stock.group_stock_manager",),
-          "stock count approvals are refused", ("stock.quant",)),
-    Right("refunds", "Post or cancel customer refunds",
+    Right("stock_counts", _("Apply or clear stock counts"), ("stock.group_stock_manager",),
+          _("stock count approvals are refused"), ("stock.quant",)),
+    Right("refunds", _("Post or cancel customer refunds"),
           ("account.group_account_invoice", "account.group_account_manager"),
-          "refund approvals are refused", ("account.move",)),
-    Right("expenses", "Approve or refuse expense reports",
+          _("refund approvals are refused"), ("account.move",)),
+    Right("expenses", _("Approve or refuse expense reports"),
           ("hr_expense.group_hr_expense_team_approver", "hr_expense.group_hr_expense_manager"),
-          "expense approvals are refused", ("hr.expense.sheet", "hr.expense")),
-    Right("maintenance", "Create and move maintenance requests", ("maintenance.group_equipment_manager",),
-          "refrigeration, facilities and till incidents cannot be reassigned or closed",
+          _("expense approvals are refused"), ("hr.expense.sheet", "hr.expense")),
+    Right("maintenance", _("Create and move maintenance requests"), ("maintenance.group_equipment_manager",),
+          _("refrigeration, facilities and till incidents cannot be reassigned or closed"),
           ("maintenance.request",)),
-    Right("tasks", "Create incident tasks", ("project.group_project_user", "project.group_project_manager"),
-          "stock, safety, customer, staffing and compliance incidents never reach Odoo", ("project.task",)),
-    Right("chatter", "Post notes in the chatter", ("base.group_user",),
-          "decisions and comments are not noted on Odoo's documents"),
-    Right("health", "Read scheduled actions and outgoing emails", ("base.group_system",),
-          "workflow health cannot see failing scheduled actions or emails"),
-    Right("setup", "Add the store field and install hint rules", ("base.group_system",),
-          "odoo_setup cannot create the store field, its form view or the webhook rules"),
+    Right("tasks", _("Create incident tasks"), ("project.group_project_user", "project.group_project_manager"),
+          _("stock, safety, customer, staffing and compliance incidents never reach Odoo"), ("project.task",)),
+    Right("chatter", _("Post notes in the chatter"), ("base.group_user",),
+          _("decisions and comments are not noted on Odoo's documents")),
+    Right("health", _("Read scheduled actions and outgoing emails"), ("base.group_system",),
+          _("workflow health cannot see failing scheduled actions or emails")),
+    Right("setup", _("Add the store field and install hint rules"), ("base.group_system",),
+          _("odoo_setup cannot create the store field, its form view or the webhook rules")),
 )

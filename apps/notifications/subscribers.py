@@ -68,7 +68,8 @@ def approval_escalated(events: Sequence[ApprovalEscalated]) -> None:
         notify(kind=NotificationKind.ESCALATION, recipients=event.recipients,
                subject=Words(gettext_lazy("Escalated to you: %(request)s (%(store)s)"), request=str(request),
                              store=request.store.code),
-               body=event.reason, link=reverse("approvals:detail", args=[request.pk]), store=request.store)
+               body=phrase_lazy(event.reason_wording, event.reason),
+               link=reverse("approvals:detail", args=[request.pk]), store=request.store)
 
 
 def approval_reminder_due(events: Sequence[ApprovalReminderDue]) -> None:

@@ -33,6 +33,7 @@ from apps.operations.projector import change_emit, exceptions_reassess
 from apps.operations.rules import timezone_of
 from apps.organisation.roles import Action
 from apps.organisation.scope import can
+from apps.portal.phrases import phrase
 from apps.writeback.services import writeback_enqueue
 
 if TYPE_CHECKING:
@@ -95,7 +96,8 @@ def _record(exception: OpsException, action: str, *, actor: User, before: str, r
     owner = exception.owner.get_username() if exception.owner else None
     audit_record(action=f"exception.{action}", target=exception, actor=actor, store=exception.store,
                  request=request, before={"status": before}, message=note,
-                 after={"status": exception.status, "owner": owner, **(data or {})})
+                 after={"status": exception.status, "owner": owner,
+                        **{key: value for key, value in (data or {}).items() if key != "note_phrase"}})
     change_emit(exception, event)
     return event
 
@@ -126,8 +128,9 @@ def exception_assign(*, exception: OpsException, actor: User, owner: User,
             "name": owner.get_username(), "store": exception.store.code})
     before = exception.status
     exception.owner = owner
-    _record(exception, EventAction.ASSIGNED, actor=actor, before=before, request=request,
-            note=f"Assigned to {owner.get_username()}", data={"assigned_to": owner.get_username()})
+    said = phrase("Assigned to %(owner)s", owner=owner.get_username())
+    _record(exception, EventAction.ASSIGNED, actor=actor, before=before, request=request, note=said.english(),
+            data={"assigned_to": owner.get_username(), "note_phrase": said.data()})
     return exception
 
 

@@ -134,6 +134,12 @@ class Stored:
     data: dict[str, Any]
 
 
+def kept(wording: dict[str, Any] | None, fallback: str) -> Stored | str:
+    """A row's kept text as a value of a new phrase: its phrase when it has one, else its English
+    (a row made before phrases were kept, or words Odoo wrote)."""
+    return Stored(wording) if wording else fallback
+
+
 def phrase(message: str, /, **values: Any) -> Phrase:
     """A text to keep and write later in each reader's language (`message` is marked for translation)."""
     return Phrase(message, values)
@@ -142,6 +148,13 @@ def phrase(message: str, /, **values: Any) -> Phrase:
 def phrase_plural(singular: str, plural: str, /, number: str, **values: Any) -> Phrase:
     """A phrase whose wording follows a number (`number` names the value): "1 probe", "3 probes"."""
     return Phrase(singular, values, plural=plural, count=number)
+
+
+def label_phrase(label: StrOrPromise) -> Phrase:
+    """A choice's label (a lazy `gettext` of a `TextChoices`) kept by its msgid, so it is written in
+    each reader's language: `phrase(str(label))` would keep the words of whoever made the text."""
+    with translation.override(None):
+        return Phrase(str(label))
 
 
 def _encode(value: Any) -> Any:

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.odoo_gateway import OdooError, OdooGateway, format_odoo_datetime, get_gateway, parse_odoo_datetime
+from apps.portal.phrases import Text, data_of, english, phrase
 from apps.sync.feeds import feed_error_text
 from apps.sync.lease import Lease, LeaseLost
 from apps.sync.mirror import batch_apply
@@ -39,8 +40,8 @@ def _skipped(run: SyncRun) -> SyncRun:
     return run
 
 
-def _outcome(error: str, poll_started: datetime | None) -> dict[str, Any]:
-    changes: dict[str, Any] = {"last_error": error}
+def _outcome(error: Text, poll_started: datetime | None) -> dict[str, Any]:
+    changes: dict[str, Any] = {"last_error": english(error), "last_error_wording": data_of(error)}
     if not error:
         changes["last_success_at"] = timezone.now()
         if poll_started is not None:
@@ -48,13 +49,13 @@ def _outcome(error: str, poll_started: datetime | None) -> dict[str, Any]:
     return changes
 
 
-def _finish(run: SyncRun, lease: Lease, *, error: str = "", poll_started: datetime | None = None) -> SyncRun:
+def _finish(run: SyncRun, lease: Lease, *, error: Text = "", poll_started: datetime | None = None) -> SyncRun:
     """Record the outcome and release the feed in one update (an incremental run is mostly this). A
     run that lost its lease leaves the feed to the run that took it over."""
     if lease.release(**_outcome(error, poll_started)):
         run.close(error=error)
     else:
-        run.close(error=error or "Another run took the feed over (this run stopped renewing its lease).",
+        run.close(error=error or phrase("Another run took the feed over (this run stopped renewing its lease)."),
                   status=RunStatus.INTERRUPTED)
     return run
 
@@ -127,7 +128,8 @@ def _leased(feed: Feed, run: SyncRun, lease: Lease, gateway: OdooGateway, work: 
     def finish(**changes: Any) -> None:
         run.rpc_calls = gateway.rpc_count - calls_before
         if not lease.release(**_outcome("", poll_started), **changes):
-            raise LeaseLost(f"Run {run.pk} lost the feed's lease to another run.")  # the page rolls back
+            # the page rolls back
+            raise LeaseLost(phrase("Run %(run)s lost the feed's lease to another run.", run=str(run.pk)))
         run.close()
 
     try:

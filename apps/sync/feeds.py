@@ -15,6 +15,7 @@ from django.db import transaction
 from apps.directives.conf import PROJECT as DIRECTIVE_PROJECT
 from apps.incidents.conf import TASK_PROJECT as INCIDENT_PROJECT
 from apps.integration.conf import STORE_FIELD  # the field odoo_setup adds where Odoo has no warehouse link
+from apps.portal.phrases import Phrase, Text, phrase
 from apps.sync.domain import validate_domain
 from apps.sync.feed_history import BEFORE_VERSIONS
 from apps.sync.mirror import mirror_close_open
@@ -265,11 +266,16 @@ def _switch_series(feed: Feed, before: dict[str, Any], after: dict[str, Any], se
     return line + (f"; {closed} open records of the old model closed" if closed else "")
 
 
-def feed_error_text(feed: Feed, exc: Exception) -> str:
+def feed_error_text(feed: Feed, exc: Exception) -> Text:
     """A sync error in words an operator can act on: a stock Odoo lacks the store field until
-    `odoo_setup` adds it, and Odoo's own message ("Invalid field ...") does not say that."""
+    `odoo_setup` adds it, and Odoo's own message ("Invalid field ...") does not say that. Odoo's
+    message stays as Odoo wrote it; the portal's hint is a phrase, read in each reader's language."""
     text = f"{type(exc).__name__}: {exc}"
+    said = getattr(exc, "said", None)  # the portal's own refusals (a stalled page, a lost lease)
+    if isinstance(said, Phrase):
+        return phrase("%(error)s: %(said)s", error=type(exc).__name__, said=said)
     if "Invalid field" in str(exc) and STORE_FIELD in str(exc):
-        return (f"Odoo has no field {STORE_FIELD} on {feed.odoo_model} (a stock Odoo does not): run "
-                f"`python manage.py odoo_setup` to add it. {text}")
+        return phrase("Odoo has no field %(field)s on %(model)s (a stock Odoo does not): run %(command)s to add "
+                      "it. %(error)s", field=STORE_FIELD, model=feed.odoo_model,
+                      command="`python manage.py odoo_setup`", error=text)
     return text

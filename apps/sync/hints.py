@@ -18,6 +18,7 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
+from apps.portal.phrases import Phrase, Text, data_of, english, phrase
 from apps.sync import conf
 from apps.sync.models import Feed, PendingRefetch, WebhookRejection
 
@@ -40,9 +41,12 @@ def hint_path() -> str:
 
 
 class HintRejected(Exception):
-    def __init__(self, status: int, reason: str, message: str) -> None:
-        super().__init__(message)
-        self.status, self.reason, self.message = status, reason, message
+    """A refused hint: `message` (English) answers the sender; `said` is kept for operations, who read
+    it in their own language."""
+
+    def __init__(self, status: int, reason: str, said: Phrase) -> None:
+        super().__init__(said.english())
+        self.status, self.reason, self.said, self.message = status, reason, said, said.english()
 
 
 @dataclass(frozen=True)
@@ -61,42 +65,42 @@ def hint_verify(*, token: str, body: bytes, headers: dict[str, str], now: float 
     """Check token, size, optional HMAC signature with timestamp (replays refused), and shape."""
     expected = webhook_token()
     if not expected or not hmac.compare_digest(token, expected):
-        raise HintRejected(404, "bad_token", "Not found.")
+        raise HintRejected(404, "bad_token", phrase("Not found."))
     if len(body) > MAX_BODY_BYTES:
-        raise HintRejected(413, "too_large", f"Body larger than {MAX_BODY_BYTES} bytes.")
+        raise HintRejected(413, "too_large", phrase("Body larger than %(size)s bytes.", size=str(MAX_BODY_BYTES)))
     secret: str = settings.CT_WEBHOOK_SECRET
     if secret:
         _check_signature(body, headers, secret, time.time() if now is None else now)
     try:
         payload: Any = json.loads(body)
     except ValueError:
-        raise HintRejected(400, "malformed", "Body is not JSON.") from None
+        raise HintRejected(400, "malformed", phrase("Body is not JSON.")) from None
     if not isinstance(payload, dict):
-        raise HintRejected(400, "malformed", 'Body must be a JSON object with "_model" and "_id".')
+        raise HintRejected(400, "malformed", phrase('Body must be a JSON object with "_model" and "_id".'))
     model, odoo_id = payload.get("_model"), payload.get("_id")
     if (not isinstance(model, str) or not isinstance(odoo_id, int) or isinstance(odoo_id, bool)
             or not 0 < odoo_id <= MAX_ODOO_ID):
-        raise HintRejected(400, "malformed", '"_model" must be a model name and "_id" a record id '
-                                             f"between 1 and {MAX_ODOO_ID}.")
+        raise HintRejected(400, "malformed", phrase('"_model" must be a model name and "_id" a record id between 1 '
+                                                    'and %(most)s.', most=str(MAX_ODOO_ID)))
     if not Feed.objects.filter(odoo_model=model, enabled=True).exists():
-        raise HintRejected(422, "unknown_model", f"No enabled feed mirrors {model}.")
+        raise HintRejected(422, "unknown_model", phrase("No enabled feed mirrors %(model)s.", model=model))
     return Hint(odoo_model=model, odoo_id=odoo_id)
 
 
 def _check_signature(body: bytes, headers: dict[str, str], secret: str, now: float) -> None:
     signature, stamp = headers.get("x-signature", ""), headers.get("x-signature-timestamp", "")
     if not signature or not stamp:
-        raise HintRejected(401, "unsigned", "X-Signature and X-Signature-Timestamp are required.")
+        raise HintRejected(401, "unsigned", phrase("X-Signature and X-Signature-Timestamp are required."))
     try:
         timestamp = int(stamp)
     except ValueError:
-        raise HintRejected(401, "bad_signature", "X-Signature-Timestamp must be Unix seconds.") from None
+        raise HintRejected(401, "bad_signature", phrase("X-Signature-Timestamp must be Unix seconds.")) from None
     if abs(now - timestamp) > SIGNATURE_TOLERANCE_SECONDS:
-        raise HintRejected(401, "stale", "Signature timestamp is too old or in the future.")
+        raise HintRejected(401, "stale", phrase("Signature timestamp is too old or in the future."))
     if not hmac.compare_digest(signature, sign(body, timestamp, secret)):
-        raise HintRejected(401, "bad_signature", "Signature does not match.")
+        raise HintRejected(401, "bad_signature", phrase("Signature does not match."))
     if not cache.add(f"sync:hint-seen:{signature}", 1, timeout=SIGNATURE_TOLERANCE_SECONDS * 2):
-        raise HintRejected(409, "replayed", "This signed hint was already received.")
+        raise HintRejected(409, "replayed", phrase("This signed hint was already received."))
 
 
 def _minute_key(prefix: str, address: str | None) -> str:
@@ -123,20 +127,23 @@ def hint_rate_exceeded(*, source_ip: str | None) -> bool:
         return False
     if cache.add(_minute_key("hint-limited", source_ip), 1, timeout=120):
         hint_reject_record(reason="rate_limited", source_ip=source_ip,
-                           detail=f"{calls} calls, {refused} refused this minute from this address")
+                           detail=phrase("%(calls)s calls, %(refused)s refused this minute from this address",
+                                         calls=calls, refused=refused))
     return True
 
 
 _REJECTION_UPSERT = """
-INSERT INTO {table} (received_at, last_at, reason, count, source_ip, detail) VALUES (%s, %s, %s, 1, %s, %s)
+INSERT INTO {table} (received_at, last_at, reason, count, source_ip, detail, detail_wording)
+VALUES (%s, %s, %s, 1, %s, %s, %s)
 ON CONFLICT (reason, received_at) DO UPDATE SET count = {table}.count + 1, last_at = EXCLUDED.last_at,
-    source_ip = EXCLUDED.source_ip, detail = EXCLUDED.detail
+    source_ip = EXCLUDED.source_ip, detail = EXCLUDED.detail, detail_wording = EXCLUDED.detail_wording
 """
 
 
-def hint_reject_record(*, reason: str, source_ip: str | None, detail: str) -> None:
+def hint_reject_record(*, reason: str, source_ip: str | None, detail: Text) -> None:
     """Count one refusal in its reason's row for the current minute (created by the first one).
-    One statement, so concurrent refusals never collide on the row."""
+    One statement, so concurrent refusals never collide on the row. The detail is kept in English
+    and as a phrase, read on the health page in each reader's language."""
     if reason != "rate_limited":
         _counted(_minute_key("hint-refused", source_ip))
     now = timezone.now()
@@ -145,7 +152,7 @@ def hint_reject_record(*, reason: str, source_ip: str | None, detail: str) -> No
     with connection.cursor() as cursor:
         cursor.execute(_REJECTION_UPSERT.format(table=ops.quote_name(WebhookRejection._meta.db_table)),
                        [ops.adapt_datetimefield_value(minute), ops.adapt_datetimefield_value(now), reason,
-                        source_ip, detail[:200]])
+                        source_ip, english(detail)[:200], ops.adapt_json_value(data_of(detail), None)])
 
 
 _PENDING_UPSERT = """

@@ -19,6 +19,7 @@ from typing import Any
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
+from apps.portal.phrases import Phrase, phrase
 from apps.sync import conf
 from apps.sync.models import Feed, RunStatus, SyncRun
 
@@ -26,7 +27,12 @@ logger = logging.getLogger(__name__)
 
 
 class LeaseLost(RuntimeError):
-    """Another run took the feed over: this one stopped renewing for longer than the lease."""
+    """Another run took the feed over: this one stopped renewing for longer than the lease. `said` is
+    the message as a phrase, kept with the run's error for each reader's language."""
+
+    def __init__(self, said: Phrase) -> None:
+        super().__init__(said.english())
+        self.said = said
 
 
 def _expiry() -> datetime:
@@ -59,10 +65,11 @@ class Lease:
             interrupted = SyncRun.objects.filter(pk=held["lease_run_id"], status=RunStatus.RUNNING).first()
         if interrupted is not None:
             interrupted.status, interrupted.finished_at = RunStatus.INTERRUPTED, now
-            interrupted.error = (f"Interrupted: the run stopped renewing its lease, which lapsed at "
-                                 f"{held['lease_expires_at']:%Y-%m-%d %H:%M:%S} UTC; run {run.pk} took the feed "
-                                 "over from the last applied batch.")
-            interrupted.save(update_fields=["status", "finished_at", "error"])
+            said = phrase("Interrupted: the run stopped renewing its lease, which lapsed at %(lapsed)s UTC; run "
+                          "%(run)s took the feed over from the last applied batch.",
+                          lapsed=f"{held['lease_expires_at']:%Y-%m-%d %H:%M:%S}", run=str(run.pk))
+            interrupted.error, interrupted.error_wording = said.english(), said.data()
+            interrupted.save(update_fields=["status", "finished_at", "error", "error_wording"])
             logger.warning("Sync of feed %s: run %s was interrupted; run %s continues", feed.slug,
                            interrupted.pk, run.pk)
         return cls(feed_id=feed.pk, run_id=run.pk, interrupted=interrupted)
@@ -80,7 +87,7 @@ class Lease:
         lost the feed rolls its batch back."""
         if not Feed.objects.filter(pk=self.feed_id, lease_run_id=self.run_id).update(lease_expires_at=_expiry(),
                                                                                       **changes):
-            raise LeaseLost(f"Run {self.run_id} lost the feed's lease to another run.")
+            raise LeaseLost(phrase("Run %(run)s lost the feed's lease to another run.", run=str(self.run_id)))
 
     def holds(self) -> bool:
         return Feed.objects.filter(pk=self.feed_id, lease_run_id=self.run_id).exists()

@@ -8,6 +8,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.portal.phrases import Text, data_of, english, phrase_text
+
 
 class FeedKind(models.TextChoices):
     APPROVAL = "approval", _("Approval")
@@ -72,6 +74,8 @@ class Feed(models.Model):
                                   help_text=_("The run holding the lease."))
     last_success_at = models.DateTimeField(_("last success at"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
+    last_error_wording = models.JSONField(_("last error wording"), default=dict, blank=True, help_text=_(
+        "The last error as a phrase, written in each reader's language (last error keeps the English)."))
 
     class Meta:
         ordering = ["slug"]
@@ -156,6 +160,8 @@ class SyncRun(models.Model):
     lag_seconds = models.FloatField(_("lag seconds"), null=True, blank=True,
                                     help_text=_("Age of the newest change seen when the run ended."))
     error = models.TextField(_("error"), blank=True)
+    error_wording = models.JSONField(_("error wording"), default=dict, blank=True, help_text=_(
+        "The error as a phrase, written in each reader's language (error keeps the English)."))
 
     class Meta:
         ordering = ["-started_at", "-id"]
@@ -171,12 +177,18 @@ class SyncRun(models.Model):
             return None
         return min(1.0, self.fetched / self.total_expected)
 
-    def close(self, *, error: str = "", status: str | None = None) -> None:
-        """Record the outcome: failed when there is an error, succeeded otherwise (or `status`)."""
+    def close(self, *, error: Text = "", status: str | None = None) -> None:
+        """Record the outcome: failed when there is an error, succeeded otherwise (or `status`). A
+        portal-made error is kept in English and as a phrase for each reader's language."""
         self.finished_at = timezone.now()
         self.status = status or (RunStatus.FAILED if error else RunStatus.OK)
-        self.error = error
+        self.error, self.error_wording = english(error), data_of(error)
         self.save()
+
+    @property
+    def error_text(self) -> str:
+        """The error in the reader's language; Odoo's own words stay as Odoo wrote them."""
+        return phrase_text(self.error_wording, self.error)
 
     def tally(self, fetched: int, created: int, upserted: int, closed: int) -> None:
         """Add one applied batch to the counts (`upserted` includes the records created)."""
@@ -220,6 +232,8 @@ class WebhookRejection(models.Model):
     source_ip = models.GenericIPAddressField(_("source ip"), null=True, blank=True,
                                              help_text=_("Address of the latest one."))
     detail = models.CharField(_("detail"), max_length=200, blank=True)
+    detail_wording = models.JSONField(_("detail wording"), default=dict, blank=True, help_text=_(
+        "The detail as a phrase, written in each reader's language (detail keeps the English)."))
 
     class Meta:
         ordering = ["-received_at"]

@@ -28,6 +28,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from apps.odoo_gateway import format_odoo_datetime, parse_odoo_datetime
+from apps.portal.phrases import Phrase, phrase
 
 ORDER = "write_date asc, id asc"
 BY_ID = "id asc"
@@ -35,7 +36,12 @@ SECOND = timedelta(seconds=1)
 
 
 class PagingStalled(RuntimeError):
-    """A page did not move the position forward: reading on would not end."""
+    """A page did not move the position forward: reading on would not end. `said` is the message
+    as a phrase, kept with the run's error for each reader's language."""
+
+    def __init__(self, said: Phrase) -> None:
+        super().__init__(said.english())
+        self.said = said
 
 
 def second_of(row: dict[str, Any]) -> datetime:
@@ -141,14 +147,17 @@ def _check_ahead(position: Position, rows: list[dict[str, Any]]) -> None:
         second = second_of(row)
         if second < position.second or (second == position.second and (row["id"] <= position.after_id
                                                                          or row["id"] in read)):
-            raise PagingStalled(f"Odoo answered {row['id']} ({row['write_date']}) again, behind the position "
-                                f"{position.second} #{position.after_id}: reading on would not end.")
+            raise PagingStalled(phrase("Odoo answered %(id)s (%(written)s) again, behind the position %(second)s "
+                                       "#%(after)s: reading on would not end.", id=str(row["id"]),
+                                       written=str(row["write_date"]), second=str(position.second),
+                                       after=str(position.after_id)))
 
 
 def _checked(position: Position, result: Step) -> Step:
     after = result.next
     if after is not None and after.second is not None and position.second is not None \
             and (after.second, after.within, after.after_id) <= (position.second, position.within, position.after_id):
-        raise PagingStalled(f"Paging did not advance past {position.second} #{position.after_id}: Odoo answered "
-                            "a page out of order or ignored the domain.")
+        raise PagingStalled(phrase("Paging did not advance past %(second)s #%(after)s: Odoo answered a page out of "
+                                   "order or ignored the domain.", second=str(position.second),
+                                   after=str(position.after_id)))
     return result

@@ -27,7 +27,7 @@ def odoo_hint(request: HttpRequest, token: str) -> JsonResponse:
         hint = hint_verify(token=token, body=request.body, headers={k.lower(): v for k, v in request.headers.items()})
     except HintRejected as rejected:
         logger.info("Webhook hint rejected: %s", rejected.reason)
-        hint_reject_record(reason=rejected.reason, source_ip=source_ip, detail=rejected.message)
+        hint_reject_record(reason=rejected.reason, source_ip=source_ip, detail=rejected.said)
         return JsonResponse({"status": "error", "error": rejected.message}, status=rejected.status)
     hint_accept(hint)
     return JsonResponse({"status": "ok"}, status=202)

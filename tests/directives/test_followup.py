@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import time, timedelta
 
 import pytest
+from django.utils import translation
 
 from apps.directives.models import StoreDirective
 from apps.directives.services.checklists import copy_approve_all
@@ -100,3 +101,25 @@ def test_the_exception_page_points_at_the_store_checklist_instead_of_resolving(n
     assert reverse("directives:copy", args=[copy.pk]) in page
     assert "closes when the region approves" in page
     assert reverse("operations:resolve", args=[exception.pk]) not in page
+
+
+@pytest.mark.usefixtures("compiled_catalogs")
+def test_a_launch_exception_and_its_escalation_note_are_read_in_the_reader_s_language(network: Network) -> None:
+    directive = publish(network.hq, due_on=tomorrow(), due_time=time(9, 0), launch_on=tomorrow(),
+                        launch_time=time(12, 0))
+    copy = copy_of(directive, network.store_b)
+    assert copy.launch_at is not None
+    directives_followup(now=copy.due_at + timedelta(hours=1))
+    directives_followup(now=copy.launch_at + timedelta(minutes=1))
+    exception = next(e for e in launch_exceptions() if e.store == network.store_b)
+    raised = exception.events.get(action="escalated")
+    assert (exception.title, raised.note) == (f"{directive.title}: not ready", "Launch approaching")  # English kept
+    assert exception.detail.startswith("Launch ")
+    assert exception.detail.endswith(" store time; Not started")
+    with translation.override("fr"):
+        assert exception.title_text == f"{directive.title} : pas prêt"
+        assert exception.detail_text.startswith("Lancement ")
+        assert exception.detail_text.endswith(" heure du magasin ; Pas commencée")
+        assert raised.note_text == "Lancement imminent"
+    with translation.override("es"):
+        assert raised.note_text == "Lanzamiento próximo"

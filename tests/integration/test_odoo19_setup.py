@@ -110,9 +110,9 @@ def test_without_an_api_key_on_odoo_19_the_portal_says_json_rpc_is_going(connect
     feeds_ensure(major=19)
     report = readiness_check(gateway)
     assert gateway.transport_name == "jsonrpc"
-    [finding] = [f for f in report.findings if f.text == conf.JSON_RPC_REMOVED]
+    [finding] = [f for f in report.findings if str(f.text) == conf.JSON_RPC_REMOVED]
     assert finding.state == "warning"  # Odoo 19 still answers; Odoo 20 would not
-    assert "ODOO_API_KEY" in finding.advice
+    assert "ODOO_API_KEY" in str(finding.advice)
     health_check_odoo(gateway=gateway)
     api = HealthSignal.objects.get(key="odoo.api")
     assert api.status == SignalStatus.DEGRADED
@@ -139,15 +139,15 @@ def test_readiness_warns_two_weeks_before_the_api_key_expires(stock_odoo19: Any,
                            ("2026-12-05 10:00:00", "missing")):
         stock_odoo19.execute("admin", "res.users.apikeys", "write", [[key], {"expiration_date": expires}])
         assert finding(admin, uid).state == state, expires
-    assert "Odoo (key 'admin sandbox key')" in finding(admin, uid).text
+    assert "Odoo (key 'admin sandbox key')" in str(finding(admin, uid).text)
 
     buyer = OdooGateway(OdooConfig(url=stock_odoo19.url, db=stock_odoo19.db, login="buyer",
                                    api_key=stock_odoo19.api_key_for("buyer")))
     buyer.search_count("res.partner", [])
     buyer_uid = stock_odoo19.uid_for("buyer")
-    assert finding(buyer, buyer_uid).text.endswith("no expiry known")  # a non-admin cannot read its keys
+    assert str(finding(buyer, buyer_uid).text).endswith("no expiry known")  # a non-admin cannot read its keys
     monkeypatch.setattr(conf, "API_KEY_EXPIRES", dt.date(2026, 12, 19))
     late = finding(buyer, buyer_uid)
-    assert (late.state, late.text) == ("warning", "The API key expires on 19 Dec 2026 (13 days), per "
+    assert (late.state, str(late.text)) == ("warning", "The API key expires on 19 Dec 2026 (13 days), per "
                                                   "ODOO_API_KEY_EXPIRES")
     buyer.close()

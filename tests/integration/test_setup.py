@@ -94,7 +94,7 @@ def test_readiness_names_missing_rights_with_the_group_that_grants_them(stock_od
     feeds_ensure()
     buyer = OdooGateway(OdooConfig(url=stock_odoo.url, db=stock_odoo.db, login="buyer", password="buyer-pw-123"))
     report = readiness_check(buyer)
-    texts = [f.text for f in report.missing]
+    texts = [str(f.text) for f in report.missing]
     assert any("purchase.group_purchase_manager" in text for text in texts)
     assert any("base.group_system" in text for text in texts)
     assert not report.ready

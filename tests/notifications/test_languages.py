@@ -7,10 +7,13 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from apps.approvals.models import OdooUserLink
+from apps.approvals.models import ApprovalRequest, OdooUserLink
+from apps.approvals.services.deadlines import approvals_deadlines_check
 from apps.approvals.services.overrides import request_escalate
+from apps.audit.models import AuditEvent
 from apps.events.types import IncidentStatusChanged
 from apps.incidents.models import IncidentStatus
 from apps.notifications.models import Channel, Notification, NotificationKind, NotificationSettings
@@ -71,3 +74,13 @@ def test_without_a_choice_the_odoo_users_language_is_used(network: Network) -> N
     note = Notification.objects.get(user=network.manager_a)
     assert note.subject == "CT-LANG0001 est maintenant en cours : Congélateur 3"
     assert note.body == "Statut changé dans Odoo : de « dans Odoo » à « en cours »."
+
+
+def test_an_escalation_at_its_deadline_gives_its_reason_in_the_deciders_language(network: Network) -> None:
+    speaks(network.hq, "fr")
+    request = builders.approval(network.store_a, reference="P101", requested_ago=timedelta(hours=30))
+    ApprovalRequest.objects.filter(pk=request.pk).update(deadline=timezone.now() - timedelta(minutes=1))
+    assert approvals_deadlines_check().escalated == 1
+    note = Notification.objects.get(user=network.hq, kind=NotificationKind.ESCALATION)
+    assert note.body == "Échéance du niveau 1 dépassée sans décision."
+    assert AuditEvent.objects.get(action="approval.escalated").message == "Tier 1 deadline passed without a decision."

@@ -6,7 +6,7 @@ import time
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from apps.sync import conf
 from apps.sync.engine import feed_sync
@@ -76,6 +76,7 @@ def test_it_leaves_a_live_lease_alone_and_frees_a_lapsed_one(odoo, demo_stores) 
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("compiled_catalogs")
 def test_a_run_that_lost_its_lease_commits_nothing_more_and_leaves_the_feed_to_its_taker(
         odoo, demo_stores) -> None:
     purchase = feed("purchase-orders", batch_size=2)
@@ -89,7 +90,10 @@ def test_a_run_that_lost_its_lease_commits_nothing_more_and_leaves_the_feed_to_i
 
     run = feed_sync(purchase, progress=hang_then_lose_the_feed)
     assert run.status == RunStatus.INTERRUPTED
-    assert "LeaseLost" in run.error
+    assert run.error == f"LeaseLost: Run {run.pk} lost the feed's lease to another run."
+    with translation.override("fr"):  # the portal's own words, read in the reader's language
+        assert run.error_text == (f"LeaseLost : La synchronisation {run.pk} a perdu le bail du flux au profit "
+                                  "d\u2019une autre.")
     assert MirrorRecord.objects.filter(feed=purchase).count() == 2  # the next batch was rolled back
     purchase.refresh_from_db()
     assert purchase.lease_run_id == taker[0].pk  # not released: it belongs to the taker

@@ -19,6 +19,7 @@ from apps.approvals.models import ApprovalRequest, ApprovalStatus
 from apps.approvals.services.overrides import deciders_for, request_escalate
 from apps.events.types import ApprovalReminderDue
 from apps.notifications.wording import Words
+from apps.portal.phrases import phrase
 
 
 @dataclass
@@ -54,6 +55,6 @@ def approvals_deadlines_check(*, now: datetime | None = None) -> DeadlineRun:
                            field="due_notified_at", now=now)
     for request in open_requests.filter(deadline__lte=now, tier__lt=2):
         request_escalate(request=request, actor=None,
-                         reason=f"Tier {request.tier} deadline passed without a decision.")
+                         reason=phrase("Tier %(tier)s deadline passed without a decision.", tier=str(request.tier)))
         run.escalated += 1
     return run

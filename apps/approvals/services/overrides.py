@@ -18,6 +18,7 @@ from apps.audit.services import audit_record
 from apps.events.types import ApprovalDeadlineExtended, ApprovalEscalated, ApprovalReassigned
 from apps.organisation.models import RoleGrant
 from apps.organisation.roles import Role
+from apps.portal.phrases import Text, data_of, english
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -105,9 +106,11 @@ def _escalate(request: ApprovalRequest, *, now: datetime) -> None:
 
 
 @transaction.atomic
-def request_escalate(*, request: ApprovalRequest, actor: User | None, reason: str,
+def request_escalate(*, request: ApprovalRequest, actor: User | None, reason: Text,
                      http_request: HttpRequest | None = None) -> ApprovalRequest:
-    """Send the request to the escalation tier now (a person's override, or the deadline check)."""
+    """Send the request to the escalation tier now (a person's override, or the deadline check, whose
+    reason is a phrase its recipients read in their own language)."""
+    reason, reason_wording = english(reason), data_of(reason)
     if actor is not None:
         request = _open_for_override(request, actor, reason)
     else:
@@ -118,5 +121,6 @@ def request_escalate(*, request: ApprovalRequest, actor: User | None, reason: st
     _escalate(request, now=timezone.now())
     _audit("approval.escalated", request, actor, reason, before, http_request,
            actor_label="" if actor is not None else "system: deadline passed")
-    events.emit(ApprovalEscalated(request=request, reason=reason, recipients=tuple(deciders_for(request))))
+    events.emit(ApprovalEscalated(request=request, reason=reason, recipients=tuple(deciders_for(request)),
+                                  reason_wording=reason_wording))
     return request

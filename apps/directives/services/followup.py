@@ -24,12 +24,19 @@ from django_stubs_ext import StrOrPromise
 from apps import events
 from apps.audit.services import audit_record
 from apps.directives import conf
-from apps.directives.models import OPEN_COPY_STATUSES, WORKABLE_STATUSES, DirectiveStatus, StoreDirective
+from apps.directives.models import (
+    OPEN_COPY_STATUSES,
+    WORKABLE_STATUSES,
+    CopyStatus,
+    DirectiveStatus,
+    StoreDirective,
+)
 from apps.events.types import DirectiveOverdue, ExceptionOpened, ExceptionResolved, ExceptionUpdated
 from apps.live.broadcast import panels_changed
 from apps.notifications.wording import Moment, Words
 from apps.operations.models import EventAction, ExceptionEvent, ExceptionKind, ExceptionStatus, OpsException, Severity
 from apps.organisation.roles import Role
+from apps.portal import phrases
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -126,6 +133,9 @@ def launch_severity(copy: StoreDirective, now: datetime) -> int:
     return Severity.LOW
 
 
+APPROACHING = phrases.phrase("Launch approaching")
+
+
 def launch_exceptions(*, now: datetime) -> tuple[int, int]:
     """A store not ready once its due time (or the launch) has passed has one exception; its severity
     follows the clock. Returns (opened, severity raised)."""
@@ -142,11 +152,14 @@ def launch_exceptions(*, now: datetime) -> tuple[int, int]:
         assert launch is not None
         with transaction.atomic():
             if exception is None:
+                title = phrases.phrase("%(directive)s: not ready", directive=copy.directive.title)
+                detail = phrases.phrase("Launch %(launch)s store time; %(status)s",
+                                        launch=phrases.Moment(timezone.localtime(launch, _zone(copy))),
+                                        status=phrases.label_phrase(CopyStatus(copy.status).label))
                 exception = OpsException.objects.create(
                     store=copy.store, kind=ExceptionKind.DIRECTIVE_OVERDUE, odoo_model=EXCEPTION_MODEL,
-                    odoo_id=copy.pk, title=f"{copy.directive.title}: not ready",
-                    detail=f"Launch {timezone.localtime(launch, _zone(copy)):%d %b %H:%M} store time; "
-                           f"{copy.get_status_display().lower()}", severity=severity, opened_at=now,
+                    odoo_id=copy.pk, title=title.english()[:200], detail=detail.english()[:300],
+                    wording={"title": title.data(), "detail": detail.data()}, severity=severity, opened_at=now,
                     started_at=min(copy.due_at, launch), deadline=launch)
                 opened_row = ExceptionEvent.objects.create(exception=exception, action=EventAction.OPENED,
                                                            to_status=ExceptionStatus.OPEN, severity=severity, at=now)
@@ -156,7 +169,8 @@ def launch_exceptions(*, now: datetime) -> tuple[int, int]:
                 OpsException.objects.filter(pk=exception.pk).update(severity=severity, updated_at=now)
                 raised_row = ExceptionEvent.objects.create(exception=exception, action=EventAction.ESCALATED,
                                                            from_status=exception.status, to_status=exception.status,
-                                                           severity=severity, at=now, note="Launch approaching")
+                                                           severity=severity, at=now, note=APPROACHING.english(),
+                                                           data={"note_phrase": APPROACHING.data()})
                 exception.severity = severity
                 events.emit(ExceptionUpdated(exception=exception, change=raised_row))
                 raised += 1

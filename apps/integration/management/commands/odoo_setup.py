@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext
 
 from apps.health.services import readiness_record
 from apps.integration.selectors import Readiness, readiness_check, server_major
@@ -83,7 +84,7 @@ class Command(BaseCommand):
         for finding in report.findings:
             if finding.area != area:
                 area = finding.area
-                self.stdout.write(f"\n{area}")
+                self.stdout.write(f"\n{gettext(area)}")
             style = {"ok": self.style.SUCCESS, "missing": self.style.ERROR}.get(finding.state, self.style.WARNING)
             self.stdout.write(style(f"  [{MARKS[finding.state]}] {finding.text}"))
             if not finding.ok and finding.advice:
