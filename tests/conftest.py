@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -31,13 +32,20 @@ def network(db: None) -> Network:
 
 
 @pytest.fixture(scope="session")
-def compiled_catalogs() -> None:
+def compiled_catalogs(tmp_path_factory: pytest.TempPathFactory) -> None:
     """French and Spanish compiled (.mo files are not committed; `make test` compiles them too) and read
-    afresh by this process: for tests that read pages, messages or notifications in those languages."""
+    afresh by this process: for tests that read pages, messages or notifications in those languages.
+    One process at a time (parallel workers share the run's temporary root): msgfmt rewrites a .mo in
+    place, and another worker could read it half written; the next one finds it up to date."""
     from django.core.management import call_command
     from django.utils.translation import trans_real
 
-    call_command("compilemessages", locale=["fr", "es"], ignore_patterns=[".venv"], verbosity=0)
+    shared = tmp_path_factory.getbasetemp()
+    if "PYTEST_XDIST_WORKER" in os.environ:  # the worker's own folder sits in the run's
+        shared = shared.parent
+    with (shared / "compilemessages.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        call_command("compilemessages", locale=["fr", "es"], ignore_patterns=[".venv"], verbosity=0)
     trans_real._translations = {}
     trans_real._default = None
 
