@@ -1,9 +1,11 @@
-"""Live fan-out: 1,000 websocket clients on one ASGI server (uvicorn, one process) with the Redis
-channel layer; one change is announced and the time until each client has the notice is measured,
-against a bare echo (a consumer that relays a group message, no sign-in, no scope check) through the
-same server and layer in the same run (target: p95 <= 500 ms on a 2-core machine).
+"""Live fan-out: 1,000 websocket clients on the ASGI server (uvicorn; one process, or two as the compose
+topology runs the web service: `--web-processes 2`, clients spread evenly) with the Redis channel layer;
+one change is announced and the time until each client has the notice is measured, against a bare echo
+(a consumer that relays a group message, no sign-in, no scope check) through the same server and layer in
+the same run (target: p95 <= 500 ms on a 2-core machine).
 
     .venv/bin/python bench/fanout.py --clients 1000 --events 5   # Redis from REDIS_URL or 127.0.0.1:6379
+    .venv/bin/python bench/fanout.py --web-processes 2            # two web processes on one Redis
 
 The signed-in clients are a store's managers, its regional managers and HQ (a third each, ten browser
 tabs per person), so one announcement reaches all of them through the store, region and network
@@ -149,13 +151,15 @@ class Audience:
     arrivals: list[float]
 
 
-async def connect(base: str, path: str, cookies: list[str | None], ready: asyncio.Event, events: int) -> Audience:
-    origin = base.replace("ws://", "http://")
+async def connect(bases: list[str], path: str, cookies: list[str | None], ready: asyncio.Event,
+                  events: int) -> Audience:
+    """Clients spread evenly over the web processes, as a load balancer in front of them would."""
     opened: list[int] = []
     audience = Audience(path, [], [])
     connecting = time.monotonic()
-    for cookie in cookies:
-        headers = {"Origin": origin, **({"Cookie": f"sessionid={cookie}"} if cookie else {})}
+    for number, cookie in enumerate(cookies):
+        base = bases[number % len(bases)]
+        headers = {"Origin": base.replace("ws://", "http://"), **({"Cookie": f"sessionid={cookie}"} if cookie else {})}
         audience.tasks.append(asyncio.create_task(
             _client(f"{base}{path}", headers, ready, audience.arrivals, events, opened)))
         if len(audience.tasks) % CONNECT_BATCH == 0:  # connect in waves (see the module docstring)
@@ -176,11 +180,12 @@ async def measure(audience: Audience, announce: Any, clients: int) -> list[float
     return [arrival - started for arrival in list(audience.arrivals)]
 
 
-async def run(base: str, sessions: list[str], echo: Any, live: Any, events: int) -> tuple[list[float], list[float]]:
+async def run(bases: list[str], sessions: list[str], echo: Any, live: Any,
+              events: int) -> tuple[list[float], list[float]]:
     """Both audiences connected at once; echo and live notices alternate, so both meet the same load."""
     ready = asyncio.Event()
-    echoes = await connect(base, "/ws/echo/", [None] * len(sessions), ready, events)
-    lives = await connect(base, "/ws/live/", list(sessions), ready, events)
+    echoes = await connect(bases, "/ws/echo/", [None] * len(sessions), ready, events)
+    lives = await connect(bases, "/ws/live/", list(sessions), ready, events)
     ready.set()
     await asyncio.sleep(0.5)
     echo_latencies: list[float] = []
@@ -230,6 +235,8 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=10)
     parser.add_argument("--redis", default=_own_database(os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"),
                         help="Redis for the channel layer (default: REDIS_URL's server, database 9)")
+    parser.add_argument("--web-processes", type=int, default=1,
+                        help="uvicorn processes on one Redis, clients spread evenly (the compose file runs 2)")
     args = parser.parse_args()
     redis_check(args.redis)
     var_dir = tempfile.mkdtemp(prefix="ct-fanout-")
@@ -245,13 +252,14 @@ def main() -> None:
     from apps.live.broadcast import panels_changed
 
     store_id, sessions = seed(args.clients)
-    port = 18000 + os.getpid() % 1000
-    server = subprocess.Popen(
+    ports = [18000 + os.getpid() % 1000 * 2 + n for n in range(args.web_processes)]
+    servers = [subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "fanout:application", "--app-dir", str(ROOT / "bench"), "--host",
          "127.0.0.1", "--port", str(port), "--log-level", "warning", "--backlog", "4096"], env=env, cwd=str(ROOT))
+        for port in ports]
     try:
-        wait_for_port(port, server)
-        base = f"ws://127.0.0.1:{port}"
+        for port, server in zip(ports, servers, strict=True):
+            wait_for_port(port, server)
         layer = get_channel_layer()
 
         async def echo(started: float) -> None:
@@ -260,16 +268,20 @@ def main() -> None:
         async def live(started: float) -> None:
             await sync_to_async(panels_changed)(store_id=store_id, topics=["incidents"])
 
-        echo_latencies, live_latencies = asyncio.run(run(base, sessions, echo, live, args.events))
+        bases = [f"ws://127.0.0.1:{port}" for port in ports]
+        echo_latencies, live_latencies = asyncio.run(run(bases, sessions, echo, live, args.events))
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:  # open websockets can hold a graceful shutdown
-            server.kill()
-            server.wait(timeout=10)
+        for server in servers:
+            server.terminate()
+        for server in servers:
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:  # open websockets can hold a graceful shutdown
+                server.kill()
+                server.wait(timeout=10)
     expected = args.clients * args.events
-    print(f"{args.clients} clients, {args.events} events, Redis layer, uvicorn (1 process), {os.cpu_count()} CPUs")
+    print(f"{args.clients} clients, {args.events} events, Redis layer, uvicorn ({args.web_processes} "
+          f"process{'es' if args.web_processes > 1 else ''}), {os.cpu_count()} CPUs")
     print(f"{'':<22} {'delivered':>10} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
     for name, values in (("bare echo (baseline)", echo_latencies), ("live notice", live_latencies)):
         print(f"{name:<22} {len(values):>5}/{expected:<4} {percentile(values, .5) * 1000:>8.0f} "
