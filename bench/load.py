@@ -2,6 +2,8 @@
 approval inbox, the incident list and their region's dashboard and approving a request every 10 s.
 Every session also asks a bare Django view through the same servers: the baseline of the same run.
 Targets: 0 errors, inbox and dashboard p95 <= 1 s, PostgreSQL connections <= 2 x CT_DB_POOL_MAX_SIZE.
+Also printed: the CPU the web processes, the load generator (this process) and PostgreSQL's backends
+used per request, and the machine's load average (other work on the machine stretches every time).
 
     redis-server --port 6394 --save '' --appendonly no --daemonize yes
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/ct_load REDIS_URL=redis://127.0.0.1:6394/0 \\
@@ -94,6 +96,25 @@ def start_servers(port: int, database_url: str, redis_url: str, pool: int) -> su
             time.sleep(0.3)
 
 
+def cpu_seconds(pid: int, *, children: bool = True) -> float:
+    """CPU (user + system) of a process and its live children (the uvicorn workers), from /proc."""
+    total, ticks = 0.0, os.sysconf("SC_CLK_TCK")
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            with open(f"/proc/{current}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / ticks
+            if not children:
+                continue
+            with open(f"/proc/{current}/task/{current}/children") as children:
+                pending += [int(child) for child in children.read().split()]
+        except (OSError, ValueError, IndexError):
+            continue
+    return total
+
+
 async def session(base: str, cookies: dict[str, str], region: str, decide: list[int], until: float,
                   timings: dict[str, list[float]], errors: list[str], think: float) -> None:
     import httpx
@@ -131,28 +152,33 @@ async def session(base: str, cookies: dict[str, str], region: str, decide: list[
             await asyncio.sleep(rng.uniform(0.5, 1.5) * think)
 
 
-async def sample_connections(database: str, until: float, samples: list[int]) -> None:
+async def sample_connections(database: str, until: float, samples: list[int], backends: dict[int, float]) -> None:
+    """Connections to the database every 0.5 s, and the CPU each backend process has used (PostgreSQL on
+    this machine: /proc), its last reading kept."""
     import psycopg
 
     async with await psycopg.AsyncConnection.connect("dbname=postgres host=127.0.0.1 user=postgres",
                                                      autocommit=True) as conn:
         while time.monotonic() < until:
-            cursor = await conn.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = %s", [database])
-            row = await cursor.fetchone()
-            samples.append(int(row[0]) if row else 0)
+            cursor = await conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", [database])
+            pids = [int(row[0]) for row in await cursor.fetchall()]
+            samples.append(len(pids))
+            for pid in pids:
+                backends[pid] = cpu_seconds(pid, children=False)
             await asyncio.sleep(0.5)
 
 
 async def run_load(base: str, logins: list[tuple[dict[str, str], str, list[int]]], seconds: float, think: float,
-                   database: str) -> tuple[dict[str, list[float]], list[str], list[int]]:
+                   database: str) -> tuple[dict[str, list[float]], list[str], list[int], float]:
     timings: dict[str, list[float]] = defaultdict(list)
     errors: list[str] = []
     samples: list[int] = []
+    backends: dict[int, float] = {}
     until = time.monotonic() + seconds
-    await asyncio.gather(sample_connections(database, until, samples),
+    await asyncio.gather(sample_connections(database, until, samples, backends),
                          *(session(base, cookies, region, decide, until, timings, errors, think)
                            for cookies, region, decide in logins))
-    return timings, errors, samples
+    return timings, errors, samples, sum(backends.values())
 
 
 def main() -> None:
@@ -189,8 +215,10 @@ def main() -> None:
         try:
             print(f"{args.sessions} sessions for {args.seconds:.0f} s on 2 uvicorn processes (pool {args.pool} "
                   f"each): {args.stores} stores, {args.open} open and {args.closed} closed items", flush=True)
-            timings, errors, samples = asyncio.run(run_load(f"http://127.0.0.1:{port}", logins, args.seconds,
-                                                            args.think, db["NAME"]))
+            server_cpu, client_cpu, load_before = cpu_seconds(server.pid), time.process_time(), os.getloadavg()
+            timings, errors, samples, database_cpu = asyncio.run(run_load(
+                f"http://127.0.0.1:{port}", logins, args.seconds, args.think, db["NAME"]))
+            server_cpu, client_cpu = cpu_seconds(server.pid) - server_cpu, time.process_time() - client_cpu
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -208,6 +236,10 @@ def main() -> None:
     print(f"requests {total} ({total / args.seconds:.1f}/s), errors {len(errors)}; PostgreSQL connections to the "
           f"database: max {max(samples, default=0)}, mean {sum(samples) / max(1, len(samples)):.1f} "
           f"(bound 2 x {args.pool} = {2 * args.pool})")
+    print(f"CPU: web processes {server_cpu:.1f} s ({server_cpu / max(1, total) * 1000:.0f} ms a request), load "
+          f"generator {client_cpu:.1f} s ({client_cpu / max(1, total) * 1000:.1f} ms a request), PostgreSQL "
+          f"{database_cpu:.1f} s ({database_cpu / max(1, total) * 1000:.0f} ms a request); load average "
+          f"{load_before[0]:.1f} before, {os.getloadavg()[0]:.1f} after")
     for error in errors[:10]:
         print("  error:", error)
 

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AdjustmentsConfig(AppConfig):
     name = "apps.adjustments"
-    verbose_name = "Stock counts from the store floor"
+    verbose_name = _("Stock counts from the store floor")
 
     def ready(self) -> None:
         from apps.adjustments import registry

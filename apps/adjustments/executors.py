@@ -11,6 +11,7 @@ from typing import Any
 
 from apps.adjustments.services import QUANT, report_outcome_record
 from apps.odoo_gateway import OdooGateway
+from apps.portal.phrases import phrase
 from apps.writeback.executors import WriteBackRefused
 from apps.writeback.models import WriteBack, WriteBackStatus
 
@@ -18,10 +19,10 @@ from apps.writeback.models import WriteBack, WriteBackStatus
 def count_set(writeback: WriteBack, gateway: OdooGateway) -> dict[str, Any]:
     target = float(writeback.payload["inventory_quantity"])
     if writeback.odoo_id is None:
-        raise WriteBackRefused("The write-back names no stock quant.")
+        raise WriteBackRefused(phrase("The write-back names no stock quant."))
     rows = gateway.read(QUANT, [writeback.odoo_id], ["inventory_quantity", "inventory_quantity_set"])
     if not rows:
-        raise WriteBackRefused("The stock quant no longer exists in Odoo.")
+        raise WriteBackRefused(phrase("The stock quant no longer exists in Odoo."))
     if rows[0].get("inventory_quantity_set") and float(rows[0].get("inventory_quantity") or 0) == target:
         return {"inventory_quantity": target, "already": True}
     gateway.write(QUANT, [writeback.odoo_id], {"inventory_quantity": target}, context={"inventory_mode": True})
@@ -33,4 +34,4 @@ def count_outcome(writeback: WriteBack) -> None:
     if isinstance(report_id, int) and writeback.status in (WriteBackStatus.APPLIED, WriteBackStatus.FAILED,
                                                            WriteBackStatus.DEAD, WriteBackStatus.CONFLICT):
         report_outcome_record(report_id, applied=writeback.status == WriteBackStatus.APPLIED,
-                              error=writeback.last_error)
+                              error=writeback.last_error, error_wording=writeback.error_wording)

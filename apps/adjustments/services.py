@@ -142,7 +142,9 @@ def count_report_submit(*, user: User, store: Store, quant_id: int, counted: str
     return report
 
 
-def report_outcome_record(report_id: int, *, applied: bool, error: str = "") -> None:
+def report_outcome_record(report_id: int, *, applied: bool, error: str = "",
+                          error_wording: dict[str, Any] | None = None) -> None:
     """What Odoo did with the count (called in the outbox's final transaction)."""
     StockCountReport.objects.filter(pk=report_id).update(
-        status=ReportStatus.IN_ODOO if applied else ReportStatus.FAILED, error=error[:300])
+        status=ReportStatus.IN_ODOO if applied else ReportStatus.FAILED, error=error[:300],
+        error_wording=error_wording or {})

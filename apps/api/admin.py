@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from apps.api import conf
 from apps.api.models import ApiToken, ServiceAccount, TokenAccess, TokenKind
@@ -48,13 +49,21 @@ class ApiTokenAddForm(forms.ModelForm[ApiToken]):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
-    list_display = ["name", "user", "kind", "display", "access", "expires_at", "last_used_at", "state"]
+    list_display = ["name", "user", "kind", "token", "access", "expires_at", "last_used_at", "token_state"]
     list_filter = ["kind", "access"]
     search_fields = ["name", "prefix", "user__username"]
-    readonly_fields = ["name", "kind", "user", "display", "access", "limited", "expires_at", "created_by",
+    readonly_fields = ["name", "kind", "user", "token", "access", "limited", "expires_at", "created_by",
                        "created_at", "last_used_at", "last_used_ip", "revoked_at", "revoked_by"]
     exclude = ["digest", "prefix"]
     actions = ["revoke"]
+
+    @admin.display(description=gettext_lazy("token"))
+    def token(self, obj: ApiToken) -> str:
+        return obj.display
+
+    @admin.display(description=gettext_lazy("state"))
+    def token_state(self, obj: ApiToken) -> str:
+        return {"revoked": gettext("revoked"), "expired": gettext("expired")}.get(obj.state, gettext("active"))
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return _administers(request) or super().has_module_permission(request)
@@ -101,15 +110,16 @@ class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
     def response_add(self, request: HttpRequest, obj: ApiToken, post_url_continue: Any = None) -> HttpResponse:
         issued = getattr(request, "_issued_token", None)
         response = render(request, "api/admin_token_issued.html",
-                          {"issued": issued, "opts": self.model._meta, "title": "Token created"})
+                          {"issued": issued, "opts": self.model._meta, "title": gettext("Token created")})
         response["Cache-Control"] = "no-store"
         return response
 
-    @admin.action(description="Revoke the selected tokens")
+    @admin.action(description=gettext_lazy("Revoke the selected tokens"))
     def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
         each_apply(self, request, queryset,
                    lambda token: token_revoke(token=token, actor=request.user, request=request),  # type: ignore[arg-type]
-                   refusals=(PermissionDenied,), done=("token revoked.", "tokens revoked."))
+                   refusals=(PermissionDenied,), done=lambda count: ngettext(
+                       "%(count)d token revoked.", "%(count)d tokens revoked.", count) % {"count": count})
 
 
 @admin.register(ServiceAccount)

@@ -28,14 +28,17 @@ class ServiceAccount(models.Model):
     role grants like anyone's, and operations mint its tokens. Tokens for real people are personal
     only, so nobody can act in another person's name."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="service_account")
-    description = models.CharField(max_length=200, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
+                                related_name="service_account")
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
         ordering = ["user__username"]
+        verbose_name = _("service account")
+        verbose_name_plural = _("service accounts")
 
     def __str__(self) -> str:
         return self.user.get_username()
@@ -49,28 +52,28 @@ class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
 class ApiToken(models.Model):
     """One credential for the REST API (`Authorization: Bearer ct_<prefix>_<secret>`)."""
 
-    name = models.CharField(max_length=100, help_text="What the token is for, e.g. 'n8n approvals flow'.")
-    kind = models.CharField(max_length=16, choices=TokenKind.choices, default=TokenKind.PERSONAL)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens",
-                             help_text="Who the token acts as.")
-    prefix = models.CharField(max_length=16, unique=True, editable=False)
-    digest = models.CharField(max_length=64, editable=False, help_text="SHA-256 of the secret part.")
-    access = models.CharField(max_length=16, choices=TokenAccess.choices, default=TokenAccess.READ)
-    stores = models.ManyToManyField("organisation.Store", blank=True, related_name="+",
-                                    help_text="Limit to these stores (with the regions below); empty: no limit.")
-    regions = models.ManyToManyField("organisation.Region", blank=True, related_name="+",
-                                     help_text="Limit to these regions' stores; empty: no limit.")
-    limited = models.BooleanField(default=False, editable=False,
-                                  help_text="Set when stores or regions limit the token (saves a query per call).")
-    expires_at = models.DateTimeField()
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    last_used_ip = models.GenericIPAddressField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    name = models.CharField(_("name"), max_length=100, help_text=_("What the token is for, e.g. 'n8n approvals flow'."))
+    kind = models.CharField(_("kind"), max_length=16, choices=TokenKind.choices, default=TokenKind.PERSONAL)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
+                             related_name="api_tokens", help_text=_("Who the token acts as."))
+    prefix = models.CharField(_("prefix"), max_length=16, unique=True, editable=False)
+    digest = models.CharField(_("digest"), max_length=64, editable=False, help_text=_("SHA-256 of the secret part."))
+    access = models.CharField(_("access"), max_length=16, choices=TokenAccess.choices, default=TokenAccess.READ)
+    stores = models.ManyToManyField("organisation.Store", verbose_name=_("stores"), blank=True, related_name="+",
+                                    help_text=_("Limit to these stores (with the regions below); empty: no limit."))
+    regions = models.ManyToManyField("organisation.Region", verbose_name=_("regions"), blank=True, related_name="+",
+                                     help_text=_("Limit to these regions' stores; empty: no limit."))
+    limited = models.BooleanField(_("limited"), default=False, editable=False,
+                                  help_text=_("Set when stores or regions limit the token (saves a query per call)."))
+    expires_at = models.DateTimeField(_("expires at"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    last_used_ip = models.GenericIPAddressField(_("last used ip"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("revoked by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
 
     objects = ApiTokenQuerySet.as_manager()
 

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.utils.html import escape
 
 from apps.odoo_gateway import OdooGateway, OdooRecordMissing
+from apps.portal.phrases import phrase
 from apps.sync.domain import matches
 from apps.sync.models import Feed
 from apps.writeback.executors import WizardReturned, WriteBackConflict, WriteBackRefused, save_progress
@@ -36,7 +37,8 @@ def _feed(writeback: WriteBack) -> Feed:
     try:
         return Feed.objects.get(slug=writeback.payload["feed"])
     except Feed.DoesNotExist:
-        raise WriteBackRefused(f"The feed {writeback.payload.get('feed')!r} no longer exists.") from None
+        raise WriteBackRefused(phrase("The feed %(feed)s no longer exists.",
+                                      feed=repr(writeback.payload.get("feed")))) from None
 
 
 def _read(gateway: OdooGateway, feed: Feed, writeback: WriteBack) -> dict[str, Any]:
@@ -46,7 +48,8 @@ def _read(gateway: OdooGateway, feed: Feed, writeback: WriteBack) -> dict[str, A
         fields = ["quantity", "inventory_quantity", "inventory_quantity_set"]
     rows = gateway.read(writeback.odoo_model, [writeback.odoo_id], fields, context=feed.settings.get("context"))
     if not rows:
-        raise WriteBackConflict(f"{writeback.payload.get('reference')} no longer exists in Odoo; nothing was done.")
+        raise WriteBackConflict(phrase("%(reference)s no longer exists in Odoo; nothing was done.",
+                                       reference=str(writeback.payload.get("reference"))))
     return rows[0]
 
 
@@ -88,7 +91,8 @@ def _call(gateway: OdooGateway, feed: Feed, writeback: WriteBack) -> Any:
     assert odoo_id is not None
     method = payload.get("method") or feed.settings.get(payload["outcome"])
     if not method:
-        raise WriteBackRefused(f"The feed {feed.slug} names no {payload['outcome']} method in its settings.")
+        raise WriteBackRefused(phrase("The feed %(feed)s names no %(outcome)s method in its settings.", feed=feed.slug,
+                                      outcome=payload["outcome"]))
     context = payload.get("context") or None
     if method == REFUSE_WIZARD:
         wizard_id = writeback.result.get("refuse_wizard_id")
@@ -163,24 +167,28 @@ def approval_execute(writeback: WriteBack, gateway: OdooGateway) -> dict[str, An
     if not writeback.result.get("applied"):
         where = position(feed, _read(gateway, feed, writeback), outcome, payload)
         if where == ELSEWHERE:
-            raise WriteBackConflict(f"{payload.get('reference')} changed in Odoo since it was mirrored "
-                                    f"(e.g. cancelled or decided there); nothing was sent.")
+            raise WriteBackConflict(phrase("%(reference)s changed in Odoo since it was mirrored (e.g. cancelled or "
+                                           "decided there); nothing was sent.",
+                                           reference=str(payload.get("reference"))))
         if where == PENDING:
             try:
                 answer = _call(gateway, feed, writeback)
             except OdooRecordMissing as exc:
-                raise WriteBackConflict(f"{payload.get('reference')} was deleted in Odoo: {exc}") from exc
+                raise WriteBackConflict(phrase("%(reference)s was deleted in Odoo: %(error)s",
+                                               reference=str(payload.get("reference")), error=str(exc))) from exc
             row = _read(gateway, feed, writeback)
             after = position(feed, row, outcome, payload)
             if after != DONE and _is_wizard(answer):
-                raise WizardReturned(f"Odoo asks for a person instead: {answer.get('name') or answer.get('res_model')}"
-                                     f" ({answer.get('res_model')}). Open {payload.get('reference')} in Odoo.")
+                raise WizardReturned(phrase(
+                    "Odoo asks for a person instead: %(name)s (%(model)s). Open %(reference)s in Odoo.",
+                    name=str(answer.get("name") or answer.get("res_model")), model=str(answer.get("res_model")),
+                    reference=str(payload.get("reference"))))
             if after != DONE:
-                raise WriteBackRefused(
-                    f"Odoo accepted {payload.get('method') or outcome} on {payload.get('reference')} but nothing "
-                    f"changed: the integration user {settings.ODOO_LOGIN!r} lacks the right to "
-                    f"{outcome} (for purchase orders it must be a Purchase Administrator). Fix ODOO_LOGIN's "
-                    f"access rights in Odoo, then retry.")
+                raise WriteBackRefused(phrase(
+                    "Odoo accepted %(method)s on %(reference)s but nothing changed: the integration user %(login)s "
+                    "lacks the right to %(outcome)s (for purchase orders it must be a Purchase Administrator). Fix "
+                    "ODOO_LOGIN's access rights in Odoo, then retry.", method=str(payload.get("method") or outcome),
+                    reference=str(payload.get("reference")), login=repr(settings.ODOO_LOGIN), outcome=outcome))
             save_progress(writeback, applied=True, called=True)
         else:
             save_progress(writeback, applied=True, called=False)

@@ -46,35 +46,40 @@ class ApprovalPolicy(models.Model):
     they were taken under, so a later change never rewrites why an old decision was allowed.
     """
 
-    name = models.CharField(max_length=100, unique=True)
-    active = models.BooleanField(default=True)
-    priority = models.PositiveIntegerField(default=100, help_text="Lower wins when several rules match.")
-    kind = models.CharField(max_length=50, blank=True, help_text="Feed slug (e.g. purchase-orders); empty: any.")
-    min_amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True,
-                                     help_text="Applies from this amount (inclusive); empty: no lower bound.")
-    max_amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True,
-                                     help_text="Applies below this amount (exclusive); empty: no upper bound.")
-    region = models.ForeignKey("organisation.Region", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="+", help_text="Only this region's stores; empty: every region.")
-    stores = models.ManyToManyField("organisation.Store", blank=True, related_name="+",
-                                    help_text="A store group; empty: every store.")
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    active = models.BooleanField(_("active"), default=True)
+    priority = models.PositiveIntegerField(_("priority"), default=100,
+                                           help_text=_("Lower wins when several rules match."))
+    kind = models.CharField(_("kind"), max_length=50, blank=True,
+                            help_text=_("Feed slug (e.g. purchase-orders); empty: any."))
+    min_amount = models.DecimalField(_("min amount"), max_digits=14, decimal_places=2, null=True, blank=True,
+                                     help_text=_("Applies from this amount (inclusive); empty: no lower bound."))
+    max_amount = models.DecimalField(_("max amount"), max_digits=14, decimal_places=2, null=True, blank=True,
+                                     help_text=_("Applies below this amount (exclusive); empty: no upper bound."))
+    region = models.ForeignKey("organisation.Region", verbose_name=_("region"), null=True, blank=True,
+                               on_delete=models.PROTECT,
+                               related_name="+", help_text=_("Only this region's stores; empty: every region."))
+    stores = models.ManyToManyField("organisation.Store", verbose_name=_("stores"), blank=True, related_name="+",
+                                    help_text=_("A store group; empty: every store."))
     auto_approve_below = models.DecimalField(
-        max_digits=14, decimal_places=2, null=True, blank=True,
-        help_text="Requests below this amount are approved by the system, naming this rule.")
-    tier1_role = models.CharField(max_length=32, choices=ROLE_CHOICES, default=Role.REGIONAL_MANAGER,
-                                  help_text="Who decides first.")
-    tier1_sla_hours = models.DecimalField(max_digits=7, decimal_places=2, default=Decimal("24"))
-    tier2_role = models.CharField(max_length=32, choices=ROLE_CHOICES, default=Role.HQ_EXECUTIVE,
-                                  help_text="Escalation target: who decides once the first deadline passed.")
-    tier2_sla_hours = models.DecimalField(max_digits=7, decimal_places=2, default=Decimal("8"))
-    dual_approval = models.BooleanField(default=False, help_text="Two different people must approve.")
-    allow_bulk = models.BooleanField(default=True, help_text="May be approved in a bulk selection.")
-    version = models.PositiveIntegerField(default=1, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
+        _("auto approve below"), max_digits=14, decimal_places=2, null=True, blank=True,
+        help_text=_("Requests below this amount are approved by the system, naming this rule."))
+    tier1_role = models.CharField(_("tier1 role"), max_length=32, choices=ROLE_CHOICES, default=Role.REGIONAL_MANAGER,
+                                  help_text=_("Who decides first."))
+    tier1_sla_hours = models.DecimalField(_("tier1 sla hours"), max_digits=7, decimal_places=2, default=Decimal("24"))
+    tier2_role = models.CharField(_("tier2 role"), max_length=32, choices=ROLE_CHOICES, default=Role.HQ_EXECUTIVE,
+                                  help_text=_("Escalation target: who decides once the first deadline passed."))
+    tier2_sla_hours = models.DecimalField(_("tier2 sla hours"), max_digits=7, decimal_places=2, default=Decimal("8"))
+    dual_approval = models.BooleanField(_("dual approval"), default=False,
+                                        help_text=_("Two different people must approve."))
+    allow_bulk = models.BooleanField(_("allow bulk"), default=True, help_text=_("May be approved in a bulk selection."))
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         ordering = ["priority", "id"]
-        verbose_name_plural = "approval policies"
+        verbose_name = _("approval policy")
+        verbose_name_plural = _("approval policies")
 
     def __str__(self) -> str:
         return f"{self.name} v{self.version}"
@@ -104,12 +109,17 @@ class OdooUserLink(models.Model):
     guess by display name could let someone approve their own purchase order.
     """
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="odoo_link")
-    odoo_user_id = models.PositiveIntegerField(unique=True)
-    odoo_login = models.CharField(max_length=150, blank=True)
-    odoo_lang = models.CharField(max_length=16, blank=True,
-                                 help_text="The Odoo user's language (e.g. fr_FR), read from Odoo: the person's "
-                                           "language in the portal until they choose one.")
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
+                                related_name="odoo_link")
+    odoo_user_id = models.PositiveIntegerField(_("odoo user id"), unique=True)
+    odoo_login = models.CharField(_("odoo login"), max_length=150, blank=True)
+    odoo_lang = models.CharField(_("odoo lang"), max_length=16, blank=True,
+                                 help_text=_("The Odoo user's language (e.g. fr_FR), read from Odoo: the person's "
+                                           "language in the portal until they choose one."))
+
+    class Meta:
+        verbose_name = _("odoo user link")
+        verbose_name_plural = _("odoo user links")
 
     def __str__(self) -> str:
         return f"{self.user} = Odoo user {self.odoo_user_id} {self.odoo_login}".strip()
@@ -126,50 +136,62 @@ class ApprovalRequestQuerySet(ScopedQuerySet["ApprovalRequest"]):
 class ApprovalRequest(models.Model):
     """An Odoo document waiting for a decision, built from a mirrored record by the projector."""
 
-    mirror = models.OneToOneField("sync.MirrorRecord", on_delete=models.CASCADE, related_name="approval")
-    feed = models.ForeignKey("sync.Feed", on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=50, db_index=True, help_text="The feed's slug.")
-    kind_label = models.CharField(max_length=100)
-    store = models.ForeignKey("organisation.Store", on_delete=models.PROTECT, related_name="approval_requests")
-    odoo_model = models.CharField(max_length=64)
-    odoo_id = models.PositiveIntegerField()
-    reference = models.CharField(max_length=200)
-    partner = models.CharField(max_length=200, blank=True)
-    amount = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
-    currency = models.CharField(max_length=16, blank=True)
-    requester_odoo_id = models.PositiveIntegerField(null=True, blank=True)
-    requester_name = models.CharField(max_length=150, blank=True)
+    mirror = models.OneToOneField("sync.MirrorRecord", verbose_name=_("mirror"), on_delete=models.CASCADE,
+                                  related_name="approval")
+    feed = models.ForeignKey("sync.Feed", verbose_name=_("feed"), on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("kind"), max_length=50, db_index=True, help_text=_("The feed's slug."))
+    kind_label = models.CharField(_("kind label"), max_length=100)
+    store = models.ForeignKey("organisation.Store", verbose_name=_("store"), on_delete=models.PROTECT,
+                              related_name="approval_requests")
+    odoo_model = models.CharField(_("odoo model"), max_length=64)
+    odoo_id = models.PositiveIntegerField(_("odoo id"))
+    reference = models.CharField(_("reference"), max_length=200)
+    partner = models.CharField(_("partner"), max_length=200, blank=True)
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2, default=Decimal("0"))
+    currency = models.CharField(_("currency"), max_length=16, blank=True)
+    requester_odoo_id = models.PositiveIntegerField(_("requester odoo id"), null=True, blank=True)
+    requester_name = models.CharField(_("requester name"), max_length=150, blank=True)
     requester_odoo_ids = models.JSONField(
-        default=list, blank=True, help_text="Odoo users who made the request (creator, requester fields, an "
-                                            "expense's employee): none of them may decide it.")
-    odoo_state = models.CharField(max_length=32, blank=True)
-    odoo_open = models.BooleanField(default=True, help_text="Still waiting in Odoo (matches the feed).")
-    requested_at = models.DateTimeField(default=timezone.now)
-    status = models.CharField(max_length=16, choices=ApprovalStatus.choices, default=ApprovalStatus.OPEN,
+        _("requester odoo ids"), default=list, blank=True,
+        help_text=_("Odoo users who made the request (creator, requester fields, an "
+                                            "expense's employee): none of them may decide it."))
+    odoo_state = models.CharField(_("odoo state"), max_length=32, blank=True)
+    odoo_open = models.BooleanField(_("odoo open"), default=True,
+                                    help_text=_("Still waiting in Odoo (matches the feed)."))
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    status = models.CharField(_("status"), max_length=16, choices=ApprovalStatus.choices, default=ApprovalStatus.OPEN,
                               db_index=True)
-    closed_outcome = models.CharField(max_length=100, blank=True, help_text="What happened to it in Odoo.")
-    round = models.PositiveIntegerField(default=1, help_text="Bumped when Odoo puts the document back in the queue.")
-    policy = models.ForeignKey(ApprovalPolicy, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    policy_label = models.CharField(max_length=120, blank=True, help_text="Rule name and version applied.")
-    policy_version = models.PositiveIntegerField(default=0)
-    approvals_needed = models.PositiveSmallIntegerField(default=1)
-    tier = models.PositiveSmallIntegerField(default=1)
-    required_role = models.CharField(max_length=32, choices=ROLE_CHOICES, default=Role.REGIONAL_MANAGER)
-    escalation_role = models.CharField(max_length=32, choices=ROLE_CHOICES, default=Role.HQ_EXECUTIVE)
-    escalation_sla_hours = models.DecimalField(max_digits=7, decimal_places=2, default=Decimal("8"))
-    allow_bulk = models.BooleanField(default=True)
-    deadline = models.DateTimeField(db_index=True)
-    remind_at = models.DateTimeField(null=True, blank=True)
-    reminded_at = models.DateTimeField(null=True, blank=True)
-    due_notified_at = models.DateTimeField(null=True, blank=True)
-    escalated_at = models.DateTimeField(null=True, blank=True)
-    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                 related_name="assigned_approvals")
-    decided_at = models.DateTimeField(null=True, blank=True)
-    writeback = models.ForeignKey("writeback.WriteBack", null=True, blank=True, on_delete=models.SET_NULL,
-                                  related_name="+", help_text="The latest write-back of a decision.")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    closed_outcome = models.CharField(_("closed outcome"), max_length=100, blank=True,
+                                      help_text=_("What happened to it in Odoo."))
+    round = models.PositiveIntegerField(_("round"), default=1,
+                                        help_text=_("Bumped when Odoo puts the document back in the queue."))
+    policy = models.ForeignKey(ApprovalPolicy, verbose_name=_("policy"), null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="+")
+    policy_label = models.CharField(_("policy label"), max_length=120, blank=True,
+                                    help_text=_("Rule name and version applied."))
+    policy_version = models.PositiveIntegerField(_("policy version"), default=0)
+    approvals_needed = models.PositiveSmallIntegerField(_("approvals needed"), default=1)
+    tier = models.PositiveSmallIntegerField(_("tier"), default=1)
+    required_role = models.CharField(_("required role"), max_length=32, choices=ROLE_CHOICES,
+                                     default=Role.REGIONAL_MANAGER)
+    escalation_role = models.CharField(_("escalation role"), max_length=32, choices=ROLE_CHOICES,
+                                       default=Role.HQ_EXECUTIVE)
+    escalation_sla_hours = models.DecimalField(_("escalation sla hours"), max_digits=7, decimal_places=2,
+                                               default=Decimal("8"))
+    allow_bulk = models.BooleanField(_("allow bulk"), default=True)
+    deadline = models.DateTimeField(_("deadline"), db_index=True)
+    remind_at = models.DateTimeField(_("remind at"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
+    due_notified_at = models.DateTimeField(_("due notified at"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("assignee"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="assigned_approvals")
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    writeback = models.ForeignKey("writeback.WriteBack", verbose_name=_("writeback"), null=True, blank=True,
+                                  on_delete=models.SET_NULL,
+                                  related_name="+", help_text=_("The latest write-back of a decision."))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = ApprovalRequestQuerySet.as_manager()
 
@@ -177,6 +199,8 @@ class ApprovalRequest(models.Model):
         ordering = ["deadline", "id"]
         constraints = [models.UniqueConstraint(fields=["feed", "odoo_id"], name="unique_approval_per_record")]
         indexes = [models.Index(fields=["status", "deadline"])]
+        verbose_name = _("approval request")
+        verbose_name_plural = _("approval requests")
 
     def __str__(self) -> str:
         return f"{self.kind_label} {self.reference}"
@@ -232,24 +256,28 @@ class ApprovalRequest(models.Model):
 class Decision(models.Model):
     """One approve or reject, by a person or by a system rule (auto-approval), under a policy version."""
 
-    request = models.ForeignKey(ApprovalRequest, on_delete=models.CASCADE, related_name="decisions")
-    round = models.PositiveIntegerField(default=1)
-    outcome = models.CharField(max_length=8, choices=Outcome.choices)
-    comment = models.TextField(blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="approval_decisions")
-    actor_label = models.CharField(max_length=150)
-    system_rule = models.CharField(max_length=150, blank=True, help_text="The rule that decided, for automatic ones.")
-    policy_label = models.CharField(max_length=120, blank=True)
-    policy_version = models.PositiveIntegerField(default=0)
-    tier = models.PositiveSmallIntegerField(default=1)
-    final = models.BooleanField(default=True, help_text="False for the first of two approvals.")
-    writeback = models.ForeignKey("writeback.WriteBack", null=True, blank=True, on_delete=models.SET_NULL,
-                                  related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    request = models.ForeignKey(ApprovalRequest, verbose_name=_("request"), on_delete=models.CASCADE,
+                                related_name="decisions")
+    round = models.PositiveIntegerField(_("round"), default=1)
+    outcome = models.CharField(_("outcome"), max_length=8, choices=Outcome.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("actor"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="approval_decisions")
+    actor_label = models.CharField(_("actor label"), max_length=150)
+    system_rule = models.CharField(_("system rule"), max_length=150, blank=True,
+                                   help_text=_("The rule that decided, for automatic ones."))
+    policy_label = models.CharField(_("policy label"), max_length=120, blank=True)
+    policy_version = models.PositiveIntegerField(_("policy version"), default=0)
+    tier = models.PositiveSmallIntegerField(_("tier"), default=1)
+    final = models.BooleanField(_("final"), default=True, help_text=_("False for the first of two approvals."))
+    writeback = models.ForeignKey("writeback.WriteBack", verbose_name=_("writeback"), null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["created_at", "id"]
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
 
     def __str__(self) -> str:
         return f"{self.actor_label} {self.outcome} {self.request}"

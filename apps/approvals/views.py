@@ -102,9 +102,9 @@ def _inbox_context(request: HtmxRequest) -> dict[str, Any]:
     remember_list_query(request, BACK_KEY)
     deciding_store_ids = set()
     if listing.rows:
-        from apps.organisation.scope import stores_for
+        from apps.organisation.scope import store_ids
 
-        deciding_store_ids = set(stores_for(request.user, Action.DECIDE).values_list("pk", flat=True))
+        deciding_store_ids = store_ids(request.user, Action.DECIDE)
     counts = selectors.inbox_counts(request.user)
     tabs = []
     for show, label in (("open", pgettext("status", "Open")), ("decided", _("Decided"))):

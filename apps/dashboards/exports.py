@@ -115,7 +115,7 @@ def _exceptions(dashboard: StoreDashboard) -> Iterable[list[Any]]:
     yield ["title", "kind", "severity", "status", "owner", "deadline", "overdue"]
     now = timezone.now()
     for item in lists.store_open_rows(dashboard.viewer, dashboard.store, "exceptions"):
-        yield [item.title, item.get_kind_display(), item.get_severity_display(), item.get_status_display(),
+        yield [item.title_text, item.get_kind_display(), item.get_severity_display(), item.get_status_display(),
                _username(item.owner), _iso(item.deadline), _overdue(item.deadline, now)]
 
 

@@ -12,11 +12,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from apps.dashboards import conf
 from apps.dashboards.scope import Viewer
 from apps.dashboards.sources import source
+from apps.operations.models import ExceptionKind
 from apps.organisation.models import RoleGrant, Store
+from apps.portal.phrases import Said
 
 if TYPE_CHECKING:
     from apps.audit.models import AuditEvent
@@ -101,8 +104,8 @@ class Breach:
     """An item past its deadline and still open, from any source."""
 
     source: str
-    kind: str
-    title: str
+    kind: StrOrPromise
+    title: str | Said
     store: Store
     deadline: datetime
     url: str
@@ -126,7 +129,8 @@ _BREACH_LABELS = {
     "approvals": lambda item: (item.kind_label, item.reference),
     "incidents": lambda item: (format_lazy(gettext_lazy("Incident: {category}"), category=item.get_category_display()),
                                item.title),
-    "exceptions": lambda item: (item.get_kind_display(), item.title),
+    # the kind's lazy label and the title's phrase: the list is cached for readers of every language
+    "exceptions": lambda item: (ExceptionKind(item.kind).label, item.title_said()),
 }
 
 

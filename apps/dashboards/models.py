@@ -8,6 +8,7 @@ the cells of the stores whose rows changed, and `manage.py rollups_reconcile` pr
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class WorkKind(models.TextChoices):
@@ -29,19 +30,21 @@ class DailyRollup(models.Model):
       day to the closing day, so "closed by the end of a period" is exact for any period end.
     """
 
-    store = models.ForeignKey("organisation.Store", on_delete=models.CASCADE, related_name="+")
-    day = models.DateField()
-    kind = models.CharField(max_length=16, choices=WorkKind.choices)
-    opened = models.PositiveIntegerField(default=0)
-    finished = models.PositiveIntegerField(default=0)
-    due = models.PositiveIntegerField(default=0)
-    met = models.PositiveIntegerField(default=0)
-    durations = models.JSONField(default=dict, blank=True)
-    closed_after_days = models.JSONField(default=dict, blank=True)
+    store = models.ForeignKey("organisation.Store", verbose_name=_("store"), on_delete=models.CASCADE, related_name="+")
+    day = models.DateField(_("day"))
+    kind = models.CharField(_("kind"), max_length=16, choices=WorkKind.choices)
+    opened = models.PositiveIntegerField(_("opened"), default=0)
+    finished = models.PositiveIntegerField(_("finished"), default=0)
+    due = models.PositiveIntegerField(_("due"), default=0)
+    met = models.PositiveIntegerField(_("met"), default=0)
+    durations = models.JSONField(_("durations"), default=dict, blank=True)
+    closed_after_days = models.JSONField(_("closed after days"), default=dict, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["kind", "store", "day"], name="dash_rollup_unique_cell")]
         indexes = [models.Index(fields=["day", "store"], name="dash_rollup_day_store")]
+        verbose_name = _("daily rollup")
+        verbose_name_plural = _("daily rollups")
 
     def __str__(self) -> str:
         return f"{self.kind} · store {self.store_id} · {self.day}"
@@ -51,9 +54,13 @@ class RollupMark(models.Model):
     """How far the rollups are known to follow the rows: changes seen up to `changes_through`
     (the rows' `updated_at`), and every day up to `closed_through` computed once it closed."""
 
-    kind = models.CharField(max_length=16, choices=WorkKind.choices, unique=True)
-    changes_through = models.DateTimeField()
-    closed_through = models.DateField()
+    kind = models.CharField(_("kind"), max_length=16, choices=WorkKind.choices, unique=True)
+    changes_through = models.DateTimeField(_("changes through"))
+    closed_through = models.DateField(_("closed through"))
+
+    class Meta:
+        verbose_name = _("rollup mark")
+        verbose_name_plural = _("rollup marks")
 
     def __str__(self) -> str:
         return f"{self.kind}: changes through {self.changes_through}, days through {self.closed_through}"

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class DirectivesConfig(AppConfig):
     name = "apps.directives"
-    verbose_name = "Store directives"
+    verbose_name = _("Store directives")
 
     def ready(self) -> None:
         # The outbox executors and outcomes, and the projector of the directive-tasks feed.

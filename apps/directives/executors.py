@@ -21,6 +21,7 @@ from apps.directives.models import CopyStatus, ItemAnswer, ReviewStatus, StoreDi
 from apps.integration.conf import STORE_FIELD
 from apps.live.broadcast import panels_changed
 from apps.odoo_gateway import OdooGateway, format_odoo_datetime
+from apps.portal.phrases import phrase
 from apps.writeback.executors import WriteBackRefused, save_progress
 from apps.writeback.models import WriteBack, WriteBackStatus
 from apps.writeback.services import writeback_enqueue
@@ -123,7 +124,7 @@ def _copy(writeback: WriteBack) -> StoreDirective:
     copy = StoreDirective.objects.select_related("store", "directive").filter(
         pk=writeback.payload.get("copy_id")).first()
     if copy is None:
-        raise WriteBackRefused("The store's directive no longer exists in the portal.")
+        raise WriteBackRefused(phrase("The store's directive no longer exists in the portal."))
     return copy
 
 
@@ -138,7 +139,8 @@ def task_create_execute(writeback: WriteBack, gateway: OdooGateway) -> dict[str,
     is saved, so a retry continues where the last attempt stopped."""
     copy = _copy(writeback)
     if copy.store.odoo_warehouse_id is None:
-        raise WriteBackRefused(f"Store {copy.store.code} has no Odoo warehouse; map it, then replay.")
+        raise WriteBackRefused(phrase("Store %(store)s has no Odoo warehouse; map it, then replay.",
+                                      store=copy.store.code))
     project_id = writeback.result.get("project_id") or _project(gateway)
     task_id = writeback.result.get("task_id")
     if not task_id:
@@ -165,7 +167,8 @@ def task_create_execute(writeback: WriteBack, gateway: OdooGateway) -> dict[str,
             {"name": f"{item.label} {item_marker(item.pk)}", "project_id": project_id, "parent_id": task_id,
              "user_ids": []} for item in missing])
         if len(created) != len(missing):
-            raise WriteBackRefused(f"Odoo answered the subtasks' creation with {created!r}.")
+            raise WriteBackRefused(phrase("Odoo answered the subtasks' creation with %(answer)s.",
+                                          answer=repr(created)))
         subtasks.update({str(item.pk): int(odoo_id) for item, odoo_id in zip(missing, created, strict=True)})
     save_progress(writeback, subtasks=subtasks)
     return {"task_id": task_id, "subtasks": subtasks}
@@ -183,7 +186,8 @@ def _attach(gateway: OdooGateway, answer: ItemAnswer, subtask: int) -> int | Non
         with answer.photo.open("rb") as handle:
             content = base64.b64encode(handle.read()).decode("ascii")
     except OSError as exc:
-        raise WriteBackRefused(f"The photo of answer {answer.pk} cannot be read from storage: {exc.strerror}.") from exc
+        raise WriteBackRefused(phrase("The photo of answer %(answer)s cannot be read from storage: %(error)s.",
+                                      answer=str(answer.pk), error=exc.strerror)) from exc
     return gateway.create("ir.attachment", {"name": name, "res_model": TASK, "res_id": subtask, "type": "binary",
                                             "datas": content, "mimetype": "image/jpeg"})
 
@@ -193,11 +197,11 @@ def item_execute(writeback: WriteBack, gateway: OdooGateway) -> dict[str, Any]:
     answer = (ItemAnswer.objects.select_related("item", "copy__store")
               .filter(pk=writeback.payload.get("answer_id")).first())
     if answer is None or writeback.odoo_id is None:
-        raise WriteBackRefused("The answer no longer exists in the portal.")
+        raise WriteBackRefused(phrase("The answer no longer exists in the portal."))
     subtask, state = writeback.odoo_id, writeback.payload["state"]
     rows = gateway.read(TASK, [subtask], ["state", "description"])
     if not rows:
-        raise WriteBackRefused(f"Subtask {subtask} no longer exists in Odoo.")
+        raise WriteBackRefused(phrase("Subtask %(id)s no longer exists in Odoo.", id=str(subtask)))
     attachment = _attach(gateway, answer, subtask) if state == DONE else None
     if attachment:
         save_progress(writeback, attachment_id=attachment)
@@ -215,7 +219,7 @@ def task_execute(writeback: WriteBack, gateway: OdooGateway) -> dict[str, Any]:
     values: dict[str, Any] = writeback.payload["values"]
     rows = gateway.read(TASK, [writeback.odoo_id], list(values))
     if not rows:
-        raise WriteBackRefused(f"Task {writeback.odoo_id} no longer exists in Odoo.")
+        raise WriteBackRefused(phrase("Task %(id)s no longer exists in Odoo.", id=str(writeback.odoo_id)))
     changes = {key: value for key, value in values.items() if rows[0].get(key) != value}
     if changes:
         gateway.write(TASK, [writeback.odoo_id], changes)

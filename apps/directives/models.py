@@ -49,33 +49,41 @@ class Directive(models.Model):
     """One piece of work sent to stores. Editable while a draft, or published but not yet started by any
     store (a started store has answered against the items as they were)."""
 
-    title = models.CharField(max_length=120)
-    instructions = models.TextField(blank=True, help_text="Sanitised HTML (see apps.directives.richtext).")
-    status = models.CharField(max_length=12, choices=DirectiveStatus.choices, default=DirectiveStatus.DRAFT,
-                              db_index=True)
+    title = models.CharField(_("title"), max_length=120)
+    instructions = models.TextField(_("instructions"), blank=True,
+                                    help_text=_("Sanitised HTML (see apps.directives.richtext)."))
+    status = models.CharField(_("status"), max_length=12, choices=DirectiveStatus.choices,
+                              default=DirectiveStatus.DRAFT, db_index=True)
     # Who owns it: HQ (no region) or a regional manager for their region only.
-    owner_region = models.ForeignKey("organisation.Region", null=True, blank=True, on_delete=models.PROTECT,
-                                     related_name="+")
-    target_mode = models.CharField(max_length=12, choices=TargetMode.choices, default=TargetMode.ALL)
-    target_regions = models.ManyToManyField("organisation.Region", blank=True, related_name="+")
-    target_stores = models.ManyToManyField("organisation.Store", blank=True, related_name="+")
-    target_groups = models.ManyToManyField("organisation.StoreGroup", blank=True, related_name="+")
-    due_on = models.DateField(help_text="The day it is due, in each store's own time zone.")
-    due_time = models.TimeField(default=time(9, 0))
-    launch_on = models.DateField(null=True, blank=True, help_text="Must be ready before (each store's time zone).")
-    launch_time = models.TimeField(null=True, blank=True)
-    template = models.ForeignKey("DirectiveTemplate", null=True, blank=True, on_delete=models.SET_NULL,
-                                 related_name="directives")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    published_at = models.DateTimeField(null=True, blank=True)
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+")
-    cancelled_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    owner_region = models.ForeignKey("organisation.Region", verbose_name=_("owner region"), null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
+    target_mode = models.CharField(_("target mode"), max_length=12, choices=TargetMode.choices, default=TargetMode.ALL)
+    target_regions = models.ManyToManyField("organisation.Region", verbose_name=_("target regions"), blank=True,
+                                            related_name="+")
+    target_stores = models.ManyToManyField("organisation.Store", verbose_name=_("target stores"), blank=True,
+                                           related_name="+")
+    target_groups = models.ManyToManyField("organisation.StoreGroup", verbose_name=_("target groups"), blank=True,
+                                           related_name="+")
+    due_on = models.DateField(_("due on"), help_text=_("The day it is due, in each store's own time zone."))
+    due_time = models.TimeField(_("due time"), default=time(9, 0))
+    launch_on = models.DateField(_("launch on"), null=True, blank=True,
+                                 help_text=_("Must be ready before (each store's time zone)."))
+    launch_time = models.TimeField(_("launch time"), null=True, blank=True)
+    template = models.ForeignKey("DirectiveTemplate", verbose_name=_("template"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="directives")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("published by"), null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         ordering = ["-due_on", "-id"]
+        verbose_name = _("directive")
+        verbose_name_plural = _("directives")
 
     def __str__(self) -> str:
         return self.title
@@ -111,13 +119,16 @@ def local_moment(day: date, at: time, tz_name: str) -> datetime:
 
 
 class ChecklistItem(models.Model):
-    directive = models.ForeignKey(Directive, on_delete=models.CASCADE, related_name="items")
-    position = models.PositiveSmallIntegerField(default=0)
-    label = models.CharField(max_length=200)
-    kind = models.CharField(max_length=8, choices=ItemKind.choices, default=ItemKind.YES_NO)
+    directive = models.ForeignKey(Directive, verbose_name=_("directive"), on_delete=models.CASCADE,
+                                  related_name="items")
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    label = models.CharField(_("label"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=8, choices=ItemKind.choices, default=ItemKind.YES_NO)
 
     class Meta:
         ordering = ["position", "id"]
+        verbose_name = _("checklist item")
+        verbose_name_plural = _("checklist items")
 
     def __str__(self) -> str:
         return self.label
@@ -130,16 +141,19 @@ def attachment_path(instance: DirectiveAttachment, filename: str) -> str:
 class DirectiveAttachment(models.Model):
     """A planogram PDF or an image HQ attaches; served only after the scope check."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    directive = models.ForeignKey(Directive, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(upload_to=attachment_path, max_length=200)
-    name = models.CharField(max_length=120)
-    content_type = models.CharField(max_length=64)
-    size_bytes = models.PositiveIntegerField()
-    created_at = models.DateTimeField(default=timezone.now)
+    id = models.UUIDField(_("id"), primary_key=True, default=uuid.uuid4, editable=False)
+    directive = models.ForeignKey(Directive, verbose_name=_("directive"), on_delete=models.CASCADE,
+                                  related_name="attachments")
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
+    name = models.CharField(_("name"), max_length=120)
+    content_type = models.CharField(_("content type"), max_length=64)
+    size_bytes = models.PositiveIntegerField(_("size bytes"))
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
         ordering = ["created_at", "id"]
+        verbose_name = _("directive attachment")
+        verbose_name_plural = _("directive attachments")
 
     def __str__(self) -> str:
         return self.name
@@ -172,28 +186,30 @@ class StoreDirective(models.Model):
     """One store's copy of a published directive: its own due and launch moments, its progress and its
     task in Odoo."""
 
-    key = models.CharField(max_length=16, unique=True, default=new_copy_key, editable=False)
-    directive = models.ForeignKey(Directive, on_delete=models.CASCADE, related_name="copies")
-    store = models.ForeignKey("organisation.Store", on_delete=models.PROTECT, related_name="directives")
-    status = models.CharField(max_length=12, choices=CopyStatus.choices, default=CopyStatus.NOT_STARTED,
+    key = models.CharField(_("key"), max_length=16, unique=True, default=new_copy_key, editable=False)
+    directive = models.ForeignKey(Directive, verbose_name=_("directive"), on_delete=models.CASCADE,
+                                  related_name="copies")
+    store = models.ForeignKey("organisation.Store", verbose_name=_("store"), on_delete=models.PROTECT,
+                              related_name="directives")
+    status = models.CharField(_("status"), max_length=12, choices=CopyStatus.choices, default=CopyStatus.NOT_STARTED,
                               db_index=True)
-    due_at = models.DateTimeField(db_index=True)
-    launch_at = models.DateTimeField(null=True, blank=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    submitted_at = models.DateTimeField(null=True, blank=True)
-    approved_at = models.DateTimeField(null=True, blank=True)
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
-    closed_in_odoo = models.BooleanField(default=False)
+    due_at = models.DateTimeField(_("due at"), db_index=True)
+    launch_at = models.DateTimeField(_("launch at"), null=True, blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("approved by"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    closed_in_odoo = models.BooleanField(_("closed in odoo"), default=False)
     # Odoo: the store task and its subtasks (item id → subtask id), once the outbox created them.
-    odoo_task_id = models.PositiveIntegerField(null=True, blank=True)
-    odoo_subtasks = models.JSONField(default=dict, blank=True)
-    odoo_state = models.CharField(max_length=32, blank=True)
+    odoo_task_id = models.PositiveIntegerField(_("odoo task id"), null=True, blank=True)
+    odoo_subtasks = models.JSONField(_("odoo subtasks"), default=dict, blank=True)
+    odoo_state = models.CharField(_("odoo state"), max_length=32, blank=True)
     # Follow-up: each step marked once (a second beat run never notifies twice).
-    reminded_at = models.DateTimeField(null=True, blank=True)
-    overdue_notified_at = models.DateTimeField(null=True, blank=True)
-    hq_notified_at = models.DateTimeField(null=True, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
+    overdue_notified_at = models.DateTimeField(_("overdue notified at"), null=True, blank=True)
+    hq_notified_at = models.DateTimeField(_("hq notified at"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = StoreDirectiveQuerySet.as_manager()
 
@@ -201,6 +217,8 @@ class StoreDirective(models.Model):
         ordering = ["due_at", "store__code"]
         constraints = [models.UniqueConstraint(fields=["directive", "store"], name="unique_directive_store")]
         indexes = [models.Index(fields=["store", "status"])]
+        verbose_name = _("store directive")
+        verbose_name_plural = _("store directives")
 
     def __str__(self) -> str:
         return f"{self.directive} · {self.store.code}"
@@ -253,29 +271,33 @@ class ItemAnswerQuerySet(ScopedQuerySet["ItemAnswer"]):
 class ItemAnswer(models.Model):
     """A store's answer to one checklist item (redone in place when returned; each round audited)."""
 
-    copy = models.ForeignKey(StoreDirective, on_delete=models.CASCADE, related_name="answers")
-    item = models.ForeignKey(ChecklistItem, on_delete=models.CASCADE, related_name="answers")
-    value_bool = models.BooleanField(null=True, blank=True)
-    value_number = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
-    value_text = models.TextField(blank=True)
-    photo_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    photo = models.FileField(upload_to=answer_photo_path, max_length=200, blank=True)
-    photo_name = models.CharField(max_length=120, blank=True)
-    revision = models.PositiveIntegerField(default=1)
-    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    answered_at = models.DateTimeField(default=timezone.now)
-    review_status = models.CharField(max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.PENDING)
-    review_comment = models.CharField(max_length=500, blank=True)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
-    reviewed_at = models.DateTimeField(null=True, blank=True)
-    odoo_attachment_id = models.PositiveIntegerField(null=True, blank=True)
+    copy = models.ForeignKey(StoreDirective, verbose_name=_("copy"), on_delete=models.CASCADE, related_name="answers")
+    item = models.ForeignKey(ChecklistItem, verbose_name=_("item"), on_delete=models.CASCADE, related_name="answers")
+    value_bool = models.BooleanField(_("value bool"), null=True, blank=True)
+    value_number = models.DecimalField(_("value number"), max_digits=12, decimal_places=2, null=True, blank=True)
+    value_text = models.TextField(_("value text"), blank=True)
+    photo_key = models.UUIDField(_("photo key"), default=uuid.uuid4, unique=True, editable=False)
+    photo = models.FileField(_("photo"), upload_to=answer_photo_path, max_length=200, blank=True)
+    photo_name = models.CharField(_("photo name"), max_length=120, blank=True)
+    revision = models.PositiveIntegerField(_("revision"), default=1)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("answered by"), null=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    answered_at = models.DateTimeField(_("answered at"), default=timezone.now)
+    review_status = models.CharField(_("review status"), max_length=10, choices=ReviewStatus.choices,
+                                     default=ReviewStatus.PENDING)
+    review_comment = models.CharField(_("review comment"), max_length=500, blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    odoo_attachment_id = models.PositiveIntegerField(_("odoo attachment id"), null=True, blank=True)
 
     objects = ItemAnswerQuerySet.as_manager()
 
     class Meta:
         ordering = ["item__position", "item_id"]
         constraints = [models.UniqueConstraint(fields=["copy", "item"], name="unique_answer_per_item")]
+        verbose_name = _("item answer")
+        verbose_name_plural = _("item answers")
 
     def __str__(self) -> str:
         return f"{self.copy} · {self.item}"
@@ -307,26 +329,31 @@ class DirectiveTemplate(models.Model):
     """Recurring work (a daily opening checklist, a weekly hygiene audit): a scheduled run publishes the
     day's directive from it, once per day."""
 
-    name = models.CharField(max_length=120)
-    title = models.CharField(max_length=120)
-    instructions = models.TextField(blank=True)
-    items = models.JSONField(default=list, help_text='[{"label": "Doors open", "kind": "yes_no"}, ...]')
-    target_mode = models.CharField(max_length=12, choices=TargetMode.choices, default=TargetMode.ALL)
-    target_regions = models.ManyToManyField("organisation.Region", blank=True, related_name="+")
-    target_stores = models.ManyToManyField("organisation.Store", blank=True, related_name="+")
-    target_groups = models.ManyToManyField("organisation.StoreGroup", blank=True, related_name="+")
-    owner_region = models.ForeignKey("organisation.Region", null=True, blank=True, on_delete=models.PROTECT,
-                                     related_name="+")
-    schedule = models.CharField(max_length=8, choices=Schedule.choices, default=Schedule.DAILY)
-    weekday = models.PositiveSmallIntegerField(default=0, help_text="Weekly: 0 Monday … 6 Sunday.")
-    due_time = models.TimeField(default=time(9, 0))
-    active = models.BooleanField(default=True)
-    last_run_on = models.DateField(null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    name = models.CharField(_("name"), max_length=120)
+    title = models.CharField(_("title"), max_length=120)
+    instructions = models.TextField(_("instructions"), blank=True)
+    items = models.JSONField(_("items"), default=list, help_text=_('[{"label": "Doors open", "kind": "yes_no"}, ...]'))
+    target_mode = models.CharField(_("target mode"), max_length=12, choices=TargetMode.choices, default=TargetMode.ALL)
+    target_regions = models.ManyToManyField("organisation.Region", verbose_name=_("target regions"), blank=True,
+                                            related_name="+")
+    target_stores = models.ManyToManyField("organisation.Store", verbose_name=_("target stores"), blank=True,
+                                           related_name="+")
+    target_groups = models.ManyToManyField("organisation.StoreGroup", verbose_name=_("target groups"), blank=True,
+                                           related_name="+")
+    owner_region = models.ForeignKey("organisation.Region", verbose_name=_("owner region"), null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
+    schedule = models.CharField(_("schedule"), max_length=8, choices=Schedule.choices, default=Schedule.DAILY)
+    weekday = models.PositiveSmallIntegerField(_("weekday"), default=0, help_text=_("Weekly: 0 Monday … 6 Sunday."))
+    due_time = models.TimeField(_("due time"), default=time(9, 0))
+    active = models.BooleanField(_("active"), default=True)
+    last_run_on = models.DateField(_("last run on"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("directive template")
+        verbose_name_plural = _("directive templates")
 
     def __str__(self) -> str:
         return self.name
@@ -339,18 +366,21 @@ class ReadinessSummary(models.Model):
     """A generated readiness text, logged with the figures it was built from (like triage suggestions):
     every sentence can be traced to a figure. It never completes, approves or closes anything."""
 
-    directive = models.ForeignKey(Directive, on_delete=models.CASCADE, related_name="summaries")
-    region = models.ForeignKey("organisation.Region", null=True, blank=True, on_delete=models.CASCADE,
-                               related_name="+")
-    generator = models.CharField(max_length=32)
-    text = models.TextField()
-    figures = models.JSONField(default=dict)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    viewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                  related_name="+")
+    directive = models.ForeignKey(Directive, verbose_name=_("directive"), on_delete=models.CASCADE,
+                                  related_name="summaries")
+    region = models.ForeignKey("organisation.Region", verbose_name=_("region"), null=True, blank=True,
+                               on_delete=models.CASCADE, related_name="+")
+    generator = models.CharField(_("generator"), max_length=32)
+    text = models.TextField(_("text"))
+    figures = models.JSONField(_("figures"), default=dict)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+    viewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("viewed by"), null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        verbose_name = _("readiness summary")
+        verbose_name_plural = _("readiness summaries")
 
     def __str__(self) -> str:
         return f"{self.directive} · {self.generator} · {self.created_at:%Y-%m-%d %H:%M}"

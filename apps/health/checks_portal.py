@@ -18,6 +18,7 @@ from apps.health import conf
 from apps.health.models import HealthSignal, SignalCategory, SignalStatus, WorkerHeartbeat
 from apps.health.readings import Reading, ago, graded
 from apps.integration.selectors import unassigned_count
+from apps.portal.phrases import Joined, Phrase, phrase, phrase_plural
 from apps.sync.models import Feed, PendingRefetch, RunKind, RunStatus, SyncRun, WebhookRejection
 from apps.writeback.models import IN_FLIGHT, WriteBack, WriteBackStatus
 
@@ -39,23 +40,28 @@ def feed_readings(*, now: datetime) -> list[Reading]:
     feeds = Feed.objects.filter(enabled=True).annotate(last_status=Subquery(latest.values("status")[:1]),
                                                        change_lag=Subquery(latest.values("lag_seconds")[:1]))
     readings = []
-    rule = (f"time since last successful sync > {conf.SYNC_LAG_DEGRADED_SECONDS} s → degraded, "
-            f"> {conf.SYNC_LAG_FAILING_SECONDS} s → failing; latest run failed or interrupted → at least degraded")
+    rule = phrase("time since last successful sync > %(degraded)s s → degraded, > %(failing)s s → failing; latest "
+                  "run failed or interrupted → at least degraded", degraded=conf.SYNC_LAG_DEGRADED_SECONDS,
+                  failing=conf.SYNC_LAG_FAILING_SECONDS)
     for feed in feeds:
         since = (now - feed.last_success_at).total_seconds() if feed.last_success_at else None
         status: str
+        detail: Phrase
         if since is None:
             status = SignalStatus.FAILING if feed.last_error else SignalStatus.DEGRADED
-            detail = f"Never synced: {feed.last_error}" if feed.last_error else "Not synced yet"
+            detail = phrase("Never synced: %(error)s", error=feed.last_error) if feed.last_error \
+                else phrase("Not synced yet")
         else:
             status = graded(since, degraded=conf.SYNC_LAG_DEGRADED_SECONDS, failing=conf.SYNC_LAG_FAILING_SECONDS)
             if feed.last_status in BROKEN_RUNS and status == SignalStatus.OK:
                 status = SignalStatus.DEGRADED
-            detail = f"Last success {ago(since)}"
+            detail = phrase("Last success %(ago)s", ago=ago(since))
             if feed.last_status in BROKEN_RUNS and feed.last_error:
-                detail += f"; latest run failed: {feed.last_error}"
+                detail = phrase("Last success %(ago)s; latest run failed: %(error)s", ago=ago(since),
+                                error=feed.last_error)
         readings.append(Reading(
-            f"sync.feed.{feed.slug}", f"Sync: {feed.name}", SignalCategory.SYNC, status, rule, detail=detail,
+            f"sync.feed.{feed.slug}", phrase("Sync: %(feed)s", feed=feed.name), SignalCategory.SYNC, status, rule,
+            detail=detail,
             value=round(since, 1) if since is not None else None,
             action_url=reverse("admin:sync_syncrun_changelist") + f"?feed__id__exact={feed.pk}",
             data={"feed": feed.slug, "last_success_at": feed.last_success_at.timestamp() if feed.last_success_at
@@ -69,21 +75,24 @@ def sync_errors_reading(*, now: datetime) -> Reading:
     failed = runs["failed"] or 0
     last = SyncRun.objects.filter(status__in=BROKEN_RUNS).select_related("feed").order_by("-started_at").first() \
         if failed else None
-    detail = f"{failed} of {runs['total']} sync runs (polls, reconciliations, hint refetches) failed or were " \
-             "interrupted in the last hour"
+    detail = phrase("%(failed)s of %(total)s sync runs (polls, reconciliations, hint refetches) failed or were "
+                    "interrupted in the last hour", failed=failed, total=runs["total"])
     if last is not None:
-        detail += f"; latest: {last.feed.slug} ({last.get_kind_display().lower()}): {last.error}"
-    return Reading("sync.errors", "Sync run errors", SignalCategory.SYNC, graded(failed, degraded=1),
-                   "a failed or interrupted sync run in the last hour → degraded", detail=detail, value=float(failed),
+        detail = phrase("%(runs)s; latest: %(feed)s (%(kind)s): %(error)s", runs=detail, feed=last.feed.slug,
+                        kind=last.kind, error=last.error)
+    return Reading("sync.errors", phrase("Sync run errors"), SignalCategory.SYNC, graded(failed, degraded=1),
+                   phrase("a failed or interrupted sync run in the last hour → degraded"), detail=detail,
+                   value=float(failed),
                    action_url=reverse("admin:sync_syncrun_changelist") + "?status__exact=failed")
 
 
 def unassigned_reading() -> Reading:
     """Open records no store claimed reach nobody's inbox: someone has to assign them."""
     count = unassigned_count()
-    return Reading("sync.unassigned", "Records without a store", SignalCategory.SYNC,
-                   graded(count, degraded=1), "an open mirrored record whose store is unknown → degraded",
-                   detail=f"{count} open records reach no store's people" if count else "Every open record has a store",
+    return Reading("sync.unassigned", phrase("Records without a store"), SignalCategory.SYNC,
+                   graded(count, degraded=1), phrase("an open mirrored record whose store is unknown → degraded"),
+                   detail=phrase("%(count)s open records reach no store's people", count=count) if count
+                   else phrase("Every open record has a store"),
                    value=float(count), action_url=reverse("integration:unassigned"))
 
 
@@ -105,19 +114,21 @@ def outbox_readings(*, now: datetime) -> list[Reading]:
         depth_status = SignalStatus.DEGRADED
     dead_status = SignalStatus.FAILING if counts["dead"] else graded(counts["refused"], degraded=1)
     return [
-        Reading("outbox.depth", "Write-backs waiting", SignalCategory.OUTBOX, depth_status,
-                f"> {conf.OUTBOX_DEPTH_DEGRADED} waiting or oldest > {conf.OUTBOX_AGE_DEGRADED_SECONDS} s → degraded, "
-                f"oldest > {conf.OUTBOX_AGE_FAILING_SECONDS} s → failing",
-                detail=f"{counts['pending']} waiting, oldest {int(age)} s", value=float(counts["pending"]),
-                action_url=changelist + "?status__exact=queued"),
-        Reading("outbox.retrying", "Write-backs retrying", SignalCategory.OUTBOX,
-                graded(counts["retrying"], degraded=1), "any write-back retrying or waiting for Odoo → degraded",
-                detail=f"{counts['retrying']} retrying or waiting for Odoo", value=float(counts["retrying"]),
-                action_url=changelist + "?status__exact=retrying"),
-        Reading("outbox.dead", "Dead-lettered and refused write-backs", SignalCategory.OUTBOX, dead_status,
-                "dead-lettered → failing; failed or conflict in the last day → degraded",
-                detail=f"{counts['dead']} dead-lettered, {counts['refused']} failed or conflicted in the last day: "
-                       "replay them once the cause is fixed",
+        Reading("outbox.depth", phrase("Write-backs waiting"), SignalCategory.OUTBOX, depth_status,
+                phrase("> %(depth)s waiting or oldest > %(degraded)s s → degraded, oldest > %(failing)s s → failing",
+                       depth=conf.OUTBOX_DEPTH_DEGRADED, degraded=conf.OUTBOX_AGE_DEGRADED_SECONDS,
+                       failing=conf.OUTBOX_AGE_FAILING_SECONDS),
+                detail=phrase("%(count)s waiting, oldest %(seconds)s s", count=counts["pending"], seconds=int(age)),
+                value=float(counts["pending"]), action_url=changelist + "?status__exact=queued"),
+        Reading("outbox.retrying", phrase("Write-backs retrying"), SignalCategory.OUTBOX,
+                graded(counts["retrying"], degraded=1),
+                phrase("any write-back retrying or waiting for Odoo → degraded"),
+                detail=phrase("%(count)s retrying or waiting for Odoo", count=counts["retrying"]),
+                value=float(counts["retrying"]), action_url=changelist + "?status__exact=retrying"),
+        Reading("outbox.dead", phrase("Dead-lettered and refused write-backs"), SignalCategory.OUTBOX, dead_status,
+                phrase("dead-lettered → failing; failed or conflict in the last day → degraded"),
+                detail=phrase("%(dead)s dead-lettered, %(refused)s failed or conflicted in the last day: replay them "
+                              "once the cause is fixed", dead=counts["dead"], refused=counts["refused"]),
                 value=float(counts["dead"]), action_url=changelist + "?status__exact=dead"),
     ]
 
@@ -135,17 +146,19 @@ def hint_readings(*, now: datetime) -> list[Reading]:
         total=Sum("count", default=0), noise=Sum("count", default=0, filter=Q(reason__in=NOISE_REJECTIONS)))
     rejected, noise = counted["total"], counted["noise"]
     return [
-        Reading("hints.pending", "Webhook hints accepted, waiting for refetch", SignalCategory.HINTS,
+        Reading("hints.pending", phrase("Webhook hints accepted, waiting for refetch"), SignalCategory.HINTS,
                 graded(age, degraded=conf.HINT_AGE_DEGRADED_SECONDS, failing=5 * conf.HINT_AGE_DEGRADED_SECONDS),
-                f"oldest pending hint > {conf.HINT_AGE_DEGRADED_SECONDS} s → degraded, "
-                f"> {5 * conf.HINT_AGE_DEGRADED_SECONDS} s → failing",
-                detail=f"{pending['count']} records to refetch, oldest {int(age)} s", value=float(pending["count"]),
+                phrase("oldest pending hint > %(degraded)s s → degraded, > %(failing)s s → failing",
+                       degraded=conf.HINT_AGE_DEGRADED_SECONDS, failing=5 * conf.HINT_AGE_DEGRADED_SECONDS),
+                detail=phrase("%(count)s records to refetch, oldest %(seconds)s s", count=pending["count"],
+                              seconds=int(age)), value=float(pending["count"]),
                 action_url=reverse("admin:sync_pendingrefetch_changelist")),
-        Reading("hints.rejected", "Webhook hints rejected", SignalCategory.HINTS,
+        Reading("hints.rejected", phrase("Webhook hints rejected"), SignalCategory.HINTS,
                 graded(rejected, degraded=1, failing=conf.REJECTIONS_FAILING + noise),
-                f"rejections in the last hour: ≥ 1 → degraded, ≥ {conf.REJECTIONS_FAILING} with the right "
-                "token → failing",
-                detail=f"{rejected} rejected in the last hour, {noise} of them a wrong token or over the rate limit",
+                phrase("rejections in the last hour: ≥ 1 → degraded, ≥ %(failing)s with the right token → failing",
+                       failing=conf.REJECTIONS_FAILING),
+                detail=phrase("%(count)s rejected in the last hour, %(noise)s of them a wrong token or over the rate "
+                              "limit", count=rejected, noise=noise),
                 value=float(rejected), action_url=reverse("admin:sync_webhookrejection_changelist")),
     ]
 
@@ -158,11 +171,11 @@ def heartbeat_reading(*, now: datetime) -> Reading:
     from django.conf import settings
 
     beats = list(WorkerHeartbeat.objects.order_by("-beat_at")[:50])
-    rule = f"no heartbeat in the last {conf.HEARTBEAT_STALE_SECONDS} s on a queue → failing"
-    label = "Celery worker heartbeat"
+    rule = phrase("no heartbeat in the last %(seconds)s s on a queue → failing", seconds=conf.HEARTBEAT_STALE_SECONDS)
+    label = phrase("Celery worker heartbeat")
     if not beats:
         return Reading("worker.heartbeat", label, SignalCategory.WORKER, SignalStatus.FAILING, rule,
-                       detail="No worker has ever reported")
+                       detail=phrase("No worker has ever reported"))
     latest: dict[str, float] = {}
     for queue in settings.CELERY_QUEUE_NAMES:
         ages = [(now - b.beat_at).total_seconds() for b in beats if b.queue in (queue, "")]
@@ -171,10 +184,11 @@ def heartbeat_reading(*, now: datetime) -> Reading:
     silent = [q for q in settings.CELERY_QUEUE_NAMES if latest.get(q, conf.HEARTBEAT_STALE_SECONDS + 1)
               > conf.HEARTBEAT_STALE_SECONDS]
     age = max(latest.values(), default=(now - beats[0].beat_at).total_seconds())
-    workers = ", ".join(sorted({f"{b.worker} ({ago((now - b.beat_at).total_seconds())})" for b in beats[:5]}))
-    detail = f"Oldest queue heartbeat {ago(age)}: {workers}"
+    workers = Joined(tuple(phrase("%(worker)s (%(ago)s)", worker=b.worker, ago=ago((now - b.beat_at).total_seconds()))
+                           for b in sorted(beats[:5], key=lambda b: b.worker)), separator=", ")
+    detail = phrase("Oldest queue heartbeat %(ago)s: %(workers)s", ago=ago(age), workers=workers)
     if silent:
-        detail = f"No worker on {', '.join(silent)}. {detail}"
+        detail = phrase("No worker on %(queues)s. %(heartbeat)s", queues=", ".join(silent), heartbeat=detail)
     return Reading("worker.heartbeat", label, SignalCategory.WORKER,
                    SignalStatus.FAILING if silent else SignalStatus.OK, rule, detail=detail, value=round(age, 1))
 
@@ -204,18 +218,19 @@ def queue_depth() -> int:
 
 
 def queue_reading() -> Reading:
-    rule = f"queue depth ≥ {conf.QUEUE_DEPTH_DEGRADED} → degraded, ≥ {conf.QUEUE_DEPTH_FAILING} → failing; " \
-           "broker unreachable → failing"
+    rule = phrase("queue depth ≥ %(degraded)s → degraded, ≥ %(failing)s → failing; broker unreachable → failing",
+                  degraded=conf.QUEUE_DEPTH_DEGRADED, failing=conf.QUEUE_DEPTH_FAILING)
+    label = phrase("Celery queue")
     try:
         depths = queue_depths()
     except Exception as exc:  # any broker or network error means: tasks cannot be queued
-        return Reading("worker.queue", "Celery queue", SignalCategory.WORKER, SignalStatus.FAILING, rule,
-                       detail=f"Broker unreachable: {type(exc).__name__}")
+        return Reading("worker.queue", label, SignalCategory.WORKER, SignalStatus.FAILING, rule,
+                       detail=phrase("Broker unreachable: %(error)s", error=type(exc).__name__))
     depth = sum(depths.values())
     each = ", ".join(f"{queue} {count}" for queue, count in depths.items())
-    return Reading("worker.queue", "Celery queue", SignalCategory.WORKER,
+    return Reading("worker.queue", label, SignalCategory.WORKER,
                    graded(depth, degraded=conf.QUEUE_DEPTH_DEGRADED, failing=conf.QUEUE_DEPTH_FAILING), rule,
-                   detail=f"{depth} tasks waiting ({each})", value=float(depth))
+                   detail=phrase("%(count)s tasks waiting (%(queues)s)", count=depth, queues=each), value=float(depth))
 
 
 async def _round_trip() -> None:
@@ -238,16 +253,20 @@ def channel_layer_reading() -> Reading:
     """A message sent to a fresh channel must come back: live updates need a reachable layer. The count
     of failed probes in a row is carried from reading to reading on the signal itself."""
     samples = conf.PROBE_SAMPLES
-    rule = (f"a probe message not back within {conf.PROBE_TIMEOUT_SECONDS:g} s, {samples} probes in a row → failing"
-            + (", 2 or more → degraded" if samples > 2 else ""))
+    rule = (phrase("a probe message not back within %(seconds)s s, %(samples)s probes in a row → failing, 2 or more "
+                   "→ degraded", seconds=conf.PROBE_TIMEOUT_SECONDS, samples=samples) if samples > 2 else
+            phrase("a probe message not back within %(seconds)s s, %(samples)s probes in a row → failing",
+                   seconds=conf.PROBE_TIMEOUT_SECONDS, samples=samples))
+    label = phrase("Channel layer (live updates)")
     before = HealthSignal.objects.filter(key="live.channel-layer").values_list("data", flat=True).first() or {}
     try:
         async_to_sync(_round_trip)()
     except Exception as exc:  # Redis down, timeout, misconfiguration: live updates may be off
         failed = int(before.get("failed_in_a_row", 0)) + 1
-        return Reading("live.channel-layer", "Channel layer (live updates)", SignalCategory.LIVE,
+        return Reading("live.channel-layer", label, SignalCategory.LIVE,
                        channel_layer_status(failed), rule, value=0.0, data={"failed_in_a_row": failed},
-                       detail=f"{failed} probe{'s' if failed != 1 else ''} in a row failed; the last: "
-                              f"{type(exc).__name__}: {exc}"[:300])
-    return Reading("live.channel-layer", "Channel layer (live updates)", SignalCategory.LIVE, SignalStatus.OK, rule,
-                   detail="Probe message delivered", value=1.0, data={"failed_in_a_row": 0})
+                       detail=phrase_plural("%(count)s probe in a row failed; the last: %(error)s",
+                                            "%(count)s probes in a row failed; the last: %(error)s", number="count",
+                                            count=failed, error=f"{type(exc).__name__}: {exc}"[:240]))
+    return Reading("live.channel-layer", label, SignalCategory.LIVE, SignalStatus.OK, rule,
+                   detail=phrase("Probe message delivered"), value=1.0, data={"failed_in_a_row": 0})

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.odoo_gateway.links import odoo_link
+from apps.portal.phrases import stored_text
 
 
 class SignalStatus(models.TextChoices):
@@ -35,29 +38,58 @@ ODOO_CATEGORIES = (SignalCategory.ODOO_CONNECTION, SignalCategory.ODOO_CRON, Sig
                    SignalCategory.ODOO_WEBHOOKS)
 
 
-class HealthSignal(models.Model):
+class ReadingTexts:
+    """The rule and the observation in the reader's language, from the phrases kept in `wording`
+    beside their English (see apps.portal.phrases); the English for rows made before."""
+
+    rule: Any
+    detail: Any
+    wording: Any
+
+    @property
+    def rule_text(self) -> str:
+        return stored_text(self.wording, "rule", self.rule)
+
+    @property
+    def detail_text(self) -> str:
+        return stored_text(self.wording, "detail", self.detail)
+
+
+class HealthSignal(ReadingTexts, models.Model):
     """The latest reading of one signal. Rows are upserted by the checks; a signal that no longer
     exists (a deleted scheduled action) is retired, not deleted, so its history stays."""
 
-    key = models.CharField(max_length=120, unique=True)
-    label = models.CharField(max_length=200)
-    category = models.CharField(max_length=24, choices=SignalCategory.choices, db_index=True)
-    status = models.CharField(max_length=16, choices=SignalStatus.choices)
-    rule = models.CharField(max_length=300, help_text="The rule that decided the status.")
-    detail = models.TextField(blank=True, help_text="What was observed.")
-    value = models.FloatField(null=True, blank=True, help_text="The measured figure (also exported as a metric).")
-    odoo_path = models.CharField(max_length=300, blank=True, help_text="Where to act in Odoo.")
-    action_url = models.CharField(max_length=300, blank=True, help_text="Where to act in the portal.")
-    data = models.JSONField(default=dict, blank=True)
-    observed_at = models.DateTimeField(default=timezone.now)
-    changed_at = models.DateTimeField(default=timezone.now)
-    retired_at = models.DateTimeField(null=True, blank=True)
+    key = models.CharField(_("key"), max_length=120, unique=True)
+    label = models.CharField(_("label"), max_length=200)
+    category = models.CharField(_("category"), max_length=24, choices=SignalCategory.choices, db_index=True)
+    status = models.CharField(_("status"), max_length=16, choices=SignalStatus.choices)
+    rule = models.CharField(_("rule"), max_length=300, help_text=_("The rule that decided the status."))
+    detail = models.TextField(_("detail"), blank=True, help_text=_("What was observed."))
+    wording = models.JSONField(_("wording"), default=dict, blank=True, help_text=_(
+        "Label, rule and detail as phrases, written in each reader's language (the columns keep the English)."))
+    value = models.FloatField(_("value"), null=True, blank=True,
+                              help_text=_("The measured figure (also exported as a metric)."))
+    odoo_path = models.CharField(_("odoo path"), max_length=300, blank=True, help_text=_("Where to act in Odoo."))
+    action_url = models.CharField(_("action url"), max_length=300, blank=True,
+                                  help_text=_("Where to act in the portal."))
+    data = models.JSONField(_("data"), default=dict, blank=True)
+    observed_at = models.DateTimeField(_("observed at"), default=timezone.now)
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+    retired_at = models.DateTimeField(_("retired at"), null=True, blank=True)
 
     class Meta:
         ordering = ["category", "key"]
+        verbose_name = _("health signal")
+        verbose_name_plural = _("health signals")
 
     def __str__(self) -> str:
         return f"{self.label}: {self.status}"
+
+    @property
+    def label_text(self) -> str:
+        """The label in the reader's language (the English column for rows read before phrases were kept)."""
+        return stored_text(self.wording, "label", self.label)
+
 
     @property
     def rank(self) -> int:
@@ -69,34 +101,40 @@ class HealthSignal(models.Model):
         return odoo_link(self.odoo_path)
 
 
-class HealthEvent(models.Model):
+class HealthEvent(ReadingTexts, models.Model):
     """A status change of a signal, with the rule and observation that caused it."""
 
-    signal = models.ForeignKey(HealthSignal, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField(default=timezone.now, db_index=True)
-    from_status = models.CharField(max_length=16, blank=True)
-    to_status = models.CharField(max_length=16, choices=SignalStatus.choices)
-    rule = models.CharField(max_length=300)
-    detail = models.TextField(blank=True)
+    signal = models.ForeignKey(HealthSignal, verbose_name=_("signal"), on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    from_status = models.CharField(_("from status"), max_length=16, blank=True)
+    to_status = models.CharField(_("to status"), max_length=16, choices=SignalStatus.choices)
+    rule = models.CharField(_("rule"), max_length=300)
+    detail = models.TextField(_("detail"), blank=True)
+    wording = models.JSONField(_("wording"), default=dict, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]
+        verbose_name = _("health event")
+        verbose_name_plural = _("health events")
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.signal.key} {self.from_status or '-'} → {self.to_status}"
 
 
+
 class WorkerHeartbeat(models.Model):
     """Written by a periodic task on each worker: a stale heartbeat means no worker (or no scheduler)."""
 
-    worker = models.CharField(max_length=200)
-    queue = models.CharField(max_length=50, blank=True,
-                             help_text="The queue the beat came through; blank: a worker that did not say.")
-    beat_at = models.DateTimeField(default=timezone.now)
-    pid = models.PositiveIntegerField(null=True, blank=True)
+    worker = models.CharField(_("worker"), max_length=200)
+    queue = models.CharField(_("queue"), max_length=50, blank=True,
+                             help_text=_("The queue the beat came through; blank: a worker that did not say."))
+    beat_at = models.DateTimeField(_("beat at"), default=timezone.now)
+    pid = models.PositiveIntegerField(_("pid"), null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["worker", "queue"], name="unique_heartbeat_worker_queue")]
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
 
     def __str__(self) -> str:
         return f"{self.worker}{f' [{self.queue}]' if self.queue else ''} at {self.beat_at:%H:%M:%S}"

@@ -14,19 +14,23 @@ from apps.events import emit
 from apps.events.types import HealthSignalsChanged
 from apps.health import conf
 from apps.health.models import HealthEvent, HealthSignal, SignalStatus
+from apps.portal.phrases import Phrase, Text, data_of, english, phrase
 
-FIELDS = ["label", "category", "status", "rule", "detail", "value", "odoo_path", "action_url", "data", "observed_at",
-          "changed_at", "retired_at"]
+FIELDS = ["label", "category", "status", "rule", "detail", "wording", "value", "odoo_path", "action_url", "data",
+          "observed_at", "changed_at", "retired_at"]
 
 
 @dataclass
 class Reading:
+    """Label, rule and detail are phrases (apps.portal.phrases): kept in English and written in each
+    reader's language on the page."""
+
     key: str
-    label: str
+    label: Text
     category: str
     status: str
-    rule: str
-    detail: str = ""
+    rule: Text
+    detail: Text = ""
     value: float | None = None
     odoo_path: str = ""
     action_url: str = ""
@@ -40,15 +44,21 @@ def graded(value: float, *, degraded: float, failing: float | None = None) -> st
     return SignalStatus.DEGRADED if value >= degraded else SignalStatus.OK
 
 
-def ago(seconds: float | None) -> str:
+def ago(seconds: float | None) -> Phrase:
     if seconds is None:
-        return "never"
+        return phrase("never")
     seconds = max(0, int(seconds))
     if seconds < 120:
-        return f"{seconds} s ago"
+        return phrase("%(seconds)s s ago", seconds=seconds)
     if seconds < 7200:
-        return f"{seconds // 60} min ago"
-    return f"{seconds // 3600} h ago"
+        return phrase("%(minutes)s min ago", minutes=seconds // 60)
+    return phrase("%(hours)s h ago", hours=seconds // 3600)
+
+
+def reading_wording(reading: Reading) -> dict[str, Any]:
+    """The phrases of a reading's texts, kept beside their English."""
+    texts = (("label", reading.label), ("rule", reading.rule), ("detail", reading.detail))
+    return {name: data for name, text in texts if (data := data_of(text))}
 
 
 @transaction.atomic
@@ -70,13 +80,11 @@ def signals_record(readings: Iterable[Reading], *, categories: Iterable[str],
             before = "" if signal.pk is None else signal.status
             _apply(signal, reading, now, changed=True)
             signal.save()
-            events.append(HealthEvent(signal=signal, at=now, from_status=before, to_status=reading.status,
-                                      rule=reading.rule, detail=reading.detail))
+            events.append(_event(signal, reading, now, before))
         else:
             changed = signal.status != reading.status or signal.retired_at is not None
             if changed:
-                events.append(HealthEvent(signal=signal, at=now, from_status=signal.status, to_status=reading.status,
-                                          rule=reading.rule, detail=reading.detail))
+                events.append(_event(signal, reading, now, signal.status))
             _apply(signal, reading, now, changed=changed)
             updated.append(signal)
         signals.append(signal)
@@ -91,9 +99,16 @@ def signals_record(readings: Iterable[Reading], *, categories: Iterable[str],
     return signals
 
 
+def _event(signal: HealthSignal, reading: Reading, now: datetime, before: str) -> HealthEvent:
+    wording = {name: data for name, data in reading_wording(reading).items() if name != "label"}
+    return HealthEvent(signal=signal, at=now, from_status=before, to_status=reading.status,
+                       rule=english(reading.rule)[:300], detail=english(reading.detail), wording=wording)
+
+
 def _apply(signal: HealthSignal, reading: Reading, now: datetime, *, changed: bool) -> None:
-    signal.label, signal.category, signal.status = reading.label[:200], reading.category, reading.status
-    signal.rule, signal.detail, signal.value = reading.rule[:300], reading.detail, reading.value
+    signal.label, signal.category, signal.status = english(reading.label)[:200], reading.category, reading.status
+    signal.rule, signal.detail, signal.value = english(reading.rule)[:300], english(reading.detail), reading.value
+    signal.wording = reading_wording(reading)
     signal.odoo_path, signal.action_url, signal.data = reading.odoo_path[:300], reading.action_url[:300], reading.data
     signal.observed_at, signal.retired_at = now, None
     if changed:

@@ -62,8 +62,8 @@ def replayable_writebacks(user: User | AnonymousUser, limit: int = 20) -> QueryS
 
 def signal_payload(signal: HealthSignal) -> dict[str, Any]:
     return {
-        "key": signal.key, "label": signal.label, "category": signal.category, "status": signal.status,
-        "rule": signal.rule, "detail": signal.detail, "value": signal.value,
+        "key": signal.key, "label": signal.label_text, "category": signal.category, "status": signal.status,
+        "rule": signal.rule_text, "detail": signal.detail_text, "value": signal.value,
         "observed_at": signal.observed_at.isoformat(), "changed_at": signal.changed_at.isoformat(),
         "odoo_url": signal.odoo_url or None, "action_url": signal.action_url or None,
     }

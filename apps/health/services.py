@@ -21,6 +21,7 @@ from apps.health.models import ODOO_CATEGORIES, HealthSignal, SignalCategory, Si
 from apps.health.readings import Reading, history_prune, signals_record
 from apps.integration.selectors import Readiness
 from apps.odoo_gateway import OdooGateway, get_gateway
+from apps.portal.phrases import phrase
 
 logger = logging.getLogger(__name__)
 # The readiness signal has its own source (`odoo_setup` and its periodic re-check): neither pass retires it.
@@ -55,10 +56,12 @@ def health_check_all(*, gateway: OdooGateway | None = None) -> None:
 def readiness_record(report: Readiness, *, now: datetime | None = None) -> list[HealthSignal]:
     """The `odoo_setup` report as one signal: missing → failing, only warnings → degraded."""
     status = SignalStatus.FAILING if report.missing else SignalStatus.DEGRADED if report.warnings else SignalStatus.OK
-    detail = report.summary() + ("" if report.ready and not report.warnings
-                                 else ". Details and fixes: python manage.py odoo_setup --check")
-    reading = Reading("odoo.readiness", "Odoo integration readiness", SignalCategory.ODOO_READINESS, status,
-                      "a missing right, field, target or store mapping → failing; warnings only → degraded",
+    # The findings are `odoo_setup`'s own report, in English like the command.
+    detail = report.summary() if report.ready and not report.warnings else \
+        phrase("%(summary)s. Details and fixes: %(command)s", summary=report.summary(),
+               command="python manage.py odoo_setup --check")
+    reading = Reading("odoo.readiness", phrase("Odoo integration readiness"), SignalCategory.ODOO_READINESS, status,
+                      phrase("a missing right, field, target or store mapping → failing; warnings only → degraded"),
                       detail=detail, value=float(len(report.missing)),
                       data={"missing": [f.text for f in report.missing], "warnings": [f.text for f in report.warnings]})
     return signals_record([reading], categories=[SignalCategory.ODOO_READINESS], now=now)

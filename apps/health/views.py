@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.middleware import HtmxDetails
 
@@ -42,7 +42,7 @@ class HtmxRequest(HttpRequest):
     htmx: HtmxDetails
 
 
-NOT_NETWORK = "Workflow health is for HQ and operations; your roles cover stores or regions only."
+NOT_NETWORK = gettext_lazy("Workflow health is for HQ and operations; your roles cover stores or regions only.")
 
 
 def _require_network_view(request: HtmxRequest) -> None:

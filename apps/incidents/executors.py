@@ -40,6 +40,7 @@ from apps.incidents.odoo_records import (
 )
 from apps.incidents.taxonomy import TASK_TAGS
 from apps.odoo_gateway import OdooGateway, format_odoo_datetime, m2o_id
+from apps.portal.phrases import phrase
 from apps.writeback.executors import WriteBackConflict, WriteBackRefused, save_progress
 from apps.writeback.models import WriteBack, WriteBackStatus
 from apps.writeback.services import writeback_enqueue
@@ -98,7 +99,7 @@ def _incident(writeback: WriteBack) -> StoreIncident:
     try:
         return StoreIncident.objects.select_related("store", "submitted_by").get(pk=writeback.payload["incident_id"])
     except (StoreIncident.DoesNotExist, KeyError):
-        raise WriteBackRefused("The incident no longer exists in the portal.") from None
+        raise WriteBackRefused(phrase("The incident no longer exists in the portal.")) from None
 
 
 def _find_by_reference(gateway: OdooGateway, incident: StoreIncident) -> int | None:
@@ -118,7 +119,8 @@ def _lookups(gateway: OdooGateway, incident: StoreIncident) -> dict[str, Any]:
             lookups["team_id"] = found[0]
         elif incident.odoo_model != MAINTENANCE_REQUEST:  # a maintenance request falls back on Odoo's default team
             setting = "CT_INCIDENT_PROJECT" if incident.odoo_model == PROJECT_TASK else "CT_INCIDENT_HELPDESK_TEAM"
-            raise WriteBackRefused(f"{target.team_model} {team_name!r} does not exist in Odoo (see {setting}).")
+            raise WriteBackRefused(phrase("%(model)s %(name)s does not exist in Odoo (see %(setting)s).",
+                                          model=target.team_model, name=repr(team_name), setting=setting))
     if incident.odoo_model == MAINTENANCE_REQUEST and incident.equipment_ref:
         found = gateway.search("maintenance.equipment", ["|", ["name", "ilike", incident.equipment_ref],
                                                          ["serial_no", "=", incident.equipment_ref]], limit=2)
@@ -144,7 +146,8 @@ def _attach(gateway: OdooGateway, photo: IncidentPhoto, model: str, odoo_id: int
             with photo.file.open("rb") as handle:
                 content = base64.b64encode(handle.read()).decode("ascii")
         except OSError as exc:
-            raise WriteBackRefused(f"Photo {photo.pk} cannot be read from storage: {exc.strerror}.") from exc
+            raise WriteBackRefused(phrase("Photo %(photo)s cannot be read from storage: %(error)s.",
+                                          photo=str(photo.pk), error=exc.strerror)) from exc
         attachment_id = gateway.create("ir.attachment", {
             "name": photo.odoo_name, "res_model": model, "res_id": odoo_id, "type": "binary",
             "datas": content, "mimetype": "image/jpeg"})
@@ -157,9 +160,10 @@ def create_execute(writeback: WriteBack, gateway: OdooGateway) -> dict[str, Any]
     its photos. Each finished step is saved, so a retry continues where the last attempt stopped."""
     incident = _incident(writeback)
     if incident.odoo_model not in TARGETS:
-        raise WriteBackRefused(f"Incidents cannot be created as {incident.odoo_model!r}.")
+        raise WriteBackRefused(phrase("Incidents cannot be created as %(model)s.", model=repr(incident.odoo_model)))
     if incident.store.odoo_warehouse_id is None:
-        raise WriteBackRefused(f"Store {incident.store.code} has no Odoo warehouse; map it, then replay.")
+        raise WriteBackRefused(phrase("Store %(store)s has no Odoo warehouse; map it, then replay.",
+                                      store=incident.store.code))
     odoo_id = writeback.result.get("odoo_id") or _find_by_reference(gateway, incident)
     if odoo_id is None:
         odoo_id = gateway.create(incident.odoo_model, create_values(incident, _lookups(gateway, incident)))
@@ -198,10 +202,10 @@ def note_execute(writeback: WriteBack, gateway: OdooGateway) -> dict[str, Any]:
     incident = _incident(writeback)
     comment = IncidentComment.objects.filter(pk=writeback.payload.get("comment_id")).select_related("author").first()
     if comment is None:
-        raise WriteBackRefused("The comment no longer exists in the portal.")
+        raise WriteBackRefused(phrase("The comment no longer exists in the portal."))
     odoo_id = writeback.odoo_id or incident.odoo_id
     if not odoo_id:
-        raise WriteBackRefused("The incident is not in Odoo yet.")
+        raise WriteBackRefused(phrase("The incident is not in Odoo yet."))
     attachments = [_attach(gateway, photo, incident.odoo_model, odoo_id)
                    for photo in comment.photos.select_related("incident")]
     text = comment.body or f"Added {len(attachments)} photo{'' if len(attachments) == 1 else 's'}."
@@ -230,20 +234,20 @@ def override_execute(writeback: WriteBack, gateway: OdooGateway) -> dict[str, An
     incident = _incident(writeback)
     override = IncidentOverride.objects.filter(pk=writeback.payload.get("override_id")).select_related("actor").first()
     if override is None:
-        raise WriteBackRefused("The override no longer exists in the portal.")
+        raise WriteBackRefused(phrase("The override no longer exists in the portal."))
     model, odoo_id = incident.odoo_model, writeback.odoo_id or incident.odoo_id
     if not odoo_id:
-        raise WriteBackRefused("The incident is not in Odoo yet.")
+        raise WriteBackRefused(phrase("The incident is not in Odoo yet."))
     target = target_for(model)
     fields = ["priority", target.team_field, *target.closed_fields]
     if target.has_deadline_field:
         fields.append("date_deadline")
     rows = gateway.read(model, [odoo_id], fields)
     if not rows:
-        raise WriteBackConflict(f"{model} {odoo_id} no longer exists in Odoo.")
+        raise WriteBackConflict(phrase("%(model)s %(id)s no longer exists in Odoo.", model=model, id=str(odoo_id)))
     row, after, changes = rows[0], override.after, {}
     if override.kind != OverrideKind.CLOSE_DUPLICATE and target.is_closed(row) and "message_id" not in writeback.result:
-        raise WriteBackConflict("The incident was closed in Odoo meanwhile; nothing was changed.")
+        raise WriteBackConflict(phrase("The incident was closed in Odoo meanwhile; nothing was changed."))
     if override.kind == OverrideKind.REPRIORITISE and not target.priority_matches(row, after["urgency"]):
         changes = target.priority_values(after["urgency"])
     elif override.kind == OverrideKind.REASSIGN_TEAM and m2o_id(row.get(target.team_field)) != after["team_id"]:
@@ -290,7 +294,7 @@ def _reopen_values(gateway: OdooGateway, model: str, row: dict[str, Any]) -> dic
             return {}
         stage = _open_stage(gateway, model, row)
         return {"state": "01_in_progress", **({"stage_id": stage} if stage else {})}
-    raise WriteBackRefused(f"Reopening a {model} is not supported; reopen it in Odoo.")
+    raise WriteBackRefused(phrase("Reopening a %(model)s is not supported; reopen it in Odoo.", model=model))
 
 
 FIELDS = {MAINTENANCE_REQUEST: ["stage_id", "close_date", "archive"], PROJECT_TASK: ["stage_id", "state", "project_id"]}
@@ -302,16 +306,16 @@ def answer_execute(writeback: WriteBack, gateway: OdooGateway) -> dict[str, Any]
     answer = (IncidentOverride.objects.select_related("incident__store", "actor")
               .filter(pk=writeback.payload.get("override_id")).first())
     if answer is None:
-        raise WriteBackRefused("The store's answer no longer exists in the portal.")
+        raise WriteBackRefused(phrase("The store's answer no longer exists in the portal."))
     incident = answer.incident
     model, odoo_id = incident.odoo_model, writeback.odoo_id or incident.odoo_id
     if not odoo_id:
-        raise WriteBackRefused("The incident is not in Odoo.")
+        raise WriteBackRefused(phrase("The incident is not in Odoo."))
     changes: dict[str, Any] = {}
     if answer.kind == OverrideKind.REOPEN:
         rows = gateway.read(model, [odoo_id], FIELDS.get(model, ["stage_id"]))
         if not rows:
-            raise WriteBackConflict(f"{model} {odoo_id} no longer exists in Odoo.")
+            raise WriteBackConflict(phrase("%(model)s %(id)s no longer exists in Odoo.", model=model, id=str(odoo_id)))
         changes = _reopen_values(gateway, model, rows[0])
         if changes:
             gateway.write(model, [odoo_id], changes)

@@ -1,4 +1,5 @@
-"""Store incidents: what a store reports, its photos and comments, overrides, and triage suggestions."""
+"""Store incidents: what a store reports, its photos and comments, overrides and messages (triage suggestions
+are logged in `apps.incidents.triage.log`)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.incidents import conf
 from apps.incidents.taxonomy import Category, Urgency
+from apps.incidents.triage.log import TriageSuggestion  # noqa: F401  one of this app's models
 from apps.odoo_gateway.links import odoo_record_url
 from apps.organisation.scope import ScopedQuerySet
 
@@ -73,45 +75,48 @@ class StoreIncident(models.Model):
     the outbox creates it in Odoo, and the mirror brings Odoo's stage, priority and assignee back.
     """
 
-    reference = models.CharField(max_length=32, unique=True, default=new_reference, editable=False)
-    store = models.ForeignKey("organisation.Store", on_delete=models.PROTECT, related_name="incidents")
-    source = models.CharField(max_length=8, choices=IncidentSource.choices, default=IncidentSource.PORTAL)
-    category = models.CharField(max_length=24, choices=Category.choices)
-    urgency = models.CharField(max_length=12, choices=Urgency.choices)
-    title = models.CharField(max_length=120)
-    description = models.TextField(blank=True)
+    reference = models.CharField(_("reference"), max_length=32, unique=True, default=new_reference, editable=False)
+    store = models.ForeignKey("organisation.Store", verbose_name=_("store"), on_delete=models.PROTECT,
+                              related_name="incidents")
+    source = models.CharField(_("source"), max_length=8, choices=IncidentSource.choices, default=IncidentSource.PORTAL)
+    category = models.CharField(_("category"), max_length=24, choices=Category.choices)
+    urgency = models.CharField(_("urgency"), max_length=12, choices=Urgency.choices)
+    title = models.CharField(_("title"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
     equipment_ref = models.CharField("equipment or product reference", max_length=80, blank=True)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+")
-    status = models.CharField(max_length=16, choices=IncidentStatus.choices, default=IncidentStatus.QUEUED,
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField(_("status"), max_length=16, choices=IncidentStatus.choices, default=IncidentStatus.QUEUED,
                               db_index=True)
     # Odoo: the model is chosen at submission, the id arrives once the outbox created the record.
-    odoo_model = models.CharField(max_length=64, blank=True)
-    odoo_id = models.PositiveIntegerField(null=True, blank=True)
-    odoo_name = models.CharField(max_length=200, blank=True)
-    odoo_stage = models.CharField(max_length=100, blank=True)
-    odoo_state = models.CharField(max_length=32, blank=True)
-    odoo_priority = models.CharField(max_length=8, blank=True)
-    odoo_assignee = models.CharField(max_length=150, blank=True)
-    odoo_team = models.CharField(max_length=150, blank=True)
-    odoo_synced_at = models.DateTimeField(null=True, blank=True)
+    odoo_model = models.CharField(_("odoo model"), max_length=64, blank=True)
+    odoo_id = models.PositiveIntegerField(_("odoo id"), null=True, blank=True)
+    odoo_name = models.CharField(_("odoo name"), max_length=200, blank=True)
+    odoo_stage = models.CharField(_("odoo stage"), max_length=100, blank=True)
+    odoo_state = models.CharField(_("odoo state"), max_length=32, blank=True)
+    odoo_priority = models.CharField(_("odoo priority"), max_length=8, blank=True)
+    odoo_assignee = models.CharField(_("odoo assignee"), max_length=150, blank=True)
+    odoo_team = models.CharField(_("odoo team"), max_length=150, blank=True)
+    odoo_synced_at = models.DateTimeField(_("odoo synced at"), null=True, blank=True)
     # Follow-up.
-    deadline = models.DateTimeField(db_index=True)
-    escalation_tier = models.PositiveSmallIntegerField(choices=EscalationTier.choices, default=EscalationTier.NONE)
-    escalated_at = models.DateTimeField(null=True, blank=True)
-    duplicate_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    closed_reason = models.CharField(max_length=32, blank=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
+    deadline = models.DateTimeField(_("deadline"), db_index=True)
+    escalation_tier = models.PositiveSmallIntegerField(_("escalation tier"), choices=EscalationTier.choices,
+                                                       default=EscalationTier.NONE)
+    escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
+    duplicate_of = models.ForeignKey("self", verbose_name=_("duplicate of"), null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    closed_reason = models.CharField(_("closed reason"), max_length=32, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     # Triage.
-    needs_manual_triage = models.BooleanField(default=False, db_index=True)
-    triage_confidence = models.FloatField(null=True, blank=True)
+    needs_manual_triage = models.BooleanField(_("needs manual triage"), default=False, db_index=True)
+    triage_confidence = models.FloatField(_("triage confidence"), null=True, blank=True)
     # The phone's own key for a report (made before it is first sent): a resend is the same incident.
-    client_key = models.CharField(max_length=64, blank=True)
+    client_key = models.CharField(_("client key"), max_length=64, blank=True)
     # "Fixed?": the store confirms Odoo's closure, or reopens it with a reason.
-    fix_confirmed_at = models.DateTimeField(null=True, blank=True)
-    reopened_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    fix_confirmed_at = models.DateTimeField(_("fix confirmed at"), null=True, blank=True)
+    reopened_at = models.DateTimeField(_("reopened at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = StoreIncidentQuerySet.as_manager()
 
@@ -124,6 +129,8 @@ class StoreIncident(models.Model):
                                     condition=~models.Q(client_key=""), name="unique_incident_client_key"),
         ]
         indexes = [models.Index(fields=["store", "status"])]
+        verbose_name = _("store incident")
+        verbose_name_plural = _("store incidents")
 
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"
@@ -201,24 +208,27 @@ class IncidentPhotoQuerySet(ScopedQuerySet["IncidentPhoto"]):
 class IncidentPhoto(models.Model):
     """A photo, re-encoded as JPEG without metadata; only served through a permission-checked view."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    incident = models.ForeignKey(StoreIncident, on_delete=models.CASCADE, related_name="photos")
-    comment = models.ForeignKey("IncidentComment", null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="photos")
-    file = models.FileField(upload_to=photo_path, max_length=200)
-    original_name = models.CharField(max_length=120, blank=True)
-    width = models.PositiveIntegerField()
-    height = models.PositiveIntegerField()
-    size_bytes = models.PositiveIntegerField()
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
-    odoo_attachment_id = models.PositiveIntegerField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    id = models.UUIDField(_("id"), primary_key=True, default=uuid.uuid4, editable=False)
+    incident = models.ForeignKey(StoreIncident, verbose_name=_("incident"), on_delete=models.CASCADE,
+                                 related_name="photos")
+    comment = models.ForeignKey("IncidentComment", verbose_name=_("comment"), null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="photos")
+    file = models.FileField(_("file"), upload_to=photo_path, max_length=200)
+    original_name = models.CharField(_("original name"), max_length=120, blank=True)
+    width = models.PositiveIntegerField(_("width"))
+    height = models.PositiveIntegerField(_("height"))
+    size_bytes = models.PositiveIntegerField(_("size bytes"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    odoo_attachment_id = models.PositiveIntegerField(_("odoo attachment id"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     objects = IncidentPhotoQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "id"]
+        verbose_name = _("incident photo")
+        verbose_name_plural = _("incident photos")
 
     def __str__(self) -> str:
         return f"{self.incident.reference} photo {self.pk.hex[:8]}"
@@ -239,18 +249,22 @@ class IncidentCommentQuerySet(ScopedQuerySet["IncidentComment"]):
 class IncidentComment(models.Model):
     """A note added by the store (or its region) to an open incident; posted to the Odoo chatter."""
 
-    incident = models.ForeignKey(StoreIncident, on_delete=models.CASCADE, related_name="comments")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    body = models.TextField(blank=True)
-    writeback = models.ForeignKey("writeback.WriteBack", null=True, blank=True, on_delete=models.SET_NULL,
-                                  related_name="+")
-    odoo_message_id = models.PositiveIntegerField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    incident = models.ForeignKey(StoreIncident, verbose_name=_("incident"), on_delete=models.CASCADE,
+                                 related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("author"), null=True,
+                               on_delete=models.SET_NULL, related_name="+")
+    body = models.TextField(_("body"), blank=True)
+    writeback = models.ForeignKey("writeback.WriteBack", verbose_name=_("writeback"), null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+")
+    odoo_message_id = models.PositiveIntegerField(_("odoo message id"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     objects = IncidentCommentQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "id"]
+        verbose_name = _("incident comment")
+        verbose_name_plural = _("incident comments")
 
     def __str__(self) -> str:
         return f"{self.incident.reference} comment {self.pk}"
@@ -272,70 +286,25 @@ REGIONAL_OVERRIDES = (OverrideKind.REPRIORITISE, OverrideKind.REASSIGN_TEAM, Ove
 class IncidentOverride(models.Model):
     """A regional or HQ decision that changes an incident, with the reason; written back to Odoo."""
 
-    incident = models.ForeignKey(StoreIncident, on_delete=models.CASCADE, related_name="overrides")
-    kind = models.CharField(max_length=24, choices=OverrideKind.choices)
-    reason = models.TextField()
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    before = models.JSONField(default=dict)
-    after = models.JSONField(default=dict)
-    writeback = models.ForeignKey("writeback.WriteBack", null=True, blank=True, on_delete=models.SET_NULL,
-                                  related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
+    incident = models.ForeignKey(StoreIncident, verbose_name=_("incident"), on_delete=models.CASCADE,
+                                 related_name="overrides")
+    kind = models.CharField(_("kind"), max_length=24, choices=OverrideKind.choices)
+    reason = models.TextField(_("reason"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("actor"), null=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    before = models.JSONField(_("before"), default=dict)
+    after = models.JSONField(_("after"), default=dict)
+    writeback = models.ForeignKey("writeback.WriteBack", verbose_name=_("writeback"), null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
         ordering = ["created_at", "id"]
+        verbose_name = _("incident override")
+        verbose_name_plural = _("incident overrides")
 
     def __str__(self) -> str:
         return f"{self.incident.reference} {self.get_kind_display()}"
-
-
-class TriageSuggestion(models.Model):
-    """One suggestion shown to a person, and what they finally chose: the evidence that the model helps
-    (or not). The text itself is not kept, only its hash."""
-
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    store = models.ForeignKey("organisation.Store", null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="+")
-    incident = models.ForeignKey(StoreIncident, null=True, blank=True, on_delete=models.SET_NULL,
-                                 related_name="triage_suggestions")
-    provider = models.CharField(max_length=16)
-    model_version = models.CharField(max_length=64)
-    input_hash = models.CharField(max_length=64, db_index=True)
-    category = models.CharField(max_length=24, blank=True)
-    category_confidence = models.FloatField(null=True, blank=True)
-    urgency = models.CharField(max_length=12, blank=True)
-    urgency_confidence = models.FloatField(null=True, blank=True)
-    why = models.JSONField(default=list, blank=True)
-    manual = models.BooleanField(default=False, help_text="No usable suggestion: needs manual triage.")
-    error = models.CharField(max_length=200, blank=True)
-    final_category = models.CharField(max_length=24, blank=True)
-    final_urgency = models.CharField(max_length=12, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-
-    def __str__(self) -> str:
-        return f"{self.model_version} {self.category}/{self.urgency} ({self.confidence:.2f})"
-
-    @property
-    def confidence(self) -> float:
-        """The routing confidence (the category's): see `triage.providers.Suggestion.confidence`."""
-        return 0.0 if self.manual else self.category_confidence or 0.0
-
-    @property
-    def category_label(self) -> str:
-        return str(Category(self.category).label) if self.category in Category.values else self.category
-
-    @property
-    def urgency_label(self) -> str:
-        return str(Urgency(self.urgency).label) if self.urgency in Urgency.values else self.urgency
-
-    @property
-    def accepted(self) -> bool | None:
-        if not self.final_category:
-            return None
-        return self.final_category == self.category and self.final_urgency == self.urgency
 
 
 class ThreadEntryKind(models.TextChoices):
@@ -352,14 +321,15 @@ class IncidentMessage(models.Model):
     """A message of the incident's Odoo chatter (a technician's or HQ's comment, or a stage change),
     mirrored into the portal's thread. The body is sanitised HTML: Odoo's HTML is never trusted."""
 
-    incident = models.ForeignKey(StoreIncident, on_delete=models.CASCADE, related_name="thread_messages")
-    odoo_message_id = models.PositiveIntegerField()
-    kind = models.CharField(max_length=8, choices=ThreadEntryKind.choices)
-    author_name = models.CharField(max_length=150, blank=True)
-    body_html = models.TextField(blank=True)
-    status_text = models.CharField(max_length=250, blank=True)
-    posted_at = models.DateTimeField()
-    created_at = models.DateTimeField(default=timezone.now)
+    incident = models.ForeignKey(StoreIncident, verbose_name=_("incident"), on_delete=models.CASCADE,
+                                 related_name="thread_messages")
+    odoo_message_id = models.PositiveIntegerField(_("odoo message id"))
+    kind = models.CharField(_("kind"), max_length=8, choices=ThreadEntryKind.choices)
+    author_name = models.CharField(_("author name"), max_length=150, blank=True)
+    body_html = models.TextField(_("body html"), blank=True)
+    status_text = models.CharField(_("status text"), max_length=250, blank=True)
+    posted_at = models.DateTimeField(_("posted at"))
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     objects = IncidentMessageQuerySet.as_manager()
 
@@ -367,6 +337,8 @@ class IncidentMessage(models.Model):
         ordering = ["posted_at", "odoo_message_id"]
         constraints = [models.UniqueConstraint(fields=["incident", "odoo_message_id"],
                                                name="unique_incident_odoo_message")]
+        verbose_name = _("incident message")
+        verbose_name_plural = _("incident messages")
 
     def __str__(self) -> str:
         return f"{self.incident.reference} message {self.odoo_message_id}"
@@ -375,9 +347,13 @@ class IncidentMessage(models.Model):
 class ThreadCursor(models.Model):
     """How far the chatter of one Odoo model has been read (message ids only grow)."""
 
-    odoo_model = models.CharField(max_length=64, unique=True)
-    last_message_id = models.PositiveIntegerField(default=0)
-    updated_at = models.DateTimeField(auto_now=True)
+    odoo_model = models.CharField(_("odoo model"), max_length=64, unique=True)
+    last_message_id = models.PositiveIntegerField(_("last message id"), default=0)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("thread cursor")
+        verbose_name_plural = _("thread cursors")
 
     def __str__(self) -> str:
         return f"{self.odoo_model} > {self.last_message_id}"

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_noop
+
 from controltower import env
 
 # The many2one to stock.warehouse the portal adds where Odoo has no warehouse link of its own.
@@ -16,7 +18,7 @@ READINESS_INTERVAL_MINUTES = env.integer("CT_ODOO_READINESS_MINUTES", 60, minimu
 # when Odoo does not let that user read its keys (`res.users.apikeys`); when set, it wins.
 API_KEY_EXPIRES = env.date("ODOO_API_KEY_EXPIRES")
 API_KEY_WARN_DAYS = 14
-JSON_RPC_REMOVED = "JSON-RPC is removed in Odoo 20: set an API key"
+JSON_RPC_REMOVED = gettext_noop("JSON-RPC is removed in Odoo 20: set an API key")
 
 def warehouses_not_stores() -> frozenset[str]:
     """Odoo warehouses (codes or ids) that are no store: a distribution centre, the company's main

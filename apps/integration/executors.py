@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from apps.odoo_gateway import OdooGateway, m2o_id
+from apps.portal.phrases import phrase
 from apps.sync.engine import refetch_by_id
 from apps.sync.models import Feed
 from apps.writeback.executors import WriteBackRefused
@@ -18,7 +19,8 @@ def store_assign_execute(writeback: WriteBack, gateway: OdooGateway) -> dict[str
     assert writeback.odoo_id is not None
     rows = gateway.read(writeback.odoo_model, [writeback.odoo_id], [field])
     if not rows:
-        raise WriteBackRefused(f"{writeback.odoo_model},{writeback.odoo_id} no longer exists in Odoo.")
+        raise WriteBackRefused(phrase("%(model)s %(id)s no longer exists in Odoo.", model=writeback.odoo_model,
+                                      id=str(writeback.odoo_id)))
     written = m2o_id(rows[0].get(field)) != warehouse
     if written:
         gateway.write(writeback.odoo_model, [writeback.odoo_id], {field: warehouse})

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class LiveConfig(AppConfig):
     name = "apps.live"
-    verbose_name = "Live updates"
+    verbose_name = _("Live updates")
 
     def ready(self) -> None:
         """Open connections hear about sign-outs and scope changes: grants, accounts, stores moved

@@ -2,7 +2,7 @@
 
 Every subscriber here runs after the commit (`Phase.COMMIT`), so a browser never re-fetches data that
 is not there yet. Events arriving together (one `events.batched()` block, such as a sync batch) become
-one pass over the channel layer per topic. Changes that are no domain event (the webhook delivery log,
+one pass over the channel layer per set of topics. Changes that are no domain event (the webhook delivery log,
 sign-outs, scope changes) call `apps.live.broadcast` directly.
 """
 
@@ -74,8 +74,9 @@ TOPICS: dict[type[Event], str] = {
 
 
 def panels_tell(events: Sequence[Event]) -> None:
-    """One notice per store and topic for the events that arrived together, in the order first seen."""
-    by_topic: dict[str, list[int | None]] = defaultdict(list)
+    """One notice per store for the events that arrived together, naming every topic they changed there
+    (a decision and its write-back: one notice), stores with the same topics in one pass."""
+    topics_at: dict[int | None, list[str]] = {}
     for event in events:
         if isinstance(event, FeedBatchSynced):
             targets: list[int | None] = [*sorted(event.store_ids)]
@@ -83,12 +84,16 @@ def panels_tell(events: Sequence[Event]) -> None:
         else:
             targets, topic = [event.store_id], TOPICS[type(event)]
         for store_id in targets:
-            if store_id not in by_topic[topic]:
-                by_topic[topic].append(store_id)
-    for topic, store_ids in by_topic.items():
+            topics = topics_at.setdefault(store_id, [])
+            if topic not in topics:
+                topics.append(topic)
+    by_topics: dict[tuple[str, ...], list[int | None]] = defaultdict(list)
+    for store_id, topics in topics_at.items():
+        by_topics[tuple(topics)].append(store_id)
+    for topics_told, store_ids in by_topics.items():
         if None in store_ids:  # network-wide (health)
-            panels_changed(store_id=None, topics=[topic])
-        stores_panels_changed(store_ids=[pk for pk in store_ids if pk is not None], topics=[topic])
+            panels_changed(store_id=None, topics=topics_told)
+        stores_panels_changed(store_ids=[pk for pk in store_ids if pk is not None], topics=topics_told)
 
 
 # One subscriber for every event with panels, so events arriving together are told in one pass.

@@ -58,21 +58,25 @@ class NotificationQuerySet(models.QuerySet["Notification"]):
 
 
 class Notification(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
-    kind = models.CharField(max_length=32, choices=NotificationKind.choices, default=NotificationKind.APPROVAL_REMINDER)
-    subject = models.CharField(max_length=200)
-    body = models.TextField(blank=True)
-    link = models.CharField(max_length=300, blank=True, help_text="A path inside the portal.")
-    store = models.ForeignKey("organisation.Store", null=True, blank=True, on_delete=models.CASCADE,
-                              related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    read_at = models.DateTimeField(null=True, blank=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
+                             related_name="notifications")
+    kind = models.CharField(_("kind"), max_length=32, choices=NotificationKind.choices,
+                            default=NotificationKind.APPROVAL_REMINDER)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("body"), blank=True)
+    link = models.CharField(_("link"), max_length=300, blank=True, help_text=_("A path inside the portal."))
+    store = models.ForeignKey("organisation.Store", verbose_name=_("store"), null=True, blank=True,
+                              on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 
     objects = NotificationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["user", "read_at"])]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
 
     def __str__(self) -> str:
         return f"{self.user} · {self.subject}"
@@ -84,18 +88,20 @@ class NotificationSettings(models.Model):
     (empty: their Odoo user's, else the browser's) and time zone (empty: their store's for store
     managers, else the portal's), used on every page and in every e-mail (`apps.portal.preferences`)."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True,
-                                related_name="notification_settings")
-    channels = models.JSONField(default=dict, blank=True)
-    digest = models.BooleanField(default=True, help_text="The morning e-mail digest.")
-    time_zone = models.CharField(max_length=64, blank=True, help_text="IANA name, e.g. Europe/Paris; empty: the "
-                                                                      "store's for store managers, else the portal's.")
-    language = models.CharField(max_length=16, blank=True, choices=settings.LANGUAGES,
-                                help_text="Empty: the linked Odoo user's language, else the browser's.")
-    digest_sent_on = models.DateField(null=True, blank=True)
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
+                                primary_key=True, related_name="notification_settings")
+    channels = models.JSONField(_("channels"), default=dict, blank=True)
+    digest = models.BooleanField(_("digest"), default=True, help_text=_("The morning e-mail digest."))
+    time_zone = models.CharField(_("time zone"), max_length=64, blank=True,
+                                 help_text=_("IANA name, e.g. Europe/Paris; empty: the "
+                                                                      "store's for store managers, else the portal's."))
+    language = models.CharField(_("language"), max_length=16, blank=True, choices=settings.LANGUAGES,
+                                help_text=_("Empty: the linked Odoo user's language, else the browser's."))
+    digest_sent_on = models.DateField(_("digest sent on"), null=True, blank=True)
 
     class Meta:
-        verbose_name_plural = "notification settings"
+        verbose_name = _("notification settings")
+        verbose_name_plural = _("notification settings")
 
     def __str__(self) -> str:
         return f"Notification settings of {self.user}"

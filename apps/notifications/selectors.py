@@ -117,7 +117,8 @@ def digest_for(user: User, *, now: datetime, chosen: NotificationSettings | None
         return line(f"{row.reference} {row.title}", row.store, row.deadline)
 
     def exception(row: OpsException) -> str:
-        return line(str(row), row.store, row.deadline) if row.deadline else f"{row}"
+        what = _("%(kind)s: %(title)s") % {"kind": row.get_kind_display(), "title": row.title_text}
+        return line(what, row.store, row.deadline) if row.deadline else what
 
     deciding = ApprovalRequest.objects.for_user(user, Action.DECIDE).filter(status=ApprovalStatus.OPEN) \
         .select_related("store").order_by("deadline", "pk")

@@ -9,9 +9,11 @@ the live badge follow after commit (`notify`). The service that emits the event 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from apps.events import Phase, Subscriber
@@ -29,6 +31,10 @@ from apps.notifications.announcements import arrived_notices, status_notices
 from apps.notifications.models import NotificationKind
 from apps.notifications.services import notify, notify_each
 from apps.notifications.wording import InSentence, Moment, Words
+from apps.portal.phrases import phrase_lazy
+
+if TYPE_CHECKING:
+    from apps.writeback.models import WriteBack
 
 # How a write-back that did not apply reads after the request's name.
 OUTCOME_WORDS = {
@@ -83,7 +89,7 @@ def approval_writeback_finished(events: Sequence[ApprovalWriteBackFinished]) -> 
         words = OUTCOME_WORDS.get(writeback.status, writeback.get_status_display())
         notify(kind=NotificationKind.WRITEBACK_PROBLEM, recipients=[writeback.created_by],
                subject=Words(gettext_lazy("%(request)s: %(outcome)s"), request=str(request), outcome=words),
-               body=writeback.last_error,
+               body=phrase_lazy(writeback.error_wording, writeback.last_error),
                link=reverse("approvals:detail", args=[request.pk]), store=request.store)
 
 
@@ -103,6 +109,10 @@ def incident_escalated(events: Sequence[IncidentEscalated]) -> None:
                link=incident.get_absolute_url(), store=incident.store)
 
 
+def _errors(rows: Sequence[WriteBack]) -> str:
+    return "\n".join(f"{row}: {row.error_text}" for row in rows)
+
+
 def writebacks_dead_lettered(events: Sequence[WriteBacksDeadLettered]) -> None:
     """Operations admins replay what is still wanted."""
     from apps.organisation.roles import Role
@@ -115,7 +125,7 @@ def writebacks_dead_lettered(events: Sequence[WriteBacksDeadLettered]) -> None:
                                            "%(hours)s h",
                                            "%(count)d write-backs dead-lettered: Odoo unreachable for more than "
                                            "%(hours)s h", "count"), count=len(rows), hours=f"{hours:g}"),
-               body="\n".join(f"{row}: {row.last_error}" for row in rows[:50]),
+               body=lazy(_errors, str)(rows[:50]),
                link=reverse("admin:writeback_writeback_changelist") + "?status__exact=dead")
 
 

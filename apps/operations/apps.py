@@ -4,6 +4,7 @@ from typing import Any
 
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 def _ensure_rules(sender: AppConfig, **kwargs: Any) -> None:
@@ -14,7 +15,7 @@ def _ensure_rules(sender: AppConfig, **kwargs: Any) -> None:
 
 class OperationsConfig(AppConfig):
     name = "apps.operations"
-    verbose_name = "Operational exceptions"
+    verbose_name = _("Operational exceptions")
 
     def ready(self) -> None:
         from apps.operations import registry

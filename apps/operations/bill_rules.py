@@ -22,10 +22,9 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.utils.translation import gettext as _
-
 from apps.odoo_gateway import m2o_name
 from apps.operations.models import BillMatch, ExceptionRule
+from apps.portal.phrases import Amount, Joined, Phrase, phrase, phrase_plural
 from apps.sync.models import MirrorRecord
 
 if TYPE_CHECKING:
@@ -73,18 +72,14 @@ def price_excess(rule: ExceptionRule, order_price: Decimal, bill_price: Decimal)
     return excess if excess > tolerance and excess > 0 else ZERO
 
 
-def _fmt(value: Decimal) -> str:
-    return f"{value.normalize():f}" if value == value.to_integral() else f"{value:.2f}"
-
-
 def bill_mismatch(record: MirrorRecord, ctx: Context) -> Assessment:
     from apps.operations.rules import Assessment, _over_threshold
 
     rule = ctx.rule
     figures = line_figures(record, ctx.bills.get(record.odoo_id))
     values = record.values
-    order = m2o_name(values.get("order_id")) or _("Order")
-    product = m2o_name(values.get("product_id")) or _("Unknown product")
+    order = m2o_name(values.get("order_id")) or phrase("Order")
+    product = m2o_name(values.get("product_id")) or phrase("Unknown product")
     over = -figures.qty_to_invoice if figures.qty_to_invoice < 0 else ZERO
     over_value = (over * (figures.bill_price or figures.order_price)).quantize(CENT)
     excess = price_excess(rule, figures.order_price, figures.bill_price)
@@ -92,20 +87,22 @@ def bill_mismatch(record: MirrorRecord, ctx: Context) -> Assessment:
     waiting_since = (datetime.combine(figures.first_bill_date, time.min, tzinfo=ctx.tz)
                      if figures.first_bill_date else None)
     waited = waiting_since is not None and ctx.now - waiting_since >= timedelta(days=rule.bill_wait_days)
-    reasons = []
+    reasons: list[Phrase] = []
     if over > 0 and _over_threshold(rule, over, over_value):
-        reasons.append(_("billed %(billed)s, received %(received)s") % {
-            "billed": _fmt(figures.qty_invoiced), "received": _fmt(figures.qty_received)})
+        reasons.append(phrase("billed %(billed)s, received %(received)s", billed=Amount(figures.qty_invoiced),
+                              received=Amount(figures.qty_received)))
     if price_value > 0:
-        reasons.append(_("billed at %(bill)s, ordered at %(order)s") % {
-            "bill": _fmt(figures.bill_price), "order": _fmt(figures.order_price)})
+        reasons.append(phrase("billed at %(bill)s, ordered at %(order)s", bill=Amount(figures.bill_price),
+                              order=Amount(figures.order_price)))
     if over > 0 and waited and waiting_since is not None:
-        reasons.append(_("bill waiting %(days)d days for the receipt") % {
-            "days": (ctx.now - waiting_since).days})
-    bill = figures.bill_name if figures.bill_name not in ("", "/") else _("Draft bill")  # unnumbered until posted
+        reasons.append(phrase_plural("bill waiting %(days)s day for the receipt", "bill waiting %(days)s days for the "
+                                     "receipt", number="days", days=(ctx.now - waiting_since).days))
+    # unnumbered until posted
+    bill = figures.bill_name if figures.bill_name not in ("", "/") else phrase("Draft bill")
     return Assessment(
         holds=record.closed_at is None and bool(reasons),
-        title=f"{order}: {product}",
-        detail=f"{bill}: " + "; ".join(reasons) if reasons else f"{bill}: " + _("matches the order and receipt"),
+        title=phrase("%(order)s: %(product)s", order=order, product=product),
+        detail=phrase("%(bill)s: %(reasons)s", bill=bill, reasons=Joined(tuple(reasons))) if reasons
+        else phrase("%(bill)s: matches the order and receipt", bill=bill),
         quantity=over, value=over_value + price_value,
         started_at=waiting_since or record.first_seen_at)

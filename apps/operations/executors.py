@@ -12,6 +12,7 @@ from typing import Any
 from apps.odoo_gateway import OdooGateway
 from apps.operations.models import EventAction, ExceptionEvent, OpsException
 from apps.operations.projector import change_emit
+from apps.portal.phrases import Stored, phrase
 from apps.writeback.executors import WriteBackRefused
 from apps.writeback.models import WriteBack, WriteBackStatus
 
@@ -22,10 +23,10 @@ ACTIVITY = "mail.activity"
 def orderpoint_snooze(writeback: WriteBack, gateway: OdooGateway) -> dict[str, Any]:
     target = writeback.payload["snoozed_until"]
     if writeback.odoo_id is None:
-        raise WriteBackRefused("The write-back names no reordering rule.")
+        raise WriteBackRefused(phrase("The write-back names no reordering rule."))
     rows = gateway.read(ORDERPOINT, [writeback.odoo_id], ["snoozed_until"])
     if not rows:
-        raise WriteBackRefused("The reordering rule no longer exists in Odoo.")
+        raise WriteBackRefused(phrase("The reordering rule no longer exists in Odoo."))
     if rows[0].get("snoozed_until") == target:
         return {"snoozed_until": target, "already": True}
     gateway.write(ORDERPOINT, [writeback.odoo_id], {"snoozed_until": target})
@@ -34,7 +35,7 @@ def orderpoint_snooze(writeback: WriteBack, gateway: OdooGateway) -> dict[str, A
 
 def activity_done(writeback: WriteBack, gateway: OdooGateway) -> dict[str, Any]:
     if writeback.odoo_id is None:
-        raise WriteBackRefused("The write-back names no activity.")
+        raise WriteBackRefused(phrase("The write-back names no activity."))
     rows = gateway.read(ACTIVITY, [writeback.odoo_id], ["active"])
     if not rows or rows[0].get("active") is False:
         return {"already_done": True}
@@ -50,11 +51,16 @@ def writeback_outcome(writeback: WriteBack) -> None:
     exception = OpsException.objects.filter(pk=int(writeback.source_id)).first()
     if exception is None:
         return
-    label = "Orderpoint snoozed in Odoo" if writeback.odoo_model == ORDERPOINT else "Activity marked done in Odoo"
+    label = phrase("Orderpoint snoozed in Odoo") if writeback.odoo_model == ORDERPOINT \
+        else phrase("Activity marked done in Odoo")
     if writeback.status != WriteBackStatus.APPLIED:
-        label = f"Odoo write-back {writeback.get_status_display().lower()}"
+        label = {WriteBackStatus.FAILED: phrase("Odoo write-back failed"),
+                 WriteBackStatus.CONFLICT: phrase("Odoo write-back in conflict"),
+                 WriteBackStatus.DEAD: phrase("Odoo write-back dead-lettered")}.get(
+            WriteBackStatus(writeback.status), phrase("Odoo write-back not applied"))
+    error = Stored(writeback.error_wording) if writeback.error_wording else writeback.last_error
+    note = phrase("%(outcome)s: %(error)s", outcome=label, error=error) if writeback.last_error else label
     change_emit(exception, ExceptionEvent.objects.create(
         exception=exception, action=EventAction.WRITEBACK, from_status=exception.status,
-        to_status=exception.status, severity=exception.severity,
-        note=f"{label}: {writeback.last_error}" if writeback.last_error else label,
-        data={"writeback": writeback.pk, "status": writeback.status}))
+        to_status=exception.status, severity=exception.severity, note=note.english(),
+        data={"writeback": writeback.pk, "status": writeback.status, "note_phrase": note.data()}))

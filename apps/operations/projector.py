@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
@@ -37,6 +38,7 @@ from apps.operations.models import (
 )
 from apps.operations.rules import ASSESSORS, Assessment, Context, rules_ensure, severity_for, timezone_of
 from apps.organisation.models import Store
+from apps.portal.phrases import Day, Moment, Phrase, data_of, english, phrase
 from apps.sync.bulk import rows_insert
 from apps.sync.models import Feed, FeedKind, MirrorRecord
 from apps.sync.projectors import BatchResult
@@ -91,7 +93,7 @@ def _snoozes_end(expired: list[OpsException], now: datetime) -> None:
     for exception in expired:
         after = ExceptionStatus.OPEN if exception.condition_active else ExceptionStatus.CLOSED
         _event(exception, EventAction.SNOOZE_EXPIRED, to_status=after, at=now,
-               note=f"Snoozed until {timezone.localtime(exception.snoozed_until):%d %b %H:%M}"
+               note=phrase("Snoozed until %(when)s", when=Moment(timezone.localtime(exception.snoozed_until)))
                if exception.snoozed_until else "")
         exception.status = after
         if after == ExceptionStatus.CLOSED:
@@ -197,12 +199,31 @@ def change_emit(exception: OpsException, change: ExceptionEvent) -> None:
         events.emit(ExceptionUpdated(exception=exception, change=change))
 
 
+def assessed_texts(assessment: Assessment, known: OpsException | None = None) -> dict[str, Any]:
+    """The English title and detail for their columns, and the phrases the pages write them from. A
+    phrase equal to the one `known` keeps reuses its English: writing it again is the costly part, and
+    most records of a pass are unchanged."""
+    texts: dict[str, Any] = {"wording": {}}
+    for name, text, limit in (("title", assessment.title, 200), ("detail", assessment.detail, 300)):
+        data = data_of(text)
+        if data:
+            texts["wording"][name] = data
+        same = known is not None and bool(data) and known.wording.get(name) == data
+        texts[name] = getattr(known, name) if same else english(text)[:limit]
+    return texts
+
+
+def _note_data(note: str | Phrase) -> dict[str, Any]:
+    data = data_of(note)
+    return {"note_phrase": data} if data else {}
+
+
 def _event(exception: OpsException, action: str, *, to_status: str = "", at: datetime | None = None,
-           note: str = "", data: dict[str, object] | None = None) -> ExceptionEvent:
+           note: str | Phrase = "", data: dict[str, object] | None = None) -> ExceptionEvent:
     change = ExceptionEvent.objects.create(
         exception=exception, action=action, at=at or timezone.now(),
         from_status=exception.status if exception.pk else "", to_status=to_status or exception.status,
-        severity=exception.severity, note=note[:2000], data=data or {})
+        severity=exception.severity, note=english(note)[:2000], data={**(data or {}), **_note_data(note)})
     change_emit(exception, change)
     return change
 
@@ -215,7 +236,7 @@ def _new(feed: Feed, record: MirrorRecord, kind: str, rule: ExceptionRule, asses
     started = assessment.started_at or now
     return OpsException(
         store_id=store_id, kind=kind, mirror=record, odoo_model=feed.odoo_model, odoo_id=record.odoo_id,
-        title=assessment.title[:200], detail=assessment.detail[:300], quantity=assessment.quantity,
+        **assessed_texts(assessment), quantity=assessment.quantity,
         value_at_risk=assessment.value, opened_at=now, started_at=started,
         severity=severity_for(rule, started_at=started, value=assessment.value, now=now),
         deadline=now + timedelta(hours=rule.deadline_hours), status=ExceptionStatus.OPEN)
@@ -227,7 +248,8 @@ def _opened_write(opened: list[tuple[OpsException, Assessment]], now: datetime) 
     exceptions = rows_insert([exception for exception, _ in opened])
     history = rows_insert([ExceptionEvent(exception=exception, action=EventAction.OPENED, at=now,
                                           to_status=exception.status, severity=exception.severity,
-                                          note=assessment.detail[:2000]) for exception, assessment in opened])
+                                          note=english(assessment.detail)[:2000],
+                                          data=_note_data(assessment.detail)) for exception, assessment in opened])
     for exception, change in zip(exceptions, history, strict=True):
         change_emit(exception, change)
     for exception, assessment in opened:
@@ -240,19 +262,23 @@ def _take_odoo_snooze(exception: OpsException, assessment: Assessment, now: date
     if parked is None or parked <= now or exception.status not in (ExceptionStatus.OPEN,
                                                                    ExceptionStatus.ACKNOWLEDGED):
         return False
-    note = f"Snoozed in Odoo until {parked:%d %b %Y}"
+    note = phrase("Snoozed in Odoo until %(day)s", day=Day(parked.date()))
     _event(exception, EventAction.SNOOZED, to_status=ExceptionStatus.SNOOZED, at=now, note=note)
-    exception.status, exception.snoozed_until, exception.snooze_reason = ExceptionStatus.SNOOZED, parked, note
-    exception.save(update_fields=["status", "snoozed_until", "snooze_reason", "updated_at"])
+    exception.status, exception.snoozed_until = ExceptionStatus.SNOOZED, parked
+    exception.snooze_reason = note.english()[:300]
+    exception.wording = {**exception.wording, "snooze_reason": note.data()}
+    exception.save(update_fields=["status", "snoozed_until", "snooze_reason", "wording", "updated_at"])
     return True
 
 
 def _follow(exception: OpsException, record: MirrorRecord, rule: ExceptionRule, assessment: Assessment,
             store_id: int | None, now: datetime) -> bool:
     """Bring an existing exception in line with the assessment; True when anything changed."""
-    before = (exception.title, exception.detail, exception.quantity, exception.value_at_risk, exception.severity,
-              exception.status, exception.condition_active, exception.store_id, exception.mirror_id)
-    exception.title, exception.detail = assessment.title[:200], assessment.detail[:300]
+    before = (exception.title, exception.detail, exception.wording, exception.quantity, exception.value_at_risk,
+              exception.severity, exception.status, exception.condition_active, exception.store_id, exception.mirror_id)
+    texts = assessed_texts(assessment, exception)
+    kept = {name: data for name, data in exception.wording.items() if name not in ("title", "detail")}
+    exception.title, exception.detail, exception.wording = texts["title"], texts["detail"], kept | texts["wording"]
     exception.mirror = record
     if store_id is not None:
         exception.store_id = store_id
@@ -268,9 +294,9 @@ def _follow(exception: OpsException, record: MirrorRecord, rule: ExceptionRule, 
             action = EventAction.ESCALATED if severity > exception.severity else EventAction.UPDATED
             old, exception.severity = exception.severity, severity
             _event(exception, action, at=now, data={"severity": [old, severity]},
-                   note=f"Severity {old} → {severity}")
-    after = (exception.title, exception.detail, exception.quantity, exception.value_at_risk, exception.severity,
-             exception.status, exception.condition_active, exception.store_id, exception.mirror_id)
+                   note=phrase("Severity %(old)s → %(new)s", old=old, new=severity))
+    after = (exception.title, exception.detail, exception.wording, exception.quantity, exception.value_at_risk,
+             exception.severity, exception.status, exception.condition_active, exception.store_id, exception.mirror_id)
     changed = before != after
     if changed:
         exception.save()
@@ -291,10 +317,11 @@ def _condition_returned(exception: OpsException, rule: ExceptionRule, assessment
 
 def _condition_cleared(exception: OpsException, record: MirrorRecord, now: datetime) -> None:
     exception.condition_active = False
-    why = {"deleted": "the record was deleted in Odoo", "left_domain": "Odoo no longer reports it"}.get(
-        record.close_reason, "it no longer meets the rule")
+    why = {"deleted": phrase("the record was deleted in Odoo"), "left_domain": phrase("Odoo no longer reports it")}.get(
+        record.close_reason or "", phrase("it no longer meets the rule"))
     if exception.status in ACTIVE_STATUSES:
-        _event(exception, EventAction.CLOSED, to_status=ExceptionStatus.CLOSED, at=now, note=f"Cleared: {why}.")
+        _event(exception, EventAction.CLOSED, to_status=ExceptionStatus.CLOSED, at=now,
+               note=phrase("Cleared: %(why)s.", why=why))
         exception.status, exception.closed_at = ExceptionStatus.CLOSED, now
     else:
-        _event(exception, EventAction.CLEARED, at=now, note=f"Cleared after resolution: {why}.")
+        _event(exception, EventAction.CLEARED, at=now, note=phrase("Cleared after resolution: %(why)s.", why=why))

@@ -21,6 +21,7 @@ from django.conf import settings
 from apps.odoo_gateway import m2o_id, m2o_name, parse_odoo_date, parse_odoo_datetime_or_none
 from apps.operations.bill_rules import bill_mismatch
 from apps.operations.models import BillMatch, ExceptionKind, ExceptionRule, Severity
+from apps.portal.phrases import Amount, Day, Moment, Phrase, Signed, phrase
 from apps.sync.models import MirrorRecord
 
 ZERO = Decimal("0")
@@ -31,8 +32,8 @@ class Assessment:
     """What the rules make of one mirrored record at one moment."""
 
     holds: bool
-    title: str
-    detail: str = ""
+    title: str | Phrase  # a phrase, written in each reader's language (apps.portal.phrases)
+    detail: str | Phrase = ""
     quantity: Decimal = ZERO
     value: Decimal = ZERO
     started_at: datetime | None = None
@@ -65,10 +66,6 @@ def number(value: Any) -> Decimal:
     return Decimal(str(value))
 
 
-def _fmt(value: Decimal) -> str:
-    return f"{value.normalize():f}" if value == value.to_integral() else f"{value:.2f}"
-
-
 def _over_threshold(rule: ExceptionRule, quantity: Decimal, value: Decimal) -> bool:
     """Both thresholds 0: every record counts; otherwise reaching either one is enough."""
     if not rule.min_quantity and not rule.min_value:
@@ -76,8 +73,12 @@ def _over_threshold(rule: ExceptionRule, quantity: Decimal, value: Decimal) -> b
     return bool((rule.min_quantity and quantity >= rule.min_quantity) or (rule.min_value and value >= rule.min_value))
 
 
-def _product(values: dict[str, Any]) -> str:
-    return m2o_name(values.get("product_id")) or "Unknown product"
+def _product(values: dict[str, Any]) -> str | Phrase:
+    return m2o_name(values.get("product_id")) or phrase("Unknown product")
+
+
+def _location(values: dict[str, Any]) -> str | Phrase:
+    return m2o_name(values.get("location_id")) or phrase("the store")
 
 
 def count_discrepancy(record: MirrorRecord, ctx: Context) -> Assessment:
@@ -88,10 +89,11 @@ def count_discrepancy(record: MirrorRecord, ctx: Context) -> Assessment:
     counted = record.closed_at is None and bool(values.get("inventory_quantity_set"))
     return Assessment(
         holds=counted and quantity > 0 and _over_threshold(ctx.rule, quantity, value),
-        title=f"{_product(values)}: counted {_fmt(number(values.get('inventory_quantity')))}, "
-              f"system {_fmt(number(values.get('quantity')))}",
-        detail=f"Difference {'+' if difference > 0 else ''}{_fmt(difference)} at "
-               f"{m2o_name(values.get('location_id')) or 'the store'}",
+        title=phrase("%(product)s: counted %(counted)s, system %(system)s", product=_product(values),
+                     counted=Amount(number(values.get("inventory_quantity"))),
+                     system=Amount(number(values.get("quantity")))),
+        detail=phrase("Difference %(difference)s at %(location)s", difference=Signed(difference),
+                      location=_location(values)),
         quantity=quantity, value=value, started_at=record.first_seen_at)
 
 
@@ -102,8 +104,8 @@ def negative_stock(record: MirrorRecord, ctx: Context) -> Assessment:
     value = (quantity * ctx.cost(values)).quantize(Decimal("0.01"))
     return Assessment(
         holds=record.closed_at is None and quantity > 0 and _over_threshold(ctx.rule, quantity, value),
-        title=f"{_product(values)}: {_fmt(on_hand)} on hand",
-        detail=f"Negative stock at {m2o_name(values.get('location_id')) or 'the store'}",
+        title=phrase("%(product)s: %(quantity)s on hand", product=_product(values), quantity=Amount(on_hand)),
+        detail=phrase("Negative stock at %(location)s", location=_location(values)),
         quantity=quantity, value=value, started_at=record.first_seen_at)
 
 
@@ -115,12 +117,15 @@ def replenishment_risk(record: MirrorRecord, ctx: Context) -> Assessment:
     parked_day = parse_odoo_date(snoozed) if isinstance(snoozed, str) and snoozed else None
     parked_until = ctx.start_of(parked_day) if parked_day and parked_day > ctx.today() else None
     short = record.closed_at is None and to_order > 0 and _over_threshold(ctx.rule, to_order, value)
+    detail = (phrase("%(quantity)s to order, snoozed in Odoo until %(day)s", quantity=Amount(to_order),
+                     day=Day(parked_day))
+              if parked_until and parked_day else phrase("%(quantity)s to order", quantity=Amount(to_order)))
     return Assessment(
         holds=short or parked_until is not None,
-        title=f"{_product(values)}: forecast {_fmt(number(values.get('qty_forecast')))} "
-              f"below minimum {_fmt(number(values.get('product_min_qty')))}",
-        detail=f"{_fmt(to_order)} to order" + (f", snoozed in Odoo until {parked_day:%d %b}" if parked_until else ""),
-        quantity=to_order, value=value, started_at=record.first_seen_at, parked_until=parked_until)
+        title=phrase("%(product)s: forecast %(forecast)s below minimum %(minimum)s", product=_product(values),
+                     forecast=Amount(number(values.get("qty_forecast"))),
+                     minimum=Amount(number(values.get("product_min_qty")))),
+        detail=detail, quantity=to_order, value=value, started_at=record.first_seen_at, parked_until=parked_until)
 
 
 def late_receipt(record: MirrorRecord, ctx: Context) -> Assessment:
@@ -129,12 +134,21 @@ def late_receipt(record: MirrorRecord, ctx: Context) -> Assessment:
     late_from = scheduled + timedelta(hours=ctx.rule.grace_hours) if scheduled else None
     partner = m2o_name(values.get("partner_id"))
     origin = values.get("origin") or ""
-    when = f"scheduled {scheduled.astimezone(ctx.tz):%d %b %H:%M}" if scheduled else "no scheduled date"
+    name = values.get("name") or phrase("Receipt")
+    state = values.get("state") or "?"
+    if scheduled:
+        when = Moment(scheduled.astimezone(ctx.tz))
+        detail = (phrase("Receipt scheduled %(when)s, for %(origin)s (%(state)s)", when=when, origin=origin,
+                         state=state) if origin else
+                  phrase("Receipt scheduled %(when)s (%(state)s)", when=when, state=state))
+    else:
+        detail = (phrase("Receipt with no scheduled date, for %(origin)s (%(state)s)", origin=origin, state=state)
+                  if origin else phrase("Receipt with no scheduled date (%(state)s)", state=state))
     return Assessment(
         holds=record.closed_at is None and late_from is not None and ctx.now >= late_from,
-        title=f"{values.get('name') or 'Receipt'}" + (f" from {partner}" if partner else ""),
-        detail=f"Receipt {when}" + (f", for {origin}" if origin else "") + f" ({values.get('state') or '?'})",
-        started_at=late_from)
+        title=phrase("%(receipt)s from %(partner)s", receipt=name, partner=partner) if partner
+        else name,
+        detail=detail, started_at=late_from)
 
 
 def overdue_activity(record: MirrorRecord, ctx: Context) -> Assessment:
@@ -145,12 +159,14 @@ def overdue_activity(record: MirrorRecord, ctx: Context) -> Assessment:
     due = parse_odoo_date(deadline) if isinstance(deadline, str) and deadline else None
     model, res_id = values.get("res_model"), values.get("res_id")
     document = (str(model), int(res_id)) if model and isinstance(res_id, int) and res_id > 0 else None
-    kind_name = m2o_name(values.get("activity_type_id")) or "Activity"
+    kind_name = m2o_name(values.get("activity_type_id")) or phrase("Activity")
     subject = values.get("summary") or values.get("res_name") or ""
     return Assessment(
         holds=record.closed_at is None and due is not None and due < ctx.today(),
-        title=f"{kind_name}: {subject}" if subject else kind_name,
-        detail=f"On {values.get('res_name') or model}, due {due:%d %b %Y}" if due else "No due date",
+        title=phrase("%(kind)s: %(subject)s", kind=kind_name, subject=subject) if subject
+        else kind_name,
+        detail=phrase("On %(document)s, due %(day)s", document=values.get("res_name") or model, day=Day(due))
+        if due else phrase("No due date"),
         started_at=ctx.start_of(due + timedelta(days=1)) if due else None, document=document)
 
 

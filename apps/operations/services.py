@@ -151,6 +151,7 @@ def exception_snooze(*, exception: OpsException, actor: User, until: datetime, r
     _require_active(exception, "snoozed")
     before = exception.status
     exception.status, exception.snoozed_until, exception.snooze_reason = ExceptionStatus.SNOOZED, until, reason
+    exception.wording.pop("snooze_reason", None)  # a person's reason is shown as they wrote it
     event = _record(exception, EventAction.SNOOZED, actor=actor, before=before, request=request, note=reason,
                     data={"until": until.isoformat()})
     if exception.kind == ExceptionKind.REPLENISHMENT_RISK:

@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from apps.organisation import admin_users  # noqa: F401  (people: registered there)
 from apps.organisation.models import Region, RoleGrant, Store, StoreGroup
@@ -44,7 +45,7 @@ class StoreGroupAdmin(admin.ModelAdmin[StoreGroup]):
     def get_queryset(self, request: HttpRequest) -> QuerySet[StoreGroup]:
         return super().get_queryset(request).annotate(store_count=Count("stores"))
 
-    @admin.display(description="stores", ordering="store_count")
+    @admin.display(description=_("stores"), ordering="store_count")
     def store_count(self, obj: StoreGroup) -> int:
         return obj.store_count  # type: ignore[attr-defined]
 

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 def _ensure_role_groups(sender: AppConfig, **kwargs: Any) -> None:
@@ -19,7 +20,7 @@ def _ensure_role_groups(sender: AppConfig, **kwargs: Any) -> None:
 
 class OrganisationConfig(AppConfig):
     name = "apps.organisation"
-    verbose_name = "Regions, stores and roles"
+    verbose_name = _("Regions, stores and roles")
 
     def ready(self) -> None:
         # Permissions exist only after migrate has created them, app by app: the role groups are

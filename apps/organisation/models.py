@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from apps.organisation.roles import Role
 
@@ -26,9 +27,9 @@ def validate_timezone(value: str) -> None:
 class Region(models.Model):
     """A group of stores run by one regional manager. Regions exist only in the portal."""
 
-    code = models.CharField(max_length=16, unique=True)
-    name = models.CharField(max_length=100)
-    active = models.BooleanField(default=True)
+    code = models.CharField(_("code"), max_length=16, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    active = models.BooleanField(_("active"), default=True)
 
     class Meta:
         ordering = ["name"]
@@ -38,6 +39,8 @@ class Region(models.Model):
             ("decide_network", "Decide and override for every store"),
             ("administer_portal", "Configure the portal and replay write-backs"),
         ]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
 
     def __str__(self) -> str:
         return self.name
@@ -54,20 +57,23 @@ class StoreQuerySet(models.QuerySet["Store"]):
 class Store(models.Model):
     """A shop. In Odoo it is a `stock.warehouse` of a company."""
 
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="stores")
-    code = models.CharField(max_length=16, unique=True)
-    name = models.CharField(max_length=100)
-    timezone = models.CharField(max_length=64, default="Europe/London", validators=[validate_timezone])
-    odoo_warehouse_id = models.PositiveIntegerField(unique=True, null=True, blank=True,
-                                                    help_text="The stock.warehouse id in Odoo.")
-    odoo_company_id = models.PositiveIntegerField(null=True, blank=True, help_text="The res.company id in Odoo.")
-    active = models.BooleanField(default=True)
+    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="stores")
+    code = models.CharField(_("code"), max_length=16, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    timezone = models.CharField(_("timezone"), max_length=64, default="Europe/London", validators=[validate_timezone])
+    odoo_warehouse_id = models.PositiveIntegerField(_("odoo warehouse id"), unique=True, null=True, blank=True,
+                                                    help_text=_("The stock.warehouse id in Odoo."))
+    odoo_company_id = models.PositiveIntegerField(_("odoo company id"), null=True, blank=True,
+                                                  help_text=_("The res.company id in Odoo."))
+    active = models.BooleanField(_("active"), default=True)
 
     objects = StoreQuerySet.as_manager()
 
     class Meta:
         ordering = ["code"]
         permissions = [("operate_store", "Act for the store: submit incidents, comment, acknowledge")]
+        verbose_name = _("store")
+        verbose_name_plural = _("stores")
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
@@ -80,13 +86,16 @@ class RoleGrant(models.Model):
     `apps.organisation.services`, so revoking the row revokes the rights.
     """
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_grants")
-    role = models.CharField(max_length=32, choices=Role.choices)
-    store = models.ForeignKey(Store, null=True, blank=True, on_delete=models.CASCADE, related_name="grants")
-    region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.CASCADE, related_name="grants")
-    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
-    granted_at = models.DateTimeField(auto_now_add=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
+                             related_name="role_grants")
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    store = models.ForeignKey(Store, verbose_name=_("store"), null=True, blank=True, on_delete=models.CASCADE,
+                              related_name="grants")
+    region = models.ForeignKey(Region, verbose_name=_("region"), null=True, blank=True, on_delete=models.CASCADE,
+                               related_name="grants")
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("granted by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    granted_at = models.DateTimeField(_("granted at"), auto_now_add=True)
 
     class Meta:
         ordering = ["user__username", "role"]
@@ -99,6 +108,8 @@ class RoleGrant(models.Model):
                                     condition=models.Q(store__isnull=True, region__isnull=True),
                                     name="unique_network_grant"),
         ]
+        verbose_name = _("role grant")
+        verbose_name_plural = _("role grants")
 
     def __str__(self) -> str:
         where = self.store or self.region or "network"
@@ -122,11 +133,13 @@ class StoreGroup(models.Model):
     a group whose stores are all in their region (`apps.directives.services.draft_check`).
     """
 
-    name = models.CharField(max_length=100, unique=True)
-    stores = models.ManyToManyField(Store, blank=True, related_name="groups")
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    stores = models.ManyToManyField(Store, verbose_name=_("stores"), blank=True, related_name="groups")
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("store group")
+        verbose_name_plural = _("store groups")
 
     def __str__(self) -> str:
         return self.name

@@ -4,10 +4,19 @@ Every queryset that reaches a user is narrowed here, from django-guardian object
 stores and regions plus network-wide group permissions. Business records (approvals, incidents,
 exceptions, audit) are scoped through their store foreign key with an `id__in` subquery, never with a
 guardian row per record, so the cost stays flat as the tables grow.
+
+Within one request (`scope_remembered`, entered by `ScopeMemoMiddleware`) each person's stores and
+regions per action are read once, as a list of ids, and every later question of the request is
+answered from it: the same rule, evaluated once instead of rebuilt as a guardian subquery for each of
+the page's queries (building one costs more CPU than running it). Outside a request (tasks, live
+connections, services called directly) nothing is remembered.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
@@ -22,6 +31,38 @@ if TYPE_CHECKING:
     from apps.organisation.models import Region, Store
 
 _M = TypeVar("_M", bound=models.Model)
+
+_REMEMBERED: ContextVar[dict[tuple[str, int, str], list[int]] | None] = ContextVar("scope_remembered",
+                                                                                     default=None)
+
+
+@contextmanager
+def scope_remembered() -> Iterator[None]:
+    """Scopes asked inside the block are read once each (one request: a role granted during it is
+    forgotten at once, see `scope_forget`)."""
+    token = _REMEMBERED.set({})
+    try:
+        yield
+    finally:
+        _REMEMBERED.reset(token)
+
+
+def scope_forget() -> None:
+    """Drop what the current request remembered (roles changed)."""
+    remembered = _REMEMBERED.get()
+    if remembered is not None:
+        remembered.clear()
+
+
+def _ids(kind: str, user: User, what: str, granted: Callable[[], models.QuerySet[_M]]) -> list[int] | None:
+    """The ids `granted()` selects, read once per request; None outside a request."""
+    remembered = _REMEMBERED.get()
+    if remembered is None:
+        return None
+    key = (kind, user.pk, what)
+    if key not in remembered:
+        remembered[key] = list(granted().values_list("pk", flat=True))
+    return remembered[key]
 
 
 def has_network_scope(user: User | AnonymousUser, action: Action) -> bool:
@@ -40,6 +81,15 @@ def stores_for(user: User | AnonymousUser, action: Action) -> models.QuerySet[St
         return active.none()
     if has_network_scope(user, action):
         return active
+    ids = _ids("stores", user, action.value, lambda: _granted_stores(user, action, active))
+    if ids is not None:
+        return Store.objects.filter(pk__in=ids)
+    return _granted_stores(user, action, active)
+
+
+def _granted_stores(user: User, action: Action, active: models.QuerySet[Store]) -> models.QuerySet[Store]:
+    from apps.organisation.models import Store
+
     allowed = models.Q(pk__in=[])
     store_perm = STORE_PERMS[action]
     if store_perm:
@@ -48,7 +98,9 @@ def stores_for(user: User | AnonymousUser, action: Action) -> models.QuerySet[St
         allowed |= models.Q(pk__in=direct.values("pk"))
     region_perm = REGION_PERMS[action]
     if region_perm:
-        regions = regions_for(user, action)
+        from apps.organisation.models import Region
+
+        regions = _granted_regions(user, region_perm, Region.objects.filter(active=True))
         allowed |= models.Q(region__in=regions.values("pk"))
     return active.filter(allowed)
 
@@ -65,6 +117,15 @@ def regions_for(user: User | AnonymousUser, action: Action) -> models.QuerySet[R
     region_perm = REGION_PERMS[action]
     if not region_perm:
         return active.none()
+    ids = _ids("regions", user, region_perm, lambda: _granted_regions(user, region_perm, active))
+    if ids is not None:
+        return Region.objects.filter(pk__in=ids)
+    return _granted_regions(user, region_perm, active)
+
+
+def _granted_regions(user: User, region_perm: str, active: models.QuerySet[Region]) -> models.QuerySet[Region]:
+    from apps.organisation.models import Region
+
     granted = get_objects_for_user(user, f"organisation.{region_perm}", klass=Region,
                                    accept_global_perms=False, with_superuser=False)
     return active.filter(pk__in=granted.values("pk"))
@@ -81,17 +142,52 @@ class StoreScope:
 
     network: bool
     stores: models.QuerySet[Store]
+    ids: list[int] | None = None  # the stores' ids when this request has read them (`scope_remembered`)
 
     def condition(self, store_field: str = "store") -> models.Q:
         """The filter on a store-owned table's `store_field` that keeps exactly the records in scope."""
         if self.network:
             return models.Q(**{f"{store_field}__active": True, f"{store_field}__region__active": True})
+        if self.ids is not None:
+            return models.Q(**{f"{store_field}__in": self.ids})
         return models.Q(**{f"{store_field}__in": self.stores.values("pk")})
+
+
+def _remembered_store_ids(user: User | AnonymousUser, action: Action) -> list[int] | None:
+    """The ids of `stores_for(user, action)` when this request has read them (never for the network)."""
+    remembered = _REMEMBERED.get()
+    if remembered is None or not user.is_authenticated:
+        return None
+    return remembered.get(("stores", user.pk, action.value))
 
 
 def store_scope(user: User | AnonymousUser, action: Action) -> StoreScope:
     """The scope of `user` for `action`: the single source of every scope check."""
-    return StoreScope(network=has_network_scope(user, action), stores=stores_for(user, action))
+    network, stores = has_network_scope(user, action), stores_for(user, action)
+    return StoreScope(network=network, stores=stores, ids=None if network else _remembered_store_ids(user, action))
+
+
+def store_ids(user: User | AnonymousUser, action: Action) -> set[int]:
+    """The ids of `stores_for(user, action)`: from what this request read, else one query."""
+    stores = stores_for(user, action)
+    ids = None if has_network_scope(user, action) else _remembered_store_ids(user, action)
+    return set(ids) if ids is not None else set(stores.values_list("pk", flat=True))
+
+
+def any_region(user: User | AnonymousUser, action: Action) -> bool:
+    """Whether `user` holds `action` on at least one region as a whole."""
+    regions = regions_for(user, action)
+    remembered, region_perm = _REMEMBERED.get(), REGION_PERMS[action]
+    if remembered is None or not region_perm or not user.is_authenticated or has_network_scope(user, action):
+        return regions.exists()
+    return bool(remembered[("regions", user.pk, region_perm)])
+
+
+def any_store(user: User | AnonymousUser, action: Action) -> bool:
+    """Whether `user` may `action` on at least one store."""
+    stores = stores_for(user, action)
+    ids = None if has_network_scope(user, action) else _remembered_store_ids(user, action)
+    return bool(ids) if ids is not None else stores.exists()
 
 
 def scope_by_store(queryset: models.QuerySet[_M], user: User | AnonymousUser, action: Action,
@@ -106,7 +202,9 @@ def scope_by_store(queryset: models.QuerySet[_M], user: User | AnonymousUser, ac
 
 def can(user: User | AnonymousUser, action: Action, store: Store) -> bool:
     """Whether `user` may perform `action` on one store (a write path re-checks with this)."""
-    return stores_for(user, action).filter(pk=store.pk).exists()
+    stores = stores_for(user, action)
+    ids = None if has_network_scope(user, action) else _remembered_store_ids(user, action)
+    return store.pk in ids if ids is not None else stores.filter(pk=store.pk).exists()
 
 
 class ScopedQuerySet(models.QuerySet[_M]):

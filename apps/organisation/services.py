@@ -19,6 +19,7 @@ from apps.organisation.roles import (
     ROLE_STORE_PERMS,
     Role,
 )
+from apps.organisation.scope import scope_forget
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -51,6 +52,7 @@ def role_groups_ensure() -> dict[Role, Group]:
 
 
 def _apply_grant(grant: RoleGrant, *, add: bool) -> None:
+    scope_forget()  # a scope this request read before the change is no longer true
     role = Role(grant.role)
     group = Group.objects.get_or_create(name=GROUP_NAMES[role])[0]
     user = grant.user

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 
 class PortalConfig(AppConfig):
     name = "apps.portal"
-    verbose_name = "Portal shell"
+    verbose_name = _("Portal shell")
 
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
@@ -13,3 +15,7 @@ class PortalConfig(AppConfig):
         from apps.portal.preferences import remember_on_sign_in
 
         user_logged_in.connect(remember_on_sign_in, dispatch_uid="portal-locale-sign-in")
+        if settings.USE_I18N:
+            from apps.portal.catalogs import catalogs_prune
+
+            catalogs_prune()

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 
+from apps.organisation.scope import scope_remembered
 from apps.portal.preferences import person_locale
 
 
@@ -34,6 +35,18 @@ class LivenessMiddleware:
         if request.path == "/healthz":
             return HttpResponse("ok\n", content_type="text/plain")
         return self.get_response(request)
+
+
+class ScopeMemoMiddleware:
+    """Each person's scope is read once per request (`apps.organisation.scope.scope_remembered`): a
+    page asks it for every query, its navigation and its permission checks."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with scope_remembered():
+            return self.get_response(request)
 
 
 class PersonLocaleMiddleware:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
 from apps.organisation.roles import Action
-from apps.organisation.scope import has_network_scope, regions_for, stores_for
+from apps.organisation.scope import any_region, any_store, has_network_scope
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -37,12 +37,12 @@ def _fact(user: Person, name: str, ask: Callable[[], bool]) -> bool:
     return facts[name]
 
 
-def any_store(user: Person) -> bool:
-    return _fact(user, "any_store", lambda: stores_for(user, Action.VIEW).exists())
+def sees_stores(user: Person) -> bool:
+    return _fact(user, "any_store", lambda: any_store(user, Action.VIEW))
 
 
 def decides(user: Person) -> bool:
-    return _fact(user, "decides", lambda: regions_for(user, Action.DECIDE).exists())
+    return _fact(user, "decides", lambda: any_region(user, Action.DECIDE))
 
 
 def beyond_store(user: Person) -> bool:
@@ -53,8 +53,9 @@ def beyond_store(user: Person) -> bool:
 
 def store_only(user: Person) -> bool:
     """People whose roles are all store roles: their home is the store app (`/store/`)."""
-    return (_fact(user, "operates", lambda: stores_for(user, Action.OPERATE).exists())
-            and not beyond_store(user))
+    # Beyond the store first: the navigation asks it anyway, and it spares a regional or HQ person's
+    # request the question of the stores they operate.
+    return not beyond_store(user) and _fact(user, "operates", lambda: any_store(user, Action.OPERATE))
 
 
 def administers(user: Person) -> bool:
@@ -66,12 +67,12 @@ def sees_network(user: Person) -> bool:
 
 
 NAV_ITEMS: list[NavItem] = [
-    NavItem(_("Home"), "portal:home", any_store),
+    NavItem(_("Home"), "portal:home", sees_stores),
     NavItem(_("Report an incident"), "incidents:new", store_only),
-    NavItem(_("Dashboard"), "dashboards:home", any_store),
-    NavItem(_("Incidents"), "incidents:list", any_store),
+    NavItem(_("Dashboard"), "dashboards:home", sees_stores),
+    NavItem(_("Incidents"), "incidents:list", sees_stores),
     NavItem(_("Approvals"), "approvals:inbox", beyond_store),
-    NavItem(_("Directives"), "directives:list", any_store),
+    NavItem(_("Directives"), "directives:list", sees_stores),
     NavItem(_("Audit"), "audit:events", sees_network),
     NavItem(_("Exceptions"), "operations:list", beyond_store),
     NavItem(_("Health"), "health:page", sees_network),

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 logger = logging.getLogger(__name__)
 
@@ -20,7 +21,7 @@ def _ensure_builtin_feeds(sender: AppConfig, **kwargs: Any) -> None:
 
 class SyncConfig(AppConfig):
     name = "apps.sync"
-    verbose_name = "Odoo sync"
+    verbose_name = _("Odoo sync")
 
     def ready(self) -> None:
         # The built-in feeds exist as soon as the tables do; operations tune them afterwards.

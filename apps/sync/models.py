@@ -21,49 +21,62 @@ class Feed(models.Model):
     """A declarative stream out of Odoo. Built-in feeds are created by `feeds_ensure`; Enterprise or
     OCA feeds (approval.request, tier.review, helpdesk.ticket) are added here as configuration."""
 
-    slug = models.SlugField(unique=True)
-    name = models.CharField(max_length=100)
-    kind = models.CharField(max_length=16, choices=FeedKind.choices)
-    odoo_model = models.CharField(max_length=64)
-    base_domain = models.JSONField(default=list, blank=True,
-                                   help_text="Odoo domain sent with every fetch (narrows the model).")
-    domain = models.JSONField(default=list, blank=True,
-                              help_text="What makes a record open, evaluated on the fetched fields.")
-    fields = models.JSONField(default=list, help_text="Odoo fields to fetch (write_date is always added).")
-    store_field = models.CharField(max_length=64, blank=True,
-                                   help_text="Many2one on the record that leads to the store's warehouse.")
-    store_via_model = models.CharField(max_length=64, blank=True,
-                                       help_text="When store_field points at another model (e.g. stock.picking.type).")
-    store_via_field = models.CharField(max_length=64, blank=True,
-                                       help_text="The warehouse many2one on store_via_model.")
-    settings = models.JSONField(default=dict, blank=True, help_text="Kind-specific options (e.g. approve method).")
-    batch_size = models.PositiveIntegerField(default=500)
+    slug = models.SlugField(_("slug"), unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=16, choices=FeedKind.choices)
+    odoo_model = models.CharField(_("odoo model"), max_length=64)
+    base_domain = models.JSONField(_("base domain"), default=list, blank=True,
+                                   help_text=_("Odoo domain sent with every fetch (narrows the model)."))
+    domain = models.JSONField(_("domain"), default=list, blank=True,
+                              help_text=_("What makes a record open, evaluated on the fetched fields."))
+    fields = models.JSONField(_("fields"), default=list,
+                              help_text=_("Odoo fields to fetch (write_date is always added)."))
+    store_field = models.CharField(_("store field"), max_length=64, blank=True,
+                                   help_text=_("Many2one on the record that leads to the store's warehouse."))
+    store_via_model = models.CharField(
+        _("store via model"), max_length=64, blank=True,
+        help_text=_("When store_field points at another model (e.g. stock.picking.type)."))
+    store_via_field = models.CharField(_("store via field"), max_length=64, blank=True,
+                                       help_text=_("The warehouse many2one on store_via_model."))
+    settings = models.JSONField(_("settings"), default=dict, blank=True,
+                                help_text=_("Kind-specific options (e.g. approve method)."))
+    batch_size = models.PositiveIntegerField(_("batch size"), default=500)
     overlap_seconds = models.PositiveIntegerField(
-        default=5, help_text="Longest Odoo transaction plus clock skew: Odoo stamps write_date at transaction "
-                             "start, so a record may commit behind the cursor while a poll runs.")
-    enabled = models.BooleanField(default=True)
+        _("overlap seconds"), default=5,
+        help_text=_("Longest Odoo transaction plus clock skew: Odoo stamps write_date at transaction "
+                             "start, so a record may commit behind the cursor while a poll runs."))
+    enabled = models.BooleanField(_("enabled"), default=True)
     builtin_version = models.PositiveIntegerField(
-        default=0, help_text="Version of the built-in definition last applied (0: a feed operations added).")
+        _("builtin version"), default=0,
+        help_text=_("Version of the built-in definition last applied (0: a feed operations added)."))
     odoo_series = models.CharField(
-        max_length=8, blank=True, help_text="The Odoo versions the built-in definition is for (16-18 or 19+): "
-                                            "odoo_setup chooses it from the server's version.")
+        _("odoo series"), max_length=8, blank=True,
+        help_text=_("The Odoo versions the built-in definition is for (16-18 or 19+): "
+                                            "odoo_setup chooses it from the server's version."))
     tuned_fields = models.JSONField(
-        default=list, blank=True, help_text="Definition fields operations changed in the admin: an upgraded "
-                                            "built-in definition leaves them as they are.")
-    cursor_write_date = models.DateTimeField(null=True, blank=True)
-    cursor_id = models.PositiveIntegerField(default=0)
+        _("tuned fields"), default=list, blank=True,
+        help_text=_("Definition fields operations changed in the admin: an upgraded "
+                                            "built-in definition leaves them as they are."))
+    cursor_write_date = models.DateTimeField(_("cursor write date"), null=True, blank=True)
+    cursor_id = models.PositiveIntegerField(_("cursor id"), default=0)
     last_poll_started_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the last complete pass began: the overlap is measured from it.")
-    running_since = models.DateTimeField(null=True, blank=True, help_text="When the run holding the lease took it.")
+        _("last poll started at"), null=True, blank=True,
+        help_text=_("When the last complete pass began: the overlap is measured from it."))
+    running_since = models.DateTimeField(_("running since"), null=True, blank=True,
+                                         help_text=_("When the run holding the lease took it."))
     lease_expires_at = models.DateTimeField(
-        null=True, blank=True, help_text="The running sync renews this; once past, the next run takes the feed over.")
-    lease_run = models.ForeignKey("SyncRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                                  help_text="The run holding the lease.")
-    last_success_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
+        _("lease expires at"), null=True, blank=True,
+        help_text=_("The running sync renews this; once past, the next run takes the feed over."))
+    lease_run = models.ForeignKey("SyncRun", verbose_name=_("lease run"), null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+",
+                                  help_text=_("The run holding the lease."))
+    last_success_at = models.DateTimeField(_("last success at"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
 
     class Meta:
         ordering = ["slug"]
+        verbose_name = _("feed")
+        verbose_name_plural = _("feeds")
 
     def __str__(self) -> str:
         return self.name
@@ -84,23 +97,25 @@ class MirrorRecordQuerySet(models.QuerySet["MirrorRecord"]):
 class MirrorRecord(models.Model):
     """The latest copy of one Odoo record of a feed. Domain apps build their rows from it."""
 
-    feed = models.ForeignKey(Feed, on_delete=models.CASCADE, related_name="records")
-    odoo_id = models.PositiveIntegerField()
-    store = models.ForeignKey("organisation.Store", null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="+")
-    values = models.JSONField(default=dict)
-    odoo_write_date = models.DateTimeField()
-    first_seen_at = models.DateTimeField(default=timezone.now)
-    synced_at = models.DateTimeField(default=timezone.now)
-    closed_at = models.DateTimeField(null=True, blank=True)
-    close_reason = models.CharField(max_length=32, blank=True,
-                                    help_text="left_domain (e.g. approved in Odoo) or deleted.")
+    feed = models.ForeignKey(Feed, verbose_name=_("feed"), on_delete=models.CASCADE, related_name="records")
+    odoo_id = models.PositiveIntegerField(_("odoo id"))
+    store = models.ForeignKey("organisation.Store", verbose_name=_("store"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+    values = models.JSONField(_("values"), default=dict)
+    odoo_write_date = models.DateTimeField(_("odoo write date"))
+    first_seen_at = models.DateTimeField(_("first seen at"), default=timezone.now)
+    synced_at = models.DateTimeField(_("synced at"), default=timezone.now)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    close_reason = models.CharField(_("close reason"), max_length=32, blank=True,
+                                    help_text=_("left_domain (e.g. approved in Odoo) or deleted."))
 
     objects = MirrorRecordQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["feed", "odoo_id"], name="unique_mirror_record")]
         indexes = [models.Index(fields=["feed", "closed_at"])]
+        verbose_name = _("mirror record")
+        verbose_name_plural = _("mirror records")
 
     def __str__(self) -> str:
         return f"{self.feed.odoo_model},{self.odoo_id}"
@@ -124,25 +139,28 @@ class RunStatus(models.TextChoices):
 class SyncRun(models.Model):
     """One pass of one feed: kept so operations can see lag, volume and errors over time."""
 
-    feed = models.ForeignKey(Feed, on_delete=models.CASCADE, related_name="runs")
-    kind = models.CharField(max_length=16, choices=RunKind.choices)
-    status = models.CharField(max_length=16, choices=RunStatus.choices, default=RunStatus.RUNNING)
-    started_at = models.DateTimeField(default=timezone.now, db_index=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    fetched = models.PositiveIntegerField(default=0)
-    created = models.PositiveIntegerField(default=0)
-    updated = models.PositiveIntegerField(default=0)
-    closed = models.PositiveIntegerField(default=0)
-    rpc_calls = models.PositiveIntegerField(default=0)
-    total_expected = models.PositiveIntegerField(null=True, blank=True, help_text="For progress of a long run.")
-    cursor_before = models.CharField(max_length=64, blank=True)
-    cursor_after = models.CharField(max_length=64, blank=True)
-    lag_seconds = models.FloatField(null=True, blank=True,
-                                    help_text="Age of the newest change seen when the run ended.")
-    error = models.TextField(blank=True)
+    feed = models.ForeignKey(Feed, verbose_name=_("feed"), on_delete=models.CASCADE, related_name="runs")
+    kind = models.CharField(_("kind"), max_length=16, choices=RunKind.choices)
+    status = models.CharField(_("status"), max_length=16, choices=RunStatus.choices, default=RunStatus.RUNNING)
+    started_at = models.DateTimeField(_("started at"), default=timezone.now, db_index=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    fetched = models.PositiveIntegerField(_("fetched"), default=0)
+    created = models.PositiveIntegerField(_("created"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    closed = models.PositiveIntegerField(_("closed"), default=0)
+    rpc_calls = models.PositiveIntegerField(_("rpc calls"), default=0)
+    total_expected = models.PositiveIntegerField(_("total expected"), null=True, blank=True,
+                                                 help_text=_("For progress of a long run."))
+    cursor_before = models.CharField(_("cursor before"), max_length=64, blank=True)
+    cursor_after = models.CharField(_("cursor after"), max_length=64, blank=True)
+    lag_seconds = models.FloatField(_("lag seconds"), null=True, blank=True,
+                                    help_text=_("Age of the newest change seen when the run ended."))
+    error = models.TextField(_("error"), blank=True)
 
     class Meta:
         ordering = ["-started_at", "-id"]
+        verbose_name = _("sync run")
+        verbose_name_plural = _("sync runs")
 
     def __str__(self) -> str:
         return f"{self.feed.slug} {self.kind} {self.started_at:%H:%M:%S} {self.status}"
@@ -174,14 +192,15 @@ class SyncRun(models.Model):
 class PendingRefetch(models.Model):
     """A record Odoo hinted at: refetched by id soon. Duplicate hints collapse onto one row."""
 
-    odoo_model = models.CharField(max_length=64)
-    odoo_id = models.PositiveIntegerField()
-    hinted_at = models.DateTimeField(default=timezone.now)
-    hints = models.PositiveIntegerField(default=1)
+    odoo_model = models.CharField(_("odoo model"), max_length=64)
+    odoo_id = models.PositiveIntegerField(_("odoo id"))
+    hinted_at = models.DateTimeField(_("hinted at"), default=timezone.now)
+    hints = models.PositiveIntegerField(_("hints"), default=1)
 
     class Meta:
-        verbose_name_plural = "pending refetches"
         constraints = [models.UniqueConstraint(fields=["odoo_model", "odoo_id"], name="unique_pending_refetch")]
+        verbose_name = _("pending refetch")
+        verbose_name_plural = _("pending refetches")
 
     def __str__(self) -> str:
         return f"{self.odoo_model},{self.odoo_id} ({self.hints} hint{'' if self.hints == 1 else 's'})"
@@ -192,17 +211,21 @@ class WebhookRejection(models.Model):
     an address over its rate limit): evidence for operations. Counted, not logged per call, so a flood
     of bad requests costs one row per reason per minute."""
 
-    received_at = models.DateTimeField(default=timezone.now, db_index=True,
-                                       help_text="Start of the minute the rejections were counted in.")
-    last_at = models.DateTimeField(default=timezone.now, help_text="The latest rejection of the minute.")
-    reason = models.CharField(max_length=64)
-    count = models.PositiveIntegerField(default=1)
-    source_ip = models.GenericIPAddressField(null=True, blank=True, help_text="Address of the latest one.")
-    detail = models.CharField(max_length=200, blank=True)
+    received_at = models.DateTimeField(_("received at"), default=timezone.now, db_index=True,
+                                       help_text=_("Start of the minute the rejections were counted in."))
+    last_at = models.DateTimeField(_("last at"), default=timezone.now,
+                                   help_text=_("The latest rejection of the minute."))
+    reason = models.CharField(_("reason"), max_length=64)
+    count = models.PositiveIntegerField(_("count"), default=1)
+    source_ip = models.GenericIPAddressField(_("source ip"), null=True, blank=True,
+                                             help_text=_("Address of the latest one."))
+    detail = models.CharField(_("detail"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["-received_at"]
         constraints = [models.UniqueConstraint(fields=["reason", "received_at"], name="unique_rejection_minute")]
+        verbose_name = _("webhook rejection")
+        verbose_name_plural = _("webhook rejections")
 
     def __str__(self) -> str:
         return f"{self.received_at:%Y-%m-%d %H:%M} {self.reason} ({self.count})"

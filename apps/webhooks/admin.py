@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy, ngettext
 
 from apps.organisation.admin_access import OperationsReadOnlyAdmin
 from apps.portal.admin_actions import each_apply
@@ -51,8 +52,10 @@ class WebhookDeliveryAdmin(OperationsReadOnlyAdmin):
     inlines = [AttemptInline]
     actions = ["redeliver"]
 
-    @admin.action(description="Redeliver the selected deliveries")
+    @admin.action(description=gettext_lazy("Redeliver the selected deliveries"))
     def redeliver(self, request: HttpRequest, queryset: QuerySet[WebhookDelivery]) -> None:
         each_apply(self, request, queryset,
                    lambda row: delivery_redeliver(delivery=row, actor=request.user, request=request),  # type: ignore[arg-type]
-                   refusals=(ValidationError,), done=("delivery queued again.", "deliveries queued again."))
+                   refusals=(ValidationError,), done=lambda count: ngettext(
+                       "%(count)d delivery queued again.", "%(count)d deliveries queued again.", count)
+                   % {"count": count})

@@ -5,6 +5,8 @@ from typing import Any
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from apps.organisation.roles import Action
 from apps.organisation.scope import has_network_scope
@@ -29,7 +31,7 @@ class WriteBackAdmin(admin.ModelAdmin[WriteBack]):
     def has_replay_permission(self, request: HttpRequest) -> bool:
         return has_network_scope(request.user, Action.ADMINISTER)
 
-    @admin.action(description="Replay the selected failed or dead write-backs", permissions=["replay"])
+    @admin.action(description=_("Replay the selected failed or dead write-backs"), permissions=["replay"])
     def replay(self, request: HttpRequest, queryset: QuerySet[WriteBack]) -> None:
         """Send each row again, then say where each one ended up: applied, refused again (with Odoo's
         reason), waiting for Odoo, or still queued when the worker takes longer than the wait."""
@@ -38,8 +40,8 @@ class WriteBackAdmin(admin.ModelAdmin[WriteBack]):
             try:
                 writeback_replay(writeback=row, actor=request.user, request=request)  # type: ignore[arg-type]
             except ValueError as exc:
-                self.message_user(request, f"Write-back {row.pk} ({row.get_status_display()}): {exc}",
-                                  messages.WARNING)
+                self.message_user(request, gettext("Write-back %(id)s (%(status)s): %(reason)s") % {
+                    "id": row.pk, "status": row.get_status_display(), "reason": exc}, messages.WARNING)
             else:
                 replayed.append(row.pk)
         levels = {"applied": messages.SUCCESS, "refused": messages.ERROR, "waiting": messages.WARNING,

@@ -12,17 +12,27 @@ from collections.abc import Callable
 from typing import Any
 
 from apps.odoo_gateway import OdooGateway
+from apps.portal.phrases import Text, english, phrase
 from apps.writeback.models import WriteBack
 
 Executor = Callable[[WriteBack, OdooGateway], dict[str, Any]]
 _EXECUTORS: dict[str, Executor] = {}
 
 
-class WriteBackConflict(Exception):
+class WriteBackProblem(Exception):
+    """Why a write-back did not apply. Given as a phrase it is kept with the row and read in each
+    reader's language (`WriteBack.error_text`); `str()` is its English."""
+
+    def __init__(self, message: Text) -> None:
+        super().__init__(english(message))
+        self.said = message
+
+
+class WriteBackConflict(WriteBackProblem):
     """Odoo's record is no longer in a state where the change makes sense (nothing was called)."""
 
 
-class WriteBackRefused(Exception):
+class WriteBackRefused(WriteBackProblem):
     """A permanent failure: retrying cannot help (configuration, a business rule, a missing record)."""
 
 
@@ -38,7 +48,8 @@ def executor_for(kind: str) -> Executor:
     try:
         return _EXECUTORS[kind]
     except KeyError:
-        raise WriteBackRefused(f"No executor is registered for write-back kind {kind!r}.") from None
+        raise WriteBackRefused(phrase("No executor is registered for write-back kind %(kind)s.",
+                                      kind=repr(kind))) from None
 
 
 def save_progress(writeback: WriteBack, **steps: Any) -> None:

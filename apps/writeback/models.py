@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.organisation.scope import ScopedQuerySet
+from apps.portal.phrases import phrase_text
 
 
 class WriteBackStatus(models.TextChoices):
@@ -43,43 +44,55 @@ class WriteBack(models.Model):
     never lose the intent; a worker claims it with a conditional UPDATE and applies it idempotently.
     """
 
-    idempotency_key = models.CharField(max_length=100, unique=True)
-    kind = models.CharField(max_length=48, db_index=True, help_text="Which executor applies it.")
-    store = models.ForeignKey("organisation.Store", null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="writebacks")
-    odoo_model = models.CharField(max_length=64)
-    odoo_id = models.PositiveIntegerField(null=True, blank=True, help_text="Empty until a create is applied.")
-    payload = models.JSONField(default=dict, help_text="What to do; read by the executor.")
-    result = models.JSONField(default=dict, blank=True, help_text="Progress and outcome, step by step.")
-    status = models.CharField(max_length=16, choices=WriteBackStatus.choices, default=WriteBackStatus.QUEUED,
-                              db_index=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(default=timezone.now, db_index=True)
+    idempotency_key = models.CharField(_("idempotency key"), max_length=100, unique=True)
+    kind = models.CharField(_("kind"), max_length=48, db_index=True, help_text=_("Which executor applies it."))
+    store = models.ForeignKey("organisation.Store", verbose_name=_("store"), null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="writebacks")
+    odoo_model = models.CharField(_("odoo model"), max_length=64)
+    odoo_id = models.PositiveIntegerField(_("odoo id"), null=True, blank=True,
+                                          help_text=_("Empty until a create is applied."))
+    payload = models.JSONField(_("payload"), default=dict, help_text=_("What to do; read by the executor."))
+    result = models.JSONField(_("result"), default=dict, blank=True, help_text=_("Progress and outcome, step by step."))
+    status = models.CharField(_("status"), max_length=16, choices=WriteBackStatus.choices,
+                              default=WriteBackStatus.QUEUED, db_index=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now, db_index=True)
     not_before = models.DateTimeField(
-        null=True, blank=True, help_text="Held until then (a decision's undo window): no worker claims it earlier, "
-                                         "and until then it can be withdrawn.")
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    applied_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
+        _("not before"), null=True, blank=True,
+        help_text=_("Held until then (a decision's undo window): no worker claims it earlier, "
+                                         "and until then it can be withdrawn."))
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    error_wording = models.JSONField(_("error wording"), default=dict, blank=True, help_text=_(
+        "The last error as a phrase, written in each reader's language (last error keeps the English)."))
     waiting_since = models.DateTimeField(
-        null=True, blank=True, help_text="Since when Odoo has been unreachable for this row (an outage is waited "
-                                         "out for CT_WRITEBACK_OUTAGE_WINDOW_HOURS, never counted in attempts).")
-    source_type = models.CharField(max_length=64, blank=True, help_text="e.g. approvals.decision")
-    source_id = models.CharField(max_length=64, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+        _("waiting since"), null=True, blank=True,
+        help_text=_("Since when Odoo has been unreachable for this row (an outage is waited "
+                                         "out for CT_WRITEBACK_OUTAGE_WINDOW_HOURS, never counted in attempts)."))
+    source_type = models.CharField(_("source type"), max_length=64, blank=True, help_text=_("e.g. approvals.decision"))
+    source_id = models.CharField(_("source id"), max_length=64, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = WriteBackQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["source_type", "source_id"])]
+        verbose_name = _("write back")
+        verbose_name_plural = _("write backs")
 
     def __str__(self) -> str:
         target = f"{self.odoo_model},{self.odoo_id}" if self.odoo_id else self.odoo_model
         return f"{self.kind} {target} [{self.get_status_display()}]"
+
+    @property
+    def error_text(self) -> str:
+        """The last error in the reader's language; an error Odoo sent stays as Odoo wrote it."""
+        return phrase_text(self.error_wording, self.last_error)
 
     @property
     def is_final(self) -> bool:
@@ -118,11 +131,15 @@ class OdooOutage(models.Model):
     CT_WRITEBACK_BACKOFF_CAP_SECONDS, so a long outage costs Odoo one call every few minutes.
     """
 
-    unreachable_since = models.DateTimeField(null=True, blank=True)
-    next_probe_at = models.DateTimeField(null=True, blank=True)
-    failed_probes = models.PositiveIntegerField(default=0)
-    last_error = models.TextField(blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    unreachable_since = models.DateTimeField(_("unreachable since"), null=True, blank=True)
+    next_probe_at = models.DateTimeField(_("next probe at"), null=True, blank=True)
+    failed_probes = models.PositiveIntegerField(_("failed probes"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("odoo outage")
+        verbose_name_plural = _("odoo outages")
 
     def __str__(self) -> str:
         if self.unreachable_since is None:

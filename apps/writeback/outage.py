@@ -25,6 +25,7 @@ from django.utils import timezone
 from apps import events
 from apps.events.types import WriteBackDeferred
 from apps.odoo_gateway import OdooError, OdooGateway, OdooUnavailable
+from apps.portal.phrases import phrase
 from apps.writeback.models import PENDING, OdooOutage, WriteBack, WriteBackStatus
 
 ROW = 1
@@ -94,11 +95,12 @@ def writebacks_hold(outage: OdooOutage, pk: int | None = None) -> int:
     if pk is not None:
         rows = rows.filter(pk=pk)
     held = list(rows.values_list("pk", "store_id"))
-    error = f"Odoo unavailable: {outage.last_error}"
+    said = phrase("Odoo unavailable: %(error)s", error=outage.last_error)
+    error = said.english()
     count = WriteBack.objects.filter(pk__in=[row for row, _ in held], status__in=PENDING).update(
         status=WriteBackStatus.WAITING,
         waiting_since=Coalesce(F("waiting_since"), Value(outage.unreachable_since, output_field=DateTimeField())),
-        last_error=error, updated_at=timezone.now())
+        last_error=error, error_wording=said.data(), updated_at=timezone.now())
     with events.batched():  # the whole outbox may pause at once: one notice pass
         for row, store_id in held:
             events.emit(WriteBackDeferred(writeback_id=row, status=WriteBackStatus.WAITING, reason=error,

@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 
+from django.utils.translation import gettext as _
+
 from apps.writeback import conf
 from apps.writeback.models import FINAL, WriteBack, WriteBackStatus
 
@@ -24,12 +26,16 @@ def writebacks_settled(pks: Sequence[int], *, wait_seconds: float | None = None)
 
 def replay_outcome(row: WriteBack) -> tuple[str, str]:
     """Where a replayed row ended up, as ("applied" | "refused" | "waiting" | "queued", the words)."""
-    name = f"Write-back {row.pk} ({row.odoo_model}{f' {row.odoo_id}' if row.odoo_id else ''})"
+    name = _("Write-back %(id)s (%(target)s)") % {
+        "id": row.pk, "target": f"{row.odoo_model} {row.odoo_id}" if row.odoo_id else row.odoo_model}
     if row.status == WriteBackStatus.APPLIED:
-        return "applied", f"{name}: applied in Odoo."
+        return "applied", _("%(writeback)s: applied in Odoo.") % {"writeback": name}
     if row.status in (WriteBackStatus.FAILED, WriteBackStatus.CONFLICT, WriteBackStatus.DEAD):
-        reason = row.last_error or "no reason given"
-        return "refused", f"{name}: {row.get_status_display().lower()} again: {reason}"
+        return "refused", _("%(writeback)s: %(status)s again: %(reason)s") % {
+            "writeback": name, "status": str(row.get_status_display()).lower(),
+            "reason": row.error_text or _("no reason given")}
     if row.is_waiting_for_odoo:
-        return "waiting", f"{name}: waiting for Odoo, which is not answering; it is applied when Odoo is back."
-    return "queued", f"{name}: queued; the worker has not sent it yet (its status here changes when it has)."
+        return "waiting", _("%(writeback)s: waiting for Odoo, which is not answering; it is applied when Odoo is "
+                            "back.") % {"writeback": name}
+    return "queued", _("%(writeback)s: queued; the worker has not sent it yet (its status here changes when it "
+                       "has).") % {"writeback": name}

@@ -21,6 +21,7 @@ from apps.events.types import (
     WriteBackWithdrawn,
 )
 from apps.odoo_gateway import OdooError, OdooGateway, OdooUnavailable, get_gateway
+from apps.portal.phrases import Moment, Text, data_of, english, phrase
 from apps.writeback.executors import WriteBackConflict, WriteBackRefused, executor_for
 from apps.writeback.models import PENDING, WriteBack, WriteBackStatus
 from apps.writeback.outage import odoo_probe, outage_current, outage_end, outage_record, probe_claim, writeback_hold
@@ -122,9 +123,9 @@ def writeback_run(pk: int, *, gateway: OdooGateway | None = None) -> WriteBack |
     try:
         outcome = executor_for(writeback.kind)(writeback, gateway)
     except WriteBackConflict as exc:
-        return _finish(writeback, WriteBackStatus.CONFLICT, error=str(exc))
+        return _finish(writeback, WriteBackStatus.CONFLICT, error=exc.said)
     except WriteBackRefused as exc:
-        return _finish(writeback, WriteBackStatus.FAILED, error=str(exc))
+        return _finish(writeback, WriteBackStatus.FAILED, error=exc.said)
     except OdooUnavailable as exc:
         return _wait_for_odoo(writeback, f"{type(exc).__name__}: {exc}", gateway)
     except OdooError as exc:
@@ -140,8 +141,9 @@ def _wait_for_odoo(writeback: WriteBack, error: str, gateway: OdooGateway) -> Wr
     it) and, when a probe confirms Odoo is down, the whole outbox pauses. `writebacks_expire`
     dead-letters it only once it has waited longer than the window."""
     now = timezone.now()
+    said = phrase("Odoo unavailable: %(error)s", error=error)
     WriteBack.objects.filter(pk=writeback.pk, status=WriteBackStatus.IN_PROGRESS).update(
-        status=WriteBackStatus.WAITING, last_error=f"Odoo unavailable: {error}",
+        status=WriteBackStatus.WAITING, last_error=said.english(), error_wording=said.data(),
         waiting_since=writeback.waiting_since or now, next_attempt_at=now + writeback.backoff(), updated_at=now)
     problem = odoo_probe(gateway)
     if problem is not None:
@@ -163,7 +165,8 @@ def _retry_or_dead(writeback: WriteBack, error: str) -> WriteBack:
     if writeback.attempts >= settings.CT_WRITEBACK_MAX_ATTEMPTS:
         return _finish(writeback, WriteBackStatus.DEAD, error=error)
     WriteBack.objects.filter(pk=writeback.pk, status=WriteBackStatus.IN_PROGRESS).update(
-        status=WriteBackStatus.RETRYING, last_error=error, next_attempt_at=timezone.now() + writeback.backoff(),
+        status=WriteBackStatus.RETRYING, last_error=error, error_wording={},
+        next_attempt_at=timezone.now() + writeback.backoff(),
         updated_at=timezone.now())
     writeback.refresh_from_db()
     _deferred(writeback)
@@ -171,17 +174,17 @@ def _retry_or_dead(writeback: WriteBack, error: str) -> WriteBack:
 
 
 @transaction.atomic
-def _finish(writeback: WriteBack, status: str, *, error: str = "", result: dict[str, Any] | None = None) -> WriteBack:
+def _finish(writeback: WriteBack, status: str, *, error: Text = "", result: dict[str, Any] | None = None) -> WriteBack:
     writeback.refresh_from_db()
     writeback.status = status
-    writeback.last_error = error
+    writeback.last_error, writeback.error_wording = english(error), data_of(error)
     if result:
         writeback.result = {**writeback.result, **result}
     if status == WriteBackStatus.APPLIED:
         writeback.applied_at = timezone.now()
-    writeback.save(update_fields=["status", "last_error", "result", "applied_at", "updated_at"])
+    writeback.save(update_fields=["status", "last_error", "error_wording", "result", "applied_at", "updated_at"])
     audit_record(action=f"writeback.{status}", target=writeback, actor=writeback.created_by, store=writeback.store,
-                 after=writeback.summary(), message=error)
+                 after=writeback.summary(), message=writeback.last_error)
     for callback in _OUTCOMES.get(writeback.kind, []):
         callback(writeback)
     events.emit(WriteBackFinished(writeback=writeback))
@@ -229,10 +232,10 @@ def writebacks_expire() -> int:
         writeback = WriteBack.objects.get(pk=pk)
         assert writeback.waiting_since is not None
         since = timezone.localtime(writeback.waiting_since)
-        expired.append(_finish(writeback, WriteBackStatus.DEAD, error=(
-            f"Not applied: Odoo was unreachable from {since:%Y-%m-%d %H:%M} for more than {hours:g} h "
-            f"({writeback.last_error.removeprefix('Odoo unavailable: ')}). Check that the decision still "
-            f"stands, then replay it.")))
+        expired.append(_finish(writeback, WriteBackStatus.DEAD, error=phrase(
+            "Not applied: Odoo was unreachable from %(since)s for more than %(hours)s h (%(error)s). Check that the "
+            "decision still stands, then replay it.", since=Moment(since), hours=hours,
+            error=writeback.last_error.removeprefix("Odoo unavailable: "))))
     if expired:
         events.emit(WriteBacksDeadLettered(writebacks=tuple(expired), window_hours=hours))
     return len(expired)
@@ -244,10 +247,11 @@ def writebacks_recover() -> int:
     lease = timezone.now() - timedelta(seconds=settings.CT_WRITEBACK_LEASE_SECONDS)
     lost = list(WriteBack.objects.filter(status=WriteBackStatus.IN_PROGRESS, claimed_at__lt=lease)
                 .values_list("pk", "store_id"))
-    error = "Worker lost; retrying."
+    said = phrase("Worker lost; retrying.")
+    error = said.english()
     count = WriteBack.objects.filter(pk__in=[pk for pk, _ in lost], status=WriteBackStatus.IN_PROGRESS,
                                      claimed_at__lt=lease).update(
-        status=WriteBackStatus.RETRYING, next_attempt_at=timezone.now(), last_error=error)
+        status=WriteBackStatus.RETRYING, next_attempt_at=timezone.now(), last_error=error, error_wording=said.data())
     with events.batched():
         for pk, store_id in lost:
             events.emit(WriteBackDeferred(writeback_id=pk, status=WriteBackStatus.RETRYING, reason=error,

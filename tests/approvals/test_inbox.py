@@ -93,10 +93,10 @@ def test_it_keeps_the_inbox_query_count_flat(world, odoo, odoo_server, django_as
         from apps.approvals.services.decisions import decision_record
 
         decision_record(request=request, actor=world.hq, outcome="approve")
-    with django_assert_max_num_queries(15):  # + the decided tab's count and saved views, - the page count
+    with django_assert_max_num_queries(13):  # + the decided tab's count and saved views, - the page count
         response = client.get(reverse("approvals:inbox"))
     assert len(response.context["rows"]) > 10
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(9):
         client.get(reverse("approvals:panel"), **HTMX)
 
 

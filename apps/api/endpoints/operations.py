@@ -48,6 +48,10 @@ class OpsExceptionSerializer(serializers.ModelSerializer):
     owner = serializers.SerializerMethodField()
     breached = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField(help_text="The exception in the portal.")
+    title = serializers.CharField(source="title_text", read_only=True,
+                                  help_text="In the reader's language (Accept-Language or their chosen language).")
+    detail = serializers.CharField(source="detail_text", read_only=True,
+                                   help_text="In the reader's language, like the title.")
 
     class Meta:
         model = OpsException

@@ -128,8 +128,9 @@ def decision_record(*, request: ApprovalRequest, actor: User, outcome: str, comm
     no undo)."""
     request = _locked(request)
     decision_check(request=request, actor=actor, outcome=outcome, comment=comment)
-    return _record(request, outcome=outcome, comment=comment, actor=actor, actor_label=actor.get_username(),
-                   http_request=http_request, hold=undo_seconds(undoable))
+    with events.batched():  # the decision and its write-back: one live notice pass after commit
+        return _record(request, outcome=outcome, comment=comment, actor=actor, actor_label=actor.get_username(),
+                       http_request=http_request, hold=undo_seconds(undoable))
 
 
 @transaction.atomic
@@ -154,9 +155,10 @@ def decisions_bulk_approve(*, requests: Sequence[ApprovalRequest], actor: User, 
             problems.append(exc.messages[0] if isinstance(exc, ValidationError) else str(exc))
     if problems:
         raise PermissionDenied(_("Nothing was approved.") + " " + " ".join(problems))
-    return [_record(request, outcome=Outcome.APPROVE, comment=comment, actor=actor,
-                    actor_label=actor.get_username(), http_request=http_request, hold=undo_seconds())
-            for request in locked]
+    with events.batched():
+        return [_record(request, outcome=Outcome.APPROVE, comment=comment, actor=actor,
+                        actor_label=actor.get_username(), http_request=http_request, hold=undo_seconds())
+                for request in locked]
 
 
 def decision_auto(*, request: ApprovalRequest, terms: Terms) -> Decision:

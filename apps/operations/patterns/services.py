@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from django.db import transaction
-from django.utils import formats, timezone
-from django.utils.translation import gettext as _
+from django.utils import timezone
 
 from apps import events
 from apps.events.types import ExceptionOpened
@@ -31,10 +31,10 @@ from apps.operations.patterns.metrics import REFUNDS, metrics
 from apps.operations.patterns.sources import StoreWeeks, weeks_by_store
 from apps.operations.rules import rules_ensure
 from apps.organisation.models import Store
+from apps.portal.phrases import Joined, Money, Stored, phrase
 
 EXCEPTION_MODEL = "operations.patterncheck"  # the exception points at the log row that explains it
 TIMES = "\u00d7"  # the multiplication sign, as printed
-SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$"}
 
 
 @dataclass
@@ -44,34 +44,31 @@ class PatternRun:
     opened: int = 0
 
 
-def _amount(value: float, currency: str) -> str:
-    text = formats.number_format(round(value), decimal_pos=0, use_l10n=True, force_grouping=True)
-    symbol = SYMBOLS.get(currency)
-    return f"{symbol}{text}" if symbol else f"{text} {currency}".strip()
+def _times(value: float) -> Decimal:
+    return round(Decimal(str(value)), 1)
 
 
-def _times(value: float) -> str:
-    return formats.number_format(value, decimal_pos=1, use_l10n=True)
-
-
-def explanation(metric: Metric, finding: Finding, figures: StoreWeeks) -> str:
+def explanation(metric: Metric, finding: Finding, figures: StoreWeeks) -> Joined:
     """The figure in words, every number the reader needs to check it."""
     currency = figures.currency
-    show = (lambda v: _amount(v, currency)) if metric.money else (lambda v: formats.number_format(round(v)))
-    what = {"refund_value": _("refunds"), "refund_count": _("refunds (number)"),
-            "adjustment_value": _("stock adjustments (value of differences)"),
-            "adjustment_count": _("stock adjustments applied")}[metric.code]
-    text = _("%(what)s this week %(now)s = %(times)s%(x)s this store's %(weeks)s-week median %(median)s") % {
-        "what": what, "now": show(finding.current), "times": _times(finding.ratio), "weeks": HISTORY_WEEKS, "x": TIMES,
-        "median": show(finding.median)}
+
+    def show(value: float) -> Money | int:
+        return Money(round(value), currency) if metric.money and currency else round(value)
+
+    what = {"refund_value": phrase("Refunds"), "refund_count": phrase("Refunds (number)"),
+            "adjustment_value": phrase("Stock adjustments (value of differences)"),
+            "adjustment_count": phrase("Stock adjustments applied")}[metric.code]
+    parts = [phrase("%(what)s this week %(now)s = %(times)s%(x)s this store's %(weeks)s-week median %(median)s",
+                    what=what, now=show(finding.current), times=_times(finding.ratio), weeks=HISTORY_WEEKS, x=TIMES,
+                    median=show(finding.median))]
     if finding.peer_ratio_median is not None:
-        text += _(" (peers %(times)s%(x)s)") % {"times": _times(finding.peer_ratio_median), "x": TIMES}
+        parts.append(phrase(" (peers %(times)s%(x)s)", times=_times(finding.peer_ratio_median), x=TIMES))
     if metric.family == REFUNDS:
         count, of, name = figures.largest_by_one()
         if count >= 2 and of:
-            text += _("; %(count)s of the %(of)s largest by one cashier (%(name)s)") % {
-                "count": count, "of": of, "name": name}
-    return text[:1].upper() + text[1:]
+            parts.append(phrase("; %(count)s of the %(of)s largest by one cashier (%(name)s)", count=count, of=of,
+                                name=name))
+    return Joined(tuple(parts), separator="")
 
 
 def unusual_patterns_detect(*, now: datetime | None = None) -> PatternRun:
@@ -92,11 +89,13 @@ def unusual_patterns_detect(*, now: datetime | None = None) -> PatternRun:
             finding = assess(metric, figures.current(metric.code), figures.history(metric.code),
                              [ratio for other, ratio in ratios.items() if other != store_id])
             run.checked += 1
+            said = explanation(metric, finding, figures) if finding.unusual else None
             check = PatternCheck.objects.create(
                 created_at=now, store=stores[store_id], family=metric.family, metric=metric.code,
                 week_start=week_start, model_version=MODEL_VERSION, score=round(finding.score, 3),
                 ratio=round(min(finding.ratio, 1e6), 3), threshold=metric.threshold, unusual=finding.unusual,
-                explanation=explanation(metric, finding, figures)[:400] if finding.unusual else "",
+                explanation=said.english()[:400] if said else "",
+                wording={"explanation": said.data()} if said else {},
                 inputs={**finding.inputs(), "history": [round(v, 2) for v in figures.history(metric.code)],
                         "minimum": metric.minimum, "min_ratio": metric.min_ratio})
             if finding.unusual:
@@ -120,23 +119,30 @@ def _open(check: PatternCheck, finding: Finding, metric: Metric, base: int, dead
         PatternCheck.objects.filter(pk=check.pk).update(exception=exception)
         if check.explanation not in exception.detail and exception.opened_at == now:
             exception.detail = f"{exception.detail}; {check.explanation}"[:300]
-            exception.save(update_fields=["detail", "updated_at"])
+            if "detail" in exception.wording and check.wording:
+                exception.wording["detail"] = phrase("%(first)s; %(then)s", first=Stored(exception.wording["detail"]),
+                                                     then=Stored(check.wording["explanation"])).data()
+            exception.save(update_fields=["detail", "wording", "updated_at"])
         return False
     severity = min(int(Severity.CRITICAL), base + (1 if finding.score >= 2 * metric.threshold else 0))
-    family = _("Unusual refunds") if metric.family == REFUNDS else _("Unusual stock adjustments")
+    family = phrase("Unusual refunds") if metric.family == REFUNDS else phrase("Unusual stock adjustments")
+    title = phrase("%(family)s: %(times)s%(x)s this store's usual week", family=family, times=_times(finding.ratio),
+                   x=TIMES)
     exception = OpsException.objects.create(
         store=check.store, kind=ExceptionKind.UNUSUAL_PATTERN, odoo_model=EXCEPTION_MODEL, odoo_id=check.pk,
-        title=_("%(family)s: %(times)s%(x)s this store's usual week") % {
-            "family": family, "times": _times(finding.ratio), "x": TIMES},
-        detail=check.explanation[:300], severity=severity, opened_at=now, started_at=now - timedelta(days=7),
+        title=title.english()[:200], detail=check.explanation[:300],
+        wording={"title": title.data(), **({"detail": check.wording["explanation"]} if check.wording else {})},
+        severity=severity, opened_at=now, started_at=now - timedelta(days=7),
         deadline=now + timedelta(hours=deadline_hours),
         value_at_risk=max(0, round(finding.current - finding.median, 2)) if metric.money else 0,
         quantity=round(finding.current, 3) if not metric.money else 0)
     PatternCheck.objects.filter(pk=check.pk).update(exception=exception)
     opened = ExceptionEvent.objects.create(exception=exception, action=EventAction.OPENED,
                                            to_status=ExceptionStatus.OPEN, severity=severity, at=now,
-                                           note=check.explanation, data={"pattern_check": check.pk,
-                                                                         "model_version": check.model_version})
+                                           note=check.explanation, data={
+                                               "pattern_check": check.pk, "model_version": check.model_version,
+                                               **({"note_phrase": check.wording["explanation"]} if check.wording
+                                                  else {})})
     events.emit(ExceptionOpened(exception=exception, change=opened))
     panels_changed(store_id=check.store_id, topics=["exception"])
     return True

@@ -2,6 +2,8 @@
 
 - the folders that hold no portal text are skipped (virtualenv, the Odoo sandbox, which speaks as
   Odoo does, tests, benchmarks, build output);
+- `phrase(...)` and `phrase_plural(...)` (apps.portal.phrases: texts kept now and written later in
+  the reader's language) are extracted like `gettext`;
 - no source locations, entries sorted by message and a fixed creation date in the header, so a
   catalog only changes where its messages change and branches that add messages merge cleanly.
 
@@ -27,7 +29,8 @@ class Command(makemessages.Command):
     msgmerge_options = [*makemessages.Command.msgmerge_options, "--no-location", "--sort-output"]
     msguniq_options = [*makemessages.Command.msguniq_options, "--no-location"]
     msgattrib_options = [*makemessages.Command.msgattrib_options, "--no-location", "--sort-output"]
-    xgettext_options = [*makemessages.Command.xgettext_options, "--no-location"]
+    xgettext_options = [*makemessages.Command.xgettext_options, "--no-location", "--keyword=phrase",
+                        "--keyword=phrase_plural:1,2"]
 
     def handle(self, *args: Any, **options: Any) -> str | None:
         options["ignore_patterns"] = [*options.get("ignore_patterns", []), *PORTAL_IGNORE]
