@@ -23,8 +23,13 @@ demo: messages  ## Set up everything and run the portal with the Odoo sandbox, w
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py run_demo
 
+# Test processes side by side (pytest-xdist): `auto` is one per CPU core, a number fixes it, 0 runs every
+# test in the make process's own pytest.
+CT_TEST_WORKERS ?= auto
+TEST_WORKERS_ARGS := $(if $(filter 0,$(CT_TEST_WORKERS)),,-n $(CT_TEST_WORKERS) --dist loadgroup)
+
 test: messages  ## Run every test (SQLite and in-memory layer unless DATABASE_URL / REDIS_URL are set).
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest $(TEST_WORKERS_ARGS) $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

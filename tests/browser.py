@@ -49,6 +49,9 @@ def sign_in(page: Any, base: str, username: str, next_path: str = "/") -> None:
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
+    # The page signed in to, loaded: its deferred scripts (htmx, the page's keys) have run before the test
+    # acts on it. Without the wait a busy machine lets a key press reach a page no script listens on yet.
+    page.wait_for_url(lambda url: "/login/" not in url, wait_until="load")
 
 
 def session_cookie(user: Any, url: str) -> dict[str, Any]:

@@ -2,11 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import fcntl
+import os
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.factories import Network, make_network
+from tests.parallel import WorkerEnvironmentError, worker_environment
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_setupnodes(config: pytest.Config, specs: Sequence[Any]) -> None:
+    """Each xdist worker starts with a Redis database and a var folder of its own (tests/parallel.py):
+    set in its environment, as settings are read before any conftest runs on the worker."""
+    for number, spec in enumerate(specs):
+        try:
+            spec.env.update(worker_environment(number=number, worker_id=spec.id, environ=os.environ,
+                                               base_dir=Path(config.rootpath)))
+        except WorkerEnvironmentError as exc:
+            raise pytest.UsageError(str(exc)) from exc
 
 
 @pytest.fixture
@@ -15,13 +32,20 @@ def network(db: None) -> Network:
 
 
 @pytest.fixture(scope="session")
-def compiled_catalogs() -> None:
+def compiled_catalogs(tmp_path_factory: pytest.TempPathFactory) -> None:
     """French and Spanish compiled (.mo files are not committed; `make test` compiles them too) and read
-    afresh by this process: for tests that read pages, messages or notifications in those languages."""
+    afresh by this process: for tests that read pages, messages or notifications in those languages.
+    One process at a time (parallel workers share the run's temporary root): msgfmt rewrites a .mo in
+    place, and another worker could read it half written; the next one finds it up to date."""
     from django.core.management import call_command
     from django.utils.translation import trans_real
 
-    call_command("compilemessages", locale=["fr", "es"], ignore_patterns=[".venv"], verbosity=0)
+    shared = tmp_path_factory.getbasetemp()
+    if "PYTEST_XDIST_WORKER" in os.environ:  # the worker's own folder sits in the run's
+        shared = shared.parent
+    with (shared / "compilemessages.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        call_command("compilemessages", locale=["fr", "es"], ignore_patterns=[".venv"], verbosity=0)
     trans_real._translations = {}
     trans_real._default = None
 
@@ -43,8 +67,10 @@ def _fast_password_hashing(settings) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="session")
-def django_db_modify_db_settings() -> None:
-    """Close connections after each use so async tests' worker threads do not hold the test database."""
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
+    """Close connections after each use so async tests' worker threads do not hold the test database.
+    Asks for pytest-django's own suffix, which this fixture replaces: each xdist worker's test database
+    is named after the worker (test_<name>_gw0, ...)."""
     from django.conf import settings
 
     settings.DATABASES["default"]["CONN_MAX_AGE"] = 0

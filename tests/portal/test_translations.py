@@ -23,18 +23,32 @@ needs_gettext = pytest.mark.skipif(not shutil.which("xgettext") or not shutil.wh
                                    reason="GNU gettext (xgettext, msgfmt) is needed: apt-get install gettext")
 
 
+def _project_copy(destination: Path) -> Path:
+    """The project's files as makemessages reads them (no dot folders, run data or build output). It
+    runs on a copy because it writes a temporary `<file>.py` beside every template it reads: in the
+    project's own tree other test processes scanning it would meet those files, and two runs of this
+    module (parallel workers) would delete each other's."""
+    root = Path(settings.BASE_DIR)
+
+    def left_out(folder: str, names: list[str]) -> set[str]:
+        at_root = {"var", "staticfiles"} if Path(folder) == root else set()
+        return {name for name in names
+                if name.startswith(".") or name == "__pycache__" or name.endswith(".mo") or name in at_root}
+
+    shutil.copytree(root, destination, ignore=left_out)
+    return destination
+
+
 @pytest.fixture(scope="module")
 def fresh_catalogs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """makemessages over the source into a copy of the committed catalogs (their translations kept)."""
-    out = tmp_path_factory.mktemp("locale")
-    shutil.copytree(Path(settings.BASE_DIR) / "locale", out, dirs_exist_ok=True)
-    for mo in out.rglob("*.mo"):
-        mo.unlink()
+    project = _project_copy(tmp_path_factory.mktemp("catalogs") / "project")
+    out = project / "locale"
     previous, original_paths = Path.cwd(), settings.LOCALE_PATHS
     try:
         import os
 
-        os.chdir(settings.BASE_DIR)
+        os.chdir(project)
         settings.LOCALE_PATHS = [out]
         call_command("makemessages", locale=list(LANGUAGES), verbosity=0)
     finally:
