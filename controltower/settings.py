@@ -18,7 +18,7 @@ from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from kombu import Queue
 
-from controltower import env
+from controltower import env, queues
 from controltower.redis_pools import redis_pool_options
 
 # Lets admin and queryset classes be subscripted for type checking (ModelAdmin[Store]).
@@ -219,21 +219,10 @@ if not REDIS_URL:
                                        "processed_folder": str(VAR_DIR / "celery" / "processed"),
                                        "control_folder": str(VAR_DIR / "celery" / "control"),
                                        "store_processed": False}
-# Queues (README "Worker queues"): write-backs never wait behind a long sync or a burst of webhook
-# deliveries. A worker started without -Q consumes all of them; production runs one worker on
-# `decisions` and one on the rest. Every task is routed by name (tests/portal/test_celery_queues.py).
-CELERY_QUEUE_NAMES = ("decisions", "sync", "webhooks", "housekeeping")
+CELERY_QUEUE_NAMES = queues.QUEUE_NAMES  # controltower/queues.py: which queue each task goes to
 CELERY_TASK_QUEUES = [Queue(name, routing_key=name) for name in CELERY_QUEUE_NAMES]
-CELERY_TASK_DEFAULT_QUEUE = "housekeeping"
-CELERY_TASK_ROUTES = {
-    "writeback.*": {"queue": "decisions"},
-    "sync.*": {"queue": "sync"},
-    "incidents.pull_threads": {"queue": "sync"},  # reads Odoo's chatter: an Odoo read like a sync
-    "webhooks.*": {"queue": "webhooks"},
-    **{name: {"queue": "housekeeping"} for name in (
-        "health.*", "approvals.*", "directives.*", "incidents.escalate", "integration.*", "notifications.*",
-        "operations.*", "portal.*", "dashboards.*")},
-}
+CELERY_TASK_DEFAULT_QUEUE = queues.DEFAULT_QUEUE
+CELERY_TASK_ROUTES = queues.TASK_ROUTES
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
