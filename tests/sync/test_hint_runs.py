@@ -58,6 +58,6 @@ def test_it_records_a_failed_hint_run_keeps_the_hints_and_counts_it_as_a_sync_er
     assert PendingRefetch.objects.filter(odoo_id=1).exists()  # the task's retry or the next pass refetches it
     errors = sync_errors_reading(now=run.finished_at)
     assert errors.status == "degraded"
-    assert "purchase-orders (webhook hints)" in str(errors.detail)
+    assert "purchase-orders (Webhook hints)" in str(errors.detail)
     feed_reading = next(r for r in feed_readings(now=run.finished_at) if r.key == "sync.feed.purchase-orders")
     assert feed_reading.status == "ok"  # the poll succeeded a moment ago; the hint failure is in sync.errors
