@@ -39,6 +39,9 @@ def test_a_store_manager_reports_a_count_from_the_phone(live_server: Any, odoo: 
         sign_in(page, live_server.url, network.manager_a.username, "/store/")
         page.get_by_role("link", name="Report a stock count").click()
         expect(page.get_by_role("heading", name="Report a stock count")).to_be_visible()
+        # The form's scripts have run (htmx listens to the search box) before anything is typed: on a busy
+        # machine a fill can land before the deferred scripts and its one input event reach no listener.
+        page.wait_for_load_state("load")
 
         page.get_by_label("Product name or barcode").fill(quant["name"][:6])
         choice = page.locator(f'#count-results input[value="{quant["id"]}"]')
