@@ -82,6 +82,7 @@ from apps.operations.rules import rules_ensure, severity_for
 from apps.organisation.demo_network import REGIONS
 from apps.organisation.models import Store
 from apps.organisation.roles import Role
+from apps.portal.phrases import Amount, Moment, Phrase, Signed, data_of, english, phrase
 from apps.sync.feeds import feeds_ensure
 from apps.sync.mirror import LEFT_DOMAIN
 from apps.sync.models import Feed, MirrorRecord
@@ -308,7 +309,8 @@ class _History:
             deadline = opened + rule.deadline_hours * HOUR
         model, title, detail, quantity, value = _exception_record(self.rng, profile.store, kind, opened)
         exception = OpsException(
-            store=profile.store, kind=kind, odoo_model=model, odoo_id=next(self.odoo_ids), title=title, detail=detail,
+            store=profile.store, kind=kind, odoo_model=model, odoo_id=next(self.odoo_ids), title=english(title)[:200],
+            detail=english(detail)[:300], wording={"title": data_of(title), "detail": data_of(detail)},
             quantity=quantity, value_at_risk=value, opened_at=opened, started_at=opened, deadline=deadline,
             condition_active=not finished)
         exception.severity = severity_for(rule, started_at=opened, value=value,
@@ -370,23 +372,29 @@ def _deadlines(request: ApprovalRequest, *, start: datetime, deadline: datetime,
 
 
 def _exception_record(rng: random.Random, store: Store, kind: str, opened: datetime
-                      ) -> tuple[str, str, str, Decimal, Decimal]:
-    """Odoo model, title, detail, quantity and value at risk, worded as the rules word them."""
+                      ) -> tuple[str, Phrase, Phrase, Decimal, Decimal]:
+    """Odoo model, title, detail, quantity and value at risk, worded as the rules word them (the same
+    phrases, so each reader gets them in their language)."""
     product = rng.choice(PRODUCTS)
     unit_cost = Decimal(str(round(rng.uniform(0.4, 8.0), 2)))
     quantity = Decimal(rng.randint(5, 40))
+    location, D, said = f"{store.code}/Stock", Decimal, phrase
     if kind == ExceptionKind.LATE_RECEIPT:
-        scheduled = timezone.localtime(opened - 2 * HOUR)
-        model, title = "stock.picking", f"{store.code}/IN/{rng.randint(1, 99999):05d} from {rng.choice(VENDORS)}"
-        detail, quantity = f"Receipt scheduled {scheduled:%d %b %H:%M} (assigned)", Decimal(0)
+        model, quantity, title = "stock.picking", D(0), said("%(receipt)s from %(partner)s", partner=rng.choice(
+            VENDORS), receipt=f"{store.code}/IN/{rng.randint(1, 99999):05d}")
+        detail = said("Receipt scheduled %(when)s (%(state)s)", when=Moment(timezone.localtime(opened - 2 * HOUR)),
+                      state="assigned")
     elif kind == ExceptionKind.COUNT_DISCREPANCY:
         system, difference = rng.randint(10, 120), rng.choice((-1, 1)) * int(quantity)
-        model, title = "stock.quant", f"{product}: counted {system + difference}, system {system}"
-        detail = f"Difference {difference:+d} at {store.code}/Stock"
+        model, title = "stock.quant", said("%(product)s: counted %(counted)s, system %(system)s", product=product,
+                                           counted=Amount(D(system + difference)), system=Amount(D(system)))
+        detail = said("Difference %(difference)s at %(location)s", difference=Signed(D(difference)), location=location)
     elif kind == ExceptionKind.NEGATIVE_STOCK:
-        model, title = "stock.quant", f"{product}: -{quantity} on hand"
-        detail = f"Negative stock at {store.code}/Stock"
+        title = said("%(product)s: %(quantity)s on hand", product=product, quantity=Amount(-quantity))
+        model, detail = "stock.quant", said("Negative stock at %(location)s", location=location)
     else:
-        model, title = "stock.warehouse.orderpoint", f"{product}: forecast {rng.randint(0, 9)} below minimum 12"
-        detail = f"{quantity} to order"
+        model, title = "stock.warehouse.orderpoint", said("%(product)s: forecast %(forecast)s below minimum "
+                                                          "%(minimum)s", product=product, minimum=Amount(D(12)),
+                                                          forecast=Amount(D(rng.randint(0, 9))))
+        detail = said("%(quantity)s to order", quantity=Amount(quantity))
     return model, title, detail, quantity, (quantity * unit_cost).quantize(Decimal("0.01"))

@@ -131,6 +131,23 @@ def test_it_writes_finished_work_as_the_services_leave_it(history: HistorySeed) 
     assert not StoreIncident.objects.filter(reference__startswith=REFERENCE_PREFIX, closed_at__isnull=True).exists()
 
 
+@pytest.mark.usefixtures("compiled_catalogs")
+def test_its_exceptions_read_in_each_readers_language(history: HistorySeed) -> None:
+    """Worded with the rules' phrases, so a French reader of the demo reads them in French."""
+    from django.utils import translation
+
+    exceptions = OpsException.objects.filter(odoo_id__gte=HISTORY_ODOO_ID_BASE)
+    assert exceptions.exists()
+    assert not exceptions.filter(wording={}).exists()
+    counted = exceptions.filter(kind="count_discrepancy").first()
+    assert counted is not None
+    assert counted.title_text == counted.title  # English: the stored column
+    assert ": counted " in counted.title
+    with translation.override("fr"):
+        assert " : compté " in counted.title_text, counted.title_text
+        assert counted.detail_text != counted.detail
+
+
 def test_it_leaves_open_incidents_waiting_for_the_outbox_and_already_escalated(history: HistorySeed) -> None:
     queued = StoreIncident.objects.filter(status=IncidentStatus.QUEUED)
     assert queued.exists()
