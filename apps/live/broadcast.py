@@ -144,10 +144,6 @@ def change_listener_register(listener: ChangeListener) -> None:
         _CHANGE_LISTENERS.append(listener)
 
 
-def _deliver(store_ids: list[int | None], topics: tuple[str, ...]) -> None:
-    _deliver_all([(store_ids, topics)])
-
-
 def _deliver_all(notices: list[tuple[list[int | None], tuple[str, ...]]]) -> None:
     """Several notices in one pass: the change listeners once for every store, one region lookup, one
     trip through the channel layer (a sync batch tells its feed's topic and its events' topics)."""
@@ -219,18 +215,13 @@ async def relayed_send(sends: list[GroupMessage]) -> None:
 
 def panels_changed(*, store_id: int | None, topics: tuple[str, ...] | list[str]) -> None:
     """After commit, tell the store's, its region's and the network's viewers that these topics changed."""
-    wanted = tuple(topics)
-    transaction.on_commit(lambda: _deliver([store_id], wanted))
+    notices_panels_changed([([store_id], tuple(topics))])
 
 
 def stores_panels_changed(*, store_ids: set[int] | list[int], topics: tuple[str, ...] | list[str]) -> None:
     """Like `panels_changed` for many stores at once (a sync batch): after commit, every notice goes out
     in one pass over the channel layer (one event loop, one region lookup)."""
-    if not store_ids:
-        return
-    ordered: list[int | None] = list(sorted(store_ids))
-    wanted = tuple(topics)
-    transaction.on_commit(lambda: _deliver(ordered, wanted))
+    notices_panels_changed([(list(sorted(store_ids)), tuple(topics))])
 
 
 def notices_panels_changed(notices: list[tuple[list[int | None], tuple[str, ...]]]) -> None:

@@ -169,9 +169,8 @@ def store_scope(user: User | AnonymousUser, action: Action) -> StoreScope:
 
 def store_ids(user: User | AnonymousUser, action: Action) -> set[int]:
     """The ids of `stores_for(user, action)`: from what this request read, else one query."""
-    stores = stores_for(user, action)
-    ids = None if has_network_scope(user, action) else _remembered_store_ids(user, action)
-    return set(ids) if ids is not None else set(stores.values_list("pk", flat=True))
+    scope = store_scope(user, action)
+    return set(scope.ids) if scope.ids is not None else set(scope.stores.values_list("pk", flat=True))
 
 
 def any_region(user: User | AnonymousUser, action: Action) -> bool:
@@ -185,9 +184,8 @@ def any_region(user: User | AnonymousUser, action: Action) -> bool:
 
 def any_store(user: User | AnonymousUser, action: Action) -> bool:
     """Whether `user` may `action` on at least one store."""
-    stores = stores_for(user, action)
-    ids = None if has_network_scope(user, action) else _remembered_store_ids(user, action)
-    return bool(ids) if ids is not None else stores.exists()
+    scope = store_scope(user, action)
+    return bool(scope.ids) if scope.ids is not None else scope.stores.exists()
 
 
 def scope_by_store(queryset: models.QuerySet[_M], user: User | AnonymousUser, action: Action,
