@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, fields
 from datetime import timedelta
 from typing import Any
 
-from apps.dashboards.histogram import Histogram, histogram_add, percentile
+from apps.dashboards.histogram import Histogram, histogram_add, percentiles
 
 # Figures that add up across stores (everything but percentiles and the per-source breakdown).
 _ADDITIVE = ("open", "overdue", "opened", "finished", "due", "met", "exceptions_opened", "exceptions_closed",
@@ -91,8 +91,8 @@ class Figures:
         """`cycle_p50` etc. from the histograms (`cycle`, `cycle_prev`, `resolution`, ...)."""
         for name, histogram in self.histograms.items():
             base, _, suffix = name.partition("_")
-            for p in fractions:
-                setattr(self, f"{base}_p{p}{'_' + suffix if suffix else ''}", percentile(histogram, p / 100))
+            for p, value in zip(fractions, percentiles(histogram, [p / 100 for p in fractions]), strict=True):
+                setattr(self, f"{base}_p{p}{'_' + suffix if suffix else ''}", value)
 
     @property
     def sla(self) -> float | None:

@@ -80,13 +80,22 @@ def _rank_value(ordered: list[tuple[int, int]], rank: int) -> float:
 
 def percentile(histogram: Mapping[int, int], fraction: float) -> timedelta | None:
     """The continuous percentile of the durations counted, or None when there are none."""
+    return percentiles(histogram, (fraction,))[0]
+
+
+def percentiles(histogram: Mapping[int, int], fractions: Iterable[float]) -> list[timedelta | None]:
+    """`percentile` of each fraction (the buckets sorted once)."""
     ordered = sorted((index, count) for index, count in histogram.items() if count)
     total = sum(count for _, count in ordered)
-    if not total:
-        return None
-    position = fraction * (total - 1)
-    low, high = math.floor(position), math.ceil(position)
-    value = _rank_value(ordered, low)
-    if high != low:
-        value += (_rank_value(ordered, high) - value) * (position - low)
-    return timedelta(seconds=round(value, 3))
+    result: list[timedelta | None] = []
+    for fraction in fractions:
+        if not total:
+            result.append(None)
+            continue
+        position = fraction * (total - 1)
+        low, high = math.floor(position), math.ceil(position)
+        value = _rank_value(ordered, low)
+        if high != low:
+            value += (_rank_value(ordered, high) - value) * (position - low)
+        result.append(timedelta(seconds=round(value, 3)))
+    return result

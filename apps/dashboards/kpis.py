@@ -19,18 +19,19 @@ README):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Case, Count, F, Q, QuerySet, Value, When
+from django.db.models import Count, F, Q, QuerySet, Value
 from django.db.models.lookups import GreaterThanOrEqual, LessThan, LessThanOrEqual
 
 from apps.dashboards.aggregates import SecondsList, seconds_list
 from apps.dashboards.figures import Figures
 from apps.dashboards.histogram import histogram_add, histogram_of
-from apps.dashboards.models import DailyRollup, WorkKind
+from apps.dashboards.models import WorkKind
 from apps.dashboards.periods import Period
+from apps.dashboards.rollup_sums import rollup_sums
 from apps.dashboards.scope import Viewer
 from apps.dashboards.sources import Source, sources
 
@@ -78,22 +79,29 @@ def _touched_today(source: Source, start: datetime, now: datetime) -> Q:
             | Q(**{f"{source.opened_field}__gte": start}))
 
 
-def _open_counts(viewer: Viewer, stores: StoreFilter, now: datetime) -> list[dict[str, Any]]:
-    """Open and overdue per kind and store, every kind in one statement (UNION ALL): each part is an
-    index-only scan of the kind's partial index on its open rows (deadline, store; migration 0005), so
-    no table page is read whatever the table's size."""
+def _open_counts(viewer: Viewer, stores: StoreFilter, now: datetime, *, per_store: bool) -> list[dict[str, Any]]:
+    """Open and overdue per kind (and store, with `per_store`), every kind in one statement (UNION ALL):
+    each part is an index-only scan of the kind's partial index on its open rows (store, deadline;
+    migration 0006), so no table page is read whatever the table's size."""
     allowed = viewer.allowed(stores)
-    parts = [source.model.objects.order_by().filter(source.open_q, store_id__in=allowed).values("store_id")
-             .annotate(kind=Value(source.key), open=Count("*"), overdue=Count("deadline", filter=Q(deadline__lt=now)))
-             for source in sources()]
+    parts = []
+    for source in sources():
+        rows = source.model.objects.order_by().filter(source.open_q, store_id__in=allowed)
+        counts = {"open": Count("*"), "overdue": Count("deadline", filter=Q(deadline__lt=now))}
+        parts.append(rows.values("store_id").annotate(work=Value(source.key), **counts) if per_store
+                     else rows.values(work=Value(source.key)).annotate(**counts))  # a constant: one row per kind
     if not parts:
         return []
     return list(parts[0].union(*parts[1:], all=True))
 
 
+NETWORK = 0  # the key of a scope's figures gathered as a whole (not per store)
+
+
 @dataclass
 class Gathered:
-    """Per store figures (histograms kept, percentiles not read yet) and work in/out per day."""
+    """Per store figures (histograms kept, percentiles not read yet) and work in/out per day; gathered
+    for the scope as a whole, one entry under `NETWORK`."""
 
     stores: dict[int, Figures] = field(default_factory=dict)
     opened: dict[date, int] = field(default_factory=dict)
@@ -107,42 +115,17 @@ def _add(figures: Figures, name: str, amount: int) -> None:
     setattr(figures, name, getattr(figures, name) + amount)
 
 
-def _rollups(gathered: Gathered, period: Period, allowed: list[int], *, previous: bool) -> None:
-    """The closed days of the period (and of the previous one) from the rollup cells: one query.
-
-    Sums are kept per store, kind and period in plain lists and written to the figures once per store
-    (a period's cells are thousands of rows at the HQ); only duration kinds' histograms and exceptions'
-    closing lags are decoded (the other kinds' JSON columns are read as NULL)."""
-    first_day = period.first_day
-    first = period.previous_first_day if previous else first_day
-    cells = (DailyRollup.objects.filter(store_id__in=allowed, day__gte=first, day__lt=period.today).order_by()
-             .annotate(hist=Case(When(kind__in=list(DURATION_NAMES), then=F("durations")), default=None),
-                       lags=Case(When(kind=WorkKind.EXCEPTIONS, then=F("closed_after_days")), default=None))
-             .values_list("kind", "store_id", "day", "opened", "finished", "due", "met", "hist", "lags"))
-    sums: dict[tuple[int, str, bool], list[int]] = {}  # opened, finished, due, met, closed
-    trend_in, trend_out = gathered.opened, gathered.finished
-    for kind, store_id, day, opened, finished, due, met, durations, lags in cells:
-        current = day >= first_day
-        total = sums.get((store_id, kind, current))
-        if total is None:
-            total = sums[(store_id, kind, current)] = [0, 0, 0, 0, 0]
-        total[0] += opened
-        total[1] += finished
-        total[2] += due
-        total[3] += met
-        if current and kind != WorkKind.DIRECTIVES:
-            trend_in[day] = trend_in.get(day, 0) + opened
-            trend_out[day] = trend_out.get(day, 0) + finished
-        if durations:
-            name = DURATION_NAMES[kind] if current else DURATION_NAMES[kind] + "_prev"
-            histogram_add(gathered.store(store_id).histogram(name), durations)
-        if lags:
-            # Closed by the period's end: any lag for the current period (it ends now); for the previous
-            # one, closed on a day before the current period's first day.
-            limit = None if current else (first_day - day).days
-            total[4] += sum(count for lag, count in lags.items() if limit is None or int(lag) < limit)
-    for (store_id, kind, current), (opened, finished, due, met, closed) in sums.items():
-        figures, suffix = gathered.store(store_id), "" if current else "_prev"
+def _rollups(gathered: Gathered, period: Period, allowed: list[int], *, previous: bool, per_store: bool) -> None:
+    """The closed days of the period (and of the previous one) from the rollup cells: one query
+    (`rollup_sums`), its sums written to the figures once per store (or once for the scope)."""
+    sums = rollup_sums(period, allowed, previous=previous, per_store=per_store)
+    gathered.opened.update(sums.opened)
+    gathered.finished.update(sums.finished)
+    for (store_id, kind, current), (opened, finished, due, met, closed) in sums.groups.items():
+        figures, suffix = gathered.store(NETWORK if store_id is None else store_id), "" if current else "_prev"
+        histogram = sums.histograms.get((store_id, kind, current))
+        if histogram is not None:  # the figures' first (today's rows are read after the closed days)
+            figures.histograms[DURATION_NAMES[kind] + suffix] = histogram
         if kind == WorkKind.DIRECTIVES:
             _add(figures, f"directives_due{suffix}", due)
             _add(figures, f"directives_met{suffix}", met)
@@ -156,63 +139,83 @@ def _rollups(gathered: Gathered, period: Period, allowed: list[int], *, previous
             _add(figures, f"exceptions_closed{suffix}", closed)
 
 
-def _live(gathered: Gathered, viewer: Viewer, period: Period, stores: StoreFilter) -> None:
+def _live(gathered: Gathered, viewer: Viewer, period: Period, stores: StoreFilter, *, per_store: bool) -> None:
     """Today and the work open now, from the rows: one query for every kind's open counts and one per
     kind for today's rows (both bounded by what is open or happened today, not by the table's size)."""
-    start, now = period.today_start, period.end
-    for row in _open_counts(viewer, stores, now):
-        figures = gathered.store(row["store_id"])
-        counts = figures.by_source.setdefault(row["kind"], {"open": 0, "overdue": 0})
+    start, now, today = period.today_start, period.end, period.today
+    for row in _open_counts(viewer, stores, now, per_store=per_store):
+        if not row["open"]:  # a kind with nothing open (as a whole: one row per kind all the same)
+            continue
+        figures = gathered.store(row.get("store_id", NETWORK))
+        counts = figures.by_source.setdefault(row["work"], {"open": 0, "overdue": 0})
         for name in ("open", "overdue"):
             _add(figures, name, row[name])
             counts[name] += row[name]
     for source in sources():
-        rows = (_scoped(source, viewer, stores).filter(_touched_today(source, start, now)).values("store_id")
-                .annotate(**_today(source, start, now)))
+        scoped = _scoped(source, viewer, stores).filter(_touched_today(source, start, now))
+        aggregates = _today(source, start, now)
+        rows = scoped.values("store_id").annotate(**aggregates) if per_store else [scoped.aggregate(**aggregates)]
         for row in rows:
-            figures = gathered.store(row["store_id"])
+            figures = gathered.store(row.get("store_id", NETWORK))
             for name in ("opened", "finished", "due", "met"):
                 _add(figures, name, row[name])
-            gathered.opened[period.today] = gathered.opened.get(period.today, 0) + row["opened"]
-            gathered.finished[period.today] = gathered.finished.get(period.today, 0) + row["finished"]
+            gathered.opened[today] = gathered.opened.get(today, 0) + row["opened"]
+            gathered.finished[today] = gathered.finished.get(today, 0) + row["finished"]
             if source.key in FINISHED_NAMES:
                 _add(figures, FINISHED_NAMES[source.key], row["finished"])
-                histogram_add(figures.histogram(DURATION_NAMES[source.key]), histogram_of(seconds_list(row["seconds"])))
+                seconds = seconds_list(row["seconds"])
+                if seconds:
+                    histogram_add(figures.histogram(DURATION_NAMES[source.key]), histogram_of(seconds))
             if source.key == WorkKind.EXCEPTIONS:
                 _add(figures, "exceptions_opened", row["opened"])
                 _add(figures, "exceptions_closed", row["closed"])
-    _directives_today(gathered, viewer, period, stores)
+    _directives_today(gathered, viewer, period, stores, per_store=per_store)
 
 
-def _directives_today(gathered: Gathered, viewer: Viewer, period: Period, stores: StoreFilter) -> None:
+def _directives_today(gathered: Gathered, viewer: Viewer, period: Period, stores: StoreFilter, *,
+                      per_store: bool) -> None:
     try:
         from apps.directives.models import CopyStatus, DirectiveStatus, StoreDirective
     except ImportError:
         return
-    rows = (viewer.narrow(StoreDirective.objects.all(), stores).order_by()
-            .filter(directive__status=DirectiveStatus.PUBLISHED, due_at__gte=period.today_start,
-                    due_at__lt=period.end)
-            .values("store_id").annotate(due=Count("pk"), met=Count("pk", filter=Q(
-                status=CopyStatus.APPROVED, submitted_at__lte=F("due_at")))))
+    scoped = (viewer.narrow(StoreDirective.objects.all(), stores).order_by()
+              .filter(directive__status=DirectiveStatus.PUBLISHED, due_at__gte=period.today_start,
+                      due_at__lt=period.end))
+    aggregates = {"due": Count("pk"), "met": Count("pk", filter=Q(status=CopyStatus.APPROVED,
+                                                                  submitted_at__lte=F("due_at")))}
+    rows = scoped.values("store_id").annotate(**aggregates) if per_store else [scoped.aggregate(**aggregates)]
     for row in rows:
-        figures = gathered.store(row["store_id"])
+        figures = gathered.store(row.get("store_id", NETWORK))
         _add(figures, "directives_due", row["due"])
         _add(figures, "directives_met", row["met"])
 
 
-def gather(viewer: Viewer, period: Period, stores: StoreFilter = None, *, previous: bool = False) -> Gathered:
+def gather(viewer: Viewer, period: Period, stores: StoreFilter = None, *, previous: bool = False,
+           per_store: bool = True) -> Gathered:
     """Every figure of the period per store (and the previous period's, with `previous`), read once per
-    request and scope (the page's panels share it)."""
+    request and scope (the page's panels share it). Without `per_store`, the scope's figures as a whole
+    (one entry, `NETWORK`), added up by the database, unless the request gathered them per store."""
     memo: dict[Any, Gathered] = viewer.__dict__.setdefault("_kpi_gathered", {})
     scope = tuple(stores) if stores is not None else None
-    for key in ((period.key, period.end, scope, True), (period.key, period.end, scope, previous)):
-        if key in memo:  # with the previous period is a superset of without
-            return memo[key]
+    # With the previous period is a superset of without; per store, of the scope as a whole.
+    for with_previous in (True, previous):
+        for each_store in (True, per_store):
+            if (key := (period.key, period.end, scope, with_previous, each_store)) in memo:
+                if each_store != per_store:
+                    memo[(period.key, period.end, scope, with_previous, per_store)] = _as_whole(memo[key])
+                return memo[(period.key, period.end, scope, with_previous, per_store)]
     gathered = Gathered()
-    _rollups(gathered, period, viewer.allowed(stores), previous=previous)
-    _live(gathered, viewer, period, stores)
-    memo[(period.key, period.end, scope, previous)] = gathered
+    _rollups(gathered, period, viewer.allowed(stores), previous=previous, per_store=per_store)
+    _live(gathered, viewer, period, stores, per_store=per_store)
+    memo[(period.key, period.end, scope, previous, per_store)] = gathered
     return gathered
+
+
+def _as_whole(gathered: Gathered) -> Gathered:
+    total = Figures()
+    for figures in gathered.stores.values():
+        total.add(figures)
+    return Gathered(stores={NETWORK: total}, opened=gathered.opened, finished=gathered.finished)
 
 
 def store_figures(viewer: Viewer, period: Period, stores: StoreFilter = None, *,
@@ -222,17 +225,14 @@ def store_figures(viewer: Viewer, period: Period, stores: StoreFilter = None, *,
     gathered = gather(viewer, period, stores, previous=previous)
     result = {}
     for store_id, figures in gathered.stores.items():
-        own = Figures()
-        own.add(figures)
-        _current_only(own)
+        # A copy (the request's gathered figures serve its other panels); a store or region row shows
+        # the period only (the previous one is for the network tiles).
+        own = replace(figures, by_source={key: dict(counts) for key, counts in figures.by_source.items()},
+                      histograms={name: dict(histogram) for name, histogram in figures.histograms.items()
+                                  if not name.endswith("_prev")})
         own.percentiles_read()
         result[store_id] = own
     return result
-
-
-def _current_only(figures: Figures) -> None:
-    """A store or region row shows the period only (the previous one is for the network tiles)."""
-    figures.histograms = {name: h for name, h in figures.histograms.items() if not name.endswith("_prev")}
 
 
 def region_figures(viewer: Viewer, period: Period, store_regions: dict[int, int],
@@ -248,10 +248,11 @@ def region_figures(viewer: Viewer, period: Period, store_regions: dict[int, int]
     return result
 
 
-def network_figures(viewer: Viewer, period: Period, stores: StoreFilter = None) -> Figures:
-    """Everything in scope (or in `stores`), this period and the previous one."""
+def network_figures(viewer: Viewer, period: Period, stores: StoreFilter = None, *, per_store: bool = False) -> Figures:
+    """Everything in scope (or in `stores`), this period and the previous one: added up by the database,
+    or from the figures per store when the request gathers them anyway (`per_store`, or already done)."""
     total = Figures()
-    for figures in gather(viewer, period, stores, previous=True).stores.values():
+    for figures in gather(viewer, period, stores, previous=True, per_store=per_store).stores.values():
         total.add(figures)
     total.percentiles_read()
     return total
@@ -264,10 +265,11 @@ class TrendPoint:
     finished: int
 
 
-def trend(viewer: Viewer, period: Period, stores: StoreFilter = None, *, previous: bool = False) -> list[TrendPoint]:
-    """Work in (opened) and work out (finished) per day or week of the period (`previous`: as in
-    `store_figures`)."""
-    gathered = gather(viewer, period, stores, previous=previous)
+def trend(viewer: Viewer, period: Period, stores: StoreFilter = None, *, previous: bool = False,
+          per_store: bool = True) -> list[TrendPoint]:
+    """Work in (opened) and work out (finished) per day or week of the period (`previous` and
+    `per_store`: as in `store_figures` and `network_figures`, so one read serves the page)."""
+    gathered = gather(viewer, period, stores, previous=previous, per_store=per_store)
     opened: dict[date, int] = {}
     finished: dict[date, int] = {}
     weekly = period.bucket == "week"

@@ -159,6 +159,9 @@ class HqDashboard:
     viewer: Viewer
     period: Period
     order: SortOrder
+    # A panel or export that shows no store (the tiles, the trend): the network's figures are added up
+    # by the database instead of from every store's. The whole page gathers per store once for all.
+    network_only: bool = False
 
     @cached_property
     def store_list(self) -> list[Store]:
@@ -170,7 +173,8 @@ class HqDashboard:
 
     @cached_property
     def network(self) -> Figures:
-        return self._cached("network", lambda: kpis.network_figures(self.viewer, self.period))
+        return self._cached("network", lambda: kpis.network_figures(self.viewer, self.period,
+                                                                    per_store=not self.network_only))
 
     @cached_property
     def tiles(self) -> list[Any]:
@@ -190,7 +194,9 @@ class HqDashboard:
 
     @cached_property
     def worst_stores(self) -> list[Any]:
-        rows = comparison_rows(self.store_list, self.store_figures, SortOrder(), self.period)
+        worst_first = SortOrder()  # the page's own order is usually the same: its rows serve both
+        rows = (self.all_stores if self.order == worst_first
+                else comparison_rows(self.store_list, self.store_figures, worst_first, self.period))
         return [row for row in rows if row.figures.overdue or row.figures.missed][:10]
 
     @cached_property
@@ -207,4 +213,5 @@ class HqDashboard:
 
     @cached_property
     def trend(self) -> list[kpis.TrendPoint]:
-        return self._cached("trend", lambda: kpis.trend(self.viewer, self.period, previous=True))
+        return self._cached("trend", lambda: kpis.trend(self.viewer, self.period, previous=True,
+                                                        per_store=not self.network_only))

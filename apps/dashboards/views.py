@@ -29,6 +29,8 @@ from apps.dashboards.tables import SortError, SortOrder, headers, sort_parse
 STORE_PANELS = ("summary", "incidents", "exceptions", "requests", "activity")
 REGION_PANELS = ("inbox", "stores", "trend")
 HQ_PANELS = ("tiles", "regions", "stores", "breaches", "health", "trend")
+# What shows the network's figures but no store's (read as network totals, not per store).
+HQ_NETWORK_ONLY = {"tiles", "trend", "kpis"}
 
 
 class BadParameter(Exception):
@@ -98,7 +100,7 @@ def home_context(request: HttpRequest) -> dict[str, Any]:
     period = period_parse(None)
     query = f"period={period.key}"
     if viewer.network:
-        dash: Any = selectors.HqDashboard(viewer=viewer, period=period, order=SortOrder())
+        dash: Any = selectors.HqDashboard(viewer=viewer, period=period, order=SortOrder(), network_only=True)
         return _common(home_panels=["dashboards/hq.html#tiles"], dash=dash, period=period, query=query,
                        dashboard_url=reverse("dashboards:hq"), dashboard_label=_("Open the network dashboard"))
     region = viewer.regions().order_by("name").first()
@@ -193,12 +195,13 @@ def region_export(request: HttpRequest, code: str, table: str) -> HttpResponse:
                    lambda context: f"region-{context['region'].code}")
 
 
-def _hq_context(request: HttpRequest) -> dict[str, Any]:
+def _hq_context(request: HttpRequest, part: str | None = None) -> dict[str, Any]:
+    """`part`: the one panel or export the request shows (None: the whole page)."""
     viewer = Viewer(request.user)
     selectors.hq_access_check(viewer)
     period, order, query = _params(request, sortable=True)
-    return _common(period=period, order=order, query=query, headers=headers(order), heading=_("Network"),
-                   dash=selectors.HqDashboard(viewer=viewer, period=period, order=order))
+    dash = selectors.HqDashboard(viewer=viewer, period=period, order=order, network_only=part in HQ_NETWORK_ONLY)
+    return _common(period=period, order=order, query=query, headers=headers(order), heading=_("Network"), dash=dash)
 
 
 @_guarded
@@ -211,7 +214,7 @@ def hq(request: HttpRequest) -> HttpResponse:
 @_guarded
 def hq_panel(request: HttpRequest, panel: str) -> HttpResponse:
     name = _panel(panel, HQ_PANELS)
-    context = _hq_context(request)
+    context = _hq_context(request, name)
     if name == "trend":
         context["chart"] = trend_chart(context["dash"].trend, context["period"], _("the network"))
     return render(request, f"dashboards/hq.html#{name}", context)
@@ -219,4 +222,4 @@ def hq_panel(request: HttpRequest, panel: str) -> HttpResponse:
 
 @_guarded
 def hq_export(request: HttpRequest, table: str) -> HttpResponse:
-    return _export(table, exports.HQ_TABLES, lambda: _hq_context(request), lambda context: "network")
+    return _export(table, exports.HQ_TABLES, lambda: _hq_context(request, table), lambda context: "network")
