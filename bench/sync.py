@@ -22,6 +22,7 @@ import argparse
 import math
 import os
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -111,7 +112,7 @@ def _titles(count: int) -> list[str]:
     return [f"{words[i % len(words)]} {i}" for i in range(count)]
 
 
-def bench_feed(kind: str, gateway: Any, count: int, batch: int) -> tuple[Any, list[Any], list[int]]:
+def bench_feed(kind: str, gateway: Any, count: int, batch: int, run: int = 0) -> tuple[Any, list[Any], list[int]]:
     from apps.sync.feeds import BUILTIN_FEEDS
     from apps.sync.models import Feed, FeedKind
 
@@ -125,12 +126,12 @@ def bench_feed(kind: str, gateway: Any, count: int, batch: int) -> tuple[Any, li
     values = {key: value for key, value in definition.items() if key in columns}
     if kind == "engine":
         values["kind"] = FeedKind.HEALTH  # no projector: the engine and the mirror alone
-    feed = Feed.objects.create(slug=f"bench-{kind}-{count}", name=f"Bench {kind}", base_domain=domain,
+    feed = Feed.objects.create(slug=f"bench-{kind}-{count}-{run}", name=f"Bench {kind}", base_domain=domain,
                                batch_size=batch, **values)
     return feed, domain, ids
 
 
-def measure(kind: str, count: int, batch: int, url: str) -> dict[str, Any]:
+def measure(kind: str, count: int, batch: int, url: str, run: int = 0) -> dict[str, Any]:
     from apps.integration.services import store_field_install
     from apps.odoo_gateway import OdooConfig, OdooGateway
     from apps.sync.engine import feed_sync
@@ -141,7 +142,7 @@ def measure(kind: str, count: int, batch: int, url: str) -> dict[str, Any]:
     major = gateway.version().major
     for model in store_field_models(major):  # a stock Odoo: the store field as `odoo_setup` adds it
         store_field_install(gateway, model)
-    feed, domain, ids = bench_feed(kind, gateway, count, batch)
+    feed, domain, ids = bench_feed(kind, gateway, count, batch, run)
     open_domain = [*domain, *feed.domain]
     base_s, base_calls, base_rows, base_cpu = bare_read(gateway, feed.odoo_model, open_domain, feed.fetch_fields,
                                                         batch)
@@ -182,6 +183,9 @@ def main() -> None:
     parser.add_argument("--records", type=int, nargs="+", default=[10_000])
     parser.add_argument("--batch", type=int, default=500, help="search_read page size (the feed's batch_size)")
     parser.add_argument("--feeds", nargs="+", choices=FEEDS, default=list(FEEDS))
+    parser.add_argument("--repeat", type=int, default=1, help="runs per feed and size (fresh records each time); "
+                        "with more than one, a last line per feed gives the median ratios (the machine's other work "
+                        "moves single runs by 10-20 %%)")
     args = parser.parse_args()
     with bench_database(), sandbox_process() as url:
         from apps.organisation.demo import demo_network_seed
@@ -198,13 +202,21 @@ def main() -> None:
               f"{'changed':>7} {'fetched':>7} {'bare s':>7} {'inc s':>7} {'ratio':>6} {'calls/budget':>12} | "
               f"{'full cpu':>8}", flush=True)
         for count in args.records:
-            for kind in args.feeds:
-                r = measure(kind, count, args.batch, url)
+            ratios: dict[str, list[tuple[float, float]]] = {}
+            for run, kind in ((run, kind) for run in range(args.repeat) for kind in args.feeds):
+                r = measure(kind, count, args.batch, url, run)
+                ratios.setdefault(kind, []).append((r["full_s"] / r["base_s"], r["inc_s"] / r["inc_base_s"]))
                 print(f"{r['feed']:>9} {r['records']:>8} {r['batch']:>5} {r['base_s']:>8.2f} {r['full_s']:>8.2f} "
                       f"{r['full_s'] / r['base_s']:>6.2f} {r['full_calls']:>5}/{r['base_calls']:<5} | "
                       f"{r['changed']:>7} {r['inc_fetched']:>7} {r['inc_base_s']:>7.3f} {r['inc_s']:>7.3f} "
                       f"{r['inc_s'] / r['inc_base_s']:>6.2f} {r['inc_calls']:>5}/{r['inc_budget']:<6} | "
                       f"{r['cpu_ratio']:>7.2f}x", flush=True)
+            if args.repeat > 1:
+                for kind, pairs in ratios.items():
+                    full, inc = (sorted(values) for values in zip(*pairs, strict=True))
+                    print(f"{kind:>9} {count:>8} median of {len(pairs)}: full {statistics.median(full):.2f}x "
+                          f"(range {full[0]:.2f}-{full[-1]:.2f}), incremental {statistics.median(inc):.2f}x "
+                          f"(range {inc[0]:.2f}-{inc[-1]:.2f})", flush=True)
 
 
 if __name__ == "__main__":

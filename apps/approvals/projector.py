@@ -106,7 +106,7 @@ def approvals_project(batch: BatchResult) -> None:
     records = [record for record in (*batch.upserted, *batch.closed) if record.store_id is not None
                and record.pk not in new]
     existing = {request.mirror_id: request for request in ApprovalRequest.objects.select_for_update()
-                .select_related("store").filter(mirror__in=[record.pk for record in records])}
+                .select_related("store").filter(mirror__any_of=[record.pk for record in records])}
     stores = Store.objects.in_bulk({record.store_id for record in batch.upserted if record.store_id is not None})
     book: PolicyBook | None = None
     amounts: dict[int, Decimal] | None = None  # read with the book, once, when a request needs the policy

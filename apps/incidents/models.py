@@ -86,8 +86,7 @@ class StoreIncident(models.Model):
     equipment_ref = models.CharField("equipment or product reference", max_length=80, blank=True)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), null=True, blank=True,
                                      on_delete=models.SET_NULL, related_name="+")
-    status = models.CharField(_("status"), max_length=16, choices=IncidentStatus.choices, default=IncidentStatus.QUEUED,
-                              db_index=True)
+    status = models.CharField(_("status"), max_length=16, choices=IncidentStatus.choices, default=IncidentStatus.QUEUED)
     # Odoo: the model is chosen at submission, the id arrives once the outbox created the record.
     odoo_model = models.CharField(_("odoo model"), max_length=64, blank=True)
     odoo_id = models.PositiveIntegerField(_("odoo id"), null=True, blank=True)
@@ -108,7 +107,7 @@ class StoreIncident(models.Model):
     closed_reason = models.CharField(_("closed reason"), max_length=32, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     # Triage.
-    needs_manual_triage = models.BooleanField(_("needs manual triage"), default=False, db_index=True)
+    needs_manual_triage = models.BooleanField(_("needs manual triage"), default=False)
     triage_confidence = models.FloatField(_("triage confidence"), null=True, blank=True)
     # The phone's own key for a report (made before it is first sent): a resend is the same incident.
     client_key = models.CharField(_("client key"), max_length=64, blank=True)
@@ -128,7 +127,11 @@ class StoreIncident(models.Model):
             models.UniqueConstraint(fields=["store", "submitted_by", "client_key"],
                                     condition=~models.Q(client_key=""), name="unique_incident_client_key"),
         ]
-        indexes = [models.Index(fields=["store", "status"])]
+        # Status without the pattern index a `db_index` adds (status is never searched by prefix); the
+        # incidents waiting for a person's triage by a partial index (the rest, nearly all, are not in it).
+        indexes = [models.Index(fields=["store", "status"]), models.Index(fields=["status"], name="incident_status"),
+                   models.Index(fields=["needs_manual_triage"], name="incident_manual_triage",
+                                condition=models.Q(needs_manual_triage=True))]
         verbose_name = _("store incident")
         verbose_name_plural = _("store incidents")
 

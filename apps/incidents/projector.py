@@ -59,7 +59,7 @@ def incidents_project(batch: BatchResult) -> None:
     closed_ids = {record.odoo_id for record in batch.closed}
     records = [r for r in (*batch.upserted, *batch.closed) if not _directive_task(model, r.values)]
     linked = {incident.odoo_id: incident for incident in
-              StoreIncident.objects.filter(odoo_model=model, odoo_id__in=[r.odoo_id for r in records])}
+              StoreIncident.objects.filter(odoo_model=model, odoo_id__any_of=[r.odoo_id for r in records])}
     wanted = {ref for r in records if r.odoo_id not in linked and (ref := reference_in(r.values.get("name")))}
     by_reference = {incident.reference: incident for incident in
                     StoreIncident.objects.filter(reference__in=wanted, odoo_model=model, odoo_id__isnull=True)}

@@ -107,7 +107,7 @@ def records_apply(feed: Feed, records: list[MirrorRecord], *, kind: str, now: da
         return 0
     rule = rules_ensure()[kind]
     existing = {e.odoo_id: e for e in OpsException.objects.select_for_update().filter(
-        kind=kind, odoo_model=feed.odoo_model, odoo_id__in=[r.odoo_id for r in records])}
+        kind=kind, odoo_model=feed.odoo_model, odoo_id__any_of=[r.odoo_id for r in records])}
     costs = _costs(records)
     documents = _document_stores(records, kind) if kind in DOCUMENT_KINDS else {}
     bills = ({match.odoo_line_id: match for match in BillMatch.objects.filter(

@@ -12,6 +12,7 @@ from django.utils import timezone
 from apps import events
 from apps.events.types import FeedBatchSynced
 from apps.odoo_gateway import parse_odoo_datetime
+from apps.sync.bulk import instances_new
 from apps.sync.domain import matches
 from apps.sync.models import Feed, MirrorRecord
 from apps.sync.projectors import BatchResult, project
@@ -37,9 +38,9 @@ def batch_apply(feed: Feed, rows: list[dict[str, Any]], resolver: StoreResolver,
     now = timezone.now()
     ids = [row["id"] for row in rows] + list(missing_ids)
     existing = {record.odoo_id: record for record in MirrorRecord.objects.select_for_update()
-                .filter(feed=feed, odoo_id__in=ids)}
+                .filter(feed=feed, odoo_id__any_of=ids)}
     result = BatchResult(feed=feed)
-    created: list[MirrorRecord] = []
+    created: list[dict[str, Any]] = []
     updated: list[MirrorRecord] = []
     for row in rows:
         write_date = parse_odoo_datetime(row["write_date"])
@@ -52,8 +53,8 @@ def batch_apply(feed: Feed, rows: list[dict[str, Any]], resolver: StoreResolver,
         record = existing.get(row["id"])
         if record is None:
             if is_open:
-                created.append(MirrorRecord(feed=feed, odoo_id=row["id"], values=values, store_id=store_id,
-                                            odoo_write_date=write_date, first_seen_at=now, synced_at=now))
+                created.append({"feed": feed, "odoo_id": row["id"], "values": values, "store_id": store_id,
+                                "odoo_write_date": write_date, "first_seen_at": now, "synced_at": now})
             continue
         if write_date < record.odoo_write_date:
             continue
@@ -74,9 +75,10 @@ def batch_apply(feed: Feed, rows: list[dict[str, Any]], resolver: StoreResolver,
             record.closed_at, record.close_reason, record.synced_at = now, DELETED, now
             result.closed.append(record)
             updated.append(record)
-    mirror_upsert(feed.pk, [*created, *updated])
-    result.upserted[:0] = created
-    result.created_count = len(created)
+    new = instances_new(MirrorRecord, created)  # a first import builds thousands: the ORM's positional path
+    mirror_upsert(feed.pk, [*new, *updated])
+    result.upserted[:0] = new
+    result.created_count = len(new)
     if result.upserted or result.closed:
         _project(result)
     return result

@@ -101,7 +101,8 @@ class MirrorRecordQuerySet(models.QuerySet["MirrorRecord"]):
 class MirrorRecord(models.Model):
     """The latest copy of one Odoo record of a feed. Domain apps build their rows from it."""
 
-    feed = models.ForeignKey(Feed, verbose_name=_("feed"), on_delete=models.CASCADE, related_name="records")
+    feed = models.ForeignKey(Feed, verbose_name=_("feed"), on_delete=models.CASCADE, related_name="records",
+                             db_index=False)  # (feed, odoo_id) is unique: its index serves
     odoo_id = models.PositiveIntegerField(_("odoo id"))
     store = models.ForeignKey("organisation.Store", verbose_name=_("store"), null=True, blank=True,
                               on_delete=models.SET_NULL, related_name="+")
