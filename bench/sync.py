@@ -191,6 +191,9 @@ def main() -> None:
         from apps.organisation.demo import demo_network_seed
 
         demo_network_seed(password_for=lambda username: "bench-password-not-used")
+        from controltower.runtime import heap_freeze
+
+        heap_freeze()  # as a worker process does once it has started (controltower.celery)
         from django.urls import reverse
 
         reverse("approvals:inbox")  # the URL map is loaded once per process (web or worker), never per sync

@@ -18,6 +18,7 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 from django.conf import settings  # noqa: E402
 
 from controltower.routing import websocket_urlpatterns  # noqa: E402
+from controltower.runtime import heap_freeze  # noqa: E402
 from controltower.sync_threads import BoundedSyncThreads  # noqa: E402
 
 application = ProtocolTypeRouter(
@@ -27,3 +28,4 @@ application = ProtocolTypeRouter(
         "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )
+heap_freeze()  # what start-up built lives as long as the process: out of the collector's walks

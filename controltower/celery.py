@@ -8,7 +8,7 @@ import os
 from typing import Any
 
 from celery import Celery
-from celery.signals import worker_process_init
+from celery.signals import worker_process_init, worker_ready
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "controltower.settings")
 
@@ -35,6 +35,14 @@ def collected_beat_schedule() -> dict[str, dict[str, Any]]:
 @app.on_after_finalize.connect
 def _install_beat_schedule(sender: Celery, **kwargs: Any) -> None:
     sender.conf.beat_schedule = {**collected_beat_schedule(), **(sender.conf.beat_schedule or {})}
+
+
+@worker_ready.connect  # the worker's own process (the solo and thread pools run tasks there)
+@worker_process_init.connect  # each forked pool process
+def _heap_freeze(**kwargs: Any) -> None:
+    from controltower.runtime import heap_freeze
+
+    heap_freeze()
 
 
 @worker_process_init.connect

@@ -1,0 +1,34 @@
+"""Long-lived processes take what start-up built out of the garbage collector's walks."""
+
+from __future__ import annotations
+
+import gc
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from celery.signals import worker_process_init, worker_ready
+
+from controltower.celery import _heap_freeze
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_web_process_freezes_its_start_up_heap() -> None:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "controltower.settings"}
+    shown = subprocess.run([sys.executable, "-c", "import gc, controltower.asgi; print(gc.get_freeze_count())"],
+                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=True)
+    assert int(shown.stdout.split()[-1]) > 10_000  # Django, the apps, the URL map
+
+
+def test_worker_processes_freeze_theirs_when_they_start() -> None:
+    receivers = {id(receiver()) for signal in (worker_process_init, worker_ready) for _, receiver in signal.receivers}
+    assert id(_heap_freeze) in receivers
+    before = gc.get_freeze_count()
+    kept = [object() for _ in range(10)]  # alive now, so frozen
+    try:
+        _heap_freeze()
+        assert gc.get_freeze_count() >= before + len(kept)
+    finally:
+        gc.unfreeze()
