@@ -21,3 +21,7 @@ HINT_REFUSALS_PER_MINUTE = env.integer("CT_HINT_REFUSALS_PER_MINUTE", 20, minimu
 # run interrupted. Longer than any pause of a live worker, shorter than operations will wait.
 SYNC_LEASE_SECONDS = env.decimal("CT_SYNC_LEASE_SECONDS", 60.0, minimum=1.0)
 SYNC_LEASE_RENEW_SECONDS = env.decimal("CT_SYNC_LEASE_RENEW_SECONDS", 15.0, minimum=0.1)
+
+# Finished sync runs are kept this many days (each feed's latest run and a run holding a lease always):
+# one run per feed every CT_SYNC_INTERVAL is about 23,000 rows a day for 8 feeds at 30 s.
+RUN_HISTORY_DAYS = env.integer("CT_SYNC_RUN_HISTORY_DAYS", 30, minimum=1)

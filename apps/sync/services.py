@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
 
 from apps.odoo_gateway import OdooError, OdooGateway, get_gateway
+from apps.sync import conf
 from apps.sync.engine import feed_reconcile, feed_sync, refetch_by_id
 from apps.sync.hints import SCHEDULED_FLAG
-from apps.sync.models import Feed, PendingRefetch, RunKind, SyncRun
+from apps.sync.models import Feed, PendingRefetch, RunKind, RunStatus, SyncRun
 
 
 def feeds_sync_all(*, gateway: OdooGateway | None = None) -> list[SyncRun]:
@@ -61,3 +66,19 @@ def _hint_run(feed: Feed, ids: list[int], *, gateway: OdooGateway) -> SyncRun:
     run.rpc_calls = gateway.rpc_count - calls_before
     run.close()
     return run
+
+
+PRUNE_CHUNK = 5_000
+
+
+def runs_prune(*, now: datetime | None = None) -> int:
+    """Delete finished runs older than `CT_SYNC_RUN_HISTORY_DAYS`, a chunk per statement (short locks, no
+    long transaction); each feed's latest run and any run holding a lease stay. Returns how many went."""
+    cutoff = (now or timezone.now()) - timedelta(days=conf.RUN_HISTORY_DAYS)
+    kept = {pk for pk in Feed.objects.values_list("lease_run_id", flat=True) if pk is not None}
+    kept |= {run["latest"] for run in SyncRun.objects.order_by().values("feed_id").annotate(latest=Max("pk"))}
+    old = SyncRun.objects.filter(started_at__lt=cutoff).exclude(status=RunStatus.RUNNING).exclude(pk__in=kept)
+    deleted = 0
+    while chunk := list(old.order_by("pk").values_list("pk", flat=True)[:PRUNE_CHUNK]):
+        deleted += SyncRun.objects.filter(pk__in=chunk).delete()[0]
+    return deleted

@@ -18,6 +18,11 @@ def reconcile_all_feeds() -> None:
     services.feeds_reconcile_all()
 
 
+@shared_task(name="sync.prune_runs", ignore_result=True)
+def prune_runs() -> None:
+    services.runs_prune()
+
+
 @shared_task(name="sync.refetch_hinted", ignore_result=True, bind=True, max_retries=5)
 def refetch_hinted(self) -> None:  # type: ignore[no-untyped-def]
     try:

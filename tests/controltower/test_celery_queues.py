@@ -26,6 +26,7 @@ QUEUES = {"decisions", "sync", "webhooks", "housekeeping"}
 EXPECTED = {  # what the README promises ("Worker queues"); a new task must be placed here on purpose
     "writeback.apply": "decisions", "writeback.dispatch": "decisions",
     "sync.sync_all_feeds": "sync", "sync.reconcile_all_feeds": "sync", "sync.refetch_hinted": "sync",
+    "sync.prune_runs": "sync",
     "incidents.pull_threads": "sync",
     "webhooks.deliver": "webhooks", "webhooks.dispatch": "webhooks", "webhooks.prune": "webhooks",
     "health.heartbeat": "housekeeping", "health.check": "housekeeping", "approvals.check_deadlines": "housekeeping",
