@@ -7,6 +7,7 @@ level merges its stores' duration histograms (`histogram`) and reads its percent
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from datetime import timedelta
 from typing import Any
@@ -83,6 +84,14 @@ class Figures:
             mine = self.by_source.setdefault(key, {"open": 0, "overdue": 0})
             mine["open"] += counts["open"]
             mine["overdue"] += counts["overdue"]
+
+    @classmethod
+    def total(cls, many: Iterable[Figures]) -> Figures:
+        """The sum of several stores' figures (percentiles not read yet)."""
+        total = cls()
+        for figures in many:
+            total.add(figures)
+        return total
 
     def histogram(self, name: str) -> Histogram:
         return self.histograms.setdefault(name, {})

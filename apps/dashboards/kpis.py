@@ -212,10 +212,8 @@ def gather(viewer: Viewer, period: Period, stores: StoreFilter = None, *, previo
 
 
 def _as_whole(gathered: Gathered) -> Gathered:
-    total = Figures()
-    for figures in gathered.stores.values():
-        total.add(figures)
-    return Gathered(stores={NETWORK: total}, opened=gathered.opened, finished=gathered.finished)
+    return Gathered(stores={NETWORK: Figures.total(gathered.stores.values())}, opened=gathered.opened,
+                    finished=gathered.finished)
 
 
 def store_figures(viewer: Viewer, period: Period, stores: StoreFilter = None, *,
@@ -251,9 +249,7 @@ def region_figures(viewer: Viewer, period: Period, store_regions: dict[int, int]
 def network_figures(viewer: Viewer, period: Period, stores: StoreFilter = None, *, per_store: bool = False) -> Figures:
     """Everything in scope (or in `stores`), this period and the previous one: added up by the database,
     or from the figures per store when the request gathers them anyway (`per_store`, or already done)."""
-    total = Figures()
-    for figures in gather(viewer, period, stores, previous=True, per_store=per_store).stores.values():
-        total.add(figures)
+    total = Figures.total(gather(viewer, period, stores, previous=True, per_store=per_store).stores.values())
     total.percentiles_read()
     return total
 

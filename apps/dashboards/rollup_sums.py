@@ -6,7 +6,7 @@ this period or the previous one) and the work in and out per day; each group's d
 and exceptions' closing lags come as one text of the cells' JSON objects, decoded once per group
 rather than once per cell (the histograms hold a few buckets per cell, so merging them in SQL would
 not return fewer rows). The statement is the same on PostgreSQL and SQLite but for the text
-aggregate's name and how the store list is passed.
+aggregate's name and how the store list is passed (`apps.portal.lookups.any_of_sql`).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from django.db import connection
 from apps.dashboards.histogram import Histogram, histogram_add
 from apps.dashboards.models import DailyRollup, WorkKind
 from apps.dashboards.periods import Period
+from apps.portal.lookups import any_of_sql
 
 DURATION_KINDS = (WorkKind.APPROVALS.value, WorkKind.INCIDENTS.value)
 
@@ -53,17 +54,13 @@ class RollupSums:
     finished: dict[date, int] = field(default_factory=dict)
 
 
-def _statement(count: int, *, per_store: bool) -> tuple[str, str]:
-    """The SQL and how the store list goes into it (one array, or one parameter per store)."""
-    postgresql = connection.vendor == "postgresql"
-    # The array typed as the column: psycopg would send the smallest integer type that fits, and
-    # PostgreSQL only hashes the list when both sides have the same type (else it compares each row
-    # with every store in turn).
-    array = f"%s::{DailyRollup._meta.get_field('store').db_type(connection)}[]"
-    scope = f"store_id = ANY({array})" if postgresql else f"store_id IN ({', '.join(['%s'] * count)})"
-    sql = _SQL.format(store="store_id" if per_store else "NULL", concat="STRING_AGG" if postgresql else "GROUP_CONCAT",
-                      table=DailyRollup._meta.db_table, scope=scope, group="1, 2, 3" if per_store else "2, 3")
-    return sql, "array" if postgresql else "list"
+def _statement(allowed: list[int], *, per_store: bool) -> tuple[str, list[Any]]:
+    """The SQL and the store list's parameters (one array on PostgreSQL, `apps.portal.lookups`)."""
+    scope, params = any_of_sql("store_id", DailyRollup._meta.get_field("store"), allowed)
+    concat = "STRING_AGG" if connection.vendor == "postgresql" else "GROUP_CONCAT"
+    sql = _SQL.format(store="store_id" if per_store else "NULL", concat=concat, table=DailyRollup._meta.db_table,
+                      scope=scope, group="1, 2, 3" if per_store else "2, 3")
+    return sql, params
 
 
 def _closed(lags: str, first_day: date, current: bool) -> int:
@@ -87,8 +84,7 @@ def rollup_sums(period: Period, allowed: list[int], *, previous: bool, per_store
         return result
     first_day = period.first_day
     first = period.previous_first_day if previous else first_day
-    sql, style = _statement(len(allowed), per_store=per_store)
-    scope: list[Any] = [list(allowed)] if style == "array" else list(allowed)
+    sql, scope = _statement(allowed, per_store=per_store)
     params: list[Any] = [first_day, *DURATION_KINDS, WorkKind.EXCEPTIONS.value, *scope, first, period.today,
               *scope, first_day, period.today, WorkKind.DIRECTIVES.value]
     with connection.cursor() as cursor:

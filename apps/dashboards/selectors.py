@@ -143,10 +143,7 @@ class RegionDashboard:
 
     @cached_property
     def total(self) -> Figures:
-        total = Figures()
-        for figures in self.figures.values():
-            total.add(figures)
-        return total
+        return Figures.total(self.figures.values())
 
     @cached_property
     def trend(self) -> list[kpis.TrendPoint]:

@@ -12,6 +12,10 @@ class PortalConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
+        from apps.portal.lookups import lookups_register
+
+        lookups_register()  # `__any_of` (one array parameter for a long list of keys)
+
         from apps.portal.preferences import remember_on_sign_in
 
         user_logged_in.connect(remember_on_sign_in, dispatch_uid="portal-locale-sign-in")

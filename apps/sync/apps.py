@@ -24,8 +24,5 @@ class SyncConfig(AppConfig):
     verbose_name = _("Odoo sync")
 
     def ready(self) -> None:
-        from apps.sync.lookups import lookups_register
-
-        lookups_register()
         # The built-in feeds exist as soon as the tables do; operations tune them afterwards.
         post_migrate.connect(_ensure_builtin_feeds, sender=self)
