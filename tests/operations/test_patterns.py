@@ -137,3 +137,16 @@ def test_on_the_demo_history_the_seeded_week_is_the_one_explained() -> None:
     explained = opened.get(store=first)
     assert "Refunds this week" in explained.detail
     assert "largest by one cashier (Jamie Cole)" in explained.detail
+
+
+def test_a_store_with_no_usual_week_is_recorded_with_a_finite_ratio() -> None:
+    """Eight quiet weeks (median 0) and refunds now: the ratio is infinite, and JSON has no Infinity."""
+    import json
+
+    from apps.operations.patterns.detector import HISTORY_WEEKS, assess
+    from apps.operations.patterns.metrics import metrics
+
+    metric = metrics()[0]
+    finding = assess(metric, 500.0, [0.0] * HISTORY_WEEKS)
+    assert finding.ratio == float("inf")
+    assert json.loads(json.dumps(finding.inputs(), allow_nan=False))["ratio"] == 1e6

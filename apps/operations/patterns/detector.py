@@ -61,7 +61,9 @@ class Finding:
 
     def inputs(self) -> dict[str, object]:
         return {"current": round(self.current, 2), "median": round(self.median, 2), "mad": round(self.mad, 2),
-                "score": round(self.score, 2), "ratio": round(self.ratio, 2),
+                "score": round(self.score, 2),
+                # a store with no usual week has an infinite ratio: JSON has no Infinity (as the check's column)
+                "ratio": round(min(self.ratio, 1e6), 2),
                 "peer_ratio_median": None if self.peer_ratio_median is None else round(self.peer_ratio_median, 2),
                 "peer_score": None if self.peer_score is None else round(self.peer_score, 2),
                 "reason": self.reason}
