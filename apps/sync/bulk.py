@@ -33,7 +33,10 @@ from typing import Any, TypeVar, cast
 from uuid import UUID
 
 from django.db import connection, models
+from django.db.models import signals
+from django.db.models.base import ModelState
 from django.db.models.fields import NOT_PROVIDED, Field
+from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
 from django.utils import timezone
 
 M = TypeVar("M", bound=models.Model)
@@ -178,6 +181,27 @@ def _new_plan(model: type[models.Model]) -> tuple[list[Any], list[int], dict[str
     return template, fresh, where
 
 
+def _constructor(model: type[M]) -> Callable[[list[Any]], M]:
+    """Build an instance from every concrete field's value in order. What `Model.__init__` does with
+    positional values, without its per-field `setattr`: a relation's attname goes through a descriptor
+    that only drops a cached related object, and a new instance has none. Models with init signals or
+    other attribute descriptors that act on assignment go through `Model.__init__`."""
+    attnames = tuple(field.attname for field in model._meta.concrete_fields)
+    acting = [name for name in attnames if hasattr(getattr(model, name, None), "__set__")
+              and not isinstance(getattr(model, name), ForeignKeyDeferredAttribute)]
+    if acting or signals.pre_init.has_listeners(model) or signals.post_init.has_listeners(model):
+        return lambda values: model(*values)
+    new = model.__new__
+
+    def construct(values: list[Any]) -> M:
+        obj = new(model)
+        obj.__dict__.update(zip(attnames, values, strict=True))
+        obj._state = ModelState()
+        return obj
+
+    return construct
+
+
 def instances_new(model: type[M], rows: Sequence[dict[str, Any]]) -> list[M]:
     """Unsaved instances of `model`, as `model(**row)` makes them (defaults, a related object cached
     on its relation), built through the ORM's positional path: keyword construction looks up every
@@ -185,6 +209,8 @@ def instances_new(model: type[M], rows: Sequence[dict[str, Any]]) -> list[M]:
     thousands of rows a first sync writes. Keys are field names or attnames."""
     template, fresh, where = _new_plan(model)
     fields = model._meta.concrete_fields
+    construct = _constructor(model)
+    now = timezone.now()  # a `timezone.now` default: one stamp for the rows built together
     built: list[M] = []
     shapes: dict[tuple[str, ...], tuple[list[tuple[int, Field | None]], list[int]]] = {}  # rows share their keys
     for row in rows:
@@ -200,14 +226,14 @@ def instances_new(model: type[M], rows: Sequence[dict[str, Any]]) -> list[M]:
         slots, defaults = shape
         values = template.copy()
         for index in defaults:  # made per instance, unless the row gives the value
-            values[index] = fields[index].get_default()
+            values[index] = now if fields[index].default is timezone.now else fields[index].get_default()
         related: list[tuple[Field, Any]] = []
         for (index, relation), value in zip(slots, row.values(), strict=True):
             if relation is not None:
                 related.append((relation, value))
                 value = None if value is None else getattr(value, relation.target_field.attname)  # type: ignore[attr-defined]
             values[index] = value
-        obj = model(*values)
+        obj = construct(values)
         for relation, value in related:
             relation.set_cached_value(obj, value)  # type: ignore[attr-defined]
         built.append(obj)

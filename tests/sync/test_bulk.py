@@ -144,3 +144,22 @@ def test_instances_are_built_as_keyword_construction_builds_them(network, feed) 
     assert records[0].values == {}
     assert records[0].values is not records[1].values  # a mutable default is made per instance
     assert second.odoo_id == 8
+
+
+def test_a_model_with_init_signals_is_built_through_its_constructor(feed) -> None:
+    from django.db.models.signals import post_init
+
+    seen: list[MirrorRecord] = []
+
+    def receiver(sender, instance, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        seen.append(instance)
+
+    post_init.connect(receiver, sender=MirrorRecord)
+    try:
+        records = instances_new(MirrorRecord, [{"feed": feed, "odoo_id": i, "odoo_write_date": timezone.now()}
+                                               for i in range(3)])
+    finally:
+        post_init.disconnect(receiver, sender=MirrorRecord)
+    assert seen == records
+    assert instances_new(MirrorRecord, [{"feed": feed, "odoo_id": 9, "odoo_write_date": timezone.now()}])
+    assert len(seen) == 3  # without a listener: the direct path, no signal
