@@ -12,6 +12,8 @@ TASK_ROUTES: dict[str, dict[str, Any]] = {
     "writeback.*": {"queue": "decisions"},
     "sync.*": {"queue": "sync"},
     "incidents.pull_threads": {"queue": "sync"},  # reads Odoo's chatter: an Odoo read like a sync
+    "incidents.adopt": {"queue": "sync"},  # the end of a sync page: incidents for what Odoo opened
+    "incidents.adopt_pending": {"queue": "sync"},
     "webhooks.*": {"queue": "webhooks"},
     **{name: {"queue": "housekeeping"} for name in (
         "health.*", "approvals.*", "directives.*", "incidents.escalate", "integration.*", "notifications.*",

@@ -57,6 +57,10 @@ THREAD_INTERVAL = env.decimal("CT_INCIDENT_THREAD_INTERVAL", 10.0, minimum=1)  #
 THREAD_NOTES = env.flag("CT_INCIDENT_THREAD_NOTES", True)  # Odoo's logged notes shown to the store too
 THREAD_FOLLOW_CLOSED_DAYS = env.integer("CT_INCIDENT_THREAD_CLOSED_DAYS", 14, minimum=0)
 
+# Records Odoo opened for a store: up to this many new ones in a sync page become incidents in that
+# page; more (a first import, a bulk import in Odoo) after its commit, on the sync queue.
+ADOPT_INLINE_MAX = env.integer("CT_INCIDENT_ADOPT_INLINE_MAX", 50, minimum=0)
+
 # Triage.
 TRIAGE_PROVIDER = env.choice("CT_INCIDENT_TRIAGE_PROVIDER", "local", ("local", "http"))
 TRIAGE_URL = env.url("CT_INCIDENT_TRIAGE_URL", schemes=("http", "https"))

@@ -3,7 +3,10 @@
 Runs inside the sync batch's transaction (see `apps.sync.projectors`). A mirrored record is linked
 to its incident by the Odoo id saved after creation, or by the portal reference in its name (the
 sync can see a new record before the outbox has recorded its id). Records created directly in Odoo
-for a store become incidents too, so a store sees everything open against it.
+for a store become incidents too, so a store sees everything open against it: a few at a time in the
+page that brought them; more than `CT_INCIDENT_ADOPT_INLINE_MAX` (a first import, a bulk import in
+Odoo) after the page's commit, by a task on the sync queue (`apps.incidents.services.adoption`), so an
+import runs at the speed of Odoo's read instead of waiting for triage and the incidents' inserts.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import re
 from datetime import datetime
 from typing import Any
 
+from django.db import connection, transaction
 from django.utils import timezone
 
 from apps import events
@@ -50,14 +54,23 @@ def _directive_task(model: str, values: dict[str, Any]) -> bool:
 
 
 def incidents_project(batch: BatchResult) -> None:
+    """The sync's projector: many new records of Odoo are adopted after the page's commit."""
+    projection_apply(batch, defer=True)
+
+
+def projection_apply(batch: BatchResult, *, defer: bool) -> int:
     """Follow Odoo on linked incidents and create the ones Odoo opened for a store: a fixed number of
-    statements per batch (one bulk insert, one bulk update, one triage pass over the new titles), so
-    a first import of thousands of Odoo tasks costs about what reading them costs."""
+    statements per batch (one bulk insert, one bulk update, one triage pass over the new titles).
+    With `defer`, more than `conf.ADOPT_INLINE_MAX` new records are left to the adoption task.
+    Returns the number of incidents created."""
     model = batch.feed.odoo_model
     if model not in TARGETS:
-        return
+        return 0
     closed_ids = {record.odoo_id for record in batch.closed}
     records = [r for r in (*batch.upserted, *batch.closed) if not _directive_task(model, r.values)]
+    if not records:
+        return 0
+    adoption_lock(batch.feed.pk)
     linked = {incident.odoo_id: incident for incident in
               StoreIncident.objects.filter(odoo_model=model, odoo_id__any_of=[r.odoo_id for r in records])}
     wanted = {ref for r in records if r.odoo_id not in linked and (ref := reference_in(r.values.get("name")))}
@@ -86,8 +99,33 @@ def incidents_project(batch: BatchResult) -> None:
         rows_update(followed, [*dirty, "odoo_synced_at", "updated_at"])
     for change in changes:
         events.emit(change)
-    for incident in _incidents_from_odoo(model, new, now=now):
+    if defer and len(new) > conf.ADOPT_INLINE_MAX:
+        _adoption_defer(batch.feed.pk, [record.odoo_id for record in new])
+        return 0
+    created = _incidents_from_odoo(model, new, now=now)
+    for incident in created:
         events.emit(IncidentReported(incident=incident))
+    return len(created)
+
+
+_ADOPTION_LOCK = 0x1C1D  # the advisory-lock class of incident adoption (the second key is the feed)
+
+
+def adoption_lock(feed_id: int) -> None:
+    """Adoptions of one feed, and its sync pages' projection, take turns until their transaction ends:
+    two of them must not both find a record without its incident and both create it."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_ADOPTION_LOCK, feed_id])
+
+
+def _adoption_defer(feed_id: int, odoo_ids: list[int]) -> None:
+    """The adoption task, sent once the page is committed. Lost (no broker at that moment, a worker
+    killed), the periodic sweep adopts the records instead: the open mirror rows without an incident are
+    the durable to-do list."""
+    from apps.incidents.tasks import adopt_odoo_incidents
+
+    transaction.on_commit(lambda: adopt_odoo_incidents.delay(feed_id, odoo_ids), robust=True)
 
 
 def _follow(incident: StoreIncident, model: str, record: MirrorRecord, *, closed: bool, now: datetime) -> list[str]:
@@ -129,8 +167,9 @@ def _keyword_guess(title: str) -> str:
 
 def _triage_guesses(titles: list[str]) -> list[tuple[str, float | None]]:
     """A category for each task created in Odoo, from the local model only if it is already trained,
-    in one pass over the batch: this runs inside the sync transaction, which must never wait for
-    training or an HTTP service (nor start it: the report form or `manage.py triage_train` do). Until
+    in one pass over the batch: this runs inside a sync page's or an adoption's transaction, which must
+    never wait for training or an HTTP service (nor start it: the report form or `manage.py
+    triage_train` do). Until
     the model is ready, the taxonomy's example words give a rough guess, flagged for a person."""
     from apps.incidents.triage.classifier import model_if_ready
 

@@ -6,7 +6,7 @@ import logging
 
 from celery import shared_task
 
-from apps.incidents.services import followup, thread
+from apps.incidents.services import adoption, followup, thread
 from apps.odoo_gateway import OdooUnavailable, get_gateway
 
 logger = logging.getLogger(__name__)
@@ -24,3 +24,13 @@ def pull_incident_threads() -> None:
         thread.threads_pull(get_gateway())
     except OdooUnavailable as exc:
         logger.info("Incident threads not pulled: Odoo unavailable (%s)", exc)
+
+
+@shared_task(name="incidents.adopt", ignore_result=True)
+def adopt_odoo_incidents(feed_id: int, odoo_ids: list[int]) -> None:
+    adoption.incidents_adopt(feed_id=feed_id, odoo_ids=odoo_ids)
+
+
+@shared_task(name="incidents.adopt_pending", ignore_result=True)
+def adopt_pending_odoo_incidents() -> None:
+    adoption.incidents_adopt_pending()

@@ -28,6 +28,8 @@ EXPECTED = {  # what the README promises ("Worker queues"); a new task must be p
     "sync.sync_all_feeds": "sync", "sync.reconcile_all_feeds": "sync", "sync.refetch_hinted": "sync",
     "sync.prune_runs": "sync",
     "incidents.pull_threads": "sync",
+    "incidents.adopt": "sync",
+    "incidents.adopt_pending": "sync",
     "webhooks.deliver": "webhooks", "webhooks.dispatch": "webhooks", "webhooks.prune": "webhooks",
     "health.heartbeat": "housekeeping", "health.check": "housekeeping", "approvals.check_deadlines": "housekeeping",
     "directives.followup": "housekeeping", "directives.templates": "housekeeping",
