@@ -75,19 +75,31 @@ def _today(source: Source, start: datetime, now: datetime) -> dict[str, Any]:
 
 
 def _touched_today(source: Source, start: datetime, now: datetime) -> Q:
-    return (Q(deadline__gte=start, deadline__lt=now) | source.finished_since(start)
-            | Q(**{f"{source.opened_field}__gte": start}))
+    """The rows that are no longer open and count for today (the open rows are counted with the open
+    work, `_open_counts`): due today (found through migration 0007's index on their deadline),
+    finished today or opened today."""
+    touched = (Q(deadline__gte=start, deadline__lt=now) | source.finished_since(start)
+               | Q(**{f"{source.opened_field}__gte": start}))
+    return touched & ~source.open_q
 
 
-def _open_counts(viewer: Viewer, stores: StoreFilter, now: datetime, *, per_store: bool) -> list[dict[str, Any]]:
-    """Open and overdue per kind (and store, with `per_store`), every kind in one statement (UNION ALL):
-    each part is an index-only scan of the kind's partial index on its open rows (store, deadline;
-    migration 0006), so no table page is read whatever the table's size."""
+def _open_counts(viewer: Viewer, stores: StoreFilter, start: datetime, now: datetime, *,
+                 per_store: bool) -> list[dict[str, Any]]:
+    """Open and overdue per kind (and store, with `per_store`), every kind in one statement (UNION ALL),
+    with the open rows' share of today: opened today, and due today (an open row is never finished, so
+    it counts for nothing else today). Each part is an index-only scan of the kind's partial index on
+    its open rows (store, deadline, and the opening moment: migration 0007), so no table page is read
+    whatever the table's size."""
     allowed = viewer.allowed(stores)
     parts = []
     for source in sources():
         rows = source.model.objects.order_by().filter(source.open_q, store_id__in=allowed)
-        counts = {"open": Count("*"), "overdue": Count("deadline", filter=Q(deadline__lt=now))}
+        due = Q(deadline__gte=start, deadline__lt=now)
+        if source.open_excluded is not None:
+            due &= ~source.open_excluded
+        counts = {"open": Count("*"), "overdue": Count("deadline", filter=Q(deadline__lt=now)),
+                  "opened_today": Count("deadline", filter=Q(**{f"{source.opened_field}__gte": start})),
+                  "due_today": Count("deadline", filter=due)}
         parts.append(rows.values("store_id").annotate(work=Value(source.key), **counts) if per_store
                      else rows.values(work=Value(source.key)).annotate(**counts))  # a constant: one row per kind
     if not parts:
@@ -140,10 +152,11 @@ def _rollups(gathered: Gathered, period: Period, allowed: list[int], *, previous
 
 
 def _live(gathered: Gathered, viewer: Viewer, period: Period, stores: StoreFilter, *, per_store: bool) -> None:
-    """Today and the work open now, from the rows: one query for every kind's open counts and one per
-    kind for today's rows (both bounded by what is open or happened today, not by the table's size)."""
+    """Today and the work open now, from the rows: one query for every kind's open rows (open and
+    overdue counts, and their share of today) and one per kind for today's rows that are no longer
+    open (both bounded by what is open or happened today, not by the table's size)."""
     start, now, today = period.today_start, period.end, period.today
-    for row in _open_counts(viewer, stores, now, per_store=per_store):
+    for row in _open_counts(viewer, stores, start, now, per_store=per_store):
         if not row["open"]:  # a kind with nothing open (as a whole: one row per kind all the same)
             continue
         figures = gathered.store(row.get("store_id", NETWORK))
@@ -151,6 +164,11 @@ def _live(gathered: Gathered, viewer: Viewer, period: Period, stores: StoreFilte
         for name in ("open", "overdue"):
             _add(figures, name, row[name])
             counts[name] += row[name]
+        _add(figures, "opened", row["opened_today"])
+        _add(figures, "due", row["due_today"])
+        gathered.opened[today] = gathered.opened.get(today, 0) + row["opened_today"]
+        if row["work"] == WorkKind.EXCEPTIONS:
+            _add(figures, "exceptions_opened", row["opened_today"])
     for source in sources():
         scoped = _scoped(source, viewer, stores).filter(_touched_today(source, start, now))
         aggregates = _today(source, start, now)
@@ -233,15 +251,17 @@ def store_figures(viewer: Viewer, period: Period, stores: StoreFilter = None, *,
     return result
 
 
-def region_figures(viewer: Viewer, period: Period, store_regions: dict[int, int],
-                   per_store: dict[int, Figures]) -> dict[int, Figures]:
-    """Regions: counts and histograms summed from their stores (no query of their own)."""
+def region_figures(viewer: Viewer, period: Period, store_regions: dict[int, int]) -> dict[int, Figures]:
+    """Regions: counts and histograms summed from their stores' gathered figures (no query of their
+    own, and no store's percentiles read: a region row needs only its own)."""
     result: dict[int, Figures] = {}
-    for store_id, figures in per_store.items():
+    for store_id, figures in gather(viewer, period).stores.items():
         region_id = store_regions.get(store_id)
         if region_id is not None:
             result.setdefault(region_id, Figures()).add(figures)
     for figures in result.values():
+        figures.histograms = {name: histogram for name, histogram in figures.histograms.items()
+                              if not name.endswith("_prev")}  # this period's only, as a store row
         figures.percentiles_read()
     return result
 

@@ -156,8 +156,8 @@ class HqDashboard:
     viewer: Viewer
     period: Period
     order: SortOrder
-    # A panel or export that shows no store (the tiles, the trend): the network's figures are added up
-    # by the database instead of from every store's. The whole page gathers per store once for all.
+    # A panel or export that shows no store (the tiles, the trend, the page without its lazily loaded
+    # panels): the network's figures are added up by the database instead of from every store's.
     network_only: bool = False
 
     @cached_property
@@ -179,14 +179,15 @@ class HqDashboard:
 
     @cached_property
     def store_figures(self) -> dict[int, Figures]:
-        return self._cached("store-figures", lambda: kpis.store_figures(self.viewer, self.period, previous=True))
+        # This period only: what shows stores (the regions and stores panels, their exports) shows no
+        # previous period, and is never in the request that shows the network's tiles.
+        return self._cached("store-figures", lambda: kpis.store_figures(self.viewer, self.period))
 
     @cached_property
     def region_rows(self) -> list[Any]:
         store_regions = {store.pk: store.region_id for store in self.store_list}
         regions = {store.region_id: store.region for store in self.store_list}
-        figures = self._cached("region-figures", lambda: kpis.region_figures(
-            self.viewer, self.period, store_regions, self.store_figures))
+        figures = self._cached("region-figures", lambda: kpis.region_figures(self.viewer, self.period, store_regions))
         return comparison_rows(list(regions.values()), figures, self.order, self.period)
 
     @cached_property

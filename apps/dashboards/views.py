@@ -29,8 +29,10 @@ from apps.dashboards.tables import SortError, SortOrder, headers, sort_parse
 STORE_PANELS = ("summary", "incidents", "exceptions", "requests", "activity")
 REGION_PANELS = ("inbox", "stores", "trend")
 HQ_PANELS = ("tiles", "regions", "stores", "breaches", "health", "trend")
-# What shows the network's figures but no store's (read as network totals, not per store).
+# What shows the network's figures but no store's (read as network totals, not per store). The page
+# itself is one of them: its regions and stores panels load themselves after it (`HQ_LAZY_PANELS`).
 HQ_NETWORK_ONLY = {"tiles", "trend", "kpis"}
+HQ_LAZY_PANELS = ("regions", "stores")
 
 
 class BadParameter(Exception):
@@ -196,11 +198,13 @@ def region_export(request: HttpRequest, code: str, table: str) -> HttpResponse:
 
 
 def _hq_context(request: HttpRequest, part: str | None = None) -> dict[str, Any]:
-    """`part`: the one panel or export the request shows (None: the whole page)."""
+    """`part`: the one panel or export the request shows (None: the whole page, which computes every
+    panel but `HQ_LAZY_PANELS`)."""
     viewer = Viewer(request.user)
     selectors.hq_access_check(viewer)
     period, order, query = _params(request, sortable=True)
-    dash = selectors.HqDashboard(viewer=viewer, period=period, order=order, network_only=part in HQ_NETWORK_ONLY)
+    network_only = part is None or part in HQ_NETWORK_ONLY
+    dash = selectors.HqDashboard(viewer=viewer, period=period, order=order, network_only=network_only)
     return _common(period=period, order=order, query=query, headers=headers(order), heading=_("Network"), dash=dash)
 
 

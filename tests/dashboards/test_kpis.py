@@ -116,7 +116,7 @@ def test_it_sums_regions_from_their_stores_and_takes_their_medians_from_the_data
     period = period_parse("7d")
     per_store = kpis.store_figures(Viewer(network.hq), period)
     regions = kpis.region_figures(Viewer(network.hq), period, {s.pk: s.region_id for s in
-                                  (network.store_a, network.store_b, network.store_c, network.store_d)}, per_store)
+                                  (network.store_a, network.store_b, network.store_c, network.store_d)})
     north = regions[network.north.pk]
     assert north.decided == 3
     assert north.cycle_p50 == dt.timedelta(hours=4)
