@@ -23,6 +23,7 @@ from apps.sync.models import Feed, MirrorRecord, RunKind, RunStatus, SyncRun
 from apps.sync.paging import PagingStalled, Position
 from apps.sync.reader import PageReader
 from apps.sync.stores import StoreResolver
+from controltower.runtime import full_collections_held
 
 logger = logging.getLogger(__name__)
 Progress = Callable[[SyncRun], None]
@@ -101,7 +102,9 @@ def feed_sync(feed: Feed, *, full: bool = False, gateway: OdooGateway | None = N
 
     def work(finish: Finish) -> None:
         try:
-            _sync_batches(feed, run, gateway, pages, first=first, progress=progress, renew=lease.renew, finish=finish)
+            with full_collections_held():
+                _sync_batches(feed, run, gateway, pages, first=first, progress=progress, renew=lease.renew,
+                              finish=finish)
         finally:
             pages.close()
 

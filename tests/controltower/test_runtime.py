@@ -32,3 +32,22 @@ def test_worker_processes_freeze_theirs_when_they_start() -> None:
         assert gc.get_freeze_count() >= before + len(kept)
     finally:
         gc.unfreeze()
+
+
+def test_full_collections_are_held_until_the_outermost_holder_ends() -> None:
+    from controltower.runtime import FULL_COLLECTIONS_HELD, full_collections_held
+
+    before = gc.get_threshold()
+    with full_collections_held():
+        assert gc.get_threshold() == (*before[:2], FULL_COLLECTIONS_HELD)
+        with full_collections_held():
+            pass
+        assert gc.get_threshold()[2] == FULL_COLLECTIONS_HELD  # the inner one leaves it held
+        gc.collect(0)  # young collections go on
+    assert gc.get_threshold() == before
+    try:
+        with full_collections_held():
+            raise RuntimeError("a failed run")
+    except RuntimeError:
+        pass
+    assert gc.get_threshold() == before

@@ -66,3 +66,21 @@ def test_a_page_of_ids_is_one_parameter() -> None:
         list(MirrorRecord.objects.filter(feed=feed, odoo_id__any_of=list(range(1, 501))))
     assert "= ANY(" in queries[0]["sql"]
     assert " IN (" not in queries[0]["sql"]
+
+
+def test_a_sync_run_holds_full_collections_until_it_ends(odoo) -> None:  # type: ignore[no-untyped-def]
+    import gc
+
+    from apps.sync.engine import feed_sync
+    from apps.sync.feeds import feeds_ensure
+    from controltower.runtime import FULL_COLLECTIONS_HELD
+
+    feeds_ensure()
+    before = gc.get_threshold()
+    during: list[tuple[int, int, int]] = []
+    run = feed_sync(Feed.objects.get(slug="purchase-orders"), full=True, gateway=odoo,
+                    progress=lambda _: during.append(gc.get_threshold()))
+    assert run.status == "ok", run.error
+    assert during
+    assert all(threshold == (*before[:2], FULL_COLLECTIONS_HELD) for threshold in during)
+    assert gc.get_threshold() == before
