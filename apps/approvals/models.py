@@ -179,9 +179,7 @@ class ApprovalRequest(models.Model):
     escalation_sla_hours = models.DecimalField(_("escalation sla hours"), max_digits=7, decimal_places=2,
                                                default=Decimal("8"))
     allow_bulk = models.BooleanField(_("allow bulk"), default=True)
-    # Open requests are found by deadline through the partial indexes of their open rows (dashboards
-    # 0005-0007); an index over every row's deadline led the planner to walk closed rows first.
-    deadline = models.DateTimeField(_("deadline"))
+    deadline = models.DateTimeField(_("deadline"), db_index=True)
     remind_at = models.DateTimeField(_("remind at"), null=True, blank=True)
     reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
     due_notified_at = models.DateTimeField(_("due notified at"), null=True, blank=True)

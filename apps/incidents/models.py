@@ -98,7 +98,7 @@ class StoreIncident(models.Model):
     odoo_team = models.CharField(_("odoo team"), max_length=150, blank=True)
     odoo_synced_at = models.DateTimeField(_("odoo synced at"), null=True, blank=True)
     # Follow-up.
-    deadline = models.DateTimeField(_("deadline"))  # indexed on the open rows only (dashboards 0005-0007)
+    deadline = models.DateTimeField(_("deadline"), db_index=True)
     escalation_tier = models.PositiveSmallIntegerField(_("escalation tier"), choices=EscalationTier.choices,
                                                        default=EscalationTier.NONE)
     escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)

@@ -138,8 +138,7 @@ class OpsException(models.Model):
     opened_at = models.DateTimeField(_("opened at"), default=timezone.now, db_index=True)
     started_at = models.DateTimeField(_("started at"), default=timezone.now,
                                       help_text=_("When the condition began (e.g. the receipt's scheduled date)."))
-    # indexed on the open rows only (dashboards 0005-0007)
-    deadline = models.DateTimeField(_("deadline"), null=True, blank=True)
+    deadline = models.DateTimeField(_("deadline"), null=True, blank=True, db_index=True)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("owner"), null=True, blank=True,
                               on_delete=models.SET_NULL, related_name="owned_exceptions")
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
