@@ -151,6 +151,14 @@ def _rollups(gathered: Gathered, period: Period, allowed: list[int], *, previous
             _add(figures, f"exceptions_closed{suffix}", closed)
 
 
+def _opened_today(gathered: Gathered, figures: Figures, kind: str, today: date, amount: int) -> None:
+    """Work of `kind` opened today (open still or not): in the figures and in the day's work in."""
+    _add(figures, "opened", amount)
+    gathered.opened[today] = gathered.opened.get(today, 0) + amount
+    if kind == WorkKind.EXCEPTIONS:
+        _add(figures, "exceptions_opened", amount)
+
+
 def _live(gathered: Gathered, viewer: Viewer, period: Period, stores: StoreFilter, *, per_store: bool) -> None:
     """Today and the work open now, from the rows: one query for every kind's open rows (open and
     overdue counts, and their share of today) and one per kind for today's rows that are no longer
@@ -164,20 +172,17 @@ def _live(gathered: Gathered, viewer: Viewer, period: Period, stores: StoreFilte
         for name in ("open", "overdue"):
             _add(figures, name, row[name])
             counts[name] += row[name]
-        _add(figures, "opened", row["opened_today"])
         _add(figures, "due", row["due_today"])
-        gathered.opened[today] = gathered.opened.get(today, 0) + row["opened_today"]
-        if row["work"] == WorkKind.EXCEPTIONS:
-            _add(figures, "exceptions_opened", row["opened_today"])
+        _opened_today(gathered, figures, row["work"], today, row["opened_today"])
     for source in sources():
         scoped = _scoped(source, viewer, stores).filter(_touched_today(source, start, now))
         aggregates = _today(source, start, now)
         rows = scoped.values("store_id").annotate(**aggregates) if per_store else [scoped.aggregate(**aggregates)]
         for row in rows:
             figures = gathered.store(row.get("store_id", NETWORK))
-            for name in ("opened", "finished", "due", "met"):
+            for name in ("finished", "due", "met"):
                 _add(figures, name, row[name])
-            gathered.opened[today] = gathered.opened.get(today, 0) + row["opened"]
+            _opened_today(gathered, figures, source.key, today, row["opened"])
             gathered.finished[today] = gathered.finished.get(today, 0) + row["finished"]
             if source.key in FINISHED_NAMES:
                 _add(figures, FINISHED_NAMES[source.key], row["finished"])
@@ -185,7 +190,6 @@ def _live(gathered: Gathered, viewer: Viewer, period: Period, stores: StoreFilte
                 if seconds:
                     histogram_add(figures.histogram(DURATION_NAMES[source.key]), histogram_of(seconds))
             if source.key == WorkKind.EXCEPTIONS:
-                _add(figures, "exceptions_opened", row["opened"])
                 _add(figures, "exceptions_closed", row["closed"])
     _directives_today(gathered, viewer, period, stores, per_store=per_store)
 

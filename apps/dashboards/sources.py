@@ -81,14 +81,15 @@ def _approvals() -> Source:
 def _incidents() -> Source:
     from apps.incidents.models import OPEN_STATUSES, IncidentStatus
 
+    duplicate = Q(closed_reason="duplicate")  # an open incident can be one too (its index carries the reason)
     return Source(
         key="incidents", label=_("Store incidents"), model_label="incidents.StoreIncident",
         opened_field="created_at", open_q=Q(status__in=OPEN_STATUSES),
         done=Q(status__in=(IncidentStatus.RESOLVED, IncidentStatus.CLOSED), closed_at__isnull=False),
-        excluded=Q(closed_reason="duplicate"),  # the original carries the work
+        excluded=duplicate,  # the original carries the work
         finished=lambda: F("closed_at"), finished_since=lambda since: Q(closed_at__gte=since),
         required_fields=("store", "status", "deadline", "created_at", "closed_at", "closed_reason", "category"),
-        detail_url="incidents:detail", open_excluded=Q(closed_reason="duplicate"))
+        detail_url="incidents:detail", open_excluded=duplicate)
 
 
 def _exceptions() -> Source:

@@ -169,8 +169,8 @@ def _triage_guesses(titles: list[str]) -> list[tuple[str, float | None]]:
     """A category for each task created in Odoo, from the local model only if it is already trained,
     in one pass over the batch: this runs inside a sync page's or an adoption's transaction, which must
     never wait for training or an HTTP service (nor start it: the report form or `manage.py
-    triage_train` do). Until
-    the model is ready, the taxonomy's example words give a rough guess, flagged for a person."""
+    triage_train` do). Until the model is ready, the taxonomy's example words give a rough guess,
+    flagged for a person."""
     from apps.incidents.triage.classifier import model_if_ready
 
     if not titles:
